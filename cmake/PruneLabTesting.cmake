@@ -1,0 +1,22 @@
+# prunelab_add_test(NAME tst_foo LAYER engine|datasets|workbench|ui|cli SOURCES ... LIBS ... [GUI] [TIMEOUT s])
+#
+# Registers one test executable with CTest, labelled by the layer it covers so that
+# `ctest -L engine` runs one layer. GUI suites get QT_QPA_PLATFORM=offscreen so they run with no display.
+function(prunelab_add_test)
+    cmake_parse_arguments(T "GUI" "NAME;LAYER;TIMEOUT" "SOURCES;LIBS" ${ARGN})
+    if(NOT T_NAME OR NOT T_LAYER OR NOT T_SOURCES)
+        message(FATAL_ERROR "prunelab_add_test needs NAME, LAYER and SOURCES")
+    endif()
+    add_executable(${T_NAME} ${T_SOURCES})
+    target_link_libraries(${T_NAME} PRIVATE ${T_LIBS})
+    prunelab_set_warnings(${T_NAME})
+    add_test(NAME ${T_NAME} COMMAND ${T_NAME})
+    if(NOT T_TIMEOUT)
+        set(T_TIMEOUT 300)
+    endif()
+    set(env "PRUNELAB_TEST_LAYER=${T_LAYER}")
+    if(T_GUI)
+        list(APPEND env "QT_QPA_PLATFORM=offscreen")
+    endif()
+    set_tests_properties(${T_NAME} PROPERTIES LABELS "${T_LAYER}" TIMEOUT ${T_TIMEOUT} ENVIRONMENT "${env}")
+endfunction()

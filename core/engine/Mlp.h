@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/engine/Classifier.h"
+
+#include <torch/nn/modules/container/modulelist.h>
+
+#include <string>
+#include <vector>
+
+namespace prunelab::engine {
+
+enum class WeightInit { Default, XavierNormal, XavierUniform, KaimingNormal, Uniform };
+
+/// Parses a recipe's init name (`default`, `xavier-normal`, …); throws std::invalid_argument naming the allowed values.
+WeightInit weightInitFromName(const std::string& name);
+
+struct MlpOptions {
+    int64_t inputSize = 0;
+    std::vector<int64_t> hidden;
+    int64_t classCount = 0;
+    WeightInit init = WeightInit::Default;
+    double uniformLow = -0.05; ///< range for WeightInit::Uniform
+    double uniformHigh = 0.05;
+};
+
+/// Fully connected network: flatten, then Linear+ReLU for each hidden size, then a Linear to the classes.
+/// Parameters are named `layers.<i>.weight` / `layers.<i>.bias` as in the PyTorch seed notebooks.
+class MlpImpl : public ClassifierImpl {
+public:
+    explicit MlpImpl(const MlpOptions& options);
+    torch::Tensor forward(torch::Tensor input) override;
+
+    const MlpOptions& options() const { return options_; }
+
+private:
+    MlpOptions options_;
+    torch::nn::ModuleList layers_{nullptr};
+};
+TORCH_MODULE(Mlp);
+
+} // namespace prunelab::engine

@@ -1,0 +1,48 @@
+#include "core/engine/Normalizer.h"
+
+#include <torch/torch.h>
+
+#include <stdexcept>
+
+namespace prunelab::engine {
+
+Normalizer::Normalizer(std::vector<double> mean, std::vector<double> std) : mean_(std::move(mean)), std_(std::move(std))
+{
+    if (mean_.empty() || mean_.size() != std_.size())
+        throw std::invalid_argument("normaliser needs one mean and one std per channel");
+    const auto channels = static_cast<int64_t>(mean_.size());
+    scale_ = torch::empty({1, channels, 1, 1});
+    shift_ = torch::empty({1, channels, 1, 1});
+    for (int64_t c = 0; c < channels; ++c) {
+        const double s = std_[static_cast<size_t>(c)] > 1e-8 ? std_[static_cast<size_t>(c)] : 1.0;
+        scale_[0][c][0][0] = 1.0 / (255.0 * s);
+        shift_[0][c][0][0] = -mean_[static_cast<size_t>(c)] / s;
+    }
+}
+
+Normalizer Normalizer::fromData(const torch::Tensor& images)
+{
+    if (images.dim() != 4)
+        throw std::invalid_argument("expected N×C×H×W images");
+    torch::NoGradGuard noGrad;
+    const int64_t channels = images.size(1);
+    std::vector<double> mean(static_cast<size_t>(channels));
+    std::vector<double> std(static_cast<size_t>(channels));
+    for (int64_t c = 0; c < channels; ++c) {
+        // double accumulation: a 34k×128×128 channel sums past float precision.
+        const torch::Tensor plane = images.select(1, c).to(torch::kDouble).div_(255.0);
+        mean[static_cast<size_t>(c)] = plane.mean().item<double>();
+        std[static_cast<size_t>(c)] = plane.std().item<double>();
+    }
+    return Normalizer(std::move(mean), std::move(std));
+}
+
+torch::Tensor Normalizer::operator()(const torch::Tensor& images) const
+{
+    if (!scale_.defined())
+        throw std::logic_error("normaliser used before it was configured");
+    const torch::Device device = images.device();
+    return images.to(torch::kFloat).mul_(scale_.to(device)).add_(shift_.to(device));
+}
+
+} // namespace prunelab::engine

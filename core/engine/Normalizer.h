@@ -1,0 +1,32 @@
+#pragma once
+
+#include <torch/types.h>
+
+#include <vector>
+
+namespace prunelab::engine {
+
+/// Turns uint8 pixel batches into normalised float batches: (x/255 − mean) / std per channel,
+/// done as one multiply-add so no intermediate [0,1] tensor is kept.
+class Normalizer {
+public:
+    Normalizer() = default;
+    /// mean and std are per channel, in [0,1] pixel units (ImageNet: {0.485,0.456,0.406}, {0.229,0.224,0.225}).
+    Normalizer(std::vector<double> mean, std::vector<double> std);
+
+    /// Per-channel mean and std of a uint8 N×C×H×W tensor (the dataset statistics).
+    static Normalizer fromData(const torch::Tensor& images);
+
+    torch::Tensor operator()(const torch::Tensor& images) const;
+
+    const std::vector<double>& mean() const { return mean_; }
+    const std::vector<double>& std() const { return std_; }
+
+private:
+    std::vector<double> mean_;
+    std::vector<double> std_;
+    torch::Tensor scale_; // 1×C×1×1: 1 / (255·std)
+    torch::Tensor shift_; // 1×C×1×1: −mean / std
+};
+
+} // namespace prunelab::engine

@@ -1,0 +1,168 @@
+#include "core/engine/Trainer.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <stdexcept>
+
+namespace prunelab::engine {
+
+namespace {
+
+std::unique_ptr<torch::optim::Optimizer> makeOptimizer(torch::nn::Module& model, const TrainOptions& options)
+{
+    const auto params = model.parameters();
+    if (options.optimizer == "adam")
+        return std::make_unique<torch::optim::Adam>(
+            params, torch::optim::AdamOptions(options.learningRate).weight_decay(options.weightDecay));
+    if (options.optimizer == "adamw")
+        return std::make_unique<torch::optim::AdamW>(
+            params, torch::optim::AdamWOptions(options.learningRate).weight_decay(options.weightDecay));
+    if (options.optimizer == "sgd")
+        return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(options.learningRate)
+                                                               .momentum(options.momentum)
+                                                               .weight_decay(options.weightDecay));
+    throw std::invalid_argument("unknown optimizer '" + options.optimizer + "': expected sgd, adam or adamw");
+}
+
+bool cancelled(const std::atomic<bool>* flag)
+{
+    return flag != nullptr && flag->load(std::memory_order_relaxed);
+}
+
+TensorDataset onDevice(const TensorDataset& data, const torch::Device& device)
+{
+    TensorDataset out = data;
+    out.images = data.images.to(device);
+    out.labels = data.labels.to(device);
+    return out;
+}
+
+} // namespace
+
+Trainer::Trainer(ClassifierPtr model, Normalizer normalizer, torch::Device device)
+    : model_(std::move(model)), normalizer_(std::move(normalizer)), device_(device)
+{
+    if (!model_)
+        throw std::invalid_argument("trainer needs a model");
+    model_->to(device_);
+}
+
+TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& validation, const TrainOptions& options,
+                          const TrainCallbacks& callbacks, const MaskSet* masks)
+{
+    if (options.epochs < 0)
+        throw std::invalid_argument("epochs must be >= 0");
+    if (options.batchSize <= 0)
+        throw std::invalid_argument("batch size must be > 0");
+    if (!(options.learningRate > 0.0))
+        throw std::invalid_argument("learning rate must be > 0");
+    if (trainData.size() == 0)
+        throw std::invalid_argument("training set is empty");
+
+    // Pruned weights decay towards zero; denormal floats would slow every multiply that touches them.
+    at::globalContext().setFlushDenormal(true);
+
+    const TensorDataset train = onDevice(trainData, device_);
+    auto optimizer = makeOptimizer(*model_, options);
+    if (masks != nullptr && !masks->empty())
+        masks->applyTo(*model_);
+
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options.seed);
+    const int64_t n = train.size();
+    const int64_t batches = (n + options.batchSize - 1) / options.batchSize;
+
+    TrainOutcome outcome;
+    for (int epoch = 1; epoch <= options.epochs; ++epoch) {
+        const auto started = std::chrono::steady_clock::now();
+        model_->train();
+        const torch::Tensor order = torch::randperm(n, generator, torch::kLong).to(device_);
+        double lossSum = 0.0;
+        int64_t correct = 0;
+        for (int64_t b = 0; b < batches; ++b) {
+            if (cancelled(callbacks.cancel)) {
+                outcome.reason = StopReason::Cancelled;
+                return outcome;
+            }
+            const int64_t begin = b * options.batchSize;
+            const int64_t count = std::min(options.batchSize, n - begin);
+            const torch::Tensor idx = order.narrow(0, begin, count);
+            const torch::Tensor x = normalizer_(train.images.index_select(0, idx));
+            const torch::Tensor y = train.labels.index_select(0, idx);
+
+            optimizer->zero_grad();
+            const torch::Tensor logits = model_->forward(x);
+            const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y);
+            const double lossValue = loss.item<double>();
+            if (!std::isfinite(lossValue))
+                throw std::runtime_error("the loss became " + std::to_string(lossValue) + " at epoch " +
+                                         std::to_string(epoch) + ", batch " + std::to_string(b + 1) +
+                                         ": lower the learning rate or check the data");
+            loss.backward();
+            if (masks != nullptr && !masks->empty())
+                masks->maskGradients(*model_);
+            optimizer->step();
+            if (masks != nullptr && !masks->empty())
+                masks->applyTo(*model_);
+
+            lossSum += lossValue * static_cast<double>(count);
+            correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+            if (callbacks.onBatch && !callbacks.onBatch({epoch, b + 1, batches, lossValue})) {
+                outcome.reason = StopReason::StoppedByCallback;
+                return outcome;
+            }
+        }
+
+        EpochReport report;
+        report.epoch = epoch;
+        report.epochs = options.epochs;
+        report.train = {lossSum / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n), n};
+        report.validation = evaluate(validation, 512, callbacks.cancel);
+        if (cancelled(callbacks.cancel)) {
+            outcome.reason = StopReason::Cancelled;
+            return outcome;
+        }
+        report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        outcome.history.push_back(report);
+        if (callbacks.onEpoch && !callbacks.onEpoch(report)) {
+            outcome.reason = StopReason::StoppedByCallback;
+            return outcome;
+        }
+    }
+    return outcome;
+}
+
+Evaluation Trainer::evaluate(const TensorDataset& data, int64_t batchSize, const std::atomic<bool>* cancel) const
+{
+    Evaluation result;
+    if (data.size() == 0)
+        return result;
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = model_->is_training();
+    model_->eval();
+    double lossSum = 0.0;
+    int64_t correct = 0;
+    const int64_t n = data.size();
+    for (int64_t begin = 0; begin < n; begin += batchSize) {
+        if (cancelled(cancel))
+            break;
+        const int64_t count = std::min(batchSize, n - begin);
+        const torch::Tensor x = normalizer_(data.images.narrow(0, begin, count).to(device_));
+        const torch::Tensor y = data.labels.narrow(0, begin, count).to(device_);
+        const torch::Tensor logits = model_->forward(x);
+        lossSum += torch::nn::functional::cross_entropy(logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+                       .item<double>();
+        correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+        result.samples += count;
+    }
+    if (result.samples > 0) {
+        result.loss = lossSum / static_cast<double>(result.samples);
+        result.accuracy = static_cast<double>(correct) / static_cast<double>(result.samples);
+    }
+    model_->train(wasTraining);
+    return result;
+}
+
+} // namespace prunelab::engine

@@ -1,0 +1,85 @@
+#pragma once
+
+#include "core/engine/Classifier.h"
+#include "core/engine/MaskSet.h"
+#include "core/engine/Normalizer.h"
+#include "core/engine/TensorDataset.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace prunelab::engine {
+
+struct TrainOptions {
+    int epochs = 5;
+    int64_t batchSize = 64;
+    std::string optimizer = "adam"; ///< sgd | adam | adamw
+    double learningRate = 1e-3;
+    double weightDecay = 0.0;
+    double momentum = 0.9; ///< sgd only
+    uint64_t seed = 42;    ///< shuffling order
+};
+
+struct BatchProgress {
+    int epoch = 0; ///< 1-based
+    int64_t batch = 0; ///< 1-based within the epoch
+    int64_t batchesPerEpoch = 0;
+    double loss = 0.0;
+};
+
+struct Evaluation {
+    double loss = 0.0;
+    double accuracy = 0.0; ///< fraction in [0, 1]
+    int64_t samples = 0;
+};
+
+struct EpochReport {
+    int epoch = 0; ///< 1-based
+    int epochs = 0;
+    Evaluation train;      ///< running mean over the epoch's batches
+    Evaluation validation; ///< after the epoch, in eval mode
+    double seconds = 0.0;
+};
+
+/// Hooks into the loop, in the manner of ensmallen callbacks: each returns false to stop training.
+/// `cancel` is polled between batches; setting it from any thread stops the run within one batch.
+struct TrainCallbacks {
+    std::function<bool(const BatchProgress&)> onBatch;
+    std::function<bool(const EpochReport&)> onEpoch;
+    const std::atomic<bool>* cancel = nullptr;
+};
+
+enum class StopReason { Completed, Cancelled, StoppedByCallback };
+
+struct TrainOutcome {
+    StopReason reason = StopReason::Completed;
+    std::vector<EpochReport> history;
+};
+
+/// Trains and evaluates one classifier on one device. Masks, when given, hold through training:
+/// masked gradients are zeroed before each step and masked weights are re-zeroed after it.
+class Trainer {
+public:
+    Trainer(ClassifierPtr model, Normalizer normalizer, torch::Device device);
+
+    /// Throws std::invalid_argument for bad options and std::runtime_error when the loss becomes NaN or infinite
+    /// (the model then holds the weights of the last finite step's batch).
+    TrainOutcome fit(const TensorDataset& train, const TensorDataset& validation, const TrainOptions& options,
+                     const TrainCallbacks& callbacks = {}, const MaskSet* masks = nullptr);
+
+    Evaluation evaluate(const TensorDataset& data, int64_t batchSize = 512,
+                        const std::atomic<bool>* cancel = nullptr) const;
+
+    const ClassifierPtr& model() const { return model_; }
+    const torch::Device& device() const { return device_; }
+
+private:
+    ClassifierPtr model_;
+    Normalizer normalizer_;
+    torch::Device device_;
+};
+
+} // namespace prunelab::engine

@@ -1,0 +1,145 @@
+#include "EngineTest.h"
+#include "SyntheticData.h"
+
+#include "core/engine/DataSplit.h"
+#include "core/engine/GlobalMagnitudePruner.h"
+#include "core/engine/Mlp.h"
+#include "core/engine/Trainer.h"
+
+#include <torch/torch.h>
+
+#include <atomic>
+
+using namespace prunelab::engine;
+
+namespace {
+
+struct Fixture {
+    DataSplit split;
+    Mlp mlp{nullptr};
+    std::unique_ptr<Trainer> trainer;
+
+    explicit Fixture(uint64_t seed = 7)
+    {
+        split = splitStratified(makeBandDataset(60, 4, 1), 0.25, seed);
+        torch::manual_seed(seed);
+        mlp = Mlp(MlpOptions{64, {32}, 4});
+        trainer = std::make_unique<Trainer>(mlp.ptr(), Normalizer::fromData(split.train.images), torch::kCPU);
+    }
+};
+
+TrainOptions quick(int epochs)
+{
+    TrainOptions options;
+    options.epochs = epochs;
+    options.batchSize = 16;
+    options.learningRate = 3e-3;
+    options.seed = 11;
+    return options;
+}
+
+} // namespace
+
+TEST_CASE("stratified split keeps every class on both sides and is reproducible")
+{
+    const TensorDataset data = makeBandDataset(10, 4, 2);
+    const DataSplit a = splitStratified(data, 0.2, 5);
+    const DataSplit b = splitStratified(data, 0.2, 5);
+    VERIFY_EQ(a.train.size() + a.validation.size(), data.size());
+    VERIFY_EQ(a.validation.size(), int64_t(8));
+    VERIFY(torch::equal(a.validation.images, b.validation.images));
+    VERIFY_EQ(torch::bincount(a.validation.labels).min().item<int64_t>(), int64_t(2));
+    VERIFY_THROWS(splitStratified(data, 1.0, 5));
+}
+
+TEST_CASE("training learns a separable problem and reports every epoch")
+{
+    Fixture f;
+    const Evaluation before = f.trainer->evaluate(f.split.validation);
+    int epochsSeen = 0;
+    int64_t batchesSeen = 0;
+    TrainCallbacks callbacks;
+    callbacks.onBatch = [&](const BatchProgress&) { return ++batchesSeen, true; };
+    callbacks.onEpoch = [&](const EpochReport& r) { return epochsSeen = r.epoch, true; };
+    const TrainOutcome outcome = f.trainer->fit(f.split.train, f.split.validation, quick(8), callbacks);
+    VERIFY(outcome.reason == StopReason::Completed);
+    VERIFY_EQ(epochsSeen, 8);
+    VERIFY_EQ(batchesSeen, int64_t(8 * ((f.split.train.size() + 15) / 16)));
+    VERIFY(outcome.history.back().train.loss < outcome.history.front().train.loss);
+    VERIFY(outcome.history.back().validation.accuracy > 0.95);
+    VERIFY(outcome.history.back().validation.accuracy > before.accuracy);
+}
+
+TEST_CASE("the same seed gives the same numbers")
+{
+    Fixture a(9);
+    Fixture b(9);
+    const TrainOutcome ra = a.trainer->fit(a.split.train, a.split.validation, quick(2));
+    const TrainOutcome rb = b.trainer->fit(b.split.train, b.split.validation, quick(2));
+    VERIFY_EQ(ra.history.back().train.loss, rb.history.back().train.loss);
+    VERIFY_EQ(ra.history.back().validation.accuracy, rb.history.back().validation.accuracy);
+}
+
+TEST_CASE("a callback returning false stops, and the cancel flag stops within one batch")
+{
+    Fixture f;
+    TrainCallbacks stopper;
+    stopper.onEpoch = [](const EpochReport& r) { return r.epoch < 2; };
+    VERIFY(f.trainer->fit(f.split.train, f.split.validation, quick(10), stopper).reason == StopReason::StoppedByCallback);
+
+    std::atomic<bool> cancel{false};
+    int64_t batchesAfterCancel = 0;
+    TrainCallbacks canceller;
+    canceller.cancel = &cancel;
+    canceller.onBatch = [&](const BatchProgress& p) {
+        if (cancel)
+            ++batchesAfterCancel;
+        if (p.batch == 3)
+            cancel = true;
+        return true;
+    };
+    const TrainOutcome outcome = f.trainer->fit(f.split.train, f.split.validation, quick(10), canceller);
+    VERIFY(outcome.reason == StopReason::Cancelled);
+    VERIFY_EQ(batchesAfterCancel, int64_t(0));
+    VERIFY(outcome.history.empty());
+}
+
+TEST_CASE("masked weights stay exactly zero through fine-tuning with Adam and momentum SGD")
+{
+    for (const char* optimizer : {"adam", "sgd", "adamw"}) {
+        Fixture f;
+        f.trainer->fit(f.split.train, f.split.validation, quick(2));
+        const MaskSet masks = GlobalMagnitudePruner().computeMasks(*f.mlp, 0.7);
+        TrainOptions options = quick(3);
+        options.optimizer = optimizer;
+        options.weightDecay = 1e-3;
+        f.trainer->fit(f.split.train, f.split.validation, options, {}, &masks);
+        for (const auto& [name, mask] : masks.masks()) {
+            const torch::Tensor w = f.mlp->named_parameters()[name];
+            VERIFY_EQ(w.masked_select(mask == 0).abs().max().item<double>(), 0.0);
+        }
+    }
+}
+
+TEST_CASE("bad options and a diverging loss are refused with a message")
+{
+    Fixture f;
+    TrainOptions bad = quick(1);
+    bad.optimizer = "rmsprop";
+    VERIFY_THROWS(f.trainer->fit(f.split.train, f.split.validation, bad));
+    bad = quick(1);
+    bad.learningRate = 0;
+    VERIFY_THROWS(f.trainer->fit(f.split.train, f.split.validation, bad));
+    TrainOptions diverge = quick(3);
+    diverge.optimizer = "sgd";
+    diverge.learningRate = 1e30;
+    bool threw = false;
+    try {
+        f.trainer->fit(f.split.train, f.split.validation, diverge);
+    } catch (const std::runtime_error& e) {
+        threw = std::string(e.what()).find("loss became") != std::string::npos;
+    }
+    VERIFY(threw);
+}
+
+ENGINE_TEST_MAIN()
