@@ -1,0 +1,58 @@
+// prunelab: the desktop workbench. Argument parsing only; the window lives in ui/.
+#include "ui/MainWindow.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QTimer>
+
+int main(int argc, char* argv[])
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("PruneLab"));
+    QApplication::setOrganizationName(QStringLiteral("PruneLab"));
+    QApplication::setApplicationVersion(QStringLiteral(PRUNELAB_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Train and prune neural networks on image datasets."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in demo dataset (the default)."));
+    const QCommandLineOption autostart(QStringLiteral("autostart"), QStringLiteral("Start a run as soon as the dataset is ready."));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+                                        QStringLiteral("Save a PNG of the window when the run ends (or when the dataset is ready without --autostart), then quit."),
+                                        QStringLiteral("file"));
+    const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("Epochs for the run."), QStringLiteral("n"));
+    parser.addOptions({demo, autostart, screenshot, epochs});
+    parser.process(app);
+
+    prunelab::ui::MainWindow window;
+    if (parser.isSet(epochs)) {
+        auto config = window.runConfig();
+        bool ok = false;
+        config.epochs = parser.value(epochs).toInt(&ok);
+        if (!ok || config.epochs < 1) {
+            qCritical("--epochs needs a positive whole number, got '%s'", qPrintable(parser.value(epochs)));
+            return 2;
+        }
+        window.setRunConfig(config);
+    }
+    const QString screenshotPath = parser.value(screenshot);
+    auto saveAndQuit = [&] {
+        if (!window.grab().save(screenshotPath))
+            qCritical("could not write %s", qPrintable(screenshotPath));
+        QApplication::quit();
+    };
+    QObject::connect(&window, &prunelab::ui::MainWindow::datasetReady, &window, [&] {
+        if (parser.isSet(autostart))
+            window.startRun();
+        else if (!screenshotPath.isEmpty())
+            QTimer::singleShot(300, &window, saveAndQuit);
+    });
+    QObject::connect(&window, &prunelab::ui::MainWindow::runFinished, &window, [&] {
+        if (!screenshotPath.isEmpty())
+            QTimer::singleShot(300, &window, saveAndQuit);
+    });
+    window.show();
+    window.loadDemo();
+    return app.exec();
+}

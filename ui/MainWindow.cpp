@@ -1,0 +1,310 @@
+#include "ui/MainWindow.h"
+
+#include "core/workbench/RunJob.h"
+#include "ui/SampleGridWidget.h"
+#include "ui/TrainingChart.h"
+
+#include <QComboBox>
+#include <QDoubleSpinBox>
+#include <QFormLayout>
+#include <QFutureWatcher>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QScrollArea>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QStatusBar>
+#include <QTableWidget>
+#include <QTime>
+#include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
+
+namespace prunelab::ui {
+
+using workbench::EpochStats;
+using workbench::PruneStats;
+using workbench::RunSummary;
+
+MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
+{
+    setWindowTitle(tr("PruneLab"));
+    buildUi();
+
+    job_ = new workbench::RunJob(this);
+    connect(job_, &workbench::RunJob::progressChanged, progress_, &QProgressBar::setValue);
+    connect(job_, &workbench::RunJob::logMessage, this, &MainWindow::appendLog);
+    connect(job_, &workbench::RunJob::epochFinished, this, [this](const EpochStats& stats) {
+        chart_->addEpoch(stats);
+        appendLog(workbench::describe(stats));
+    });
+    connect(job_, &workbench::RunJob::pruned, this, [this](const PruneStats& stats) {
+        chart_->markPruning(stats);
+        appendLog(workbench::describe(stats));
+    });
+    connect(job_, &workbench::RunJob::finished, this, [this](const RunSummary& summary) {
+        appendLog(workbench::describe(summary));
+        result_->setText(workbench::describe(summary));
+        statusBar()->showMessage(workbench::describe(summary));
+        updateButtons();
+        emit runFinished(summary);
+    });
+    updateButtons();
+}
+
+MainWindow::~MainWindow() = default;
+
+void MainWindow::buildUi()
+{
+    // Dataset: title, sample grid, class balance.
+    datasetTitle_ = new QLabel(tr("No dataset loaded"));
+    datasetTitle_->setWordWrap(true);
+    sampleGrid_ = new SampleGridWidget;
+    balanceTable_ = new QTableWidget(0, 3);
+    balanceTable_->setObjectName(QStringLiteral("balanceTable"));
+    balanceTable_->setHorizontalHeaderLabels({tr("Class"), tr("Images"), tr("Share")});
+    balanceTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    balanceTable_->verticalHeader()->hide();
+    balanceTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    balanceTable_->setMaximumHeight(150);
+    auto* datasetBox = new QGroupBox(tr("Dataset"));
+    auto* datasetLayout = new QVBoxLayout(datasetBox);
+    datasetLayout->addWidget(datasetTitle_);
+    auto* gridScroll = new QScrollArea;
+    gridScroll->setWidget(sampleGrid_);
+    gridScroll->setWidgetResizable(true);
+    gridScroll->setFrameShape(QFrame::NoFrame);
+    datasetLayout->addWidget(gridScroll, 1);
+    datasetLayout->addWidget(balanceTable_);
+
+    // Run settings.
+    hidden_ = new QLineEdit(QStringLiteral("256, 128"));
+    hidden_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$")), hidden_));
+    hidden_->setToolTip(tr("Hidden layer widths of the MLP, comma separated"));
+    epochs_ = new QSpinBox;
+    epochs_->setObjectName(QStringLiteral("epochsSpin"));
+    epochs_->setRange(1, 1000);
+    optimizer_ = new QComboBox;
+    optimizer_->addItems({QStringLiteral("adam"), QStringLiteral("adamw"), QStringLiteral("sgd")});
+    learningRate_ = new QDoubleSpinBox;
+    learningRate_->setDecimals(5);
+    learningRate_->setRange(1e-5, 1.0);
+    learningRate_->setSingleStep(1e-4);
+    batchSize_ = new QSpinBox;
+    batchSize_->setRange(1, 4096);
+    sparsity_ = new QDoubleSpinBox;
+    sparsity_->setObjectName(QStringLiteral("sparsitySpin"));
+    sparsity_->setRange(0.0, 99.9);
+    sparsity_->setDecimals(1);
+    sparsity_->setSuffix(QStringLiteral(" %"));
+    sparsity_->setToolTip(tr("Global magnitude pruning: the smallest |w| over all layers are removed, exactly this share"));
+    fineTuneEpochs_ = new QSpinBox;
+    fineTuneEpochs_->setRange(0, 1000);
+    fineTuneEpochs_->setToolTip(tr("Epochs trained after pruning; pruned weights stay exactly zero"));
+    seed_ = new QSpinBox;
+    seed_->setRange(0, 1'000'000);
+    auto* settingsBox = new QGroupBox(tr("Model, training and pruning"));
+    auto* form = new QFormLayout(settingsBox);
+    form->addRow(tr("MLP hidden layers"), hidden_);
+    form->addRow(tr("Epochs"), epochs_);
+    form->addRow(tr("Optimizer"), optimizer_);
+    form->addRow(tr("Learning rate"), learningRate_);
+    form->addRow(tr("Batch size"), batchSize_);
+    form->addRow(tr("Prune to sparsity"), sparsity_);
+    form->addRow(tr("Fine-tune epochs"), fineTuneEpochs_);
+    form->addRow(tr("Seed"), seed_);
+
+    start_ = new QPushButton(tr("Start"));
+    start_->setObjectName(QStringLiteral("startButton"));
+    start_->setDefault(true);
+    cancel_ = new QPushButton(tr("Cancel"));
+    cancel_->setObjectName(QStringLiteral("cancelButton"));
+    progress_ = new QProgressBar;
+    progress_->setObjectName(QStringLiteral("progressBar"));
+    progress_->setRange(0, 100);
+    progress_->setValue(0);
+    connect(start_, &QPushButton::clicked, this, &MainWindow::startRun);
+    connect(cancel_, &QPushButton::clicked, this, &MainWindow::cancelRun);
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(start_);
+    buttons->addWidget(cancel_);
+
+    auto* leftColumn = new QWidget;
+    auto* leftLayout = new QVBoxLayout(leftColumn);
+    leftLayout->addWidget(datasetBox, 1);
+    leftLayout->addWidget(settingsBox);
+    leftLayout->addLayout(buttons);
+    leftLayout->addWidget(progress_);
+
+    // Live run: chart, result, log.
+    chart_ = new TrainingChart;
+    chart_->setObjectName(QStringLiteral("trainingChart"));
+    result_ = new QLabel;
+    result_->setObjectName(QStringLiteral("resultLabel"));
+    result_->setWordWrap(true);
+    log_ = new QPlainTextEdit;
+    log_->setObjectName(QStringLiteral("runLog"));
+    log_->setReadOnly(true);
+    log_->setMaximumBlockCount(5000);
+    log_->setFont(QFont(QStringLiteral("monospace"), 9));
+    auto* rightColumn = new QSplitter(Qt::Vertical);
+    rightColumn->addWidget(chart_);
+    auto* bottom = new QWidget;
+    auto* bottomLayout = new QVBoxLayout(bottom);
+    bottomLayout->setContentsMargins(0, 0, 0, 0);
+    bottomLayout->addWidget(result_);
+    bottomLayout->addWidget(log_);
+    rightColumn->addWidget(bottom);
+    rightColumn->setStretchFactor(0, 3);
+    rightColumn->setStretchFactor(1, 1);
+
+    auto* splitter = new QSplitter(Qt::Horizontal);
+    splitter->addWidget(leftColumn);
+    splitter->addWidget(rightColumn);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    setCentralWidget(splitter);
+    resize(1360, 860);
+    setRunConfig({});
+    statusBar()->showMessage(tr("Ready"));
+}
+
+workbench::RunConfig MainWindow::runConfig() const
+{
+    workbench::RunConfig config;
+    config.hidden.clear();
+    for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        if (const int width = part.trimmed().toInt(); width > 0)
+            config.hidden.append(width);
+    config.epochs = epochs_->value();
+    config.optimizer = optimizer_->currentText();
+    config.learningRate = learningRate_->value();
+    config.batchSize = batchSize_->value();
+    config.pruneSparsity = sparsity_->value() / 100.0;
+    config.fineTuneEpochs = fineTuneEpochs_->value();
+    config.seed = quint64(seed_->value());
+    return config;
+}
+
+void MainWindow::setRunConfig(const workbench::RunConfig& config)
+{
+    QStringList widths;
+    for (int width : config.hidden)
+        widths.append(QString::number(width));
+    hidden_->setText(widths.join(QStringLiteral(", ")));
+    epochs_->setValue(config.epochs);
+    optimizer_->setCurrentText(config.optimizer);
+    learningRate_->setValue(config.learningRate);
+    batchSize_->setValue(config.batchSize);
+    sparsity_->setValue(config.pruneSparsity * 100.0);
+    fineTuneEpochs_->setValue(config.fineTuneEpochs);
+    seed_->setValue(int(config.seed));
+}
+
+void MainWindow::loadDemo(const datasets::DemoOptions& options)
+{
+    loadingDataset_ = true;
+    updateButtons();
+    datasetTitle_->setText(tr("Generating the demo dataset…"));
+    statusBar()->showMessage(tr("Generating the demo dataset…"));
+    auto* watcher = new QFutureWatcher<std::shared_ptr<const datasets::ImageSet>>(this);
+    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        loadingDataset_ = false;
+        try {
+            setDataset(watcher->result());
+        } catch (const std::exception& e) {
+            datasetTitle_->setText(tr("The demo dataset could not be generated: %1").arg(QString::fromLocal8Bit(e.what())));
+            updateButtons();
+        }
+    });
+    watcher->setFuture(QtConcurrent::run([options] {
+        return std::shared_ptr<const datasets::ImageSet>(
+            std::make_shared<datasets::ImageSet>(datasets::DemoMriGenerator().generate(options)));
+    }));
+}
+
+void MainWindow::setDataset(std::shared_ptr<const datasets::ImageSet> set)
+{
+    dataset_ = std::move(set);
+    const datasets::ImageSet& data = *dataset_;
+    datasetTitle_->setText(tr("<b>%1</b><br>%2 images, %3 classes, %4×%5 %6")
+                               .arg(data.sourceDescription.toHtmlEscaped())
+                               .arg(data.count())
+                               .arg(data.classNames.size())
+                               .arg(data.width)
+                               .arg(data.height)
+                               .arg(data.channels == 1 ? tr("grey") : tr("colour")));
+    sampleGrid_->setDataset(data, 5);
+    const QList<qsizetype> counts = data.classCounts();
+    balanceTable_->setRowCount(int(counts.size()));
+    for (int c = 0; c < counts.size(); ++c) {
+        balanceTable_->setItem(c, 0, new QTableWidgetItem(data.classNames[c]));
+        auto* count = new QTableWidgetItem(QString::number(counts[c]));
+        count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        balanceTable_->setItem(c, 1, count);
+        auto* share = new QTableWidgetItem(QStringLiteral("%1 %").arg(100.0 * double(counts[c]) / double(data.count()), 0, 'f', 1));
+        share->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
+        balanceTable_->setItem(c, 2, share);
+    }
+    job_->setDataset(dataset_);
+    statusBar()->showMessage(tr("Dataset ready: %1 images").arg(data.count()));
+    updateButtons();
+    emit datasetReady();
+}
+
+bool MainWindow::isRunning() const
+{
+    return job_->isRunning();
+}
+
+void MainWindow::startRun()
+{
+    if (!dataset_ || job_->isRunning())
+        return;
+    const workbench::RunConfig config = runConfig();
+    if (config.hidden.isEmpty()) {
+        statusBar()->showMessage(tr("Give at least one hidden layer width, e.g. 256, 128"));
+        return;
+    }
+    chart_->clear();
+    log_->clear();
+    result_->clear();
+    progress_->setValue(0);
+    job_->setConfig(config);
+    job_->start();
+    statusBar()->showMessage(tr("Training…"));
+    updateButtons();
+}
+
+void MainWindow::cancelRun()
+{
+    if (!job_->isRunning())
+        return;
+    job_->cancel();
+    cancel_->setEnabled(false);
+    statusBar()->showMessage(tr("Cancelling…"));
+}
+
+void MainWindow::updateButtons()
+{
+    const bool running = job_ != nullptr && job_->isRunning();
+    start_->setEnabled(!running && !loadingDataset_ && dataset_ != nullptr);
+    cancel_->setEnabled(running);
+    for (QWidget* w : std::initializer_list<QWidget*>{hidden_, epochs_, optimizer_, learningRate_, batchSize_, sparsity_,
+                                                      fineTuneEpochs_, seed_})
+        w->setEnabled(!running);
+}
+
+void MainWindow::appendLog(const QString& line)
+{
+    log_->appendPlainText(QTime::currentTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
+}
+
+} // namespace prunelab::ui

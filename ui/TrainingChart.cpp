@@ -1,0 +1,144 @@
+#include "ui/TrainingChart.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLineSeries>
+#include <QPen>
+#include <QTimer>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+
+namespace prunelab::ui {
+
+namespace {
+
+QLineSeries* makeSeries(const QString& name, const QColor& color, Qt::PenStyle style)
+{
+    auto* series = new QLineSeries;
+    series->setName(name);
+    QPen pen(color);
+    pen.setWidthF(2.0);
+    pen.setStyle(style);
+    series->setPen(pen);
+    series->setPointsVisible(true);
+    return series;
+}
+
+} // namespace
+
+TrainingChart::TrainingChart(QWidget* parent) : QWidget(parent)
+{
+    chart_ = new QChart;
+    chart_->setAnimationOptions(QChart::NoAnimation);
+    chart_->setTitle(tr("Training: loss and accuracy per epoch"));
+    chart_->legend()->setAlignment(Qt::AlignBottom);
+
+    const QColor blue(0x1f, 0x77, 0xb4);
+    const QColor orange(0xff, 0x7f, 0x0e);
+    trainLoss_ = makeSeries(tr("train loss"), blue, Qt::DashLine);
+    validationLoss_ = makeSeries(tr("validation loss"), blue, Qt::SolidLine);
+    trainAccuracy_ = makeSeries(tr("train accuracy"), orange, Qt::DashLine);
+    validationAccuracy_ = makeSeries(tr("validation accuracy"), orange, Qt::SolidLine);
+    pruneMarker_ = new QLineSeries;
+    pruneMarker_->setName(tr("pruning"));
+    QPen markerPen(QColor(0x55, 0x55, 0x55));
+    markerPen.setStyle(Qt::DotLine);
+    markerPen.setWidthF(1.5);
+    pruneMarker_->setPen(markerPen);
+
+    epochAxis_ = new QValueAxis;
+    epochAxis_->setTitleText(tr("epoch"));
+    epochAxis_->setLabelFormat(QStringLiteral("%d"));
+    lossAxis_ = new QValueAxis;
+    lossAxis_->setTitleText(tr("loss"));
+    accuracyAxis_ = new QValueAxis;
+    accuracyAxis_->setTitleText(tr("accuracy (%)"));
+    accuracyAxis_->setRange(0, 100);
+    accuracyAxis_->setLabelFormat(QStringLiteral("%d"));
+    chart_->addAxis(epochAxis_, Qt::AlignBottom);
+    chart_->addAxis(lossAxis_, Qt::AlignLeft);
+    chart_->addAxis(accuracyAxis_, Qt::AlignRight);
+    for (QLineSeries* s : {trainLoss_, validationLoss_}) {
+        chart_->addSeries(s);
+        s->attachAxis(epochAxis_);
+        s->attachAxis(lossAxis_);
+    }
+    for (QLineSeries* s : {trainAccuracy_, validationAccuracy_, pruneMarker_}) {
+        chart_->addSeries(s);
+        s->attachAxis(epochAxis_);
+        s->attachAxis(accuracyAxis_);
+    }
+
+    view_ = new QChartView(chart_, this);
+    view_->setRenderHint(QPainter::Antialiasing);
+    view_->setMinimumSize(420, 300);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(view_);
+
+    replotTimer_ = new QTimer(this);
+    replotTimer_->setInterval(40); // ~25 Hz
+    connect(replotTimer_, &QTimer::timeout, this, &TrainingChart::replot);
+    replotTimer_->start();
+    clear();
+}
+
+void TrainingChart::addEpoch(const workbench::EpochStats& s)
+{
+    const double x = s.globalEpoch;
+    trainLossPoints_.append({x, s.trainLoss});
+    validationLossPoints_.append({x, s.validationLoss});
+    trainAccuracyPoints_.append({x, 100.0 * s.trainAccuracy});
+    validationAccuracyPoints_.append({x, 100.0 * s.validationAccuracy});
+    dirty_ = true;
+}
+
+void TrainingChart::markPruning(const workbench::PruneStats& stats)
+{
+    const double x = validationAccuracyPoints_.isEmpty() ? 0.5 : validationAccuracyPoints_.last().x() + 0.5;
+    markerPoints_ = {{x, 0.0}, {x, 100.0}};
+    pruneMarker_->setName(tr("pruned to %1% sparsity").arg(stats.sparsity * 100.0, 0, 'f', 1));
+    dirty_ = true;
+}
+
+void TrainingChart::clear()
+{
+    trainLossPoints_.clear();
+    validationLossPoints_.clear();
+    trainAccuracyPoints_.clear();
+    validationAccuracyPoints_.clear();
+    markerPoints_.clear();
+    pruneMarker_->setName(tr("pruning"));
+    dirty_ = true;
+    replot();
+}
+
+int TrainingChart::plottedPoints() const
+{
+    return int(validationAccuracy_->count());
+}
+
+void TrainingChart::replot()
+{
+    if (!dirty_)
+        return;
+    dirty_ = false;
+    trainLoss_->replace(trainLossPoints_);
+    validationLoss_->replace(validationLossPoints_);
+    trainAccuracy_->replace(trainAccuracyPoints_);
+    validationAccuracy_->replace(validationAccuracyPoints_);
+    pruneMarker_->replace(markerPoints_);
+
+    const double lastEpoch = trainLossPoints_.isEmpty() ? 1.0 : trainLossPoints_.last().x();
+    epochAxis_->setRange(0, std::max(5.0, lastEpoch + 1.0));
+    epochAxis_->setTickCount(std::min(11, int(std::max(5.0, lastEpoch + 1.0)) + 1));
+    double maxLoss = 0.5;
+    for (const QList<QPointF>* points : {&trainLossPoints_, &validationLossPoints_})
+        for (const QPointF& p : *points)
+            maxLoss = std::max(maxLoss, p.y());
+    lossAxis_->setRange(0, maxLoss * 1.1);
+}
+
+} // namespace prunelab::ui

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "core/workbench/RunTypes.h"
+
+#include <QList>
+#include <QPointF>
+#include <QWidget>
+
+class QChart;
+class QChartView;
+class QLineSeries;
+class QValueAxis;
+class QTimer;
+
+namespace prunelab::ui {
+
+/// Live loss and accuracy per epoch (train and validation), with the pruning step marked.
+/// Points are buffered and pushed to the series on a coalescing timer (~25 Hz) with one QXYSeries::replace()
+/// per series, so a fast run never floods the event loop. Qt Charts stays behind this class (it is deprecated
+/// from Qt 6.10 in favour of Qt Graphs).
+class TrainingChart : public QWidget {
+    Q_OBJECT
+public:
+    explicit TrainingChart(QWidget* parent = nullptr);
+
+    void addEpoch(const workbench::EpochStats& stats);
+    /// Draws a vertical marker after the last epoch added, labelled with the sparsity reached.
+    void markPruning(const workbench::PruneStats& stats);
+    void clear();
+
+    /// Points currently drawn on the validation-accuracy series (what a person sees, not what is buffered).
+    int plottedPoints() const;
+
+private:
+    void replot();
+
+    QChart* chart_ = nullptr;
+    QChartView* view_ = nullptr;
+    QLineSeries* trainLoss_ = nullptr;
+    QLineSeries* validationLoss_ = nullptr;
+    QLineSeries* trainAccuracy_ = nullptr;
+    QLineSeries* validationAccuracy_ = nullptr;
+    QLineSeries* pruneMarker_ = nullptr;
+    QValueAxis* epochAxis_ = nullptr;
+    QValueAxis* lossAxis_ = nullptr;
+    QValueAxis* accuracyAxis_ = nullptr;
+    QTimer* replotTimer_ = nullptr;
+
+    QList<QPointF> trainLossPoints_, validationLossPoints_, trainAccuracyPoints_, validationAccuracyPoints_;
+    QList<QPointF> markerPoints_;
+    bool dirty_ = false;
+};
+
+} // namespace prunelab::ui
