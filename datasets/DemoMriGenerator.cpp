@@ -17,8 +17,8 @@ namespace {
 constexpr double kScalp = 190.0;
 constexpr double kBone = 45.0;
 constexpr double kCsf = 28.0;
-constexpr double kGrey = 112.0;
-constexpr double kWhite = 168.0;
+constexpr double kGrey = 100.0;
+constexpr double kWhite = 172.0;
 
 quint64 mix(quint64 a, quint64 b)
 {
@@ -69,46 +69,57 @@ std::vector<uint8_t> DemoMriGenerator::renderSlice(double severity, quint64 samp
                     cv::Scalar(value), cv::FILLED, cv::LINE_AA);
     };
 
-    // Atrophy: the brain shrinks from the skull, sulci widen, ventricles grow.
+    // Atrophy: the brain shrinks from the skull, sulci widen and deepen, ventricles grow.
     const double shrink = 0.05 * severity;
     ellipse(1.00, 1.00, kScalp);
     ellipse(0.94, 0.95, kBone);
     ellipse(0.89, 0.90, kCsf);
     const double brainA = 0.87 - shrink;
     const double brainB = 0.88 - shrink;
-    ellipse(brainA, brainB, kGrey);
-    ellipse(brainA - 0.13 - 0.02 * severity, brainB - 0.12 - 0.02 * severity, kWhite);
 
-    // Gyri: white-matter fingers into the cortex, and sulci (CSF) cutting in from the surface between them.
-    const int folds = 22 + rng.uniform(0, 6);
-    const double sulcusWidth = s * (0.006 + 0.014 * severity);
-    for (int k = 0; k < folds; ++k) {
-        const double theta = (k + rng.uniform(-0.3, 0.3)) * 2.0 * CV_PI / folds;
-        const cv::Point2d dir(std::cos(theta), std::sin(theta));
-        const cv::Point2d outer = centre + rotate({dir.x * a * brainA, dir.y * b * brainB}, angle);
-        const double depth = (0.12 + 0.06 * severity + rng.uniform(-0.03, 0.03));
-        const cv::Point2d inner = centre + rotate({dir.x * a * (brainA - depth), dir.y * b * (brainB - depth)}, angle);
-        cv::line(img, outer, inner, cv::Scalar(kCsf), std::max(1, int(std::lround(sulcusWidth))), cv::LINE_AA);
-        const double mid = theta + CV_PI / folds;
-        const cv::Point2d d2(std::cos(mid), std::sin(mid));
-        const cv::Point2d fingerOut = centre + rotate({d2.x * a * (brainA - 0.05), d2.y * b * (brainB - 0.05)}, angle);
-        const cv::Point2d fingerIn = centre + rotate({d2.x * a * (brainA - 0.2), d2.y * b * (brainB - 0.2)}, angle);
-        cv::line(img, fingerOut, fingerIn, cv::Scalar(kWhite), std::max(1, int(s * 0.012)), cv::LINE_AA);
+    // Cortex as a folded outline: r(θ) dips inwards at each sulcus; the white matter follows the gyri inside it.
+    const int folds = 18 + rng.uniform(0, 8);
+    const double phase = rng.uniform(0.0, 2.0 * CV_PI);
+    const double sulcusDepth = 0.10 + 0.08 * severity;
+    const double sulcusSharpness = 6.0 - 3.5 * severity; // lower: wider sulci
+    std::vector<double> jitter(static_cast<size_t>(folds));
+    for (double& j : jitter)
+        j = rng.uniform(0.6, 1.3);
+    std::vector<cv::Point> cortex;
+    std::vector<cv::Point> whiteMatter;
+    const int steps = 720;
+    for (int i = 0; i < steps; ++i) {
+        const double theta = 2.0 * CV_PI * i / steps;
+        const double wave = std::cos(folds * theta + phase);
+        const int fold = int(std::floor((folds * theta + phase) / (2.0 * CV_PI) + 0.5)) % folds;
+        const double notch = sulcusDepth * jitter[size_t((fold + folds) % folds)] *
+                             std::pow(std::max(0.0, wave), sulcusSharpness);
+        const double outer = 1.0 - notch;
+        // white matter reaches into each gyrus (wave < 0) and recedes under each sulcus, smoothly
+        const double inner = (0.74 - 0.05 * severity) - 0.05 * wave;
+        const cv::Point2d dir(std::cos(theta) * a, std::sin(theta) * b);
+        cortex.emplace_back(centre + rotate({dir.x * brainA * outer, dir.y * brainB * outer}, angle));
+        whiteMatter.emplace_back(centre + rotate({dir.x * brainA * inner, dir.y * brainB * inner}, angle));
     }
+    cv::fillPoly(img, std::vector<std::vector<cv::Point>>{cortex}, cv::Scalar(kGrey), cv::LINE_AA);
+    cv::fillPoly(img, std::vector<std::vector<cv::Point>>{whiteMatter}, cv::Scalar(kWhite), cv::LINE_AA);
 
     // Interhemispheric fissure, front and back.
     const double fissure = std::max(1.0, s * (0.006 + 0.01 * severity));
-    cv::line(img, centre + rotate({0, -b * brainB}, angle), centre + rotate({0, -b * 0.38}, angle), cv::Scalar(kCsf),
+    cv::line(img, centre + rotate({0, -b * brainB}, angle), centre + rotate({0, -b * 0.40}, angle), cv::Scalar(kCsf),
              int(std::lround(fissure)), cv::LINE_AA);
     cv::line(img, centre + rotate({0, b * brainB}, angle), centre + rotate({0, b * 0.55}, angle), cv::Scalar(kCsf),
              int(std::lround(fissure)), cv::LINE_AA);
 
-    // Lateral ventricles: two crescents either side of the midline, growing with atrophy; a third ventricle between.
-    const double grow = 1.0 + 1.3 * severity + rng.uniform(-0.12, 0.12);
-    const double vx = 0.085 * (1.0 + 0.25 * severity);
-    ellipse(0.075 * grow, 0.28 * std::sqrt(grow), kCsf, {-a * vx, -b * 0.04}, 12.0);
-    ellipse(0.075 * grow, 0.28 * std::sqrt(grow), kCsf, {a * vx, -b * 0.04}, -12.0);
-    ellipse(0.02 * grow, 0.07 * grow, kCsf, {0, b * 0.12});
+    // Lateral ventricles: two curved horns either side of the midline, frontal ends apart, growing with atrophy;
+    // a slit-like third ventricle between their posterior ends.
+    const double grow = 1.0 + 1.2 * severity + rng.uniform(-0.12, 0.12);
+    const double vx = 0.11 + 0.03 * severity;
+    for (int side : {-1, 1}) {
+        ellipse(0.045 * grow, 0.20 * std::sqrt(grow), kCsf, {side * a * vx, -b * 0.10}, side * 18.0);
+        ellipse(0.05 * grow, 0.10 * std::sqrt(grow), kCsf, {side * a * (vx + 0.03), b * 0.10}, -side * 25.0);
+    }
+    ellipse(0.012 * grow, 0.06 * grow, kCsf, {0, b * 0.04});
 
     cv::GaussianBlur(img, img, cv::Size(0, 0), s * 0.006);
 

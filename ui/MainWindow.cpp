@@ -170,7 +170,8 @@ void MainWindow::buildUi()
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
     setCentralWidget(splitter);
-    resize(1360, 860);
+    resize(1400, 900);
+    splitter->setSizes({600, 800});
     setRunConfig({});
     statusBar()->showMessage(tr("Ready"));
 }

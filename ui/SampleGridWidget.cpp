@@ -45,10 +45,10 @@ void SampleGridWidget::setDataset(const datasets::ImageSet& set, int perClass)
     shown_ = 0;
     const QList<qsizetype> counts = set.classCounts();
     const QList<qsizetype> samples = set.samplesPerClass(perClass);
-    const int thumb = 72;
+    const int thumb = 64;
     for (qsizetype c = 0; c < set.classNames.size(); ++c) {
         auto* name = new QLabel(QStringLiteral("<b>%1</b><br>%2 images").arg(set.classNames[c]).arg(counts[c]), this);
-        name->setMinimumWidth(130);
+        name->setMinimumWidth(150);
         grid_->addWidget(name, int(c), 0);
         int column = 1;
         for (qsizetype index : samples) {

@@ -9,6 +9,7 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <cmath>
 
 namespace prunelab::ui {
 
@@ -51,6 +52,8 @@ TrainingChart::TrainingChart(QWidget* parent) : QWidget(parent)
     epochAxis_ = new QValueAxis;
     epochAxis_->setTitleText(tr("epoch"));
     epochAxis_->setLabelFormat(QStringLiteral("%d"));
+    epochAxis_->setTickType(QValueAxis::TicksDynamic);
+    epochAxis_->setTickAnchor(0);
     lossAxis_ = new QValueAxis;
     lossAxis_->setTitleText(tr("loss"));
     accuracyAxis_ = new QValueAxis;
@@ -132,8 +135,9 @@ void TrainingChart::replot()
     pruneMarker_->replace(markerPoints_);
 
     const double lastEpoch = trainLossPoints_.isEmpty() ? 1.0 : trainLossPoints_.last().x();
-    epochAxis_->setRange(0, std::max(5.0, lastEpoch + 1.0));
-    epochAxis_->setTickCount(std::min(11, int(std::max(5.0, lastEpoch + 1.0)) + 1));
+    const double maxEpoch = std::max(5.0, lastEpoch + 1.0);
+    epochAxis_->setRange(0, maxEpoch);
+    epochAxis_->setTickInterval(std::max(1.0, std::ceil(maxEpoch / 10.0))); // whole epochs, at most ~10 labels
     double maxLoss = 0.5;
     for (const QList<QPointF>* points : {&trainLossPoints_, &validationLossPoints_})
         for (const QPointF& p : *points)
