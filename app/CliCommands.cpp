@@ -157,48 +157,22 @@ int train(const QStringList& arguments)
         if (!json)
             out << line << Qt::endl;
     });
-    QObject::connect(&job, &workbench::RunJob::epochFinished, [&](const workbench::EpochStats& s) {
+    // Each event: one JSON object with --json, else the line the GUI's log shows.
+    auto report = [&](const auto& event) {
         if (json)
-            printJson({{"event", "epoch"},
-                       {"phase", s.phase == workbench::EpochStats::Phase::Train ? "train" : "fine-tune"},
-                       {"epoch", s.epoch},
-                       {"epochs", s.epochs},
-                       {"train_loss", s.trainLoss},
-                       {"train_accuracy", s.trainAccuracy},
-                       {"val_loss", s.validationLoss},
-                       {"val_accuracy", s.validationAccuracy},
-                       {"seconds", s.seconds}});
+            printJson(workbench::toJson(event));
         else
-            out << workbench::describe(s) << Qt::endl;
-    });
-    QObject::connect(&job, &workbench::RunJob::pruned, [&](const workbench::PruneStats& s) {
-        if (json)
-            printJson({{"event", "prune"},
-                       {"method", "global-magnitude"},
-                       {"target_sparsity", s.targetSparsity},
-                       {"sparsity", s.sparsity},
-                       {"weights_total", s.weightsTotal},
-                       {"weights_kept", s.weightsKept},
-                       {"val_accuracy_before", s.accuracyBefore},
-                       {"val_accuracy_after", s.accuracyAfter}});
-        else
-            out << workbench::describe(s) << Qt::endl;
-    });
+            out << workbench::describe(event) << Qt::endl;
+    };
+    QObject::connect(&job, &workbench::RunJob::epochFinished, report);
+    QObject::connect(&job, &workbench::RunJob::pruned, report);
     QObject::connect(&job, &workbench::RunJob::finished, [&](const workbench::RunSummary& s) {
         using Outcome = workbench::RunSummary::Outcome;
         exitCode = s.outcome == Outcome::Completed ? Success : s.outcome == Outcome::Cancelled ? Cancelled : RunFailed;
-        if (json)
-            printJson({{"event", "done"},
-                       {"outcome", s.outcome == Outcome::Completed ? "completed" : s.outcome == Outcome::Cancelled ? "cancelled" : "failed"},
-                       {"message", s.message},
-                       {"device", s.device},
-                       {"val_accuracy", s.finalValidationAccuracy},
-                       {"sparsity", s.finalSparsity},
-                       {"seconds", s.seconds}});
-        else if (s.outcome == Outcome::Failed)
+        if (s.outcome == Outcome::Failed && !json)
             QTextStream(stderr) << "prunelab-cli: " << workbench::describe(s) << Qt::endl;
         else
-            out << workbench::describe(s) << Qt::endl;
+            report(s);
         QCoreApplication::exit(exitCode);
     });
 

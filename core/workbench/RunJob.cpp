@@ -178,7 +178,7 @@ void RunJob::start()
                 masks.applyTo(*mlp);
                 const engine::Evaluation after = trainer.evaluate(split.validation);
                 PruneStats stats;
-                stats.method = QStringLiteral("global magnitude");
+                stats.method = QStringLiteral("global-magnitude");
                 stats.targetSparsity = config.pruneSparsity;
                 stats.sparsity = masks.sparsity();
                 stats.weightsTotal = masks.totalCount();

@@ -1,5 +1,7 @@
 #include "core/workbench/RunTypes.h"
 
+#include <QJsonValue>
+
 namespace prunelab::workbench {
 
 namespace {
@@ -46,6 +48,47 @@ QString describe(const RunSummary& s)
         return QStringLiteral("failed: %1").arg(s.message);
     }
     return {};
+}
+
+QJsonObject toJson(const EpochStats& s)
+{
+    return {{"event", "epoch"},
+            {"phase", s.phase == EpochStats::Phase::Train ? "train" : "fine-tune"},
+            {"epoch", s.epoch},
+            {"epochs", s.epochs},
+            {"global_epoch", s.globalEpoch},
+            {"train_loss", s.trainLoss},
+            {"train_accuracy", s.trainAccuracy},
+            {"val_loss", s.validationLoss},
+            {"val_accuracy", s.validationAccuracy},
+            {"seconds", s.seconds}};
+}
+
+QJsonObject toJson(const PruneStats& s)
+{
+    return {{"event", "prune"},
+            {"round", s.round},
+            {"method", s.method},
+            {"target_sparsity", s.targetSparsity},
+            {"sparsity", s.sparsity},
+            {"weights_total", s.weightsTotal},
+            {"weights_kept", s.weightsKept},
+            {"val_accuracy_before", s.accuracyBefore},
+            {"val_accuracy_after", s.accuracyAfter}};
+}
+
+QJsonObject toJson(const RunSummary& s)
+{
+    const char* outcome = s.outcome == RunSummary::Outcome::Completed   ? "completed"
+                          : s.outcome == RunSummary::Outcome::Cancelled ? "cancelled"
+                                                                        : "failed";
+    return {{"event", "done"},
+            {"outcome", outcome},
+            {"message", s.message},
+            {"device", s.device},
+            {"val_accuracy", s.finalValidationAccuracy},
+            {"sparsity", s.finalSparsity},
+            {"seconds", s.seconds}};
 }
 
 } // namespace prunelab::workbench

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QJsonObject>
 #include <QMetaType>
 #include <QString>
 
@@ -22,7 +23,7 @@ struct EpochStats {
 /// One pruning step.
 struct PruneStats {
     int round = 1;
-    QString method;
+    QString method; ///< recipe name, e.g. global-magnitude
     double targetSparsity = 0.0;
     double sparsity = 0.0; ///< achieved over the prunable weights
     qint64 weightsTotal = 0;
@@ -45,6 +46,11 @@ struct RunSummary {
 QString describe(const EpochStats& stats);
 QString describe(const PruneStats& stats);
 QString describe(const RunSummary& summary);
+
+/// The same events as one JSON object each (`{"event": "epoch", …}`), as `prunelab-cli --json` prints them.
+QJsonObject toJson(const EpochStats& stats);
+QJsonObject toJson(const PruneStats& stats);
+QJsonObject toJson(const RunSummary& summary);
 
 } // namespace prunelab::workbench
 
