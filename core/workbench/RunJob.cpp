@@ -2,7 +2,7 @@
 
 #include "core/engine/DataSplit.h"
 #include "core/engine/Device.h"
-#include "core/engine/GlobalMagnitudePruner.h"
+#include "core/engine/MagnitudePruners.h"
 #include "core/engine/Mlp.h"
 #include "core/engine/Trainer.h"
 
@@ -174,7 +174,7 @@ void RunJob::start()
             double finalAccuracy = outcome.history.empty() ? 0.0 : outcome.history.back().validation.accuracy;
             if (outcome.reason == engine::StopReason::Completed && prunes) {
                 const engine::Evaluation before = trainer.evaluate(split.validation);
-                const engine::MaskSet masks = engine::GlobalMagnitudePruner().computeMasks(*mlp, config.pruneSparsity);
+                const engine::MaskSet masks = engine::GlobalMagnitudePruner().computeMasks(*mlp, {config.pruneSparsity}, nullptr);
                 masks.applyTo(*mlp);
                 const engine::Evaluation after = trainer.evaluate(split.validation);
                 PruneStats stats;

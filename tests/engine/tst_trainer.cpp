@@ -2,7 +2,7 @@
 #include "SyntheticData.h"
 
 #include "core/engine/DataSplit.h"
-#include "core/engine/GlobalMagnitudePruner.h"
+#include "core/engine/MagnitudePruners.h"
 #include "core/engine/Mlp.h"
 #include "core/engine/Trainer.h"
 
@@ -109,7 +109,7 @@ TEST_CASE("masked weights stay exactly zero through fine-tuning with Adam and mo
     for (const char* optimizer : {"adam", "sgd", "adamw"}) {
         Fixture f;
         f.trainer->fit(f.split.train, f.split.validation, quick(2));
-        const MaskSet masks = GlobalMagnitudePruner().computeMasks(*f.mlp, 0.7);
+        const MaskSet masks = GlobalMagnitudePruner().computeMasks(*f.mlp, {0.7}, nullptr);
         TrainOptions options = quick(3);
         options.optimizer = optimizer;
         options.weightDecay = 1e-3;

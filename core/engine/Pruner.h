@@ -1,0 +1,31 @@
+#pragma once
+
+#include "core/engine/Classifier.h"
+#include "core/engine/MaskSet.h"
+
+#include <memory>
+#include <string>
+
+namespace prunelab::engine {
+
+/// How much to prune, as cumulative sparsity over the prunable weights (not the rate of one round).
+struct PruneTarget {
+    double sparsity = 0.0;
+    /// Sparsity of the output layer for per-layer methods (seed 002 prunes it at half the hidden rate);
+    /// negative: the same as `sparsity`.
+    double outputSparsity = -1.0;
+};
+
+/// An unstructured pruning method: from a model (and the masks it already carries) to new masks.
+/// Weights already pruned by `current` stay pruned, so calling it round after round with a growing target is
+/// iterative pruning. Unless told otherwise, every layer keeps at least one weight, so global methods never
+/// empty a layer and cut the network in two.
+class Pruner {
+public:
+    virtual ~Pruner() = default;
+    /// The recipe name (`global-magnitude`, `layer-magnitude`, …).
+    virtual std::string name() const = 0;
+    virtual MaskSet computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const = 0;
+};
+
+} // namespace prunelab::engine
