@@ -14,6 +14,8 @@ packages=(
     libopenblas0-pthread
     # real data for tests and benchmarks, no download at run time
     dataset-fashion-mnist mricron-data
+    # tests only: interoperability checks against Python PyTorch (never used by the product)
+    python3 python3-torch
     # fonts for readable charts and screenshots
     fonts-dejavu-core
 )
