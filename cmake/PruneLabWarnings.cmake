@@ -3,7 +3,8 @@
 function(prunelab_set_warnings target)
     if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
         target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow=local
-                                                 -Wnon-virtual-dtor -Wno-unused-parameter)
+                                                 -Wnon-virtual-dtor -Wno-unused-parameter
+                                                 -Wno-missing-field-initializers)
         if(PRUNELAB_WARNINGS_AS_ERRORS)
             target_compile_options(${target} PRIVATE -Werror)
         endif()

@@ -6,48 +6,6 @@
 
 namespace prunelab::engine {
 
-WeightInit weightInitFromName(const std::string& name)
-{
-    if (name == "default")
-        return WeightInit::Default;
-    if (name == "xavier-normal")
-        return WeightInit::XavierNormal;
-    if (name == "xavier-uniform")
-        return WeightInit::XavierUniform;
-    if (name == "kaiming-normal")
-        return WeightInit::KaimingNormal;
-    if (name == "uniform")
-        return WeightInit::Uniform;
-    throw std::invalid_argument("unknown init '" + name +
-                                "': expected default, xavier-normal, xavier-uniform, kaiming-normal or uniform");
-}
-
-namespace {
-
-void initialise(torch::nn::Linear& linear, const MlpOptions& options)
-{
-    torch::NoGradGuard noGrad;
-    switch (options.init) {
-    case WeightInit::Default:
-        return; // PyTorch's own kaiming-uniform(a=√5) weights and fan-in bias, as nn.Linear does.
-    case WeightInit::XavierNormal:
-        torch::nn::init::xavier_normal_(linear->weight);
-        break;
-    case WeightInit::XavierUniform:
-        torch::nn::init::xavier_uniform_(linear->weight);
-        break;
-    case WeightInit::KaimingNormal:
-        torch::nn::init::kaiming_normal_(linear->weight, 0.0, torch::kFanIn, torch::kReLU);
-        break;
-    case WeightInit::Uniform:
-        torch::nn::init::uniform_(linear->weight, options.uniformLow, options.uniformHigh);
-        break;
-    }
-    torch::nn::init::zeros_(linear->bias);
-}
-
-} // namespace
-
 MlpImpl::MlpImpl(const MlpOptions& options) : options_(options)
 {
     if (options.inputSize <= 0)
@@ -59,14 +17,11 @@ MlpImpl::MlpImpl(const MlpOptions& options) : options_(options)
     for (int64_t width : options.hidden) {
         if (width <= 0)
             throw std::invalid_argument("MLP hidden sizes must be > 0");
-        torch::nn::Linear linear(in, width);
-        initialise(linear, options);
-        layers_->push_back(linear);
+        layers_->push_back(torch::nn::Linear(in, width));
         in = width;
     }
-    torch::nn::Linear output(in, options.classCount);
-    initialise(output, options);
-    layers_->push_back(output);
+    layers_->push_back(torch::nn::Linear(in, options.classCount));
+    initialiseWeights(*this, options.init);
 }
 
 torch::Tensor MlpImpl::forward(torch::Tensor input)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/Classifier.h"
+#include "core/engine/WeightInit.h"
 
 #include <torch/nn/modules/container/modulelist.h>
 
@@ -9,18 +10,11 @@
 
 namespace prunelab::engine {
 
-enum class WeightInit { Default, XavierNormal, XavierUniform, KaimingNormal, Uniform };
-
-/// Parses a recipe's init name (`default`, `xavier-normal`, …); throws std::invalid_argument naming the allowed values.
-WeightInit weightInitFromName(const std::string& name);
-
 struct MlpOptions {
     int64_t inputSize = 0;
     std::vector<int64_t> hidden;
     int64_t classCount = 0;
-    WeightInit init = WeightInit::Default;
-    double uniformLow = -0.05; ///< range for WeightInit::Uniform
-    double uniformHigh = 0.05;
+    InitOptions init;
 };
 
 /// Fully connected network: flatten, then Linear+ReLU for each hidden size, then a Linear to the classes.

@@ -133,7 +133,7 @@ void RunJob::start()
             for (int width : config.hidden)
                 mlpOptions.hidden.push_back(width);
             mlpOptions.classCount = all.classCount;
-            mlpOptions.init = engine::weightInitFromName(config.init.toStdString());
+            mlpOptions.init.kind = engine::weightInitFromName(config.init.toStdString());
             engine::Mlp mlp(mlpOptions);
             engine::Trainer trainer(mlp.ptr(), engine::Normalizer::fromData(split.train.images), device);
 

@@ -1,20 +1,21 @@
 #pragma once
-// Small learnable data for engine suites: class c lights up the c-th horizontal band of an 8×8 image, plus noise.
+// Small learnable data for engine suites: class c lights up the c-th horizontal band of a size×size image, plus noise.
 
 #include "core/engine/TensorDataset.h"
 
 #include <torch/torch.h>
 
-inline prunelab::engine::TensorDataset makeBandDataset(int64_t perClass, int64_t classes, uint64_t seed)
+inline prunelab::engine::TensorDataset makeBandDataset(int64_t perClass, int64_t classes, uint64_t seed, int64_t size = 8,
+                                                      int64_t channels = 1)
 {
     torch::manual_seed(seed);
     const int64_t n = perClass * classes;
-    torch::Tensor images = torch::randint(0, 90, {n, 1, 8, 8}, torch::kFloat);
+    torch::Tensor images = torch::randint(0, 90, {n, channels, size, size}, torch::kFloat);
     torch::Tensor labels = torch::arange(classes, torch::kLong).repeat_interleave(perClass);
-    const int64_t band = 8 / classes;
+    const int64_t band = size / classes;
     for (int64_t i = 0; i < n; ++i) {
         const int64_t c = labels[i].item<int64_t>();
-        images[i].narrow(1, c * band, band).add_(140);
+        images[i].narrow(1, c * band, band).add_(140); // rows of every channel
     }
     prunelab::engine::TensorDataset data;
     data.images = images.clamp(0, 255).to(torch::kUInt8);

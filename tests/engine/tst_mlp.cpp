@@ -24,9 +24,9 @@ TEST_CASE("forward gives logits per class and PyTorch-style parameter names")
 TEST_CASE("uniform init draws weights inside the range and zeroes biases (seed 000's uniform(-7, 7))")
 {
     MlpOptions options{10, {32}, 4};
-    options.init = WeightInit::Uniform;
-    options.uniformLow = -7;
-    options.uniformHigh = 7;
+    options.init.kind = WeightInit::Uniform;
+    options.init.uniformLow = -7;
+    options.init.uniformHigh = 7;
     Mlp mlp(options);
     const torch::Tensor w = mlp->named_parameters()["layers.0.weight"];
     VERIFY(w.min().item<double>() >= -7.0);

@@ -20,7 +20,7 @@ int main(int argc, char** argv)
     }
     torch::manual_seed(2024);
     MlpOptions options{784, {300, 100}, 10};
-    options.init = WeightInit::XavierNormal;
+    options.init.kind = WeightInit::XavierNormal;
     Mlp mlp(options);
 
     c10::Dict<std::string, at::Tensor> out;

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "core/engine/Classifier.h"
+#include "core/engine/WeightInit.h"
+
+#include <torch/nn/modules/container/sequential.h>
+
+namespace prunelab::engine {
+
+struct LeNet5Options {
+    int64_t channels = 1;
+    int64_t height = 28;
+    int64_t width = 28;
+    int64_t classCount = 10;
+    InitOptions init;
+};
+
+/// LeNet-5 as in the lecture demos: conv 6@5×5 (padding 2) → ReLU → max-pool 2 → conv 16@5×5 → ReLU → max-pool 2
+/// → 120 → 84 → classes. The first linear layer's width follows the input size, so any image size ≥ 12 works.
+/// Parameters: `features.{0,3}.weight` (convs), `classifier.{0,2,4}.weight` (linears).
+class LeNet5Impl : public ClassifierImpl {
+public:
+    explicit LeNet5Impl(const LeNet5Options& options);
+    torch::Tensor forward(torch::Tensor input) override;
+
+private:
+    torch::nn::Sequential features_{nullptr};
+    torch::nn::Sequential classifier_{nullptr};
+};
+TORCH_MODULE(LeNet5);
+
+} // namespace prunelab::engine

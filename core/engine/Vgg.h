@@ -1,0 +1,41 @@
+#pragma once
+
+#include "core/engine/Classifier.h"
+#include "core/engine/WeightInit.h"
+
+#include <torch/nn/modules/container/sequential.h>
+
+#include <string>
+#include <vector>
+
+namespace prunelab::engine {
+
+struct VggOptions {
+    std::string layout = "vgg11"; ///< vgg11 | vgg13 | vgg16 | vgg19
+    double width = 1.0;           ///< channel multiplier (0.25 gives 16…128 channels instead of 64…512)
+    bool batchNorm = true;
+    int64_t channels = 3;
+    int64_t height = 32;
+    int64_t width_px = 32;
+    int64_t classCount = 10;
+    InitOptions init;
+};
+
+/// The channel plan of a VGG layout, 0 for a max-pool ("M"). Throws std::invalid_argument for an unknown layout.
+std::vector<int64_t> vggPlan(const std::string& layout);
+
+/// VGG-style CNN for small images (seed 004): 3×3 convs (+ batch norm) + ReLU, max-pools while the feature map is at
+/// least 2×2 (a pool that would shrink it below 1×1 is left out, so 28×28 inputs work), global average pooling,
+/// then one linear layer to the classes. Parameters: `features.<i>.weight`, `classifier.weight`.
+class VggImpl : public ClassifierImpl {
+public:
+    explicit VggImpl(const VggOptions& options);
+    torch::Tensor forward(torch::Tensor input) override;
+
+private:
+    torch::nn::Sequential features_{nullptr};
+    torch::nn::Linear classifier_{nullptr};
+};
+TORCH_MODULE(Vgg);
+
+} // namespace prunelab::engine
