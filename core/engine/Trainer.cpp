@@ -40,7 +40,44 @@ TensorDataset onDevice(const TensorDataset& data, const torch::Device& device)
     return out;
 }
 
+/// A deep copy of every parameter and buffer (batch-norm statistics too).
+std::vector<torch::Tensor> snapshot(torch::nn::Module& model)
+{
+    std::vector<torch::Tensor> copy;
+    for (const auto& p : model.parameters())
+        copy.push_back(p.detach().clone());
+    for (const auto& b : model.buffers())
+        copy.push_back(b.detach().clone());
+    return copy;
+}
+
+void restore(torch::nn::Module& model, const std::vector<torch::Tensor>& copy)
+{
+    torch::NoGradGuard noGrad;
+    size_t i = 0;
+    for (auto& p : model.parameters())
+        p.copy_(copy[i++]);
+    for (auto& b : model.buffers())
+        b.copy_(copy[i++]);
+}
+
 } // namespace
+
+double scheduledLearningRate(const TrainOptions& options, int epoch)
+{
+    if (options.lrSchedule == "constant")
+        return options.learningRate;
+    if (options.lrSchedule == "step") {
+        const int steps = options.stepEpochs > 0 ? (epoch - 1) / options.stepEpochs : 0;
+        return options.learningRate * std::pow(options.stepGamma, steps);
+    }
+    if (options.lrSchedule == "cosine") {
+        const double progress = options.epochs > 1 ? double(epoch - 1) / double(options.epochs) : 0.0;
+        return options.learningRate * 0.5 * (1.0 + std::cos(M_PI * progress));
+    }
+    throw std::invalid_argument("unknown learning-rate schedule '" + options.lrSchedule +
+                                "': expected constant, step or cosine");
+}
 
 Trainer::Trainer(ClassifierPtr model, Normalizer normalizer, torch::Device device)
     : model_(std::move(model)), normalizer_(std::move(normalizer)), device_(device)
@@ -61,6 +98,10 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
         throw std::invalid_argument("learning rate must be > 0");
     if (trainData.size() == 0)
         throw std::invalid_argument("training set is empty");
+    if (!options.classWeights.empty() && int64_t(options.classWeights.size()) != trainData.classCount)
+        throw std::invalid_argument("class weights: expected one per class (" + std::to_string(trainData.classCount) +
+                                    "), got " + std::to_string(options.classWeights.size()));
+    scheduledLearningRate(options, 1); // refuses an unknown schedule before any work
 
     // Pruned weights decay towards zero; denormal floats would slow every multiply that touches them.
     at::globalContext().setFlushDenormal(true);
@@ -74,18 +115,34 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
     const int64_t n = train.size();
     const int64_t batches = (n + options.batchSize - 1) / options.batchSize;
 
+    auto lossOptions = torch::nn::functional::CrossEntropyFuncOptions();
+    if (!options.classWeights.empty())
+        lossOptions.weight(torch::tensor(options.classWeights, torch::kFloat).to(device_));
+
     TrainOutcome outcome;
+    std::vector<torch::Tensor> best;
+    double bestAccuracy = -1.0;
+    // Leaves the model with the best epoch's weights when asked, whatever ends the loop.
+    const auto finish = [&](StopReason reason) {
+        outcome.reason = reason;
+        if (options.restoreBest && !best.empty()) {
+            restore(*model_, best);
+            outcome.restoredBest = true;
+        }
+        return outcome;
+    };
     for (int epoch = 1; epoch <= options.epochs; ++epoch) {
         const auto started = std::chrono::steady_clock::now();
+        const double lr = scheduledLearningRate(options, epoch);
+        for (auto& group : optimizer->param_groups())
+            group.options().set_lr(lr);
         model_->train();
         const torch::Tensor order = torch::randperm(n, generator, torch::kLong).to(device_);
         double lossSum = 0.0;
         int64_t correct = 0;
         for (int64_t b = 0; b < batches; ++b) {
-            if (cancelled(callbacks.cancel)) {
-                outcome.reason = StopReason::Cancelled;
-                return outcome;
-            }
+            if (cancelled(callbacks.cancel))
+                return finish(StopReason::Cancelled);
             const int64_t begin = b * options.batchSize;
             const int64_t count = std::min(options.batchSize, n - begin);
             const torch::Tensor idx = order.narrow(0, begin, count);
@@ -94,7 +151,7 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
 
             optimizer->zero_grad();
             const torch::Tensor logits = model_->forward(x);
-            const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y);
+            const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y, lossOptions);
             const double lossValue = loss.item<double>();
             if (!std::isfinite(lossValue))
                 throw std::runtime_error("the loss became " + std::to_string(lossValue) + " at epoch " +
@@ -109,10 +166,8 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
 
             lossSum += lossValue * static_cast<double>(count);
             correct += logits.argmax(1).eq(y).sum().item<int64_t>();
-            if (callbacks.onBatch && !callbacks.onBatch({epoch, b + 1, batches, lossValue})) {
-                outcome.reason = StopReason::StoppedByCallback;
-                return outcome;
-            }
+            if (callbacks.onBatch && !callbacks.onBatch({epoch, b + 1, batches, lossValue}))
+                return finish(StopReason::StoppedByCallback);
         }
 
         EpochReport report;
@@ -120,18 +175,23 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
         report.epochs = options.epochs;
         report.train = {lossSum / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n), n};
         report.validation = evaluate(validation, 512, callbacks.cancel);
-        if (cancelled(callbacks.cancel)) {
-            outcome.reason = StopReason::Cancelled;
-            return outcome;
-        }
+        if (cancelled(callbacks.cancel))
+            return finish(StopReason::Cancelled);
+        report.learningRate = lr;
         report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
         outcome.history.push_back(report);
-        if (callbacks.onEpoch && !callbacks.onEpoch(report)) {
-            outcome.reason = StopReason::StoppedByCallback;
-            return outcome;
+        if (report.validation.accuracy > bestAccuracy) {
+            bestAccuracy = report.validation.accuracy;
+            outcome.bestEpoch = epoch;
+            if (options.restoreBest)
+                best = snapshot(*model_);
         }
+        if (callbacks.onEpoch && !callbacks.onEpoch(report))
+            return finish(StopReason::StoppedByCallback);
+        if (options.earlyStoppingPatience > 0 && epoch - outcome.bestEpoch >= options.earlyStoppingPatience)
+            return finish(StopReason::EarlyStopped);
     }
-    return outcome;
+    return finish(StopReason::Completed);
 }
 
 Evaluation Trainer::evaluate(const TensorDataset& data, int64_t batchSize, const std::atomic<bool>* cancel) const

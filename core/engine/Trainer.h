@@ -21,7 +21,20 @@ struct TrainOptions {
     double weightDecay = 0.0;
     double momentum = 0.9; ///< sgd only
     uint64_t seed = 42;    ///< shuffling order
+
+    std::string lrSchedule = "constant"; ///< constant | step (× stepGamma every stepEpochs) | cosine (to 0 at the end)
+    int stepEpochs = 10;
+    double stepGamma = 0.1;
+    /// One weight per class for the loss (imbalanced data); empty = unweighted.
+    std::vector<double> classWeights;
+    /// Stop when validation accuracy has not improved for this many epochs; 0 = never.
+    int earlyStoppingPatience = 0;
+    /// At the end, put back the weights of the epoch with the best validation accuracy (seed 000 keeps the best).
+    bool restoreBest = false;
 };
+
+/// Learning rate of epoch `epoch` (1-based) under the options' schedule.
+double scheduledLearningRate(const TrainOptions& options, int epoch);
 
 struct BatchProgress {
     int epoch = 0; ///< 1-based
@@ -41,6 +54,7 @@ struct EpochReport {
     int epochs = 0;
     Evaluation train;      ///< running mean over the epoch's batches
     Evaluation validation; ///< after the epoch, in eval mode
+    double learningRate = 0.0;
     double seconds = 0.0;
 };
 
@@ -52,11 +66,13 @@ struct TrainCallbacks {
     const std::atomic<bool>* cancel = nullptr;
 };
 
-enum class StopReason { Completed, Cancelled, StoppedByCallback };
+enum class StopReason { Completed, Cancelled, StoppedByCallback, EarlyStopped };
 
 struct TrainOutcome {
     StopReason reason = StopReason::Completed;
     std::vector<EpochReport> history;
+    int bestEpoch = 0; ///< 1-based epoch with the best validation accuracy (0: no epoch completed)
+    bool restoredBest = false; ///< the model now holds that epoch's weights
 };
 
 /// Trains and evaluates one classifier on one device. Masks, when given, hold through training:

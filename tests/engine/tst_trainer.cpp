@@ -142,4 +142,82 @@ TEST_CASE("bad options and a diverging loss are refused with a message")
     VERIFY(threw);
 }
 
+TEST_CASE("learning-rate schedules: constant, step, cosine, and what each epoch used")
+{
+    TrainOptions o;
+    o.learningRate = 1.0;
+    o.epochs = 10;
+    VERIFY_EQ(scheduledLearningRate(o, 7), 1.0);
+    o.lrSchedule = "step";
+    o.stepEpochs = 2;
+    o.stepGamma = 0.1;
+    VERIFY_EQ(scheduledLearningRate(o, 2), 1.0);
+    VERIFY_NEAR(scheduledLearningRate(o, 3), 0.1, 1e-12);
+    VERIFY_NEAR(scheduledLearningRate(o, 5), 0.01, 1e-12);
+    o.lrSchedule = "cosine";
+    VERIFY_EQ(scheduledLearningRate(o, 1), 1.0);
+    VERIFY_NEAR(scheduledLearningRate(o, 6), 0.5, 1e-12);
+    VERIFY(scheduledLearningRate(o, 10) < 0.03);
+    o.lrSchedule = "warmup";
+    VERIFY_THROWS(scheduledLearningRate(o, 1));
+
+    Fixture f;
+    TrainOptions options = quick(3);
+    options.lrSchedule = "step";
+    options.stepEpochs = 1;
+    options.stepGamma = 0.5;
+    const TrainOutcome outcome = f.trainer->fit(f.split.train, f.split.validation, options);
+    VERIFY_NEAR(outcome.history[2].learningRate, 3e-3 * 0.25, 1e-12);
+}
+
+TEST_CASE("early stopping ends a run that stopped improving")
+{
+    Fixture f;
+    TrainOptions options = quick(20);
+    options.learningRate = 1e-12; // nothing changes: accuracy never beats epoch 1
+    options.earlyStoppingPatience = 2;
+    const TrainOutcome outcome = f.trainer->fit(f.split.train, f.split.validation, options);
+    VERIFY(outcome.reason == StopReason::EarlyStopped);
+    VERIFY_EQ(outcome.history.size(), size_t(3));
+    VERIFY_EQ(outcome.bestEpoch, 1);
+}
+
+TEST_CASE("the best epoch's weights are restored at the end (seed 000 keeps the best model)")
+{
+    Fixture f;
+    TrainOptions options = quick(4);
+    options.lrSchedule = "step"; // epoch 1 learns, later epochs barely move
+    options.stepEpochs = 1;
+    options.stepGamma = 1e-9;
+    options.restoreBest = true;
+    TrainCallbacks callbacks;
+    callbacks.onEpoch = [&](const EpochReport& r) {
+        if (r.epoch == 1) { // ruin the model after its best epoch: flipped logits rank the right class last
+            torch::NoGradGuard noGrad;
+            f.mlp->named_parameters()["layers.1.weight"].neg_();
+            f.mlp->named_parameters()["layers.1.bias"].neg_();
+        }
+        return true;
+    };
+    const TrainOutcome outcome = f.trainer->fit(f.split.train, f.split.validation, options, callbacks);
+    VERIFY_EQ(outcome.bestEpoch, 1);
+    VERIFY(outcome.history.back().validation.accuracy < 0.5);
+    VERIFY(outcome.history.front().validation.accuracy > 0.9);
+    VERIFY(outcome.restoredBest);
+    VERIFY_EQ(f.trainer->evaluate(f.split.validation).accuracy, outcome.history.front().validation.accuracy);
+}
+
+TEST_CASE("class weights: one per class, and equal weights change nothing")
+{
+    Fixture a(3);
+    Fixture b(3);
+    TrainOptions weighted = quick(2);
+    weighted.classWeights = {1, 1, 1, 1};
+    const TrainOutcome ra = a.trainer->fit(a.split.train, a.split.validation, quick(2));
+    const TrainOutcome rb = b.trainer->fit(b.split.train, b.split.validation, weighted);
+    VERIFY_NEAR(ra.history.back().train.loss, rb.history.back().train.loss, 1e-6);
+    weighted.classWeights = {1, 2};
+    VERIFY_THROWS(a.trainer->fit(a.split.train, a.split.validation, weighted));
+}
+
 ENGINE_TEST_MAIN()
