@@ -1,5 +1,7 @@
 #include "core/engine/LeNet5.h"
 
+#include "core/engine/ConvShapes.h"
+
 #include <torch/torch.h>
 
 #include <stdexcept>
@@ -29,6 +31,13 @@ LeNet5Impl::LeNet5Impl(const LeNet5Options& o)
 torch::Tensor LeNet5Impl::forward(torch::Tensor input)
 {
     return classifier_->forward(features_->forward(input).flatten(1));
+}
+
+std::vector<int64_t> LeNet5Impl::positionsPerWeight(int64_t channels, int64_t height, int64_t width)
+{
+    std::vector<int64_t> positions = convOutputPositions(features_, channels, height, width);
+    positions.resize(countPrunable(), 1); // the linear layers after the features
+    return positions;
 }
 
 } // namespace prunelab::engine

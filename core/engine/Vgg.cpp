@@ -1,5 +1,7 @@
 #include "core/engine/Vgg.h"
 
+#include "core/engine/ConvShapes.h"
+
 #include <torch/torch.h>
 
 #include <cmath>
@@ -56,6 +58,13 @@ torch::Tensor VggImpl::forward(torch::Tensor input)
 {
     torch::Tensor x = features_->forward(input);
     return classifier_->forward(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
+}
+
+std::vector<int64_t> VggImpl::positionsPerWeight(int64_t channels, int64_t height, int64_t width)
+{
+    std::vector<int64_t> positions = convOutputPositions(features_, channels, height, width);
+    positions.resize(countPrunable(), 1); // the linear layers after the features
+    return positions;
 }
 
 } // namespace prunelab::engine

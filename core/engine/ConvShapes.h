@@ -1,0 +1,13 @@
+#pragma once
+
+#include <torch/nn/modules/container/sequential.h>
+
+#include <vector>
+
+namespace prunelab::engine {
+
+/// Runs a dummy input of channels×height×width through `features` and returns, for each Conv2d in order, the number
+/// of output positions (H_out·W_out) it produced. Used by convolutional models for their FLOP counts.
+std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_t channels, int64_t height, int64_t width);
+
+} // namespace prunelab::engine

@@ -1,0 +1,85 @@
+#include "EngineTest.h"
+
+#include "core/engine/LeNet5.h"
+#include "core/engine/MagnitudePruners.h"
+#include "core/engine/Measurements.h"
+#include "core/engine/Mlp.h"
+#include "core/engine/Vgg.h"
+
+#include <torch/torch.h>
+
+using namespace prunelab::engine;
+
+TEST_CASE("classification report matches a hand count (sklearn semantics)")
+{
+    const torch::Tensor truth = torch::tensor({0, 0, 0, 1, 1, 2}, torch::kLong);
+    const torch::Tensor pred = torch::tensor({0, 0, 1, 1, 0, 1}, torch::kLong);
+    const ClassificationReport r = classificationReport(truth, pred, 3);
+    VERIFY_EQ(r.confusion[0][0], int64_t(2));
+    VERIFY_EQ(r.confusion[0][1], int64_t(1));
+    VERIFY_EQ(r.confusion[1][0], int64_t(1));
+    VERIFY_EQ(r.confusion[2][1], int64_t(1));
+    VERIFY_NEAR(r.accuracy, 3.0 / 6.0, 1e-12);
+    VERIFY_NEAR(r.perClass[0].precision, 2.0 / 3.0, 1e-12);
+    VERIFY_NEAR(r.perClass[0].recall, 2.0 / 3.0, 1e-12);
+    VERIFY_NEAR(r.perClass[1].precision, 1.0 / 3.0, 1e-12);
+    VERIFY_NEAR(r.perClass[1].recall, 0.5, 1e-12);
+    VERIFY_NEAR(r.perClass[1].f1, 0.4, 1e-12);
+    VERIFY_EQ(r.perClass[2].support, int64_t(1));
+    VERIFY_EQ(r.perClass[2].precision, 0.0); // never predicted
+    VERIFY_NEAR(r.macroF1, (2.0 / 3.0 + 0.4 + 0.0) / 3.0, 1e-12);
+    VERIFY_THROWS(classificationReport(truth, pred.narrow(0, 0, 3), 3));
+}
+
+TEST_CASE("layer snapshots: counts, histogram of surviving weights, downsampled mask")
+{
+    Mlp mlp(MlpOptions{200, {100}, 10});
+    const MaskSet masks = GlobalMagnitudePruner().computeMasks(*mlp, {0.75}, nullptr);
+    masks.applyTo(*mlp);
+    const std::vector<LayerSnapshot> layers = snapshotLayers(*mlp, &masks, 20, 64);
+    VERIFY_EQ(layers.size(), size_t(2));
+    const LayerSnapshot& first = layers[0];
+    VERIFY_EQ(first.name, std::string("layers.0.weight"));
+    VERIFY_EQ(first.total, int64_t(20000));
+    VERIFY_EQ(first.histogram.size(), size_t(20));
+    int64_t histogramTotal = 0;
+    for (int64_t n : first.histogram)
+        histogramTotal += n;
+    VERIFY_EQ(histogramTotal, first.nonzero); // pruned zeros are not counted
+    VERIFY_EQ(first.maskRows, int64_t(64));
+    VERIFY_EQ(first.maskCols, int64_t(64));
+    double meanCell = 0;
+    for (float v : first.maskImage)
+        meanCell += v / double(first.maskImage.size());
+    VERIFY_NEAR(meanCell, 1.0 - first.sparsity, 0.05);
+    VERIFY_EQ(layers[1].maskRows, int64_t(10)); // small layers are shown cell for cell
+    VERIFY_EQ(layers[1].maskCols, int64_t(64));
+}
+
+TEST_CASE("cost: dense and remaining MACs, CSR bytes, for MLP and conv nets")
+{
+    Mlp mlp(MlpOptions{784, {300, 100}, 10});
+    ModelCost dense = measureCost(*mlp, 1, 28, 28);
+    VERIFY_EQ(dense.parameters, int64_t(266610));
+    VERIFY_EQ(dense.denseMacs, int64_t(784 * 300 + 300 * 100 + 100 * 10));
+    VERIFY_EQ(dense.remainingMacs, dense.denseMacs);
+    GlobalMagnitudePruner().computeMasks(*mlp, {0.9}, nullptr).applyTo(*mlp);
+    const ModelCost pruned = measureCost(*mlp, 1, 28, 28);
+    VERIFY_EQ(pruned.remainingMacs, std::llround(0.1 * dense.denseMacs));
+    VERIFY(pruned.sparseBytes < dense.denseBytes / 4);
+
+    LeNet5 lenet(LeNet5Options{});
+    const ModelCost c = measureCost(*lenet, 1, 28, 28);
+    // conv1: 6·1·25 weights at 28·28 positions; conv2: 16·6·25 at 10·10; then 400·120 + 120·84 + 84·10
+    VERIFY_EQ(c.denseMacs, int64_t(150 * 784 + 2400 * 100 + 48000 + 10080 + 840));
+
+    VggOptions vo;
+    vo.width = 0.125;
+    Vgg vgg(vo);
+    vgg->train();
+    const ModelCost v = measureCost(*vgg, 3, 32, 32);
+    VERIFY(v.denseMacs > v.parameters); // convolutions reuse weights across positions
+    VERIFY(vgg->is_training());         // measuring did not leave the model in eval mode
+}
+
+ENGINE_TEST_MAIN()
