@@ -37,12 +37,13 @@ ThresholdPruner::ThresholdPruner(double threshold) : threshold_(threshold)
         throw std::invalid_argument("threshold must be >= 0, got " + std::to_string(threshold));
 }
 
-MaskSet ThresholdPruner::computeMasks(ClassifierImpl& model, const PruneTarget&, const MaskSet* current) const
+MaskSet ThresholdPruner::computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const
 {
+    const double threshold = target.threshold >= 0.0 ? target.threshold : threshold_;
     torch::NoGradGuard noGrad;
     MaskSet masks;
     for (auto& [name, weight] : prunableParameters(model)) {
-        torch::Tensor mask = (weight.detach().abs() > threshold_).to(torch::kFloat);
+        torch::Tensor mask = (weight.detach().abs() > threshold).to(torch::kFloat);
         if (current != nullptr && current->contains(name))
             mask.mul_(current->mask(name).to(mask.device()));
         masks.set(name, mask);

@@ -26,10 +26,10 @@ public:
 };
 
 /// `threshold`: keeps |w| > t and prunes the rest, whatever sparsity that gives (seed 000 sweeps t = 0.5 and 1.0).
-/// `PruneTarget` is ignored; the threshold is the method's parameter.
+/// t is PruneTarget::threshold when that is set (a sweep), else the constructor's; the target sparsity is ignored.
 class ThresholdPruner : public Pruner {
 public:
-    explicit ThresholdPruner(double threshold);
+    explicit ThresholdPruner(double threshold = 0.0);
     std::string name() const override { return "threshold"; }
     MaskSet computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const override;
 

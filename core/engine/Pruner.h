@@ -14,6 +14,8 @@ struct PruneTarget {
     /// Sparsity of the output layer for per-layer methods (seed 002 prunes it at half the hidden rate);
     /// negative: the same as `sparsity`.
     double outputSparsity = -1.0;
+    /// Magnitude threshold for the `threshold` method (|w| <= t is pruned); negative: the method's own.
+    double threshold = -1.0;
 };
 
 /// An unstructured pruning method: from a model (and the masks it already carries) to new masks.

@@ -1,0 +1,78 @@
+#pragma once
+
+#include "core/engine/Measurements.h"
+#include "core/engine/Pruner.h"
+#include "core/engine/Trainer.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace prunelab::engine {
+
+/// The `prune` section of a recipe (../shared/CLI.md), parsed.
+struct ScheduleOptions {
+    std::string schedule = "one-shot"; ///< none | one-shot | iterative | lottery | sweep
+    double sparsity = 0.8;             ///< one-shot target
+    int rounds = 5;                    ///< iterative, lottery
+    double rate = 0.2;                 ///< iterative, lottery: fraction of the remaining weights pruned per round
+    double outputRate = -1.0;          ///< per-layer methods: rate for the output layer; negative = rate
+    std::vector<double> sweep;         ///< sweep: sparsities, or thresholds when the pruner is `threshold`
+    std::string rewind = "init";       ///< lottery: init | epoch:K | none
+    std::string control = "none";      ///< lottery: none | random-reinit | random-mask
+    int fineTuneEpochs = 2;            ///< epochs after each pruning step (lottery retrains for the full epochs)
+    uint64_t seed = 42;                ///< controls' random draws
+};
+
+/// Everything measured after one pruning round, as plain values.
+struct RoundReport {
+    int round = 0; ///< 1-based; 0 is the dense model
+    double targetSparsity = 0.0;
+    double sweepValue = 0.0; ///< the sparsity or threshold this round tried (sweep)
+    double sparsity = 0.0;   ///< achieved over the prunable weights
+    std::vector<LayerSparsity> layers;
+    Evaluation beforeFineTune; ///< validation right after pruning
+    Evaluation validation;     ///< after fine-tuning (best epoch when restoring the best)
+    Evaluation test;           ///< on the test split when one is given
+    ModelCost cost;
+    std::vector<EpochReport> epochs;
+};
+
+struct ScheduleCallbacks {
+    TrainCallbacks training; ///< per batch and epoch, in every phase
+    std::function<bool(const RoundReport&)> onRound; ///< after the dense model (round 0) and every round; false stops
+};
+
+struct ScheduleOutcome {
+    StopReason reason = StopReason::Completed;
+    std::vector<RoundReport> rounds; ///< round 0 (dense) first
+    int bestRound = 0;               ///< sweep: the round with the best validation accuracy; else the last round
+    MaskSet masks;                   ///< of the model as it is left (the best round's for a sweep)
+};
+
+/// Runs a whole experiment on one model: dense training, then the schedule's pruning rounds with fine-tuning,
+/// rewinding (lottery tickets) or restarts from the trained model (sweeps). Masks hold through every phase.
+class PruningSchedule {
+public:
+    /// `freshModel` builds a newly initialised model of the same architecture (for the random-reinit control);
+    /// `inputShape` is {C, H, W} for FLOP counts.
+    PruningSchedule(Trainer& trainer, std::shared_ptr<const Pruner> pruner, std::vector<int64_t> inputShape,
+                    std::function<ClassifierPtr()> freshModel = {});
+
+    /// Throws std::invalid_argument naming the option for a bad schedule, std::runtime_error for a diverging loss.
+    ScheduleOutcome run(const TensorDataset& train, const TensorDataset& validation, const TensorDataset& test,
+                        const TrainOptions& training, const ScheduleOptions& options,
+                        const ScheduleCallbacks& callbacks = {});
+
+    /// Cumulative sparsity after `round` rounds of `rate` each: 1 − (1 − rate)^round.
+    static double cumulativeSparsity(double rate, int round);
+
+private:
+    Trainer& trainer_;
+    std::shared_ptr<const Pruner> pruner_;
+    std::vector<int64_t> inputShape_;
+    std::function<ClassifierPtr()> freshModel_;
+};
+
+} // namespace prunelab::engine
