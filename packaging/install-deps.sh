@@ -9,7 +9,7 @@ packages=(
     # Qt 6 Widgets, Charts (needs the OpenGL dev packages to configure), SVG export, offscreen/xcb platform plugins
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libegl-dev qt6-svg-dev qt6-qpa-plugins
     # LibTorch, OpenCV, QuaZip
-    libtorch-dev libopencv-dev libquazip1-qt6-dev
+    libtorch-dev libopencv-dev libquazip1-qt6-dev zlib1g-dev
     # optimised BLAS: about three times faster training than the reference BLAS libtorch links by default
     libopenblas0-pthread
     # real data for tests and benchmarks, no download at run time
