@@ -82,6 +82,8 @@ void validate(const ScheduleOptions& o, const TrainOptions& training)
         throw std::invalid_argument("prune.schedule sweep needs at least one value to try");
     if (o.fineTuneEpochs < 0)
         throw std::invalid_argument("prune.fine_tune_epochs must be >= 0");
+    if (o.fineTuneLearningRate < 0.0)
+        throw std::invalid_argument("prune.fine_tune_lr must be > 0");
     if (o.control != "none" && o.control != "random-reinit" && o.control != "random-mask")
         throw std::invalid_argument("prune.control must be none, random-reinit or random-mask, got '" + o.control + "'");
     const int rewindEpoch = parseRewindEpoch(o.rewind);
@@ -206,6 +208,8 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         TrainOptions fineTune = training;
         fineTune.epochs = lottery ? training.epochs : options.fineTuneEpochs;
         fineTune.seed = training.seed + uint64_t(round);
+        if (options.fineTuneLearningRate > 0.0 && !lottery)
+            fineTune.learningRate = options.fineTuneLearningRate;
         const TrainOutcome tuned = trainer_.fit(train, validation, fineTune, callbacks.training, &masks);
         if (tuned.reason == StopReason::Cancelled || tuned.reason == StopReason::StoppedByCallback) {
             outcome.reason = tuned.reason;

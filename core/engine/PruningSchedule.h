@@ -22,6 +22,7 @@ struct ScheduleOptions {
     std::string rewind = "init";       ///< lottery: init | epoch:K | none
     std::string control = "none";      ///< lottery: none | random-reinit | random-mask
     int fineTuneEpochs = 2;            ///< epochs after each pruning step (lottery retrains for the full epochs)
+    double fineTuneLearningRate = 0.0; ///< learning rate after pruning (seeds 000 and 003 use a smaller one); 0 = training's
     uint64_t seed = 42;                ///< controls' random draws
 };
 

@@ -1,0 +1,420 @@
+#include "core/workbench/Recipe.h"
+
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRegularExpression>
+#include <QSet>
+
+#include <cmath>
+
+namespace prunelab::workbench {
+
+namespace {
+
+QString show(const QJsonValue& v)
+{
+    switch (v.type()) {
+    case QJsonValue::String:
+        return QLatin1Char('"') + v.toString() + QLatin1Char('"');
+    case QJsonValue::Double:
+        return QString::number(v.toDouble(), 'g', 12);
+    case QJsonValue::Bool:
+        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    case QJsonValue::Null:
+        return QStringLiteral("null");
+    case QJsonValue::Array:
+        return QStringLiteral("a list");
+    case QJsonValue::Object:
+        return QStringLiteral("an object");
+    case QJsonValue::Undefined:
+        break;
+    }
+    return QStringLiteral("nothing");
+}
+
+/// Reads one JSON object, field by field, with the key path for every message, and refuses keys it never read.
+class Reader {
+public:
+    Reader(QJsonObject object, QString path) : object_(std::move(object)), path_(std::move(path)) {}
+
+    QString pathOf(const QString& key) const { return path_.isEmpty() ? key : path_ + QLatin1Char('.') + key; }
+    bool has(const QString& key) const { return object_.contains(key); }
+
+    double number(const QString& key, double fallback, double low, double high, bool lowOpen = false)
+    {
+        const QJsonValue v = take(key);
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isDouble() || !std::isfinite(v.toDouble()))
+            fail(key, QStringLiteral("must be a number, got %1").arg(show(v)));
+        const double x = v.toDouble();
+        if ((lowOpen ? x <= low : x < low) || x > high)
+            fail(key, QStringLiteral("must be %1 %2 and <= %3, got %4")
+                          .arg(lowOpen ? QStringLiteral(">") : QStringLiteral(">="))
+                          .arg(low)
+                          .arg(high)
+                          .arg(show(v)));
+        return x;
+    }
+
+    int integer(const QString& key, int fallback, int low, int high)
+    {
+        const QJsonValue v = take(key);
+        if (v.isUndefined())
+            return fallback;
+        const double x = v.toDouble();
+        if (!v.isDouble() || x != std::floor(x) || x < low || x > high)
+            fail(key, QStringLiteral("must be a whole number from %1 to %2, got %3").arg(low).arg(high).arg(show(v)));
+        return int(x);
+    }
+
+    bool boolean(const QString& key, bool fallback)
+    {
+        const QJsonValue v = take(key);
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isBool())
+            fail(key, QStringLiteral("must be true or false, got %1").arg(show(v)));
+        return v.toBool();
+    }
+
+    QString string(const QString& key, const QString& fallback)
+    {
+        const QJsonValue v = take(key);
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isString() || v.toString().isEmpty())
+            fail(key, QStringLiteral("must be a non-empty string, got %1").arg(show(v)));
+        return v.toString();
+    }
+
+    QString choice(const QString& key, const QString& fallback, const QStringList& allowed, const QStringList& later = {})
+    {
+        const QString value = string(key, fallback);
+        if (later.contains(value))
+            fail(key, QStringLiteral("'%1' is not available in this version yet; available: %2").arg(value, allowed.join(QStringLiteral(", "))));
+        if (!allowed.contains(value))
+            fail(key, QStringLiteral("must be one of %1, got \"%2\"").arg(allowed.join(QStringLiteral(", ")), value));
+        return value;
+    }
+
+    QList<double> numbers(const QString& key, const QList<double>& fallback, double low, double high, int minCount, int maxCount)
+    {
+        const QJsonValue v = take(key);
+        if (v.isUndefined())
+            return fallback;
+        if (!v.isArray() || v.toArray().size() < minCount || v.toArray().size() > maxCount)
+            fail(key, QStringLiteral("must be a list of %1 to %2 numbers, got %3").arg(minCount).arg(maxCount).arg(show(v)));
+        QList<double> out;
+        const QJsonArray array = v.toArray();
+        for (qsizetype i = 0; i < array.size(); ++i) {
+            const QJsonValue item = array[i];
+            if (!item.isDouble() || !std::isfinite(item.toDouble()) || item.toDouble() < low || item.toDouble() > high)
+                fail(QStringLiteral("%1[%2]").arg(key).arg(i),
+                     QStringLiteral("must be a number from %1 to %2, got %3").arg(low).arg(high).arg(show(item)));
+            out.append(item.toDouble());
+        }
+        return out;
+    }
+
+    QList<int> integers(const QString& key, const QList<int>& fallback, int low, int high, int minCount, int maxCount)
+    {
+        QList<int> out;
+        for (double x : numbers(key, {}, low, high, minCount, maxCount)) {
+            if (x != std::floor(x))
+                fail(key, QStringLiteral("must hold whole numbers, got %1").arg(x));
+            out.append(int(x));
+        }
+        return has(key) || !out.isEmpty() ? out : fallback;
+    }
+
+    Reader child(const QString& key)
+    {
+        const QJsonValue v = take(key);
+        if (!v.isUndefined() && !v.isObject())
+            fail(key, QStringLiteral("must be an object, got %1").arg(show(v)));
+        return Reader(v.toObject(), pathOf(key));
+    }
+
+    QJsonValue take(const QString& key)
+    {
+        read_.insert(key);
+        return object_.value(key);
+    }
+
+    /// Refuses every key that was never read: a typo must not silently fall back to a default.
+    void finish() const
+    {
+        for (auto it = object_.begin(); it != object_.end(); ++it) {
+            if (!read_.contains(it.key())) {
+                QStringList known(read_.begin(), read_.end());
+                known.sort();
+                throw RecipeError(pathOf(it.key()), QStringLiteral("%1 is not a known key; known here: %2")
+                                                        .arg(pathOf(it.key()), known.join(QStringLiteral(", "))));
+            }
+        }
+    }
+
+    [[noreturn]] void fail(const QString& key, const QString& message) const
+    {
+        throw RecipeError(pathOf(key), pathOf(key) + QLatin1Char(' ') + message);
+    }
+
+private:
+    QJsonObject object_;
+    QString path_;
+    QSet<QString> read_;
+};
+
+QJsonArray toArray(const QList<double>& values)
+{
+    QJsonArray a;
+    for (double v : values)
+        a.append(v);
+    return a;
+}
+
+QJsonArray toArray(const QList<int>& values)
+{
+    QJsonArray a;
+    for (int v : values)
+        a.append(v);
+    return a;
+}
+
+} // namespace
+
+Recipe Recipe::fromJson(const QJsonObject& json)
+{
+    Recipe r;
+    Reader root(json, QString());
+    const int schema = root.integer(QStringLiteral("schema"), kSchemaVersion, 1, 1000);
+    if (schema != kSchemaVersion)
+        root.fail(QStringLiteral("schema"), QStringLiteral("is %1, this PruneLab reads schema %2").arg(schema).arg(kSchemaVersion));
+    r.name = root.string(QStringLiteral("name"), r.name);
+    r.seed = quint64(root.number(QStringLiteral("seed"), double(r.seed), 0, 4294967295.0));
+    if (double(r.seed) != std::floor(double(r.seed)))
+        root.fail(QStringLiteral("seed"), QStringLiteral("must be a whole number"));
+    r.device = root.string(QStringLiteral("device"), r.device);
+    if (r.device != QLatin1String("auto") && r.device != QLatin1String("cpu") && !r.device.startsWith(QLatin1String("cuda")))
+        root.fail(QStringLiteral("device"), QStringLiteral("must be auto, cpu, cuda or cuda:N, got \"%1\"").arg(r.device));
+
+    {
+        Reader d = root.child(QStringLiteral("dataset"));
+        r.dataset.source = d.string(QStringLiteral("source"), r.dataset.source);
+        const QList<int> size = d.integers(QStringLiteral("image_size"), {0, 0}, 0, 4096, 2, 2);
+        r.dataset.imageWidth = size[0];
+        r.dataset.imageHeight = size[1];
+        if ((size[0] == 0) != (size[1] == 0) || (size[0] != 0 && (size[0] < 8 || size[1] < 8)))
+            d.fail(QStringLiteral("image_size"), QStringLiteral("must be [width, height] of at least 8 pixels, or [0, 0] for the source's own size"));
+        r.dataset.color = d.choice(QStringLiteral("color"), r.dataset.color, {QStringLiteral("auto"), QStringLiteral("gray"), QStringLiteral("rgb")});
+        d.choice(QStringLiteral("balance"), QStringLiteral("none"), {QStringLiteral("none")},
+                 {QStringLiteral("oversample"), QStringLiteral("undersample"), QStringLiteral("class-weights")});
+        r.dataset.limitPerClass = d.integer(QStringLiteral("limit_per_class"), 0, 0, 10'000'000);
+        r.dataset.demoPerClass = d.integer(QStringLiteral("demo_per_class"), 0, 0, 100'000);
+        Reader split = d.child(QStringLiteral("split"));
+        r.dataset.validationFraction = split.number(QStringLiteral("val"), r.dataset.validationFraction, 0.0, 0.9, true);
+        const QJsonValue test = split.take(QStringLiteral("test"));
+        if (test.isUndefined() || test == QJsonValue(QStringLiteral("given"))) {
+            r.dataset.testGiven = true;
+        } else if (test.isDouble() && test.toDouble() >= 0.0 && test.toDouble() < 0.9) {
+            r.dataset.testGiven = false;
+            r.dataset.testFraction = test.toDouble();
+        } else {
+            split.fail(QStringLiteral("test"), QStringLiteral("must be \"given\" or a fraction in [0, 0.9), got %1").arg(show(test)));
+        }
+        const double train = split.number(QStringLiteral("train"), 1.0 - r.dataset.validationFraction - r.dataset.testFraction, 0.0, 1.0, true);
+        if (std::abs(train + r.dataset.validationFraction + r.dataset.testFraction - 1.0) > 1e-6)
+            split.fail(QStringLiteral("train"), QStringLiteral("plus val and test must add up to 1"));
+        split.finish();
+        d.finish();
+    }
+    {
+        Reader m = root.child(QStringLiteral("model"));
+        r.model.arch = m.choice(QStringLiteral("arch"), r.model.arch, {QStringLiteral("mlp"), QStringLiteral("lenet5"), QStringLiteral("vgg")});
+        r.model.hidden = m.integers(QStringLiteral("hidden"), r.model.hidden, 1, 100'000, 0, 32);
+        r.model.init = m.choice(QStringLiteral("init"), r.model.init,
+                                {QStringLiteral("default"), QStringLiteral("xavier-normal"), QStringLiteral("xavier-uniform"),
+                                 QStringLiteral("kaiming-normal"), QStringLiteral("uniform")});
+        r.model.initRange = m.numbers(QStringLiteral("init_range"), r.model.initRange, -1e6, 1e6, 2, 2);
+        if (!(r.model.initRange[0] < r.model.initRange[1]))
+            m.fail(QStringLiteral("init_range"), QStringLiteral("must be [low, high] with low < high"));
+        r.model.layout = m.choice(QStringLiteral("layout"), r.model.layout,
+                                  {QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
+        r.model.width = m.number(QStringLiteral("width"), r.model.width, 0.0, 4.0, true);
+        r.model.batchNorm = m.boolean(QStringLiteral("batch_norm"), r.model.batchNorm);
+        m.finish();
+    }
+    {
+        Reader t = root.child(QStringLiteral("train"));
+        r.train.optimizer = t.choice(QStringLiteral("optimizer"), r.train.optimizer, {QStringLiteral("sgd"), QStringLiteral("adam"), QStringLiteral("adamw")});
+        r.train.lr = t.number(QStringLiteral("lr"), r.train.lr, 0.0, 10.0, true);
+        r.train.weightDecay = t.number(QStringLiteral("weight_decay"), r.train.weightDecay, 0.0, 1.0);
+        r.train.momentum = t.number(QStringLiteral("momentum"), r.train.momentum, 0.0, 1.0);
+        r.train.batchSize = t.integer(QStringLiteral("batch_size"), r.train.batchSize, 1, 65536);
+        r.train.epochs = t.integer(QStringLiteral("epochs"), r.train.epochs, 0, 100'000);
+        r.train.lrSchedule = t.choice(QStringLiteral("lr_schedule"), r.train.lrSchedule, {QStringLiteral("constant"), QStringLiteral("step"), QStringLiteral("cosine")});
+        r.train.stepEpochs = t.integer(QStringLiteral("step_epochs"), r.train.stepEpochs, 1, 100'000);
+        r.train.stepGamma = t.number(QStringLiteral("step_gamma"), r.train.stepGamma, 0.0, 1.0, true);
+        r.train.earlyStopping = t.integer(QStringLiteral("early_stopping"), r.train.earlyStopping, 0, 100'000);
+        r.train.restoreBest = t.boolean(QStringLiteral("restore_best"), r.train.restoreBest);
+        r.train.normalize = t.choice(QStringLiteral("normalize"), r.train.normalize, {QStringLiteral("auto"), QStringLiteral("imagenet"), QStringLiteral("dataset")});
+        r.train.classWeights = t.boolean(QStringLiteral("class_weights"), r.train.classWeights);
+        t.finish();
+    }
+    {
+        Reader p = root.child(QStringLiteral("prune"));
+        r.prune.method = p.choice(QStringLiteral("method"), r.prune.method,
+                                  {QStringLiteral("threshold"), QStringLiteral("global-magnitude"), QStringLiteral("layer-magnitude"),
+                                   QStringLiteral("random"), QStringLiteral("snip")},
+                                  {QStringLiteral("annealed"), QStringLiteral("neuron-l1"), QStringLiteral("neuron-taylor"),
+                                   QStringLiteral("interval-adjoint")});
+        r.prune.schedule = p.choice(QStringLiteral("schedule"), r.prune.schedule,
+                                    {QStringLiteral("none"), QStringLiteral("one-shot"), QStringLiteral("iterative"), QStringLiteral("sweep"),
+                                     QStringLiteral("lottery")},
+                                    {QStringLiteral("layer-by-layer"), QStringLiteral("geometric")});
+        r.prune.sparsity = p.number(QStringLiteral("sparsity"), r.prune.sparsity, 0.0, 0.999);
+        r.prune.rounds = p.integer(QStringLiteral("rounds"), r.prune.rounds, 1, 1000);
+        r.prune.rate = p.number(QStringLiteral("rate"), r.prune.rate, 0.0, 0.99, true);
+        r.prune.outputRate = p.number(QStringLiteral("output_rate"), r.prune.outputRate, -1.0, 0.99);
+        r.prune.thresholds = p.numbers(QStringLiteral("thresholds"), r.prune.thresholds, 0.0, 1e6, 1, 100);
+        r.prune.sparsities = p.numbers(QStringLiteral("sparsities"), r.prune.sparsities, 0.0, 0.999, 1, 100);
+        r.prune.rewind = p.string(QStringLiteral("rewind"), r.prune.rewind);
+        if (r.prune.rewind != QLatin1String("init") && r.prune.rewind != QLatin1String("none") &&
+            !QRegularExpression(QStringLiteral("^epoch:[1-9][0-9]*$")).match(r.prune.rewind).hasMatch())
+            p.fail(QStringLiteral("rewind"), QStringLiteral("must be init, none or epoch:K, got \"%1\"").arg(r.prune.rewind));
+        if (r.prune.rewind.startsWith(QLatin1String("epoch:")) && r.prune.rewind.mid(6).toInt() > r.train.epochs)
+            p.fail(QStringLiteral("rewind"), QStringLiteral("epoch %1 is after train.epochs (%2)").arg(r.prune.rewind.mid(6)).arg(r.train.epochs));
+        r.prune.control = p.choice(QStringLiteral("control"), r.prune.control,
+                                   {QStringLiteral("none"), QStringLiteral("random-reinit"), QStringLiteral("random-mask")});
+        r.prune.fineTuneEpochs = p.integer(QStringLiteral("fine_tune_epochs"), r.prune.fineTuneEpochs, 0, 100'000);
+        r.prune.fineTuneLr = p.number(QStringLiteral("fine_tune_lr"), r.prune.fineTuneLr, 0.0, 10.0);
+        p.finish();
+    }
+    root.finish();
+    return r;
+}
+
+QJsonObject Recipe::toJson() const
+{
+    QJsonObject split{{"val", dataset.validationFraction},
+                      {"train", 1.0 - dataset.validationFraction - (dataset.testGiven ? 0.0 : dataset.testFraction)}};
+    split.insert(QStringLiteral("test"), dataset.testGiven ? QJsonValue(QStringLiteral("given")) : QJsonValue(dataset.testFraction));
+    return {
+        {"schema", kSchemaVersion},
+        {"name", name},
+        {"seed", double(seed)},
+        {"device", device},
+        {"dataset", QJsonObject{{"source", dataset.source},
+                                {"image_size", toArray(QList<int>{dataset.imageWidth, dataset.imageHeight})},
+                                {"color", dataset.color},
+                                {"balance", "none"},
+                                {"split", split},
+                                {"limit_per_class", dataset.limitPerClass},
+                                {"demo_per_class", dataset.demoPerClass}}},
+        {"model", QJsonObject{{"arch", model.arch},
+                              {"hidden", toArray(model.hidden)},
+                              {"init", model.init},
+                              {"init_range", toArray(model.initRange)},
+                              {"layout", model.layout},
+                              {"width", model.width},
+                              {"batch_norm", model.batchNorm}}},
+        {"train", QJsonObject{{"optimizer", train.optimizer},
+                              {"lr", train.lr},
+                              {"weight_decay", train.weightDecay},
+                              {"momentum", train.momentum},
+                              {"batch_size", train.batchSize},
+                              {"epochs", train.epochs},
+                              {"lr_schedule", train.lrSchedule},
+                              {"step_epochs", train.stepEpochs},
+                              {"step_gamma", train.stepGamma},
+                              {"early_stopping", train.earlyStopping},
+                              {"restore_best", train.restoreBest},
+                              {"normalize", train.normalize},
+                              {"class_weights", train.classWeights}}},
+        {"prune", QJsonObject{{"method", prune.method},
+                              {"schedule", prune.schedule},
+                              {"sparsity", prune.sparsity},
+                              {"rounds", prune.rounds},
+                              {"rate", prune.rate},
+                              {"output_rate", prune.outputRate},
+                              {"thresholds", toArray(prune.thresholds)},
+                              {"sparsities", toArray(prune.sparsities)},
+                              {"rewind", prune.rewind},
+                              {"control", prune.control},
+                              {"fine_tune_epochs", prune.fineTuneEpochs},
+                              {"fine_tune_lr", prune.fineTuneLr}}},
+    };
+}
+
+void Recipe::applyOverride(QJsonObject& json, const QString& assignment)
+{
+    const qsizetype eq = assignment.indexOf(QLatin1Char('='));
+    if (eq <= 0)
+        throw RecipeError(assignment, QStringLiteral("--set needs KEY=VALUE, got \"%1\"").arg(assignment));
+    const QString path = assignment.left(eq).trimmed();
+    const QString text = assignment.mid(eq + 1);
+    const QStringList keys = path.split(QLatin1Char('.'));
+    if (keys.contains(QString()))
+        throw RecipeError(path, QStringLiteral("--set: \"%1\" is not a key path like train.epochs").arg(path));
+
+    // The value as JSON when it parses (numbers, true, lists), else as a plain string.
+    QJsonValue value(text);
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(QByteArray("[") + text.toUtf8() + "]", &error);
+    if (error.error == QJsonParseError::NoError && doc.array().size() == 1)
+        value = doc.array().first();
+
+    // Walk down copying objects (QJsonObject is a value type), then write back up.
+    std::vector<QJsonObject> chain{json};
+    for (qsizetype i = 0; i + 1 < keys.size(); ++i) {
+        const QJsonValue next = chain.back().value(keys[i]);
+        if (!next.isUndefined() && !next.isObject())
+            throw RecipeError(path, QStringLiteral("--set %1: %2 is not an object").arg(path, keys.mid(0, i + 1).join(QLatin1Char('.'))));
+        chain.push_back(next.toObject());
+    }
+    chain.back().insert(keys.last(), value);
+    for (qsizetype i = keys.size() - 2; i >= 0; --i)
+        chain[size_t(i)].insert(keys[i], chain[size_t(i) + 1]);
+    json = chain.front();
+}
+
+QStringList Recipe::presetNames()
+{
+    return {QStringLiteral("quick-demo"), QStringLiteral("mri-threshold-sweep"), QStringLiteral("lottery-ticket-lenet"),
+            QStringLiteral("lecture-global-magnitude")};
+}
+
+QJsonObject Recipe::presetJson(const QString& name)
+{
+    if (!presetNames().contains(name))
+        throw RecipeError(QString(), QStringLiteral("no preset named \"%1\"; presets: %2").arg(name, presetNames().join(QStringLiteral(", "))));
+    QFile file(QStringLiteral(":/presets/%1.json").arg(name));
+    if (!file.open(QIODevice::ReadOnly))
+        throw RecipeError(QString(), QStringLiteral("preset %1 is missing from this build").arg(name));
+    return QJsonDocument::fromJson(file.readAll()).object();
+}
+
+QJsonObject Recipe::loadJson(const QString& presetOrPath)
+{
+    if (presetNames().contains(presetOrPath))
+        return presetJson(presetOrPath);
+    QFile file(presetOrPath);
+    if (!file.exists())
+        throw RecipeError(QString(), QStringLiteral("%1: neither a preset (%2) nor a file").arg(presetOrPath, presetNames().join(QStringLiteral(", "))));
+    if (file.size() > 1 << 20)
+        throw RecipeError(QString(), QStringLiteral("%1: larger than 1 MiB, not a recipe").arg(presetOrPath));
+    if (!file.open(QIODevice::ReadOnly))
+        throw RecipeError(QString(), QStringLiteral("%1: cannot open: %2").arg(presetOrPath, file.errorString()));
+    QJsonParseError error{};
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
+    if (error.error != QJsonParseError::NoError)
+        throw RecipeError(QString(), QStringLiteral("%1: not valid JSON at byte %2: %3").arg(presetOrPath).arg(error.offset).arg(error.errorString()));
+    if (!doc.isObject())
+        throw RecipeError(QString(), QStringLiteral("%1: a recipe is a JSON object").arg(presetOrPath));
+    return doc.object();
+}
+
+} // namespace prunelab::workbench

@@ -1,0 +1,104 @@
+#pragma once
+
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <stdexcept>
+
+namespace prunelab::workbench {
+
+/// A recipe the user got wrong: `keyPath` names the field (`train.lr`), what() says what was expected.
+class RecipeError : public std::runtime_error {
+public:
+    RecipeError(const QString& keyPath, const QString& message)
+        : std::runtime_error(message.toStdString()), keyPath_(keyPath) {}
+    const QString& keyPath() const { return keyPath_; }
+
+private:
+    QString keyPath_;
+};
+
+/// One experiment, as ../shared/CLI.md defines the JSON: dataset, model, training and pruning, with the seed.
+/// Values are validated when parsed; every default is written out by toJson(), so a stored recipe says exactly
+/// what ran.
+struct Recipe {
+    static constexpr int kSchemaVersion = 1;
+
+    QString name = QStringLiteral("experiment");
+    quint64 seed = 42;
+    QString device = QStringLiteral("auto");
+
+    struct Dataset {
+        QString source = QStringLiteral("demo"); ///< demo | fashion-mnist | a path
+        int imageWidth = 0;                      ///< 0: the source's own size (demo: 64)
+        int imageHeight = 0;
+        QString color = QStringLiteral("auto"); ///< auto | gray | rgb
+        double validationFraction = 0.1;        ///< split.val
+        bool testGiven = true;                  ///< split.test == "given": the source's own test files
+        double testFraction = 0.0;              ///< split.test as a fraction when not given
+        int limitPerClass = 0;                  ///< 0 = all
+        int demoPerClass = 0;                   ///< demo only: images per class, 0 = the Kaggle imbalance at 1/32
+    } dataset;
+
+    struct Model {
+        QString arch = QStringLiteral("mlp"); ///< mlp | lenet5 | vgg
+        QList<int> hidden{300, 100};
+        QString init = QStringLiteral("default");
+        QList<double> initRange{-0.05, 0.05};
+        QString layout = QStringLiteral("vgg11");
+        double width = 1.0;
+        bool batchNorm = true;
+    } model;
+
+    struct Train {
+        QString optimizer = QStringLiteral("adam");
+        double lr = 1e-3;
+        double weightDecay = 0.0;
+        double momentum = 0.9;
+        int batchSize = 64;
+        int epochs = 5;
+        QString lrSchedule = QStringLiteral("constant");
+        int stepEpochs = 10;
+        double stepGamma = 0.1;
+        int earlyStopping = 0;
+        bool restoreBest = false;
+        QString normalize = QStringLiteral("auto"); ///< auto (ImageNet for RGB, dataset for gray) | imagenet | dataset
+        bool classWeights = false;                   ///< weight the loss by inverse class frequency
+    } train;
+
+    struct Prune {
+        QString method = QStringLiteral("global-magnitude");
+        QString schedule = QStringLiteral("one-shot");
+        double sparsity = 0.8;
+        int rounds = 5;
+        double rate = 0.2;
+        double outputRate = -1.0; ///< -1: same as rate
+        QList<double> thresholds{0.5, 1.0};
+        QList<double> sparsities{0.5, 0.8, 0.9};
+        QString rewind = QStringLiteral("init");
+        QString control = QStringLiteral("none");
+        int fineTuneEpochs = 2;
+        double fineTuneLr = 0.0; ///< 0: train.lr
+    } prune;
+
+    /// Parses and validates; throws RecipeError naming the key path for a wrong type, an out-of-range value,
+    /// an unknown key or an unknown name.
+    static Recipe fromJson(const QJsonObject& json);
+    /// Every field, with the schema version.
+    QJsonObject toJson() const;
+
+    /// Applies `key.path=value` to a recipe's JSON (value read as JSON when it parses, else as a string).
+    /// Throws RecipeError when the path does not lead into an object.
+    static void applyOverride(QJsonObject& json, const QString& assignment);
+
+    /// The built-in presets of ../shared/CLI.md that this version can run.
+    static QStringList presetNames();
+    /// A preset's JSON; throws RecipeError for an unknown name.
+    static QJsonObject presetJson(const QString& name);
+    /// A preset name or a path to a JSON file; throws RecipeError naming the file and the problem.
+    static QJsonObject loadJson(const QString& presetOrPath);
+};
+
+} // namespace prunelab::workbench

@@ -1,0 +1,155 @@
+#include "core/workbench/Recipe.h"
+
+#include <QJsonDocument>
+#include <QTemporaryDir>
+#include <QTest>
+
+using prunelab::workbench::Recipe;
+using prunelab::workbench::RecipeError;
+
+namespace {
+
+QJsonObject parse(const char* json)
+{
+    return QJsonDocument::fromJson(json).object();
+}
+
+} // namespace
+
+class tst_Recipe : public QObject {
+    Q_OBJECT
+
+private slots:
+    void readsTheContractExample()
+    {
+        // The example from ../shared/CLI.md, verbatim.
+        const Recipe r = Recipe::fromJson(parse(R"({
+          "schema": 1, "name": "lottery-ticket-lenet", "seed": 42, "device": "auto",
+          "dataset": { "source": "fashion-mnist", "image_size": [28, 28], "color": "auto", "balance": "none",
+                       "split": { "train": 0.9, "val": 0.1, "test": "given" }, "limit_per_class": 0 },
+          "model": { "arch": "mlp", "hidden": [300, 100], "init": "xavier-normal" },
+          "train": { "optimizer": "adam", "lr": 0.0012, "weight_decay": 0.0, "batch_size": 60, "epochs": 5 },
+          "prune": { "method": "layer-magnitude", "schedule": "lottery", "rounds": 20, "rate": 0.2,
+                     "output_rate": 0.1, "rewind": "init", "fine_tune_epochs": 5 } })"));
+        QCOMPARE(r.name, QStringLiteral("lottery-ticket-lenet"));
+        QCOMPARE(r.dataset.source, QStringLiteral("fashion-mnist"));
+        QCOMPARE(r.dataset.imageWidth, 28);
+        QVERIFY(r.dataset.testGiven);
+        QCOMPARE(r.model.hidden, QList<int>({300, 100}));
+        QCOMPARE(r.train.batchSize, 60);
+        QCOMPARE(r.train.lr, 0.0012);
+        QCOMPARE(r.prune.rounds, 20);
+        QCOMPARE(r.prune.outputRate, 0.1);
+    }
+
+    void roundTripsThroughJson()
+    {
+        Recipe r;
+        r.name = "x";
+        r.model.hidden = {7, 5};
+        r.prune.schedule = "iterative";
+        r.dataset.testGiven = false;
+        r.dataset.testFraction = 0.2;
+        const Recipe back = Recipe::fromJson(r.toJson());
+        QCOMPARE(back.toJson(), r.toJson());
+        QCOMPARE(back.model.hidden, QList<int>({7, 5}));
+        QCOMPARE(back.dataset.testFraction, 0.2);
+    }
+
+    void refusesWithTheKeyPath_data()
+    {
+        QTest::addColumn<QString>("json");
+        QTest::addColumn<QString>("path");
+        QTest::addColumn<QString>("message");
+        QTest::newRow("negative lr") << R"({"train": {"lr": -1}})" << "train.lr" << "train.lr must be > 0 and <= 10, got -1";
+        QTest::newRow("lr as text") << R"({"train": {"lr": "fast"}})" << "train.lr" << "must be a number, got \"fast\"";
+        QTest::newRow("unknown key") << R"({"train": {"epoch": 3}})" << "train.epoch" << "train.epoch is not a known key";
+        QTest::newRow("unknown top key") << R"({"trian": {}})" << "trian" << "not a known key";
+        QTest::newRow("unknown method") << R"({"prune": {"method": "magic"}})" << "prune.method" << "must be one of threshold, global-magnitude";
+        QTest::newRow("method of a later version") << R"({"prune": {"method": "interval-adjoint"}})" << "prune.method" << "not available in this version";
+        QTest::newRow("fractional epochs") << R"({"train": {"epochs": 2.5}})" << "train.epochs" << "whole number";
+        QTest::newRow("huge batch") << R"({"train": {"batch_size": 1e12}})" << "train.batch_size" << "from 1 to 65536";
+        QTest::newRow("bad hidden item") << R"({"model": {"hidden": [300, -1]}})" << "model.hidden[1]" << "must be a number from 1";
+        QTest::newRow("split not 1") << R"({"dataset": {"split": {"train": 0.5, "val": 0.1}}})" << "dataset.split.train" << "add up to 1";
+        QTest::newRow("bad test split") << R"({"dataset": {"split": {"test": "later"}}})" << "dataset.split.test" << "\"given\" or a fraction";
+        QTest::newRow("rewind after training") << R"({"train": {"epochs": 3}, "prune": {"rewind": "epoch:5"}})" << "prune.rewind" << "after train.epochs";
+        QTest::newRow("rewind garbage") << R"({"prune": {"rewind": "start"}})" << "prune.rewind" << "init, none or epoch:K";
+        QTest::newRow("schema from the future") << R"({"schema": 2})" << "schema" << "reads schema 1";
+        QTest::newRow("model not an object") << R"({"model": [1]})" << "model" << "must be an object";
+        QTest::newRow("sparsity 1") << R"({"prune": {"sparsity": 1}})" << "prune.sparsity" << "<= 0.999";
+        QTest::newRow("bad device") << R"({"device": "tpu"})" << "device" << "auto, cpu, cuda";
+    }
+
+    void refusesWithTheKeyPath()
+    {
+        QFETCH(QString, json);
+        QFETCH(QString, path);
+        QFETCH(QString, message);
+        try {
+            Recipe::fromJson(QJsonDocument::fromJson(json.toUtf8()).object());
+            QFAIL("a bad recipe was accepted");
+        } catch (const RecipeError& e) {
+            QCOMPARE(e.keyPath(), path);
+            QVERIFY2(QString::fromUtf8(e.what()).contains(message), e.what());
+        }
+    }
+
+    void overridesByDottedPath()
+    {
+        QJsonObject json = parse(R"({"train": {"epochs": 5}})");
+        Recipe::applyOverride(json, "train.epochs=1");
+        Recipe::applyOverride(json, "prune.rounds=2");
+        Recipe::applyOverride(json, "model.hidden=[10,20]");
+        Recipe::applyOverride(json, "dataset.source=/data/my set");
+        const Recipe r = Recipe::fromJson(json);
+        QCOMPARE(r.train.epochs, 1);
+        QCOMPARE(r.prune.rounds, 2);
+        QCOMPARE(r.model.hidden, QList<int>({10, 20}));
+        QCOMPARE(r.dataset.source, QStringLiteral("/data/my set"));
+        QVERIFY_THROWS_EXCEPTION(RecipeError, Recipe::applyOverride(json, "train.epochs"));
+        QVERIFY_THROWS_EXCEPTION(RecipeError, Recipe::applyOverride(json, "train.epochs.x=1"));
+        QVERIFY_THROWS_EXCEPTION(RecipeError, Recipe::applyOverride(json, "train..x=1"));
+    }
+
+    void everyPresetParses_data()
+    {
+        QTest::addColumn<QString>("name");
+        for (const QString& name : Recipe::presetNames())
+            QTest::newRow(qPrintable(name)) << name;
+    }
+
+    void everyPresetParses()
+    {
+        QFETCH(QString, name);
+        const Recipe r = Recipe::fromJson(Recipe::presetJson(name));
+        QCOMPARE(r.name, name);
+    }
+
+    void loadsFilesAndRefusesBadOnes()
+    {
+        QTemporaryDir dir;
+        const QString good = dir.filePath("good.json");
+        {
+            QFile f(good);
+            f.open(QIODevice::WriteOnly);
+            f.write(R"({"name": "mine"})");
+        }
+        QCOMPARE(Recipe::fromJson(Recipe::loadJson(good)).name, QStringLiteral("mine"));
+        const QString broken = dir.filePath("broken.json");
+        {
+            QFile f(broken);
+            f.open(QIODevice::WriteOnly);
+            f.write(R"({"name": )");
+        }
+        try {
+            Recipe::loadJson(broken);
+            QFAIL("broken JSON accepted");
+        } catch (const RecipeError& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains("broken.json: not valid JSON"), e.what());
+        }
+        QVERIFY_THROWS_EXCEPTION(RecipeError, Recipe::loadJson(dir.filePath("missing.json")));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_Recipe)
+#include "tst_recipe.moc"
