@@ -1,5 +1,6 @@
 #include "CliCommands.h"
 
+#include "core/workbench/Recipe.h"
 #include "core/workbench/RunJob.h"
 #include "datasets/DemoMriGenerator.h"
 #include "datasets/ImageSetWriter.h"
@@ -24,22 +25,6 @@ void onSigint(int)
     interrupted = 1;
 }
 
-/// Reads option `name` as a number in [low, high]; on failure prints which option and what it got.
-template <typename T> bool readNumber(const QCommandLineParser& parser, const QString& name, T low, T high, T& out)
-{
-    if (!parser.isSet(name))
-        return true;
-    bool ok = false;
-    const double value = parser.value(name).toDouble(&ok);
-    if (!ok || value < double(low) || value > double(high) || (std::is_integral_v<T> && value != double(T(value)))) {
-        QTextStream(stderr) << "prunelab-cli: --" << name << " must be a number from " << low << " to " << high
-                            << ", got '" << parser.value(name) << "'\n";
-        return false;
-    }
-    out = T(value);
-    return true;
-}
-
 void printJson(const QJsonObject& object)
 {
     QTextStream(stdout) << QJsonDocument(object).toJson(QJsonDocument::Compact) << Qt::endl;
@@ -51,43 +36,10 @@ QCommandLineOption option(const char* name, const char* description, const char*
                      : QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
 }
 
-void addDemoOptions(QCommandLineParser& parser)
+/// Parses `arguments` (the command name first); prints help or the parser's error. Returns -1 to go on.
+int parseOrExit(QCommandLineParser& parser, const QStringList& arguments)
 {
-    parser.addOption(option("per-class", "Demo images per class (default: the Kaggle imbalance at 1/32 scale).", "n"));
-    parser.addOption(option("seed", "Random seed (default 42).", "s"));
-    parser.addOption(option("image-size", "Demo image side in pixels (default 64).", "n"));
-}
-
-bool readDemoOptions(const QCommandLineParser& parser, datasets::DemoOptions& demo)
-{
-    int perClass = 0;
-    if (!readNumber(parser, QStringLiteral("per-class"), 1, 100000, perClass) ||
-        !readNumber<quint64>(parser, QStringLiteral("seed"), 0, 4294967295ULL, demo.seed) ||
-        !readNumber(parser, QStringLiteral("image-size"), 16, 512, demo.size))
-        return false;
-    if (perClass > 0)
-        demo.perClass = QList<int>(demo.perClass.size(), perClass);
-    return true;
-}
-
-} // namespace
-
-int train(const QStringList& arguments)
-{
-    QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Train an MLP on the demo dataset, prune it, fine-tune it."));
     parser.addHelpOption();
-    parser.addOption(option("demo", "Use the built-in demo MRI dataset (the only source for now)."));
-    parser.addOption(option("epochs", "Training epochs (default 8).", "n"));
-    parser.addOption(option("sparsity", "Fraction of weights removed by global magnitude pruning, 0 = none (default 0.8).", "f"));
-    parser.addOption(option("fine-tune-epochs", "Epochs after pruning (default 2).", "n"));
-    parser.addOption(option("hidden", "Hidden layer widths (default 256,128).", "list"));
-    parser.addOption(option("lr", "Learning rate (default 0.001).", "x"));
-    parser.addOption(option("batch-size", "Batch size (default 64).", "n"));
-    parser.addOption(option("optimizer", "adam, adamw or sgd (default adam).", "name"));
-    parser.addOption(option("device", "auto, cpu, cuda or cuda:N (default auto).", "name"));
-    parser.addOption(option("json", "Print one JSON object per event."));
-    addDemoOptions(parser);
     if (!parser.parse(arguments)) {
         QTextStream(stderr) << "prunelab-cli: " << parser.errorText() << '\n';
         return BadUsage;
@@ -96,62 +48,15 @@ int train(const QStringList& arguments)
         QTextStream(stdout) << parser.helpText();
         return Success;
     }
-    if (!parser.positionalArguments().isEmpty()) {
-        QTextStream(stderr) << "prunelab-cli: unexpected argument '" << parser.positionalArguments().first() << "'\n";
-        return BadUsage;
-    }
-    if (!parser.isSet(QStringLiteral("demo"))) {
-        QTextStream(stderr) << "prunelab-cli: train needs a dataset; only --demo is available in this version\n";
-        return BadUsage;
-    }
+    return -1;
+}
 
-    workbench::RunConfig config;
-    datasets::DemoOptions demo;
-    if (!readNumber(parser, QStringLiteral("epochs"), 1, 100000, config.epochs) ||
-        !readNumber(parser, QStringLiteral("sparsity"), 0.0, 0.999, config.pruneSparsity) ||
-        !readNumber(parser, QStringLiteral("fine-tune-epochs"), 0, 100000, config.fineTuneEpochs) ||
-        !readNumber(parser, QStringLiteral("lr"), 1e-7, 10.0, config.learningRate) ||
-        !readNumber(parser, QStringLiteral("batch-size"), 1, 65536, config.batchSize) || !readDemoOptions(parser, demo))
-        return BadUsage;
-    config.seed = demo.seed;
-    if (parser.isSet(QStringLiteral("optimizer"))) {
-        config.optimizer = parser.value(QStringLiteral("optimizer"));
-        if (!QStringList({"adam", "adamw", "sgd"}).contains(config.optimizer)) {
-            QTextStream(stderr) << "prunelab-cli: --optimizer must be adam, adamw or sgd, got '" << config.optimizer << "'\n";
-            return BadUsage;
-        }
-    }
-    if (parser.isSet(QStringLiteral("device")))
-        config.device = parser.value(QStringLiteral("device"));
-    if (parser.isSet(QStringLiteral("hidden"))) {
-        config.hidden.clear();
-        for (const QString& part : parser.value(QStringLiteral("hidden")).split(QLatin1Char(','))) {
-            bool ok = false;
-            const int width = part.trimmed().toInt(&ok);
-            if (!ok || width < 1 || width > 100000) {
-                QTextStream(stderr) << "prunelab-cli: --hidden must be widths like 256,128, got '"
-                                    << parser.value(QStringLiteral("hidden")) << "'\n";
-                return BadUsage;
-            }
-            config.hidden.append(width);
-        }
-    }
-    const bool json = parser.isSet(QStringLiteral("json"));
+/// Runs one recipe to the end on a worker thread, printing every event; Ctrl-C cancels cleanly (exit 130).
+int execute(const workbench::Recipe& recipe, bool json)
+{
     QTextStream out(stdout);
-
-    auto dataset = std::make_shared<datasets::ImageSet>(datasets::DemoMriGenerator().generate(demo));
-    if (json)
-        printJson({{"event", "dataset"},
-                   {"source", "demo"},
-                   {"images", int(dataset->count())},
-                   {"classes", QJsonValue::fromVariant(dataset->classNames)}});
-    else
-        out << dataset->sourceDescription << ": " << dataset->count() << " images, " << dataset->classNames.join(", ")
-            << Qt::endl;
-
     workbench::RunJob job;
-    job.setDataset(dataset);
-    job.setConfig(config);
+    job.setRecipe(recipe);
     int exitCode = Success;
     QObject::connect(&job, &workbench::RunJob::logMessage, [&](const QString& line) {
         if (!json)
@@ -165,7 +70,7 @@ int train(const QStringList& arguments)
             out << workbench::describe(event) << Qt::endl;
     };
     QObject::connect(&job, &workbench::RunJob::epochFinished, report);
-    QObject::connect(&job, &workbench::RunJob::pruned, report);
+    QObject::connect(&job, &workbench::RunJob::roundFinished, report);
     QObject::connect(&job, &workbench::RunJob::finished, [&](const workbench::RunSummary& s) {
         using Outcome = workbench::RunSummary::Outcome;
         exitCode = s.outcome == Outcome::Completed ? Success : s.outcome == Outcome::Cancelled ? Cancelled : RunFailed;
@@ -188,28 +93,154 @@ int train(const QStringList& arguments)
     return exitCode;
 }
 
+/// Validates the JSON as a recipe; prints the key path and the problem and returns false when it is wrong.
+bool toRecipe(const QJsonObject& json, workbench::Recipe& recipe)
+{
+    try {
+        recipe = workbench::Recipe::fromJson(json);
+        return true;
+    } catch (const workbench::RecipeError& e) {
+        QTextStream(stderr) << "prunelab-cli: bad recipe: " << e.what() << Qt::endl;
+        return false;
+    }
+}
+
+} // namespace
+
+int run(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Run a recipe (a JSON file or a built-in preset)."));
+    parser.addPositionalArgument(QStringLiteral("recipe"), QStringLiteral("RECIPE.json or a preset name (prunelab-cli presets)."));
+    parser.addOption(option("set", "Override a recipe field: KEY=VALUE, e.g. train.epochs=1 (repeatable).", "key=value"));
+    parser.addOption(option("json", "Print one JSON object per event."));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    if (parser.positionalArguments().size() != 1) {
+        QTextStream(stderr) << "prunelab-cli: run needs exactly one RECIPE.json or preset name\n";
+        return BadUsage;
+    }
+    workbench::Recipe recipe;
+    try {
+        QJsonObject json = workbench::Recipe::loadJson(parser.positionalArguments().first());
+        for (const QString& assignment : parser.values(QStringLiteral("set")))
+            workbench::Recipe::applyOverride(json, assignment);
+        if (!toRecipe(json, recipe))
+            return BadUsage;
+    } catch (const workbench::RecipeError& e) {
+        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+        return BadUsage;
+    }
+    return execute(recipe, parser.isSet(QStringLiteral("json")));
+}
+
+int train(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Train and prune on the demo dataset: the quick-demo preset, with flags."));
+    parser.addOption(option("demo", "Use the built-in demo MRI dataset."));
+    // Each flag sets one recipe field; the recipe then validates it, so messages name the field.
+    const QList<std::pair<QString, QString>> fields{
+        {"epochs", "train.epochs"},           {"lr", "train.lr"},
+        {"batch-size", "train.batch_size"},   {"optimizer", "train.optimizer"},
+        {"sparsity", "prune.sparsity"},       {"fine-tune-epochs", "prune.fine_tune_epochs"},
+        {"method", "prune.method"},           {"schedule", "prune.schedule"},
+        {"rounds", "prune.rounds"},           {"rate", "prune.rate"},
+        {"device", "device"},                 {"seed", "seed"},
+        {"per-class", "dataset.demo_per_class"}};
+    for (const auto& [flag, key] : fields)
+        parser.addOption(QCommandLineOption(flag, QStringLiteral("Sets %1.").arg(key), QStringLiteral("value")));
+    parser.addOption(option("hidden", "MLP hidden widths, e.g. 256,128 (model.hidden).", "list"));
+    parser.addOption(option("image-size", "Demo image side in pixels (dataset.image_size).", "n"));
+    parser.addOption(option("json", "Print one JSON object per event."));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    if (!parser.positionalArguments().isEmpty() || !parser.isSet(QStringLiteral("demo"))) {
+        QTextStream(stderr) << "prunelab-cli: train takes --demo and flags; for other data use 'prunelab-cli run RECIPE'\n";
+        return BadUsage;
+    }
+    QJsonObject json = workbench::Recipe::presetJson(QStringLiteral("quick-demo"));
+    try {
+        for (const auto& [flag, key] : fields)
+            if (parser.isSet(flag))
+                workbench::Recipe::applyOverride(json, key + QLatin1Char('=') + parser.value(flag));
+        if (parser.isSet(QStringLiteral("hidden")))
+            workbench::Recipe::applyOverride(json, QStringLiteral("model.hidden=[%1]").arg(parser.value(QStringLiteral("hidden"))));
+        if (parser.isSet(QStringLiteral("image-size"))) {
+            const QString n = parser.value(QStringLiteral("image-size"));
+            workbench::Recipe::applyOverride(json, QStringLiteral("dataset.image_size=[%1,%1]").arg(n));
+        }
+    } catch (const workbench::RecipeError& e) {
+        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+        return BadUsage;
+    }
+    workbench::Recipe recipe;
+    if (!toRecipe(json, recipe))
+        return BadUsage;
+    return execute(recipe, parser.isSet(QStringLiteral("json")));
+}
+
+int presets(const QStringList& arguments)
+{
+    QTextStream out(stdout);
+    if (arguments.size() == 1) {
+        for (const QString& name : workbench::Recipe::presetNames()) {
+            const workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(name));
+            out << name.leftJustified(28) << r.dataset.source << ", " << r.model.arch << ", " << r.prune.method << " / "
+                << r.prune.schedule << '\n';
+        }
+        return Success;
+    }
+    if (arguments.size() == 3 && arguments[1] == QLatin1String("show")) {
+        try {
+            const workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(arguments[2]));
+            out << QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented);
+            return Success;
+        } catch (const workbench::RecipeError& e) {
+            QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+            return BadUsage;
+        }
+    }
+    QTextStream(stderr) << "usage: prunelab-cli presets [show NAME]\n";
+    return BadUsage;
+}
+
 int datasetDemo(const QStringList& arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Write the demo dataset as class folders of PNG images."));
-    parser.addHelpOption();
     parser.addPositionalArgument(QStringLiteral("outdir"), QStringLiteral("Folder to write (created if missing)."));
-    addDemoOptions(parser);
-    if (!parser.parse(arguments)) {
-        QTextStream(stderr) << "prunelab-cli: " << parser.errorText() << '\n';
-        return BadUsage;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return Success;
-    }
+    parser.addOption(option("per-class", "Images per class (default: the Kaggle imbalance at 1/32 scale).", "n"));
+    parser.addOption(option("seed", "Random seed (default 42).", "s"));
+    parser.addOption(option("image-size", "Image side in pixels (default 64).", "n"));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
     if (parser.positionalArguments().size() != 1) {
         QTextStream(stderr) << "prunelab-cli: dataset demo needs exactly one OUTDIR\n";
         return BadUsage;
     }
     datasets::DemoOptions demo;
-    if (!readDemoOptions(parser, demo))
+    const auto number = [&](const char* name, qint64 low, qint64 high, qint64 fallback) -> qint64 {
+        if (!parser.isSet(QString::fromLatin1(name)))
+            return fallback;
+        bool ok = false;
+        const qint64 v = parser.value(QString::fromLatin1(name)).toLongLong(&ok);
+        if (!ok || v < low || v > high) {
+            QTextStream(stderr) << "prunelab-cli: --" << name << " must be a whole number from " << low << " to " << high
+                                << ", got '" << parser.value(QString::fromLatin1(name)) << "'\n";
+            return -1;
+        }
+        return v;
+    };
+    const qint64 perClass = number("per-class", 1, 100000, 0);
+    const qint64 seed = number("seed", 0, 4294967295LL, qint64(demo.seed));
+    const qint64 size = number("image-size", 16, 512, demo.size);
+    if (perClass < 0 || seed < 0 || size < 0)
         return BadUsage;
+    if (perClass > 0)
+        demo.perClass = QList<int>(demo.perClass.size(), int(perClass));
+    demo.seed = quint64(seed);
+    demo.size = int(size);
     try {
         const datasets::ImageSet set = datasets::DemoMriGenerator().generate(demo);
         datasets::writeClassFolders(set, parser.positionalArguments().first());

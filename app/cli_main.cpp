@@ -9,11 +9,11 @@ namespace {
 const char* const kUsage = R"(usage: prunelab-cli COMMAND [OPTIONS]
 
 commands:
-  train --demo [--epochs N] [--sparsity F] [--fine-tune-epochs N] [--hidden 256,128]
-        [--lr X] [--batch-size N] [--optimizer adam|adamw|sgd] [--seed S]
-        [--per-class N] [--image-size N] [--device auto|cpu|cuda] [--json]
-                        train an MLP on the demo MRI dataset, prune it once by global
-                        magnitude to F (default 0.8), fine-tune with the mask held
+  run RECIPE.json|PRESET [--set KEY=VALUE]... [--json]
+                        run an experiment: train, prune round by round, measure
+  train --demo [--epochs N] [--sparsity F] [--method M] [--schedule S] [--rounds N] ...
+                        the quick-demo preset on the demo MRI dataset, fields as flags
+  presets [show NAME]   list the built-in presets, or print one as JSON
   dataset demo OUTDIR [--per-class N] [--seed S] [--image-size N]
                         write the demo dataset as class folders of PNG images
 
@@ -37,8 +37,12 @@ int main(int argc, char* argv[])
         QTextStream(stdout) << "prunelab-cli " << PRUNELAB_VERSION << '\n';
         return prunelab::cli::Success;
     }
+    if (args[1] == QLatin1String("run"))
+        return prunelab::cli::run(args.mid(1));
     if (args[1] == QLatin1String("train"))
         return prunelab::cli::train(args.mid(1));
+    if (args[1] == QLatin1String("presets"))
+        return prunelab::cli::presets(args.mid(1));
     if (args[1] == QLatin1String("dataset") && args.size() > 2 && args[2] == QLatin1String("demo"))
         return prunelab::cli::datasetDemo(args.mid(2));
     err << "prunelab-cli: unknown command '" << args.mid(1).join(QLatin1Char(' ')) << "'\n\n" << kUsage;

@@ -27,14 +27,14 @@ int main(int argc, char* argv[])
 
     prunelab::ui::MainWindow window;
     if (parser.isSet(epochs)) {
-        auto config = window.runConfig();
+        auto recipe = window.recipe();
         bool ok = false;
-        config.epochs = parser.value(epochs).toInt(&ok);
-        if (!ok || config.epochs < 1) {
+        recipe.train.epochs = parser.value(epochs).toInt(&ok);
+        if (!ok || recipe.train.epochs < 1) {
             qCritical("--epochs needs a positive whole number, got '%s'", qPrintable(parser.value(epochs)));
             return 2;
         }
-        window.setRunConfig(config);
+        window.setRecipe(recipe);
     }
     const QString screenshotPath = parser.value(screenshot);
     auto saveAndQuit = [&] {

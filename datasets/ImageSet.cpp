@@ -27,4 +27,25 @@ QList<qsizetype> ImageSet::samplesPerClass(int perClass) const
     return result;
 }
 
+ImageSet ImageSet::firstPerClass(int perClass) const
+{
+    ImageSet out;
+    out.channels = channels;
+    out.height = height;
+    out.width = width;
+    out.classNames = classNames;
+    out.sourceDescription = sourceDescription;
+    QList<int> taken(classNames.size(), 0);
+    for (qsizetype i = 0; i < count(); ++i) {
+        const auto label = labels[size_t(i)];
+        if (label < 0 || label >= taken.size() || taken[qsizetype(label)] >= perClass)
+            continue;
+        ++taken[qsizetype(label)];
+        out.labels.push_back(label);
+        out.files.append(files.value(i));
+        out.pixels.insert(out.pixels.end(), image(i), image(i) + imageSize());
+    }
+    return out;
+}
+
 } // namespace prunelab::datasets

@@ -30,6 +30,8 @@ struct ImageSet {
     QList<qsizetype> classCounts() const;
     /// Indices of the first `perClass` images of each class, class by class (for sample grids).
     QList<qsizetype> samplesPerClass(int perClass) const;
+    /// A copy holding only the first `perClass` images of each class, in order (recipe's limit_per_class).
+    ImageSet firstPerClass(int perClass) const;
 };
 
 } // namespace prunelab::datasets

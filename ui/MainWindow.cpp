@@ -24,12 +24,14 @@
 #include <QTableWidget>
 #include <QTime>
 #include <QVBoxLayout>
+
+#include <cmath>
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace prunelab::ui {
 
 using workbench::EpochStats;
-using workbench::PruneStats;
+using workbench::RoundStats;
 using workbench::RunSummary;
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
@@ -44,8 +46,9 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         chart_->addEpoch(stats);
         appendLog(workbench::describe(stats));
     });
-    connect(job_, &workbench::RunJob::pruned, this, [this](const PruneStats& stats) {
-        chart_->markPruning(stats);
+    connect(job_, &workbench::RunJob::roundFinished, this, [this](const RoundStats& stats) {
+        if (stats.round > 0)
+            chart_->markPruning(stats);
         appendLog(workbench::describe(stats));
     });
     connect(job_, &workbench::RunJob::finished, this, [this](const RunSummary& summary) {
@@ -104,6 +107,28 @@ void MainWindow::buildUi()
     sparsity_->setDecimals(1);
     sparsity_->setSuffix(QStringLiteral(" %"));
     sparsity_->setToolTip(tr("Global magnitude pruning: the smallest |w| over all layers are removed, exactly this share"));
+    method_ = new QComboBox;
+    method_->setObjectName(QStringLiteral("methodCombo"));
+    const QList<std::pair<QString, QString>> methods{
+        {"global-magnitude", tr("Smallest |w| over all layers together")},
+        {"layer-magnitude", tr("Smallest |w| of each layer, the same share everywhere")},
+        {"random", tr("Random weights: the control every pruning result needs")},
+        {"snip", tr("Least sensitive connections |w·∂L/∂w| on a training batch")}};
+    for (const auto& [name, help] : methods) {
+        method_->addItem(name);
+        method_->setItemData(method_->count() - 1, help, Qt::ToolTipRole);
+    }
+    schedule_ = new QComboBox;
+    schedule_->setObjectName(QStringLiteral("scheduleCombo"));
+    schedule_->addItems({QStringLiteral("one-shot"), QStringLiteral("iterative"), QStringLiteral("lottery")});
+    schedule_->setToolTip(tr("one-shot: prune once, then fine-tune. iterative: reach the sparsity in several rounds, "
+                             "fine-tuning after each. lottery: iterative, rewinding the survivors to their initial "
+                             "weights and retraining each round"));
+    rounds_ = new QSpinBox;
+    rounds_->setRange(1, 100);
+    rounds_->setToolTip(tr("Rounds to reach the target sparsity (iterative and lottery)"));
+    connect(schedule_, &QComboBox::currentTextChanged, this,
+            [this](const QString& schedule) { rounds_->setEnabled(schedule != QLatin1String("one-shot") && !isRunning()); });
     fineTuneEpochs_ = new QSpinBox;
     fineTuneEpochs_->setRange(0, 1000);
     fineTuneEpochs_->setToolTip(tr("Epochs trained after pruning; pruned weights stay exactly zero"));
@@ -116,6 +141,9 @@ void MainWindow::buildUi()
     form->addRow(tr("Optimizer"), optimizer_);
     form->addRow(tr("Learning rate"), learningRate_);
     form->addRow(tr("Batch size"), batchSize_);
+    form->addRow(tr("Pruning method"), method_);
+    form->addRow(tr("Schedule"), schedule_);
+    form->addRow(tr("Rounds"), rounds_);
     form->addRow(tr("Prune to sparsity"), sparsity_);
     form->addRow(tr("Fine-tune epochs"), fineTuneEpochs_);
     form->addRow(tr("Seed"), seed_);
@@ -172,40 +200,49 @@ void MainWindow::buildUi()
     setCentralWidget(splitter);
     resize(1400, 900);
     splitter->setSizes({600, 800});
-    setRunConfig({});
+    setRecipe(workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo"))));
     statusBar()->showMessage(tr("Ready"));
 }
 
-workbench::RunConfig MainWindow::runConfig() const
+workbench::Recipe MainWindow::recipe() const
 {
-    workbench::RunConfig config;
-    config.hidden.clear();
+    workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo")));
+    r.model.hidden.clear();
     for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
         if (const int width = part.trimmed().toInt(); width > 0)
-            config.hidden.append(width);
-    config.epochs = epochs_->value();
-    config.optimizer = optimizer_->currentText();
-    config.learningRate = learningRate_->value();
-    config.batchSize = batchSize_->value();
-    config.pruneSparsity = sparsity_->value() / 100.0;
-    config.fineTuneEpochs = fineTuneEpochs_->value();
-    config.seed = quint64(seed_->value());
-    return config;
+            r.model.hidden.append(width);
+    r.train.epochs = epochs_->value();
+    r.train.optimizer = optimizer_->currentText();
+    r.train.lr = learningRate_->value();
+    r.train.batchSize = batchSize_->value();
+    r.prune.method = method_->currentText();
+    r.prune.schedule = schedule_->currentText();
+    r.prune.sparsity = sparsity_->value() / 100.0;
+    r.prune.rounds = r.prune.schedule == QLatin1String("one-shot") ? 1 : rounds_->value();
+    // Iterative schedules reach the target in `rounds` equal steps of the remaining weights: 1 − (1 − rate)^rounds.
+    r.prune.rate = std::min(0.99, 1.0 - std::pow(1.0 - r.prune.sparsity, 1.0 / r.prune.rounds));
+    r.prune.fineTuneEpochs = fineTuneEpochs_->value();
+    r.seed = quint64(seed_->value());
+    return r;
 }
 
-void MainWindow::setRunConfig(const workbench::RunConfig& config)
+void MainWindow::setRecipe(const workbench::Recipe& r)
 {
     QStringList widths;
-    for (int width : config.hidden)
+    for (int width : r.model.hidden)
         widths.append(QString::number(width));
     hidden_->setText(widths.join(QStringLiteral(", ")));
-    epochs_->setValue(config.epochs);
-    optimizer_->setCurrentText(config.optimizer);
-    learningRate_->setValue(config.learningRate);
-    batchSize_->setValue(config.batchSize);
-    sparsity_->setValue(config.pruneSparsity * 100.0);
-    fineTuneEpochs_->setValue(config.fineTuneEpochs);
-    seed_->setValue(int(config.seed));
+    epochs_->setValue(r.train.epochs);
+    optimizer_->setCurrentText(r.train.optimizer);
+    learningRate_->setValue(r.train.lr);
+    batchSize_->setValue(r.train.batchSize);
+    method_->setCurrentText(r.prune.method);
+    schedule_->setCurrentText(r.prune.schedule);
+    rounds_->setValue(r.prune.rounds);
+    rounds_->setEnabled(r.prune.schedule != QLatin1String("one-shot"));
+    sparsity_->setValue(r.prune.sparsity * 100.0);
+    fineTuneEpochs_->setValue(r.prune.fineTuneEpochs);
+    seed_->setValue(int(r.seed));
 }
 
 void MainWindow::loadDemo(const datasets::DemoOptions& options)
@@ -269,8 +306,8 @@ void MainWindow::startRun()
 {
     if (!dataset_ || job_->isRunning())
         return;
-    const workbench::RunConfig config = runConfig();
-    if (config.hidden.isEmpty()) {
+    const workbench::Recipe config = recipe();
+    if (config.model.hidden.isEmpty()) {
         statusBar()->showMessage(tr("Give at least one hidden layer width, e.g. 256, 128"));
         return;
     }
@@ -278,7 +315,7 @@ void MainWindow::startRun()
     log_->clear();
     result_->clear();
     progress_->setValue(0);
-    job_->setConfig(config);
+    job_->setRecipe(config);
     job_->start();
     statusBar()->showMessage(tr("Training…"));
     updateButtons();
@@ -298,9 +335,10 @@ void MainWindow::updateButtons()
     const bool running = job_ != nullptr && job_->isRunning();
     start_->setEnabled(!running && !loadingDataset_ && dataset_ != nullptr);
     cancel_->setEnabled(running);
-    for (QWidget* w : std::initializer_list<QWidget*>{hidden_, epochs_, optimizer_, learningRate_, batchSize_, sparsity_,
-                                                      fineTuneEpochs_, seed_})
+    for (QWidget* w : std::initializer_list<QWidget*>{hidden_, epochs_, optimizer_, learningRate_, batchSize_, method_,
+                                                      schedule_, sparsity_, fineTuneEpochs_, seed_})
         w->setEnabled(!running);
+    rounds_->setEnabled(!running && schedule_->currentText() != QLatin1String("one-shot"));
 }
 
 void MainWindow::appendLog(const QString& line)

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/workbench/RunConfig.h"
+#include "core/workbench/Recipe.h"
 #include "core/workbench/RunTypes.h"
 #include "datasets/DemoMriGenerator.h"
 
@@ -37,8 +37,9 @@ public:
 
     /// Generates the built-in demo dataset on a worker thread; datasetReady() follows.
     void loadDemo(const datasets::DemoOptions& options = {});
-    workbench::RunConfig runConfig() const;
-    void setRunConfig(const workbench::RunConfig& config);
+    /// The recipe the form describes: the quick-demo preset with the form's values.
+    workbench::Recipe recipe() const;
+    void setRecipe(const workbench::Recipe& recipe);
     bool isRunning() const;
 
 public slots:
@@ -66,6 +67,9 @@ private:
     QComboBox* optimizer_ = nullptr;
     QDoubleSpinBox* learningRate_ = nullptr;
     QSpinBox* batchSize_ = nullptr;
+    QComboBox* method_ = nullptr;
+    QComboBox* schedule_ = nullptr;
+    QSpinBox* rounds_ = nullptr;
     QDoubleSpinBox* sparsity_ = nullptr;
     QSpinBox* fineTuneEpochs_ = nullptr;
     QSpinBox* seed_ = nullptr;

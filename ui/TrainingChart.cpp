@@ -2,6 +2,8 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QLegend>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QPen>
 #include <QTimer>
@@ -42,12 +44,6 @@ TrainingChart::TrainingChart(QWidget* parent) : QWidget(parent)
     validationLoss_ = makeSeries(tr("validation loss"), blue, Qt::SolidLine);
     trainAccuracy_ = makeSeries(tr("train accuracy"), orange, Qt::DashLine);
     validationAccuracy_ = makeSeries(tr("validation accuracy"), orange, Qt::SolidLine);
-    pruneMarker_ = new QLineSeries;
-    pruneMarker_->setName(tr("pruning"));
-    QPen markerPen(QColor(0x55, 0x55, 0x55));
-    markerPen.setStyle(Qt::DotLine);
-    markerPen.setWidthF(1.5);
-    pruneMarker_->setPen(markerPen);
 
     epochAxis_ = new QValueAxis;
     epochAxis_->setTitleText(tr("epoch"));
@@ -68,7 +64,7 @@ TrainingChart::TrainingChart(QWidget* parent) : QWidget(parent)
         s->attachAxis(epochAxis_);
         s->attachAxis(lossAxis_);
     }
-    for (QLineSeries* s : {trainAccuracy_, validationAccuracy_, pruneMarker_}) {
+    for (QLineSeries* s : {trainAccuracy_, validationAccuracy_}) {
         chart_->addSeries(s);
         s->attachAxis(epochAxis_);
         s->attachAxis(accuracyAxis_);
@@ -98,11 +94,10 @@ void TrainingChart::addEpoch(const workbench::EpochStats& s)
     dirty_ = true;
 }
 
-void TrainingChart::markPruning(const workbench::PruneStats& stats)
+void TrainingChart::markPruning(const workbench::RoundStats& stats)
 {
-    const double x = validationAccuracyPoints_.isEmpty() ? 0.5 : validationAccuracyPoints_.last().x() + 0.5;
-    markerPoints_ = {{x, 0.0}, {x, 100.0}};
-    pruneMarker_->setName(tr("pruned to %1% sparsity").arg(stats.sparsity * 100.0, 0, 'f', 1));
+    markerPositions_.append(validationAccuracyPoints_.isEmpty() ? 0.5 : validationAccuracyPoints_.last().x() + 0.5);
+    markerLabel_ = tr("pruning (round %1: %2% sparse)").arg(stats.round).arg(stats.sparsity * 100.0, 0, 'f', 1);
     dirty_ = true;
 }
 
@@ -112,8 +107,12 @@ void TrainingChart::clear()
     validationLossPoints_.clear();
     trainAccuracyPoints_.clear();
     validationAccuracyPoints_.clear();
-    markerPoints_.clear();
-    pruneMarker_->setName(tr("pruning"));
+    markerPositions_.clear();
+    for (QLineSeries* marker : std::as_const(pruneMarkers_)) {
+        chart_->removeSeries(marker);
+        delete marker;
+    }
+    pruneMarkers_.clear();
     dirty_ = true;
     replot();
 }
@@ -132,7 +131,25 @@ void TrainingChart::replot()
     validationLoss_->replace(validationLossPoints_);
     trainAccuracy_->replace(trainAccuracyPoints_);
     validationAccuracy_->replace(validationAccuracyPoints_);
-    pruneMarker_->replace(markerPoints_);
+    // One dotted vertical line per pruning round; only the first has a legend entry, named after the latest round.
+    while (pruneMarkers_.size() < markerPositions_.size()) {
+        const double x = markerPositions_[pruneMarkers_.size()];
+        auto* marker = new QLineSeries;
+        QPen pen(QColor(0x55, 0x55, 0x55));
+        pen.setStyle(Qt::DotLine);
+        pen.setWidthF(1.5);
+        marker->setPen(pen);
+        marker->replace({{x, 0.0}, {x, 100.0}});
+        chart_->addSeries(marker);
+        marker->attachAxis(epochAxis_);
+        marker->attachAxis(accuracyAxis_);
+        if (!pruneMarkers_.isEmpty())
+            for (QLegendMarker* legend : chart_->legend()->markers(marker))
+                legend->setVisible(false);
+        pruneMarkers_.append(marker);
+    }
+    if (!pruneMarkers_.isEmpty())
+        pruneMarkers_.first()->setName(markerLabel_);
 
     const double lastEpoch = trainLossPoints_.isEmpty() ? 1.0 : trainLossPoints_.last().x();
     const double maxEpoch = std::max(5.0, lastEpoch + 1.0);

@@ -24,8 +24,8 @@ public:
     explicit TrainingChart(QWidget* parent = nullptr);
 
     void addEpoch(const workbench::EpochStats& stats);
-    /// Draws a vertical marker after the last epoch added, labelled with the sparsity reached.
-    void markPruning(const workbench::PruneStats& stats);
+    /// Draws a vertical marker after the last epoch added; the legend names the sparsity reached.
+    void markPruning(const workbench::RoundStats& stats);
     void clear();
 
     /// Points currently drawn on the validation-accuracy series (what a person sees, not what is buffered).
@@ -40,14 +40,15 @@ private:
     QLineSeries* validationLoss_ = nullptr;
     QLineSeries* trainAccuracy_ = nullptr;
     QLineSeries* validationAccuracy_ = nullptr;
-    QLineSeries* pruneMarker_ = nullptr;
+    QList<QLineSeries*> pruneMarkers_;
     QValueAxis* epochAxis_ = nullptr;
     QValueAxis* lossAxis_ = nullptr;
     QValueAxis* accuracyAxis_ = nullptr;
     QTimer* replotTimer_ = nullptr;
 
     QList<QPointF> trainLossPoints_, validationLossPoints_, trainAccuracyPoints_, validationAccuracyPoints_;
-    QList<QPointF> markerPoints_;
+    QList<double> markerPositions_;
+    QString markerLabel_;
     bool dirty_ = false;
 };
 

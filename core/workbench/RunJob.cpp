@@ -3,8 +3,11 @@
 #include "core/engine/DataSplit.h"
 #include "core/engine/Device.h"
 #include "core/engine/MagnitudePruners.h"
-#include "core/engine/Mlp.h"
-#include "core/engine/Trainer.h"
+#include "core/engine/ModelFactory.h"
+#include "core/engine/PruningSchedule.h"
+#include "core/engine/RandomPruner.h"
+#include "core/engine/SnipPruner.h"
+#include "core/workbench/RecipeData.h"
 
 #include <torch/torch.h>
 
@@ -28,25 +31,112 @@ engine::TensorDataset wrap(const datasets::ImageSet& set)
     return data;
 }
 
-EpochStats toStats(const engine::EpochReport& r, EpochStats::Phase phase, int globalEpoch)
+engine::ModelSpec modelSpec(const Recipe::Model& m)
 {
-    EpochStats s;
-    s.phase = phase;
-    s.epoch = r.epoch;
-    s.epochs = r.epochs;
-    s.globalEpoch = globalEpoch;
-    s.trainLoss = r.train.loss;
-    s.trainAccuracy = r.train.accuracy;
-    s.validationLoss = r.validation.loss;
-    s.validationAccuracy = r.validation.accuracy;
-    s.seconds = r.seconds;
-    return s;
+    engine::ModelSpec spec;
+    spec.arch = m.arch.toStdString();
+    spec.hidden.assign(m.hidden.begin(), m.hidden.end());
+    spec.layout = m.layout.toStdString();
+    spec.width = m.width;
+    spec.batchNorm = m.batchNorm;
+    spec.init.kind = engine::weightInitFromName(m.init.toStdString());
+    spec.init.uniformLow = m.initRange.value(0);
+    spec.init.uniformHigh = m.initRange.value(1);
+    return spec;
+}
+
+engine::TrainOptions trainOptions(const Recipe& r, const engine::TensorDataset& train)
+{
+    engine::TrainOptions o;
+    o.epochs = r.train.epochs;
+    o.batchSize = r.train.batchSize;
+    o.optimizer = r.train.optimizer.toStdString();
+    o.learningRate = r.train.lr;
+    o.weightDecay = r.train.weightDecay;
+    o.momentum = r.train.momentum;
+    o.seed = r.seed;
+    o.lrSchedule = r.train.lrSchedule.toStdString();
+    o.stepEpochs = r.train.stepEpochs;
+    o.stepGamma = r.train.stepGamma;
+    o.earlyStoppingPatience = r.train.earlyStopping;
+    o.restoreBest = r.train.restoreBest;
+    if (r.train.classWeights) { // inverse frequency, normalised to mean 1
+        const torch::Tensor counts = torch::bincount(train.labels, {}, train.classCount).to(torch::kDouble).clamp_min(1);
+        const torch::Tensor w = counts.reciprocal() * (double(train.classCount) / counts.reciprocal().sum());
+        o.classWeights.assign(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
+    }
+    return o;
+}
+
+engine::ScheduleOptions scheduleOptions(const Recipe& r)
+{
+    engine::ScheduleOptions o;
+    o.schedule = r.prune.schedule.toStdString();
+    o.sparsity = r.prune.sparsity;
+    o.rounds = r.prune.rounds;
+    o.rate = r.prune.rate;
+    o.outputRate = r.prune.outputRate;
+    const QList<double>& sweep = r.prune.method == QLatin1String("threshold") ? r.prune.thresholds : r.prune.sparsities;
+    o.sweep.assign(sweep.begin(), sweep.end());
+    o.rewind = r.prune.rewind.toStdString();
+    o.control = r.prune.control.toStdString();
+    o.fineTuneEpochs = r.prune.fineTuneEpochs;
+    o.fineTuneLearningRate = r.prune.fineTuneLr;
+    o.seed = r.seed;
+    return o;
+}
+
+std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::TensorDataset& train,
+                                                 const engine::Normalizer& normalize)
+{
+    const QString& m = r.prune.method;
+    if (m == QLatin1String("global-magnitude"))
+        return std::make_shared<engine::GlobalMagnitudePruner>();
+    if (m == QLatin1String("layer-magnitude"))
+        return std::make_shared<engine::LayerMagnitudePruner>();
+    if (m == QLatin1String("threshold"))
+        return std::make_shared<engine::ThresholdPruner>(r.prune.thresholds.value(0));
+    if (m == QLatin1String("random"))
+        return std::make_shared<engine::RandomPruner>(r.seed);
+    if (m == QLatin1String("snip")) { // connection sensitivity on one batch of training data
+        const int64_t n = std::min<int64_t>(train.size(), std::max(r.train.batchSize, 256));
+        return std::make_shared<engine::SnipPruner>(normalize(train.images.narrow(0, 0, n)), train.labels.narrow(0, 0, n));
+    }
+    throw std::invalid_argument("prune.method '" + m.toStdString() + "' is not available in this version");
+}
+
+/// Epochs the whole run trains, for the progress bar.
+int plannedEpochs(const Recipe& r)
+{
+    const QString& s = r.prune.schedule;
+    if (s == QLatin1String("none"))
+        return r.train.epochs;
+    if (s == QLatin1String("one-shot"))
+        return r.train.epochs + r.prune.fineTuneEpochs;
+    if (s == QLatin1String("iterative"))
+        return r.train.epochs + r.prune.rounds * r.prune.fineTuneEpochs;
+    if (s == QLatin1String("lottery"))
+        return r.train.epochs * (r.prune.rounds + 1);
+    const auto values = r.prune.method == QLatin1String("threshold") ? r.prune.thresholds.size() : r.prune.sparsities.size();
+    return r.train.epochs + int(values) * r.prune.fineTuneEpochs;
+}
+
+int plannedRounds(const Recipe& r)
+{
+    const QString& s = r.prune.schedule;
+    if (s == QLatin1String("none"))
+        return 0;
+    if (s == QLatin1String("one-shot"))
+        return 1;
+    if (s == QLatin1String("sweep"))
+        return int(r.prune.method == QLatin1String("threshold") ? r.prune.thresholds.size() : r.prune.sparsities.size());
+    return r.prune.rounds;
 }
 
 } // namespace
 
 struct RunJob::Private {
-    RunConfig config;
+    Recipe recipe;
     std::shared_ptr<const datasets::ImageSet> dataset;
     QThread* thread = nullptr;
     std::atomic<bool> cancel{false};
@@ -56,7 +146,7 @@ struct RunJob::Private {
 RunJob::RunJob(QObject* parent) : QObject(parent), d(std::make_unique<Private>())
 {
     qRegisterMetaType<EpochStats>();
-    qRegisterMetaType<PruneStats>();
+    qRegisterMetaType<RoundStats>();
     qRegisterMetaType<RunSummary>();
 }
 
@@ -69,19 +159,19 @@ RunJob::~RunJob()
     }
 }
 
+void RunJob::setRecipe(const Recipe& recipe)
+{
+    d->recipe = recipe;
+}
+
+const Recipe& RunJob::recipe() const
+{
+    return d->recipe;
+}
+
 void RunJob::setDataset(std::shared_ptr<const datasets::ImageSet> dataset)
 {
     d->dataset = std::move(dataset);
-}
-
-void RunJob::setConfig(const RunConfig& config)
-{
-    d->config = config;
-}
-
-const RunConfig& RunJob::config() const
-{
-    return d->config;
 }
 
 bool RunJob::isRunning() const
@@ -97,11 +187,10 @@ void RunJob::cancel()
 void RunJob::start()
 {
     if (isRunning()) {
-        emit finished({RunSummary::Outcome::Failed, tr("a run is already in progress"), {}, 0, 0, 0});
-        return;
-    }
-    if (!d->dataset || d->dataset->isEmpty()) {
-        emit finished({RunSummary::Outcome::Failed, tr("no dataset loaded"), {}, 0, 0, 0});
+        RunSummary refused;
+        refused.outcome = RunSummary::Outcome::Failed;
+        refused.message = tr("a run is already in progress");
+        emit finished(refused);
         return;
     }
     d->cancel = false;
@@ -109,98 +198,148 @@ void RunJob::start()
 
     // Everything the worker needs is copied in; results come back only through queued invocations on `this`,
     // which Qt drops if the job is gone.
-    const RunConfig config = d->config;
-    const std::shared_ptr<const datasets::ImageSet> dataset = d->dataset;
+    const Recipe recipe = d->recipe;
+    const std::shared_ptr<const datasets::ImageSet> given = d->dataset;
     std::atomic<bool>* cancel = &d->cancel;
     auto post = [this](auto fn) { QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection); };
+    auto log = [post, this](const QString& line) { post([this, line] { emit logMessage(line); }); };
 
     d->thread = QThread::create([=]() {
         QElapsedTimer clock;
         clock.start();
         RunSummary summary;
         try {
-            const torch::Device device = engine::resolveDevice(config.device.toStdString());
+            const torch::Device device = engine::resolveDevice(recipe.device.toStdString());
             summary.device = QString::fromStdString(engine::describeDevice(device));
-            const engine::TensorDataset all = wrap(*dataset);
-            const engine::DataSplit split = engine::splitStratified(all, config.validationFraction, config.seed);
-            post([this, n = split.train.size(), v = split.validation.size(), dev = summary.device] {
-                emit logMessage(tr("training on %1 images, validating on %2, device %3").arg(n).arg(v).arg(dev));
+
+            RecipeData data;
+            if (given) {
+                data.train = given;
+            } else {
+                log(tr("loading %1…").arg(recipe.dataset.source));
+                data = loadRecipeData(recipe);
+            }
+            const engine::TensorDataset all = wrap(*data.train);
+            // Test images: the source's own when it has them, else a stratified share of the images.
+            engine::TensorDataset test;
+            engine::TensorDataset pool = all;
+            if (data.test && recipe.dataset.testGiven) {
+                test = wrap(*data.test);
+            } else if (!recipe.dataset.testGiven && recipe.dataset.testFraction > 0.0) {
+                engine::DataSplit carved = engine::splitStratified(all, recipe.dataset.testFraction, recipe.seed ^ 0x7e57);
+                pool = carved.train;
+                test = carved.validation;
+            }
+            const double valShare = recipe.dataset.validationFraction / (1.0 - (recipe.dataset.testGiven ? 0.0 : recipe.dataset.testFraction));
+            const engine::DataSplit split = engine::splitStratified(pool, valShare, recipe.seed);
+            log(tr("%1: training on %2 images, validating on %3, testing on %4; device %5")
+                    .arg(data.train->sourceDescription)
+                    .arg(split.train.size())
+                    .arg(split.validation.size())
+                    .arg(test.size())
+                    .arg(summary.device));
+
+            // ImageNet statistics for RGB (seed 000), the training images' own for grey, unless the recipe says.
+            const bool imagenet = recipe.train.normalize == QLatin1String("imagenet") ||
+                                  (recipe.train.normalize == QLatin1String("auto") && data.train->channels == 3);
+            if (imagenet && data.train->channels != 3)
+                throw std::invalid_argument("train.normalize imagenet needs RGB images");
+            const engine::Normalizer normalizer = imagenet
+                                                      ? engine::Normalizer({0.485, 0.456, 0.406}, {0.229, 0.224, 0.225})
+                                                      : engine::Normalizer::fromData(split.train.images);
+
+            const engine::ModelSpec spec = modelSpec(recipe.model);
+            const int64_t c = data.train->channels, h = data.train->height, w = data.train->width;
+            const int64_t classes = all.classCount;
+            torch::manual_seed(recipe.seed);
+            const engine::ClassifierPtr model = engine::buildModel(spec, c, h, w, classes);
+            engine::Trainer trainer(model, normalizer, device);
+            const engine::TrainOptions training = trainOptions(recipe, split.train);
+            uint64_t reinitCount = 0;
+            engine::PruningSchedule schedule(trainer, makePruner(recipe, split.train, normalizer), {c, h, w}, [&] {
+                torch::manual_seed(recipe.seed + 1000 + ++reinitCount);
+                return engine::buildModel(spec, c, h, w, classes);
             });
 
-            torch::manual_seed(config.seed);
-            engine::MlpOptions mlpOptions;
-            mlpOptions.inputSize = all.featureCount();
-            for (int width : config.hidden)
-                mlpOptions.hidden.push_back(width);
-            mlpOptions.classCount = all.classCount;
-            mlpOptions.init.kind = engine::weightInitFromName(config.init.toStdString());
-            engine::Mlp mlp(mlpOptions);
-            engine::Trainer trainer(mlp.ptr(), engine::Normalizer::fromData(split.train.images), device);
-
-            engine::TrainOptions options;
-            options.epochs = config.epochs;
-            options.batchSize = config.batchSize;
-            options.optimizer = config.optimizer.toStdString();
-            options.learningRate = config.learningRate;
-            options.weightDecay = config.weightDecay;
-            options.seed = config.seed;
-
-            const bool prunes = config.pruneSparsity > 0.0;
-            const int fineTune = prunes ? config.fineTuneEpochs : 0;
-            const int64_t batchesPerEpoch = (split.train.size() + config.batchSize - 1) / config.batchSize;
-            const int64_t totalBatches = std::max<int64_t>(1, batchesPerEpoch * (config.epochs + fineTune));
+            const int64_t batchesPerEpoch = (split.train.size() + recipe.train.batchSize - 1) / recipe.train.batchSize;
+            const int64_t totalBatches = std::max<int64_t>(1, batchesPerEpoch * plannedEpochs(recipe));
+            const int rounds = plannedRounds(recipe);
             int64_t batchesDone = 0;
             int lastPostedPercent = -1;
             int globalEpoch = 0;
-            EpochStats::Phase phase = EpochStats::Phase::Train;
+            int round = 0;
 
-            engine::TrainCallbacks callbacks;
-            callbacks.cancel = cancel;
-            callbacks.onBatch = [&](const engine::BatchProgress&) {
-                const int percent = int(100 * ++batchesDone / totalBatches);
+            engine::ScheduleCallbacks callbacks;
+            callbacks.training.cancel = cancel;
+            callbacks.training.onBatch = [&](const engine::BatchProgress&) {
+                const int percent = int(std::min<int64_t>(99, 100 * ++batchesDone / totalBatches));
                 if (percent != lastPostedPercent) { // one event per percent, not per batch
                     lastPostedPercent = percent;
                     post([this, percent] { emit progressChanged(d->lastPercent = percent); });
                 }
                 return true;
             };
-            callbacks.onEpoch = [&](const engine::EpochReport& report) {
-                const EpochStats stats = toStats(report, phase, ++globalEpoch);
-                post([this, stats] { emit epochFinished(stats); });
+            callbacks.training.onEpoch = [&](const engine::EpochReport& r) {
+                EpochStats s;
+                s.phase = round == 0 ? EpochStats::Phase::Train : EpochStats::Phase::FineTune;
+                s.epoch = r.epoch;
+                s.epochs = r.epochs;
+                s.globalEpoch = ++globalEpoch;
+                s.round = round;
+                s.trainLoss = r.train.loss;
+                s.trainAccuracy = r.train.accuracy;
+                s.validationLoss = r.validation.loss;
+                s.validationAccuracy = r.validation.accuracy;
+                s.seconds = r.seconds;
+                post([this, s] { emit epochFinished(s); });
+                return true;
+            };
+            callbacks.onRound = [&](const engine::RoundReport& r) {
+                RoundStats s;
+                s.round = r.round;
+                s.rounds = rounds;
+                s.method = recipe.prune.method;
+                s.schedule = recipe.prune.schedule;
+                s.targetSparsity = r.targetSparsity;
+                s.sweepValue = r.sweepValue;
+                s.sparsity = r.sparsity;
+                for (const engine::LayerSparsity& layer : r.layers) {
+                    s.weightsTotal += layer.total;
+                    s.weightsKept += layer.kept;
+                }
+                if (r.layers.empty()) {
+                    for (const auto& [name, weight] : engine::prunableParameters(*model))
+                        s.weightsTotal += weight.numel();
+                    s.weightsKept = s.weightsTotal;
+                }
+                s.accuracyBefore = r.round == 0 ? r.validation.accuracy : r.beforeFineTune.accuracy;
+                s.validationAccuracy = r.validation.accuracy;
+                s.validationLoss = r.validation.loss;
+                s.hasTest = r.test.samples > 0;
+                s.testAccuracy = r.test.accuracy;
+                s.testLoss = r.test.loss;
+                s.parameters = r.cost.parameters;
+                s.nonzeroParameters = r.cost.nonzeroParameters;
+                s.denseBytes = r.cost.denseBytes;
+                s.sparseBytes = r.cost.sparseBytes;
+                s.denseMacs = r.cost.denseMacs;
+                s.remainingMacs = r.cost.remainingMacs;
+                post([this, s] { emit roundFinished(s); });
+                ++round;
                 return true;
             };
 
-            engine::TrainOutcome outcome = trainer.fit(split.train, split.validation, options, callbacks);
-            double finalAccuracy = outcome.history.empty() ? 0.0 : outcome.history.back().validation.accuracy;
-            if (outcome.reason == engine::StopReason::Completed && prunes) {
-                const engine::Evaluation before = trainer.evaluate(split.validation);
-                const engine::MaskSet masks = engine::GlobalMagnitudePruner().computeMasks(*mlp, {config.pruneSparsity}, nullptr);
-                masks.applyTo(*mlp);
-                const engine::Evaluation after = trainer.evaluate(split.validation);
-                PruneStats stats;
-                stats.method = QStringLiteral("global-magnitude");
-                stats.targetSparsity = config.pruneSparsity;
-                stats.sparsity = masks.sparsity();
-                stats.weightsTotal = masks.totalCount();
-                stats.weightsKept = masks.keptCount();
-                stats.accuracyBefore = before.accuracy;
-                stats.accuracyAfter = after.accuracy;
-                post([this, stats] { emit pruned(stats); });
-                summary.finalSparsity = stats.sparsity;
-                finalAccuracy = after.accuracy;
-
-                if (fineTune > 0) {
-                    phase = EpochStats::Phase::FineTune;
-                    options.epochs = fineTune;
-                    options.seed = config.seed + 1;
-                    outcome = trainer.fit(split.train, split.validation, options, callbacks, &masks);
-                    if (!outcome.history.empty())
-                        finalAccuracy = outcome.history.back().validation.accuracy;
-                }
-            }
+            const engine::ScheduleOutcome outcome =
+                schedule.run(split.train, split.validation, test, training, scheduleOptions(recipe), callbacks);
             summary.outcome = outcome.reason == engine::StopReason::Cancelled ? RunSummary::Outcome::Cancelled
                                                                                : RunSummary::Outcome::Completed;
-            summary.finalValidationAccuracy = finalAccuracy;
+            if (!outcome.rounds.empty()) {
+                const engine::RoundReport& best = outcome.rounds[size_t(std::min<int>(outcome.bestRound, int(outcome.rounds.size()) - 1))];
+                summary.bestRound = best.round;
+                summary.finalValidationAccuracy = best.validation.accuracy;
+                summary.finalTestAccuracy = best.test.samples > 0 ? best.test.accuracy : -1.0;
+                summary.finalSparsity = best.sparsity;
+            }
         } catch (const std::exception& e) {
             summary.outcome = RunSummary::Outcome::Failed;
             summary.message = QString::fromLocal8Bit(e.what()).section(QLatin1Char('\n'), 0, 0);

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "core/workbench/RunConfig.h"
+#include "core/workbench/Recipe.h"
 #include "core/workbench/RunTypes.h"
 #include "datasets/ImageSet.h"
 
@@ -10,9 +10,10 @@
 
 namespace prunelab::workbench {
 
-/// One training-and-pruning run on a worker QThread, in the manner of KDE's KJob: start(), cancel(), a percent,
-/// and one finished() with the result. Engine events arrive as queued signals carrying plain values, so
-/// receivers run on the thread that owns the job (the GUI thread) and the worker never touches a widget.
+/// One experiment (a Recipe) on a worker QThread, in the manner of KDE's KJob: start(), cancel(), a percent, and
+/// one finished() with the result. The worker loads the data, trains, prunes round after round and measures; its
+/// events arrive as queued signals carrying plain values, so receivers run on the thread that owns the job (the
+/// GUI thread) and the worker never touches a widget.
 class RunJob : public QObject {
     Q_OBJECT
 public:
@@ -20,13 +21,14 @@ public:
     /// Cancels a running job and waits for its thread (at most one batch).
     ~RunJob() override;
 
+    void setRecipe(const Recipe& recipe);
+    const Recipe& recipe() const;
+    /// Images to use instead of loading recipe.dataset.source (the GUI's already loaded dataset). No test set.
     void setDataset(std::shared_ptr<const datasets::ImageSet> dataset);
-    void setConfig(const RunConfig& config);
-    const RunConfig& config() const;
     bool isRunning() const;
 
 public slots:
-    /// Starts the worker thread. Emits finished(Failed) at once if there is no dataset or the job already runs.
+    /// Starts the worker thread. Emits finished(Failed) at once if the job already runs.
     void start();
     /// Asks the worker to stop; it does between two batches and then emits finished(Cancelled).
     void cancel();
@@ -35,7 +37,7 @@ signals:
     void started();
     void progressChanged(int percent);
     void epochFinished(const prunelab::workbench::EpochStats& stats);
-    void pruned(const prunelab::workbench::PruneStats& stats);
+    void roundFinished(const prunelab::workbench::RoundStats& stats);
     void logMessage(const QString& line);
     void finished(const prunelab::workbench::RunSummary& summary);
 

@@ -13,7 +13,8 @@ QString percent(double fraction)
 
 QString describe(const EpochStats& s)
 {
-    const QString phase = s.phase == EpochStats::Phase::Train ? QStringLiteral("epoch") : QStringLiteral("fine-tune");
+    const QString phase = s.phase == EpochStats::Phase::Train ? QStringLiteral("epoch")
+                                                              : QStringLiteral("round %1 epoch").arg(s.round);
     return QStringLiteral("%1 %2/%3  train loss %4  train acc %5  val loss %6  val acc %7  (%8 s)")
         .arg(phase)
         .arg(s.epoch)
@@ -25,21 +26,33 @@ QString describe(const EpochStats& s)
         .arg(s.seconds, 0, 'f', 2);
 }
 
-QString describe(const PruneStats& s)
+QString describe(const RoundStats& s)
 {
-    return QStringLiteral("pruned (%1): sparsity %2 (%3 of %4 weights kept)  val acc %5 -> %6")
+    const QString test = s.hasTest ? QStringLiteral("  test acc %1").arg(percent(s.testAccuracy)) : QString();
+    if (s.round == 0)
+        return QStringLiteral("dense model: val acc %1%2  %3 parameters, %4 MMAC")
+            .arg(percent(s.validationAccuracy), test)
+            .arg(s.parameters)
+            .arg(double(s.denseMacs) / 1e6, 0, 'f', 2);
+    return QStringLiteral("round %1/%2 (%3): sparsity %4 (%5 of %6 weights kept)  val acc %7 -> %8%9  %10 MMAC")
+        .arg(s.round)
+        .arg(s.rounds)
         .arg(s.method, percent(s.sparsity))
         .arg(s.weightsKept)
         .arg(s.weightsTotal)
-        .arg(percent(s.accuracyBefore), percent(s.accuracyAfter));
+        .arg(percent(s.accuracyBefore), percent(s.validationAccuracy), test)
+        .arg(double(s.remainingMacs) / 1e6, 0, 'f', 2);
 }
 
 QString describe(const RunSummary& s)
 {
     switch (s.outcome) {
     case RunSummary::Outcome::Completed:
-        return QStringLiteral("done: val acc %1 at sparsity %2 in %3 s on %4")
-            .arg(percent(s.finalValidationAccuracy), percent(s.finalSparsity))
+        return QStringLiteral("done: val acc %1%2 at sparsity %3 (round %4) in %5 s on %6")
+            .arg(percent(s.finalValidationAccuracy),
+                 s.finalTestAccuracy >= 0 ? QStringLiteral(", test acc ") + percent(s.finalTestAccuracy) : QString(),
+                 percent(s.finalSparsity))
+            .arg(s.bestRound)
             .arg(s.seconds, 0, 'f', 1)
             .arg(s.device);
     case RunSummary::Outcome::Cancelled:
@@ -57,6 +70,7 @@ QJsonObject toJson(const EpochStats& s)
             {"epoch", s.epoch},
             {"epochs", s.epochs},
             {"global_epoch", s.globalEpoch},
+            {"round", s.round},
             {"train_loss", s.trainLoss},
             {"train_accuracy", s.trainAccuracy},
             {"val_loss", s.validationLoss},
@@ -64,17 +78,32 @@ QJsonObject toJson(const EpochStats& s)
             {"seconds", s.seconds}};
 }
 
-QJsonObject toJson(const PruneStats& s)
+QJsonObject toJson(const RoundStats& s)
 {
-    return {{"event", "prune"},
-            {"round", s.round},
-            {"method", s.method},
-            {"target_sparsity", s.targetSparsity},
-            {"sparsity", s.sparsity},
-            {"weights_total", s.weightsTotal},
-            {"weights_kept", s.weightsKept},
-            {"val_accuracy_before", s.accuracyBefore},
-            {"val_accuracy_after", s.accuracyAfter}};
+    QJsonObject o{{"event", "round"},
+                  {"round", s.round},
+                  {"rounds", s.rounds},
+                  {"method", s.method},
+                  {"schedule", s.schedule},
+                  {"target_sparsity", s.targetSparsity},
+                  {"sweep_value", s.sweepValue},
+                  {"sparsity", s.sparsity},
+                  {"weights_total", s.weightsTotal},
+                  {"weights_kept", s.weightsKept},
+                  {"val_accuracy_before_fine_tune", s.accuracyBefore},
+                  {"val_accuracy", s.validationAccuracy},
+                  {"val_loss", s.validationLoss},
+                  {"parameters", s.parameters},
+                  {"nonzero_parameters", s.nonzeroParameters},
+                  {"dense_bytes", s.denseBytes},
+                  {"sparse_bytes", s.sparseBytes},
+                  {"dense_macs", s.denseMacs},
+                  {"remaining_macs", s.remainingMacs}};
+    if (s.hasTest) {
+        o.insert(QStringLiteral("test_accuracy"), s.testAccuracy);
+        o.insert(QStringLiteral("test_loss"), s.testLoss);
+    }
+    return o;
 }
 
 QJsonObject toJson(const RunSummary& s)
@@ -87,7 +116,9 @@ QJsonObject toJson(const RunSummary& s)
             {"message", s.message},
             {"device", s.device},
             {"val_accuracy", s.finalValidationAccuracy},
+            {"test_accuracy", s.finalTestAccuracy},
             {"sparsity", s.finalSparsity},
+            {"best_round", s.bestRound},
             {"seconds", s.seconds}};
 }
 

@@ -13,6 +13,7 @@ struct EpochStats {
     int epoch = 0;       ///< 1-based within the phase
     int epochs = 0;      ///< epochs in the phase
     int globalEpoch = 0; ///< 1-based over the whole run (x axis of the charts)
+    int round = 0;       ///< 0 while training the dense model, k while fine-tuning after pruning round k
     double trainLoss = 0.0;
     double trainAccuracy = 0.0; ///< [0, 1]
     double validationLoss = 0.0;
@@ -20,16 +21,30 @@ struct EpochStats {
     double seconds = 0.0;
 };
 
-/// One pruning step.
-struct PruneStats {
-    int round = 1;
-    QString method; ///< recipe name, e.g. global-magnitude
+/// One round of an experiment: round 0 is the trained dense model, round k the model after the k-th pruning
+/// step and its fine-tuning. Feeds the accuracy-vs-sparsity chart and the per-round table.
+struct RoundStats {
+    int round = 0;
+    int rounds = 0;  ///< rounds planned after the dense one
+    QString method;  ///< recipe name, e.g. global-magnitude
+    QString schedule;
     double targetSparsity = 0.0;
-    double sparsity = 0.0; ///< achieved over the prunable weights
-    qint64 weightsTotal = 0;
+    double sweepValue = 0.0;  ///< sweep: the threshold or sparsity tried
+    double sparsity = 0.0;    ///< achieved over the prunable weights
+    qint64 weightsTotal = 0;  ///< prunable weights
     qint64 weightsKept = 0;
-    double accuracyBefore = 0.0; ///< validation accuracy of the dense model
-    double accuracyAfter = 0.0;  ///< right after pruning, before any fine-tuning
+    double accuracyBefore = 0.0; ///< validation accuracy right after pruning, before fine-tuning
+    double validationAccuracy = 0.0;
+    double validationLoss = 0.0;
+    bool hasTest = false;
+    double testAccuracy = 0.0;
+    double testLoss = 0.0;
+    qint64 parameters = 0;
+    qint64 nonzeroParameters = 0;
+    qint64 denseBytes = 0;
+    qint64 sparseBytes = 0;
+    qint64 denseMacs = 0;
+    qint64 remainingMacs = 0;
 };
 
 struct RunSummary {
@@ -38,22 +53,24 @@ struct RunSummary {
     QString message; ///< the error for Failed, a one-line result otherwise
     QString device;
     double finalValidationAccuracy = 0.0;
+    double finalTestAccuracy = -1.0; ///< negative: no test set
     double finalSparsity = 0.0;
+    int bestRound = 0;
     double seconds = 0.0;
 };
 
 /// The line a person reads for each event; the GUI's log and prunelab-cli print the same text.
 QString describe(const EpochStats& stats);
-QString describe(const PruneStats& stats);
+QString describe(const RoundStats& stats);
 QString describe(const RunSummary& summary);
 
 /// The same events as one JSON object each (`{"event": "epoch", …}`), as `prunelab-cli --json` prints them.
 QJsonObject toJson(const EpochStats& stats);
-QJsonObject toJson(const PruneStats& stats);
+QJsonObject toJson(const RoundStats& stats);
 QJsonObject toJson(const RunSummary& summary);
 
 } // namespace prunelab::workbench
 
 Q_DECLARE_METATYPE(prunelab::workbench::EpochStats)
-Q_DECLARE_METATYPE(prunelab::workbench::PruneStats)
+Q_DECLARE_METATYPE(prunelab::workbench::RoundStats)
 Q_DECLARE_METATYPE(prunelab::workbench::RunSummary)
