@@ -3,6 +3,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QJsonObject>
 #include <QTimer>
 
 int main(int argc, char* argv[])
@@ -22,10 +23,26 @@ int main(int argc, char* argv[])
                                         QStringLiteral("Save a PNG of the window when the run ends (or when the dataset is ready without --autostart), then quit."),
                                         QStringLiteral("file"));
     const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("Epochs for the run."), QStringLiteral("n"));
-    parser.addOptions({demo, autostart, screenshot, epochs});
+    const QCommandLineOption recipeOption(QStringLiteral("recipe"), QStringLiteral("Fill the form from a recipe file or preset."),
+                                          QStringLiteral("file|preset"));
+    const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("Override a recipe field, e.g. prune.schedule=iterative."),
+                                 QStringLiteral("key=value"));
+    parser.addOptions({demo, autostart, screenshot, epochs, recipeOption, set});
     parser.process(app);
 
     prunelab::ui::MainWindow window;
+    if (parser.isSet(recipeOption) || parser.isSet(set)) {
+        try {
+            QJsonObject json = parser.isSet(recipeOption) ? prunelab::workbench::Recipe::loadJson(parser.value(recipeOption))
+                                                          : window.recipe().toJson();
+            for (const QString& assignment : parser.values(set))
+                prunelab::workbench::Recipe::applyOverride(json, assignment);
+            window.setRecipe(prunelab::workbench::Recipe::fromJson(json));
+        } catch (const prunelab::workbench::RecipeError& e) {
+            qCritical("prunelab: %s", e.what());
+            return 2;
+        }
+    }
     if (parser.isSet(epochs)) {
         auto recipe = window.recipe();
         bool ok = false;

@@ -91,12 +91,18 @@ void TrainingChart::addEpoch(const workbench::EpochStats& s)
     validationLossPoints_.append({x, s.validationLoss});
     trainAccuracyPoints_.append({x, 100.0 * s.trainAccuracy});
     validationAccuracyPoints_.append({x, 100.0 * s.validationAccuracy});
+    epochRounds_.append(s.round);
     dirty_ = true;
 }
 
 void TrainingChart::markPruning(const workbench::RoundStats& stats)
 {
-    markerPositions_.append(validationAccuracyPoints_.isEmpty() ? 0.5 : validationAccuracyPoints_.last().x() + 0.5);
+    // The round's report comes after its fine-tuning epochs; the pruning itself came before them.
+    double x = 0.5;
+    for (qsizetype i = 0; i < epochRounds_.size(); ++i)
+        if (epochRounds_[i] < stats.round)
+            x = validationAccuracyPoints_[i].x() + 0.5;
+    markerPositions_.append(x);
     markerLabel_ = tr("pruning (round %1: %2% sparse)").arg(stats.round).arg(stats.sparsity * 100.0, 0, 'f', 1);
     dirty_ = true;
 }
@@ -107,6 +113,7 @@ void TrainingChart::clear()
     validationLossPoints_.clear();
     trainAccuracyPoints_.clear();
     validationAccuracyPoints_.clear();
+    epochRounds_.clear();
     markerPositions_.clear();
     for (QLineSeries* marker : std::as_const(pruneMarkers_)) {
         chart_->removeSeries(marker);

@@ -24,7 +24,8 @@ public:
     explicit TrainingChart(QWidget* parent = nullptr);
 
     void addEpoch(const workbench::EpochStats& stats);
-    /// Draws a vertical marker after the last epoch added; the legend names the sparsity reached.
+    /// Draws a vertical marker where the round's pruning happened: after the last epoch of the round before it.
+    /// The legend names the sparsity reached.
     void markPruning(const workbench::RoundStats& stats);
     void clear();
 
@@ -47,6 +48,7 @@ private:
     QTimer* replotTimer_ = nullptr;
 
     QList<QPointF> trainLossPoints_, validationLossPoints_, trainAccuracyPoints_, validationAccuracyPoints_;
+    QList<int> epochRounds_; ///< the pruning round of each epoch added (0: dense training)
     QList<double> markerPositions_;
     QString markerLabel_;
     bool dirty_ = false;
