@@ -2,6 +2,7 @@
 
 #include "core/workbench/RunJob.h"
 #include "ui/SampleGridWidget.h"
+#include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
 
 #include <QComboBox>
@@ -49,6 +50,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(job_, &workbench::RunJob::roundFinished, this, [this](const RoundStats& stats) {
         if (stats.round > 0)
             chart_->markPruning(stats);
+        sparsityChart_->addRound(stats);
         appendLog(workbench::describe(stats));
     });
     connect(job_, &workbench::RunJob::finished, this, [this](const RunSummary& summary) {
@@ -113,7 +115,8 @@ void MainWindow::buildUi()
         {"global-magnitude", tr("Smallest |w| over all layers together")},
         {"layer-magnitude", tr("Smallest |w| of each layer, the same share everywhere")},
         {"random", tr("Random weights: the control every pruning result needs")},
-        {"snip", tr("Least sensitive connections |w·∂L/∂w| on a training batch")}};
+        {"snip", tr("Least sensitive connections |w·∂L/∂w| on a training batch")},
+        {"annealed", tr("Thermodynamic: masks as Ising spins, Gibbs-sampled while the temperature anneals to 0")}};
     for (const auto& [name, help] : methods) {
         method_->addItem(name);
         method_->setItemData(method_->count() - 1, help, Qt::ToolTipRole);
@@ -181,8 +184,11 @@ void MainWindow::buildUi()
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);
     log_->setFont(QFont(QStringLiteral("monospace"), 9));
+    sparsityChart_ = new SparsityChart;
+    sparsityChart_->setObjectName(QStringLiteral("sparsityChart"));
     auto* rightColumn = new QSplitter(Qt::Vertical);
     rightColumn->addWidget(chart_);
+    rightColumn->addWidget(sparsityChart_);
     auto* bottom = new QWidget;
     auto* bottomLayout = new QVBoxLayout(bottom);
     bottomLayout->setContentsMargins(0, 0, 0, 0);
@@ -190,7 +196,8 @@ void MainWindow::buildUi()
     bottomLayout->addWidget(log_);
     rightColumn->addWidget(bottom);
     rightColumn->setStretchFactor(0, 3);
-    rightColumn->setStretchFactor(1, 1);
+    rightColumn->setStretchFactor(1, 2);
+    rightColumn->setStretchFactor(2, 1);
 
     auto* splitter = new QSplitter(Qt::Horizontal);
     splitter->addWidget(leftColumn);
@@ -312,6 +319,7 @@ void MainWindow::startRun()
         return;
     }
     chart_->clear();
+    sparsityChart_->clear();
     log_->clear();
     result_->clear();
     progress_->setValue(0);

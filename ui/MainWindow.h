@@ -25,6 +25,7 @@ class RunJob;
 namespace prunelab::ui {
 
 class SampleGridWidget;
+class SparsityChart;
 class TrainingChart;
 
 /// The workbench window: the dataset (samples and class balance), the run settings, Start/Cancel with progress,
@@ -77,6 +78,7 @@ private:
     QPushButton* cancel_ = nullptr;
     QProgressBar* progress_ = nullptr;
     TrainingChart* chart_ = nullptr;
+    SparsityChart* sparsityChart_ = nullptr;
     QPlainTextEdit* log_ = nullptr;
     QLabel* result_ = nullptr;
     bool loadingDataset_ = false;

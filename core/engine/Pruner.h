@@ -16,6 +16,9 @@ struct PruneTarget {
     double outputSparsity = -1.0;
     /// Magnitude threshold for the `threshold` method (|w| <= t is pruned); negative: the method's own.
     double threshold = -1.0;
+    /// Which round of how many this is (1-based), for methods whose behaviour changes over the rounds (annealing).
+    int round = 1;
+    int rounds = 1;
 };
 
 /// An unstructured pruning method: from a model (and the masks it already carries) to new masks.

@@ -186,6 +186,8 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         const int round = int(i) + 1;
         if (sweep) // every value starts from the same trained model
             loadWeights(model, trainedWeights);
+        plan[i].round = round;
+        plan[i].rounds = int(plan.size());
         MaskSet masks = pruner_->computeMasks(model, plan[i], sweep ? nullptr : &current);
         if (lottery) {
             if (options.control == "random-mask")

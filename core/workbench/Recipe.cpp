@@ -268,8 +268,8 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         Reader p = root.child(QStringLiteral("prune"));
         r.prune.method = p.choice(QStringLiteral("method"), r.prune.method,
                                   {QStringLiteral("threshold"), QStringLiteral("global-magnitude"), QStringLiteral("layer-magnitude"),
-                                   QStringLiteral("random"), QStringLiteral("snip")},
-                                  {QStringLiteral("annealed"), QStringLiteral("neuron-l1"), QStringLiteral("neuron-taylor"),
+                                   QStringLiteral("random"), QStringLiteral("snip"), QStringLiteral("annealed")},
+                                  {QStringLiteral("neuron-l1"), QStringLiteral("neuron-taylor"),
                                    QStringLiteral("interval-adjoint")});
         r.prune.schedule = p.choice(QStringLiteral("schedule"), r.prune.schedule,
                                     {QStringLiteral("none"), QStringLiteral("one-shot"), QStringLiteral("iterative"), QStringLiteral("sweep"),
@@ -291,6 +291,9 @@ Recipe Recipe::fromJson(const QJsonObject& json)
                                    {QStringLiteral("none"), QStringLiteral("random-reinit"), QStringLiteral("random-mask")});
         r.prune.fineTuneEpochs = p.integer(QStringLiteral("fine_tune_epochs"), r.prune.fineTuneEpochs, 0, 100'000);
         r.prune.fineTuneLr = p.number(QStringLiteral("fine_tune_lr"), r.prune.fineTuneLr, 0.0, 10.0);
+        r.prune.annealT0 = p.number(QStringLiteral("anneal_t0"), r.prune.annealT0, 0.0, 100.0);
+        r.prune.annealCoupling = p.number(QStringLiteral("anneal_coupling"), r.prune.annealCoupling, 0.0, 100.0);
+        r.prune.annealSweeps = p.integer(QStringLiteral("anneal_sweeps"), r.prune.annealSweeps, 1, 10000);
         p.finish();
     }
     root.finish();
@@ -345,7 +348,10 @@ QJsonObject Recipe::toJson() const
                               {"rewind", prune.rewind},
                               {"control", prune.control},
                               {"fine_tune_epochs", prune.fineTuneEpochs},
-                              {"fine_tune_lr", prune.fineTuneLr}}},
+                              {"fine_tune_lr", prune.fineTuneLr},
+                              {"anneal_t0", prune.annealT0},
+                              {"anneal_coupling", prune.annealCoupling},
+                              {"anneal_sweeps", prune.annealSweeps}}},
     };
 }
 

@@ -81,6 +81,9 @@ struct Recipe {
         QString control = QStringLiteral("none");
         int fineTuneEpochs = 2;
         double fineTuneLr = 0.0; ///< 0: train.lr
+        double annealT0 = 0.5;       ///< annealed: initial temperature, in units of the mean |w|
+        double annealCoupling = 0.25; ///< annealed: neighbour coupling J, same units
+        int annealSweeps = 40;        ///< annealed: Gibbs sweeps per round
     } prune;
 
     /// Parses and validates; throws RecipeError naming the key path for a wrong type, an out-of-range value,

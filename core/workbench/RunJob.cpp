@@ -1,5 +1,6 @@
 #include "core/workbench/RunJob.h"
 
+#include "core/engine/AnnealedPruner.h"
 #include "core/engine/DataSplit.h"
 #include "core/engine/Device.h"
 #include "core/engine/MagnitudePruners.h"
@@ -98,6 +99,9 @@ std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::
         return std::make_shared<engine::ThresholdPruner>(r.prune.thresholds.value(0));
     if (m == QLatin1String("random"))
         return std::make_shared<engine::RandomPruner>(r.seed);
+    if (m == QLatin1String("annealed"))
+        return std::make_shared<engine::AnnealedPruner>(
+            engine::AnnealOptions{r.prune.annealT0, r.prune.annealCoupling, r.prune.annealSweeps, r.seed});
     if (m == QLatin1String("snip")) { // connection sensitivity on one batch of training data
         const int64_t n = std::min<int64_t>(train.size(), std::max(r.train.batchSize, 256));
         return std::make_shared<engine::SnipPruner>(normalize(train.images.narrow(0, 0, n)), train.labels.narrow(0, 0, n));

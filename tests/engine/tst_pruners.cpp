@@ -1,5 +1,6 @@
 #include "EngineTest.h"
 
+#include "core/engine/AnnealedPruner.h"
 #include "core/engine/MagnitudePruners.h"
 #include "core/engine/Mlp.h"
 #include "core/engine/RandomPruner.h"
@@ -161,6 +162,62 @@ TEST_CASE("snip prunes connections the loss does not depend on first")
     VERIFY_EQ(m.narrow(1, 0, 2).sum().item<double>(), 0.0);
     VERIFY_EQ(masks.totalCount() - masks.keptCount(), int64_t(16));
     VERIFY(!mlp->named_parameters()["layers.0.weight"].grad().defined()); // the model's grads untouched
+}
+
+namespace {
+
+/// Kept neighbours along the rows of every layer: how clustered a mask is.
+int64_t keptNeighbourPairs(const MaskSet& masks)
+{
+    int64_t pairs = 0;
+    for (const auto& [name, mask] : masks.masks()) {
+        const torch::Tensor m = mask.view({mask.size(0), -1});
+        pairs += (m.slice(1, 0, m.size(1) - 1) * m.slice(1, 1, m.size(1))).sum().item<int64_t>();
+    }
+    return pairs;
+}
+
+} // namespace
+
+TEST_CASE("annealed with no coupling at zero temperature is global magnitude pruning")
+{
+    Mlp mlp(MlpOptions{60, {40}, 5});
+    AnnealOptions cold;
+    cold.initialTemperature = 0.0;
+    cold.coupling = 0.0;
+    const MaskSet annealed = AnnealedPruner(cold).computeMasks(*mlp, {0.7}, nullptr);
+    const MaskSet magnitude = GlobalMagnitudePruner().computeMasks(*mlp, {0.7}, nullptr);
+    for (const auto& [name, mask] : magnitude.masks())
+        VERIFY(torch::equal(annealed.mask(name), mask));
+}
+
+TEST_CASE("annealed: exact count, coupling clusters kept weights, same seed same mask, temperature anneals to 0")
+{
+    Mlp mlp(MlpOptions{60, {40}, 5});
+    AnnealOptions hot;
+    hot.initialTemperature = 1.0;
+    hot.coupling = 1.0;
+    hot.seed = 3;
+    PruneTarget first{0.6};
+    first.round = 1;
+    first.rounds = 3;
+    const MaskSet a = AnnealedPruner(hot).computeMasks(*mlp, first, nullptr);
+    const MaskSet b = AnnealedPruner(hot).computeMasks(*mlp, first, nullptr);
+    const int64_t total = 60 * 40 + 40 * 5;
+    VERIFY_EQ(a.totalCount() - a.keptCount(), std::llround(0.6 * total));
+    VERIFY(torch::equal(a.mask("layers.0.weight"), b.mask("layers.0.weight")));
+    const MaskSet magnitude = GlobalMagnitudePruner().computeMasks(*mlp, {0.6}, nullptr);
+    VERIFY(keptNeighbourPairs(a) > keptNeighbourPairs(magnitude) * 11 / 10);
+    // a later round keeps what earlier rounds pruned
+    PruneTarget second{0.8};
+    second.round = 2;
+    second.rounds = 3;
+    const MaskSet next = AnnealedPruner(hot).computeMasks(*mlp, second, &a);
+    VERIFY_EQ(next.mask("layers.0.weight").masked_select(a.mask("layers.0.weight") == 0).sum().item<double>(), 0.0);
+    VERIFY_NEAR(AnnealedPruner(hot).temperature(1, 4), 0.75, 1e-12);
+    VERIFY_EQ(AnnealedPruner(hot).temperature(4, 4), 0.0);
+    hot.sweeps = 0;
+    VERIFY_THROWS(AnnealedPruner{hot});
 }
 
 ENGINE_TEST_MAIN()

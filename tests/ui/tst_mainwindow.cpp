@@ -1,5 +1,6 @@
 #include "ui/MainWindow.h"
 #include "ui/SampleGridWidget.h"
+#include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
 
 #include <QElapsedTimer>
@@ -102,6 +103,32 @@ private slots:
         QVERIFY(!cancel->isEnabled());
         qInfo() << "longest GUI-thread stall while training:" << probe.worstGapMs() << "ms";
         QVERIFY2(probe.worstGapMs() < 250, "the window must stay responsive while training");
+    }
+
+    void iterativeRunPlotsEveryRoundAgainstSparsity()
+    {
+        ui::MainWindow window;
+        window.show();
+        QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
+        window.loadDemo(smallDemo());
+        QVERIFY(ready.wait(30000));
+        workbench::Recipe recipe = window.recipe();
+        recipe.train.epochs = 2;
+        recipe.prune.schedule = QStringLiteral("iterative");
+        recipe.prune.rounds = 3;
+        recipe.prune.sparsity = 0.875;
+        recipe.prune.fineTuneEpochs = 1;
+        window.setRecipe(recipe);
+        QCOMPARE(window.recipe().prune.rounds, 3);
+        QVERIFY(qAbs(window.recipe().prune.rate - 0.5) < 1e-9); // three halvings reach 87.5 %
+
+        QSignalSpy finished(&window, &ui::MainWindow::runFinished);
+        QTest::mouseClick(window.findChild<QPushButton*>("startButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome, workbench::RunSummary::Outcome::Completed);
+        QCOMPARE(window.findChild<ui::SparsityChart*>("sparsityChart")->plottedRounds(), 4); // dense + 3 rounds
+        QTRY_COMPARE(window.findChild<ui::TrainingChart*>("trainingChart")->plottedPoints(), 2 + 3);
+        QCOMPARE(window.findChild<QProgressBar*>("progressBar")->value(), 100);
     }
 
     void closingWhileRunningStopsTheWorker()

@@ -1,0 +1,84 @@
+#include "ui/SparsityChart.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLineSeries>
+#include <QLogValueAxis>
+#include <QPen>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+
+namespace prunelab::ui {
+
+SparsityChart::SparsityChart(QWidget* parent) : QWidget(parent)
+{
+    chart_ = new QChart;
+    chart_->setAnimationOptions(QChart::NoAnimation);
+    chart_->setTitle(tr("Accuracy vs weights remaining (one point per pruning round)"));
+    chart_->legend()->setAlignment(Qt::AlignBottom);
+
+    validation_ = new QLineSeries;
+    validation_->setName(tr("validation accuracy"));
+    test_ = new QLineSeries;
+    test_->setName(tr("test accuracy"));
+    QPen validationPen(QColor(0xff, 0x7f, 0x0e));
+    validationPen.setWidthF(2.0);
+    validation_->setPen(validationPen);
+    QPen testPen(QColor(0x2c, 0xa0, 0x2c));
+    testPen.setWidthF(2.0);
+    test_->setPen(testPen);
+    for (QLineSeries* s : {validation_, test_})
+        s->setPointsVisible(true);
+
+    remainingAxis_ = new QLogValueAxis;
+    remainingAxis_->setTitleText(tr("weights remaining (%)"));
+    remainingAxis_->setBase(10);
+    remainingAxis_->setReverse(true);
+    remainingAxis_->setLabelFormat(QStringLiteral("%g"));
+    remainingAxis_->setRange(1, 100);
+    remainingAxis_->setMinorTickCount(8);
+    accuracyAxis_ = new QValueAxis;
+    accuracyAxis_->setTitleText(tr("accuracy (%)"));
+    accuracyAxis_->setRange(0, 100);
+    accuracyAxis_->setLabelFormat(QStringLiteral("%d"));
+    chart_->addAxis(remainingAxis_, Qt::AlignBottom);
+    chart_->addAxis(accuracyAxis_, Qt::AlignLeft);
+    for (QLineSeries* s : {validation_, test_}) {
+        chart_->addSeries(s);
+        s->attachAxis(remainingAxis_);
+        s->attachAxis(accuracyAxis_);
+    }
+
+    auto* view = new QChartView(chart_, this);
+    view->setRenderHint(QPainter::Antialiasing);
+    view->setMinimumSize(360, 220);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(view);
+}
+
+void SparsityChart::addRound(const workbench::RoundStats& s)
+{
+    // A few points per run: appending directly is cheap, no coalescing needed.
+    const double remaining = std::max(0.01, 100.0 * (1.0 - s.sparsity));
+    validation_->append(remaining, 100.0 * s.validationAccuracy);
+    if (s.hasTest)
+        test_->append(remaining, 100.0 * s.testAccuracy);
+    remainingAxis_->setMin(std::min(remainingAxis_->min(), std::max(0.01, remaining / 2.0)));
+}
+
+void SparsityChart::clear()
+{
+    validation_->clear();
+    test_->clear();
+    remainingAxis_->setRange(1, 100);
+}
+
+int SparsityChart::plottedRounds() const
+{
+    return int(validation_->count());
+}
+
+} // namespace prunelab::ui
