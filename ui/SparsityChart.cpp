@@ -53,7 +53,7 @@ SparsityChart::SparsityChart(QWidget* parent) : QWidget(parent)
 
     auto* view = new QChartView(chart_, this);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(360, 220);
+    view->setMinimumSize(360, 260);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view);
