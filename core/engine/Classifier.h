@@ -20,6 +20,10 @@ public:
         return std::vector<int64_t>(countPrunable(), 1);
     }
 
+    /// The output of every prunable layer for `input` (after its nonlinearity; the logits for the last), in
+    /// prunableParameters() order: what linear CKA compares between the dense and the pruned model.
+    virtual std::vector<torch::Tensor> activations(torch::Tensor input) = 0;
+
 protected:
     size_t countPrunable()
     {

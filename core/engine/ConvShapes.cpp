@@ -22,4 +22,17 @@ std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_
     return positions;
 }
 
+torch::Tensor collectActivations(torch::nn::Sequential& sequential, torch::Tensor x, std::vector<torch::Tensor>& outputs,
+                                 bool keepLast)
+{
+    for (auto& module : *sequential) {
+        x = module.forward(x);
+        if (module.ptr()->as<torch::nn::ReLU>() != nullptr)
+            outputs.push_back(x.clone()); // in-place ReLUs later in the stack must not change what was recorded
+    }
+    if (keepLast)
+        outputs.push_back(x);
+    return x;
+}
+
 } // namespace prunelab::engine

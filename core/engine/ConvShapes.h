@@ -10,4 +10,9 @@ namespace prunelab::engine {
 /// of output positions (H_out·W_out) it produced. Used by convolutional models for their FLOP counts.
 std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_t channels, int64_t height, int64_t width);
 
+/// Runs `x` through `sequential`, appending to `outputs` the output of every ReLU and, when `keepLast`, the final
+/// output: the per-layer activations of a conv/linear stack whose prunable layers are each followed by a ReLU.
+torch::Tensor collectActivations(torch::nn::Sequential& sequential, torch::Tensor x, std::vector<torch::Tensor>& outputs,
+                                 bool keepLast);
+
 } // namespace prunelab::engine

@@ -33,6 +33,14 @@ torch::Tensor LeNet5Impl::forward(torch::Tensor input)
     return classifier_->forward(features_->forward(input).flatten(1));
 }
 
+std::vector<torch::Tensor> LeNet5Impl::activations(torch::Tensor input)
+{
+    std::vector<torch::Tensor> outputs;
+    const torch::Tensor features = collectActivations(features_, std::move(input), outputs, false);
+    collectActivations(classifier_, features.flatten(1), outputs, true);
+    return outputs;
+}
+
 std::vector<int64_t> LeNet5Impl::positionsPerWeight(int64_t channels, int64_t height, int64_t width)
 {
     std::vector<int64_t> positions = convOutputPositions(features_, channels, height, width);

@@ -22,6 +22,7 @@ class LeNet5Impl : public ClassifierImpl {
 public:
     explicit LeNet5Impl(const LeNet5Options& options);
     torch::Tensor forward(torch::Tensor input) override;
+    std::vector<torch::Tensor> activations(torch::Tensor input) override;
     std::vector<int64_t> positionsPerWeight(int64_t channels, int64_t height, int64_t width) override;
 
 private:

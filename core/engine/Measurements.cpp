@@ -102,6 +102,22 @@ std::vector<LayerSnapshot> snapshotLayers(torch::nn::Module& model, const MaskSe
     return layers;
 }
 
+double linearCka(const torch::Tensor& x, const torch::Tensor& y)
+{
+    if (x.size(0) != y.size(0) || x.size(0) < 2)
+        throw std::invalid_argument("CKA needs the same inputs (at least two) on both sides");
+    torch::NoGradGuard noGrad;
+    const auto gram = [](const torch::Tensor& t) {
+        torch::Tensor flat = t.reshape({t.size(0), -1}).to(torch::kCPU, torch::kDouble);
+        flat = flat - flat.mean(0, /*keepdim=*/true);
+        return flat.mm(flat.t()); // n×n: cheap however wide the layer is
+    };
+    const torch::Tensor kx = gram(x);
+    const torch::Tensor ky = gram(y);
+    const double denominator = kx.norm().item<double>() * ky.norm().item<double>();
+    return denominator > 0.0 ? (kx * ky).sum().item<double>() / denominator : 0.0;
+}
+
 ModelCost measureCost(ClassifierImpl& model, int64_t channels, int64_t height, int64_t width)
 {
     torch::NoGradGuard noGrad;

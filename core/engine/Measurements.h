@@ -61,6 +61,11 @@ struct ModelCost {
     int64_t remainingMacs = 0;     ///< multiply-accumulates per sample with pruned weights skipped
 };
 
+/// Linear CKA (Kornblith et al., 2019) between two representations of the same n inputs (n × anything, flattened
+/// per row): ⟨K_X, K_Y⟩_F / (‖K_X‖_F ‖K_Y‖_F) with K = X_c X_cᵀ of the column-centred data. 1 for representations
+/// equal up to rotation and scale, near 0 for unrelated ones.
+double linearCka(const torch::Tensor& x, const torch::Tensor& y);
+
 /// Costs for one input of channels×height×width; MACs count every output position of a convolution.
 ModelCost measureCost(ClassifierImpl& model, int64_t channels, int64_t height, int64_t width);
 

@@ -26,14 +26,21 @@ MlpImpl::MlpImpl(const MlpOptions& options) : options_(options)
 
 torch::Tensor MlpImpl::forward(torch::Tensor input)
 {
+    return activations(std::move(input)).back();
+}
+
+std::vector<torch::Tensor> MlpImpl::activations(torch::Tensor input)
+{
+    std::vector<torch::Tensor> outputs;
     torch::Tensor x = input.flatten(1);
     const size_t last = layers_->size() - 1;
     for (size_t i = 0; i < layers_->size(); ++i) {
         x = layers_[i]->as<torch::nn::Linear>()->forward(x);
         if (i != last)
-            x = torch::relu_(x);
+            x = torch::relu(x);
+        outputs.push_back(x);
     }
-    return x;
+    return outputs;
 }
 
 } // namespace prunelab::engine

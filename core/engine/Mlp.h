@@ -23,6 +23,7 @@ class MlpImpl : public ClassifierImpl {
 public:
     explicit MlpImpl(const MlpOptions& options);
     torch::Tensor forward(torch::Tensor input) override;
+    std::vector<torch::Tensor> activations(torch::Tensor input) override;
 
     const MlpOptions& options() const { return options_; }
 

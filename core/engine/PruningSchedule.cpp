@@ -121,6 +121,9 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
     ClassifierImpl& model = *trainer_.model();
     ScheduleOutcome outcome;
 
+    // CKA compares every round's activations with the dense model's on the same validation images.
+    constexpr int64_t kProbeImages = 256;
+    std::vector<torch::Tensor> denseActivations;
     const auto measure = [&](RoundReport& r, const MaskSet* masks) {
         r.validation = trainer_.evaluate(validation, 512, callbacks.training.cancel);
         if (test.size() > 0)
@@ -129,6 +132,17 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         if (masks != nullptr) {
             r.sparsity = masks->sparsity();
             r.layers = masks->layers();
+        }
+        const TensorDataset& reported = test.size() > 0 ? test : validation;
+        if (reported.size() > 0)
+            r.report = classificationReport(reported.labels, trainer_.predict(reported), reported.classCount);
+        r.snapshots = snapshotLayers(model, masks);
+        if (validation.size() >= 2) {
+            const std::vector<torch::Tensor> now = trainer_.activations(validation, kProbeImages);
+            if (denseActivations.empty())
+                denseActivations = now;
+            for (size_t l = 0; l < now.size() && l < denseActivations.size(); ++l)
+                r.cka.push_back(linearCka(denseActivations[l], now[l]));
         }
     };
     const auto report = [&](RoundReport r) {

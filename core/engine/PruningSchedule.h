@@ -38,6 +38,11 @@ struct RoundReport {
     Evaluation test;           ///< on the test split when one is given
     ModelCost cost;
     std::vector<EpochReport> epochs;
+    ClassificationReport report;          ///< on the test split when given, else on validation
+    std::vector<LayerSnapshot> snapshots; ///< per prunable layer: counts, histogram, mask image
+    /// Per prunable layer, linear CKA between this model's activations and the dense model's on the same
+    /// validation images (1 for round 0).
+    std::vector<double> cka;
 };
 
 struct ScheduleCallbacks {

@@ -225,4 +225,29 @@ Evaluation Trainer::evaluate(const TensorDataset& data, int64_t batchSize, const
     return result;
 }
 
+torch::Tensor Trainer::predict(const TensorDataset& data, int64_t batchSize) const
+{
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = model_->is_training();
+    model_->eval();
+    std::vector<torch::Tensor> parts;
+    for (int64_t begin = 0; begin < data.size(); begin += batchSize) {
+        const int64_t count = std::min(batchSize, data.size() - begin);
+        parts.push_back(model_->forward(normalizer_(data.images.narrow(0, begin, count).to(device_))).argmax(1).cpu());
+    }
+    model_->train(wasTraining);
+    return parts.empty() ? torch::empty({0}, torch::kLong) : torch::cat(parts);
+}
+
+std::vector<torch::Tensor> Trainer::activations(const TensorDataset& data, int64_t count) const
+{
+    torch::NoGradGuard noGrad;
+    const bool wasTraining = model_->is_training();
+    model_->eval();
+    const int64_t n = std::min(count, data.size());
+    std::vector<torch::Tensor> result = model_->activations(normalizer_(data.images.narrow(0, 0, n).to(device_)));
+    model_->train(wasTraining);
+    return result;
+}
+
 } // namespace prunelab::engine

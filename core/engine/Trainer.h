@@ -88,6 +88,10 @@ public:
 
     Evaluation evaluate(const TensorDataset& data, int64_t batchSize = 512,
                         const std::atomic<bool>* cancel = nullptr) const;
+    /// Predicted class of every sample (int64, on the CPU), in eval mode.
+    torch::Tensor predict(const TensorDataset& data, int64_t batchSize = 512) const;
+    /// The model's per-layer activations for the first `count` samples, in eval mode (for CKA).
+    std::vector<torch::Tensor> activations(const TensorDataset& data, int64_t count) const;
 
     const ClassifierPtr& model() const { return model_; }
     const torch::Device& device() const { return device_; }

@@ -60,6 +60,14 @@ torch::Tensor VggImpl::forward(torch::Tensor input)
     return classifier_->forward(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1));
 }
 
+std::vector<torch::Tensor> VggImpl::activations(torch::Tensor input)
+{
+    std::vector<torch::Tensor> outputs;
+    const torch::Tensor x = collectActivations(features_, std::move(input), outputs, false);
+    outputs.push_back(classifier_->forward(torch::adaptive_avg_pool2d(x, {1, 1}).flatten(1)));
+    return outputs;
+}
+
 std::vector<int64_t> VggImpl::positionsPerWeight(int64_t channels, int64_t height, int64_t width)
 {
     std::vector<int64_t> positions = convOutputPositions(features_, channels, height, width);

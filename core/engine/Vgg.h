@@ -31,6 +31,7 @@ class VggImpl : public ClassifierImpl {
 public:
     explicit VggImpl(const VggOptions& options);
     torch::Tensor forward(torch::Tensor input) override;
+    std::vector<torch::Tensor> activations(torch::Tensor input) override;
     std::vector<int64_t> positionsPerWeight(int64_t channels, int64_t height, int64_t width) override;
 
 private:

@@ -82,4 +82,34 @@ TEST_CASE("cost: dense and remaining MACs, CSR bytes, for MLP and conv nets")
     VERIFY(vgg->is_training());         // measuring did not leave the model in eval mode
 }
 
+TEST_CASE("linear CKA: 1 for the same representation up to rotation and scale, low for unrelated ones")
+{
+    torch::manual_seed(1);
+    const torch::Tensor x = torch::randn({200, 30});
+    const torch::Tensor rotation = std::get<0>(torch::linalg_qr(torch::randn({30, 30})));
+    VERIFY_NEAR(linearCka(x, x), 1.0, 1e-9);
+    VERIFY_NEAR(linearCka(x, 3.0 * x.mm(rotation) + 5.0), 1.0, 1e-9);
+    VERIFY(linearCka(x, torch::randn({200, 30})) < 0.3);
+    VERIFY_THROWS(linearCka(x, x.narrow(0, 0, 10)));
+}
+
+TEST_CASE("every model reports one activation per prunable layer, the last being the logits")
+{
+    Mlp mlp(MlpOptions{48, {20, 10}, 3});
+    LeNet5 lenet(LeNet5Options{3, 16, 16, 3});
+    VggOptions vo;
+    vo.width = 0.125;
+    vo.height = vo.width_px = 16;
+    vo.classCount = 3;
+    Vgg vgg(vo);
+    const torch::Tensor x = torch::randn({4, 3, 4, 4});
+    const torch::Tensor image = torch::randn({4, 3, 16, 16});
+    for (auto [model, input] : {std::pair<ClassifierImpl*, torch::Tensor>{mlp.get(), x}, {lenet.get(), image}, {vgg.get(), image}}) {
+        model->eval();
+        const auto acts = model->activations(input);
+        VERIFY_EQ(acts.size(), prunableParameters(*model).size());
+        VERIFY(torch::allclose(acts.back(), model->forward(input)));
+    }
+}
+
 ENGINE_TEST_MAIN()

@@ -65,6 +65,19 @@ TEST_CASE("one-shot: dense round 0, one pruned round at the target, masks held t
     VERIFY(outcome.rounds[1].cost.remainingMacs < outcome.rounds[0].cost.remainingMacs / 3);
     VERIFY(outcome.rounds[1].validation.accuracy > 0.9);
     s.verifyMasksHold(outcome.masks);
+
+    // Every round measures per-class results, per-layer snapshots and CKA against the dense model.
+    const RoundReport& dense = outcome.rounds[0];
+    const RoundReport& pruned = outcome.rounds[1];
+    VERIFY_NEAR(pruned.report.accuracy, pruned.test.accuracy, 1e-12);
+    VERIFY_EQ(pruned.report.confusion.size(), size_t(4));
+    VERIFY_EQ(pruned.snapshots.size(), size_t(3));
+    VERIFY_NEAR(pruned.snapshots[0].sparsity, pruned.layers[0].sparsity(), 1e-9);
+    VERIFY_EQ(dense.cka.size(), size_t(3));
+    for (double c : dense.cka)
+        VERIFY_NEAR(c, 1.0, 1e-9);
+    for (double c : pruned.cka)
+        VERIFY(c > 0.2 && c < 1.0 - 1e-6);
 }
 
 TEST_CASE("iterative: round k reaches 1-(1-p)^k exactly, each mask inside the last")
