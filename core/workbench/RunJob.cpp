@@ -328,6 +328,32 @@ void RunJob::start()
                 s.sparseBytes = r.cost.sparseBytes;
                 s.denseMacs = r.cost.denseMacs;
                 s.remainingMacs = r.cost.remainingMacs;
+                for (size_t l = 0; l < r.snapshots.size(); ++l) {
+                    const engine::LayerSnapshot& snap = r.snapshots[l];
+                    LayerStats layer;
+                    layer.name = QString::fromStdString(snap.name);
+                    layer.total = snap.total;
+                    layer.kept = snap.total - std::llround(snap.sparsity * double(snap.total));
+                    layer.sparsity = snap.sparsity;
+                    layer.cka = l < r.cka.size() ? r.cka[l] : -1.0;
+                    layer.histogram = QList<qint64>(snap.histogram.begin(), snap.histogram.end());
+                    layer.histogramMin = snap.histogramMin;
+                    layer.histogramMax = snap.histogramMax;
+                    layer.maskImage = QList<float>(snap.maskImage.begin(), snap.maskImage.end());
+                    layer.maskRows = int(snap.maskRows);
+                    layer.maskCols = int(snap.maskCols);
+                    s.layers.append(layer);
+                }
+                s.reportOnTest = r.test.samples > 0;
+                for (const auto& row : r.report.confusion)
+                    s.confusion.append(QList<qint64>(row.begin(), row.end()));
+                for (const engine::ClassMetrics& m : r.report.perClass) {
+                    s.precision.append(m.precision);
+                    s.recall.append(m.recall);
+                    s.f1.append(m.f1);
+                    s.support.append(m.support);
+                }
+                s.macroF1 = r.report.macroF1;
                 post([this, s] { emit roundFinished(s); });
                 ++round;
                 return true;

@@ -1,5 +1,6 @@
 #include "core/workbench/RunTypes.h"
 
+#include <QJsonArray>
 #include <QJsonValue>
 
 namespace prunelab::workbench {
@@ -103,6 +104,38 @@ QJsonObject toJson(const RoundStats& s)
         o.insert(QStringLiteral("test_accuracy"), s.testAccuracy);
         o.insert(QStringLiteral("test_loss"), s.testLoss);
     }
+    QJsonArray layers;
+    for (const LayerStats& l : s.layers) {
+        QJsonArray counts;
+        for (qint64 n : l.histogram)
+            counts.append(n);
+        QJsonObject layer{{"name", l.name},
+                          {"total", l.total},
+                          {"kept", l.kept},
+                          {"sparsity", l.sparsity},
+                          {"histogram", QJsonObject{{"min", l.histogramMin}, {"max", l.histogramMax}, {"counts", counts}}}};
+        if (l.cka >= 0.0)
+            layer.insert(QStringLiteral("cka"), l.cka);
+        layers.append(layer);
+    }
+    o.insert(QStringLiteral("layers"), layers);
+    QJsonArray confusion;
+    for (const QList<qint64>& row : s.confusion) {
+        QJsonArray r;
+        for (qint64 n : row)
+            r.append(n);
+        confusion.append(r);
+    }
+    QJsonArray perClass;
+    for (qsizetype c = 0; c < s.support.size(); ++c)
+        perClass.append(QJsonObject{{"precision", s.precision.value(c)},
+                                    {"recall", s.recall.value(c)},
+                                    {"f1", s.f1.value(c)},
+                                    {"support", s.support.value(c)}});
+    o.insert(QStringLiteral("report"), QJsonObject{{"split", s.reportOnTest ? "test" : "validation"},
+                                                   {"confusion", confusion},
+                                                   {"per_class", perClass},
+                                                   {"macro_f1", s.macroF1}});
     return o;
 }
 

@@ -21,6 +21,21 @@ struct EpochStats {
     double seconds = 0.0;
 };
 
+/// One prunable layer after a round: what the histogram, heatmap and per-layer charts draw.
+struct LayerStats {
+    QString name; ///< PyTorch-style parameter name, e.g. layers.0.weight
+    qint64 total = 0;
+    qint64 kept = 0;
+    double sparsity = 0.0;
+    double cka = -1.0; ///< linear CKA of this layer's activations against the dense model's; negative: not measured
+    QList<qint64> histogram; ///< of the non-zero weights over [histogramMin, histogramMax]
+    double histogramMin = 0.0;
+    double histogramMax = 0.0;
+    QList<float> maskImage; ///< kept fraction per cell, maskRows × maskCols, row-major
+    int maskRows = 0;
+    int maskCols = 0;
+};
+
 /// One round of an experiment: round 0 is the trained dense model, round k the model after the k-th pruning
 /// step and its fine-tuning. Feeds the accuracy-vs-sparsity chart and the per-round table.
 struct RoundStats {
@@ -45,6 +60,15 @@ struct RoundStats {
     qint64 sparseBytes = 0;
     qint64 denseMacs = 0;
     qint64 remainingMacs = 0;
+    QList<LayerStats> layers;
+    /// Classification report on the test split when there is one, else on validation.
+    bool reportOnTest = false;
+    QList<QList<qint64>> confusion; ///< [true class][predicted class]
+    QList<double> precision;
+    QList<double> recall;
+    QList<double> f1;
+    QList<qint64> support;
+    double macroF1 = 0.0;
 };
 
 struct RunSummary {

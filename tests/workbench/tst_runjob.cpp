@@ -2,6 +2,8 @@
 #include "datasets/DemoMriGenerator.h"
 
 #include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonObject>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -72,6 +74,29 @@ private slots:
         QCOMPARE(prune.weightsKept, qint64(std::llround(prune.weightsTotal * 0.2)));
         QVERIFY(prune.remainingMacs < dense.remainingMacs / 4);
         QCOMPARE(summary.bestRound, 1);
+        // per layer: counts that add up, a histogram of the survivors, a mask image, CKA against the dense model
+        QCOMPARE(prune.layers.size(), 3);
+        qint64 kept = 0;
+        for (const workbench::LayerStats& layer : prune.layers) {
+            kept += layer.kept;
+            QVERIFY(layer.cka > 0.0 && layer.cka <= 1.0);
+            QCOMPARE(layer.maskImage.size(), qsizetype(layer.maskRows) * layer.maskCols);
+            qint64 inHistogram = 0;
+            for (qint64 n : layer.histogram)
+                inHistogram += n;
+            QCOMPARE(inHistogram, layer.kept);
+        }
+        QCOMPARE(kept, prune.weightsKept);
+        QCOMPARE(prune.layers.first().name, QStringLiteral("layers.0.weight"));
+        QVERIFY(prune.reportOnTest);
+        QCOMPARE(prune.confusion.size(), 4);
+        qint64 tested = 0;
+        for (qint64 n : prune.support)
+            tested += n;
+        QCOMPARE(tested, qint64(32)); // 10 % of the 320 demo images
+        const QJsonObject json = workbench::toJson(prune);
+        QCOMPARE(json.value("layers").toArray().size(), 3);
+        QCOMPARE(json.value("report").toObject().value("confusion").toArray().size(), 4);
         QVERIFY(summary.finalTestAccuracy > 0.3);
         QVERIFY(qAbs(summary.finalSparsity - 0.8) < 1e-3);
         QCOMPARE(progress.last().first().toInt(), 100);
