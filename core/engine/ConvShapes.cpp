@@ -4,7 +4,8 @@
 
 namespace prunelab::engine {
 
-std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_t channels, int64_t height, int64_t width)
+std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_t channels, int64_t height, int64_t width,
+                                         size_t prunableCount)
 {
     torch::NoGradGuard noGrad;
     const bool wasTraining = features->is_training();
@@ -19,6 +20,7 @@ std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_
             positions.push_back(x.size(2) * x.size(3));
     }
     features->train(wasTraining);
+    positions.resize(prunableCount, 1); // the linear layers after the features
     return positions;
 }
 

@@ -7,8 +7,10 @@
 namespace prunelab::engine {
 
 /// Runs a dummy input of channels×height×width through `features` and returns, for each Conv2d in order, the number
-/// of output positions (H_out·W_out) it produced. Used by convolutional models for their FLOP counts.
-std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_t channels, int64_t height, int64_t width);
+/// of output positions (H_out·W_out) it produced, then 1 for each of the linear layers after them, up to
+/// `prunableCount` entries: ClassifierImpl::positionsPerWeight of a conv stack followed by linear layers.
+std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_t channels, int64_t height, int64_t width,
+                                         size_t prunableCount);
 
 /// Runs `x` through `sequential`, appending to `outputs` the output of every ReLU and, when `keepLast`, the final
 /// output: the per-layer activations of a conv/linear stack whose prunable layers are each followed by a ReLU.

@@ -43,9 +43,7 @@ std::vector<torch::Tensor> LeNet5Impl::activations(torch::Tensor input)
 
 std::vector<int64_t> LeNet5Impl::positionsPerWeight(int64_t channels, int64_t height, int64_t width)
 {
-    std::vector<int64_t> positions = convOutputPositions(features_, channels, height, width);
-    positions.resize(countPrunable(), 1); // the linear layers after the features
-    return positions;
+    return convOutputPositions(features_, channels, height, width, countPrunable());
 }
 
 } // namespace prunelab::engine

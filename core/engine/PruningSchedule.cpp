@@ -1,5 +1,7 @@
 #include "core/engine/PruningSchedule.h"
 
+#include "core/engine/WeightCopy.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
@@ -9,30 +11,6 @@
 namespace prunelab::engine {
 
 namespace {
-
-/// Parameters and buffers (batch-norm statistics) copied, to rewind or restart from.
-using Weights = std::vector<torch::Tensor>;
-
-Weights copyWeights(torch::nn::Module& model)
-{
-    torch::NoGradGuard noGrad;
-    Weights copy;
-    for (const auto& p : model.parameters())
-        copy.push_back(p.detach().clone());
-    for (const auto& b : model.buffers())
-        copy.push_back(b.detach().clone());
-    return copy;
-}
-
-void loadWeights(torch::nn::Module& model, const Weights& weights)
-{
-    torch::NoGradGuard noGrad;
-    size_t i = 0;
-    for (auto& p : model.parameters())
-        p.copy_(weights.at(i++));
-    for (auto& b : model.buffers())
-        b.copy_(weights.at(i++));
-}
 
 /// A random mask with exactly as many weights kept in each layer as `like` keeps (the random-mask control).
 MaskSet randomMaskLike(const MaskSet& like, uint64_t seed)
@@ -151,9 +129,9 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
     };
 
     // Dense training, keeping θ0 and, for late rewinding, the weights after epoch K.
-    const Weights initial = copyWeights(model);
+    const WeightCopy initial = copyWeights(model);
     const int rewindEpoch = parseRewindEpoch(options.rewind);
-    Weights rewindTo = initial;
+    WeightCopy rewindTo = initial;
     TrainCallbacks dense = callbacks.training;
     dense.onEpoch = [&](const EpochReport& e) {
         if (e.epoch == rewindEpoch)
@@ -192,9 +170,9 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
             plan.push_back({cumulativeSparsity(options.rate, k), cumulativeSparsity(outputRate, k)});
     }
 
-    const Weights trainedWeights = copyWeights(model);
+    const WeightCopy trainedWeights = copyWeights(model);
     MaskSet current;
-    Weights bestWeights;
+    WeightCopy bestWeights;
     double bestAccuracy = -1.0;
     for (size_t i = 0; i < plan.size(); ++i) {
         const int round = int(i) + 1;

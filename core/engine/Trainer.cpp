@@ -1,5 +1,7 @@
 #include "core/engine/Trainer.h"
 
+#include "core/engine/WeightCopy.h"
+
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
@@ -38,27 +40,6 @@ TensorDataset onDevice(const TensorDataset& data, const torch::Device& device)
     out.images = data.images.to(device);
     out.labels = data.labels.to(device);
     return out;
-}
-
-/// A deep copy of every parameter and buffer (batch-norm statistics too).
-std::vector<torch::Tensor> snapshot(torch::nn::Module& model)
-{
-    std::vector<torch::Tensor> copy;
-    for (const auto& p : model.parameters())
-        copy.push_back(p.detach().clone());
-    for (const auto& b : model.buffers())
-        copy.push_back(b.detach().clone());
-    return copy;
-}
-
-void restore(torch::nn::Module& model, const std::vector<torch::Tensor>& copy)
-{
-    torch::NoGradGuard noGrad;
-    size_t i = 0;
-    for (auto& p : model.parameters())
-        p.copy_(copy[i++]);
-    for (auto& b : model.buffers())
-        b.copy_(copy[i++]);
 }
 
 } // namespace
@@ -120,13 +101,13 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
         lossOptions.weight(torch::tensor(options.classWeights, torch::kFloat).to(device_));
 
     TrainOutcome outcome;
-    std::vector<torch::Tensor> best;
+    WeightCopy best;
     double bestAccuracy = -1.0;
     // Leaves the model with the best epoch's weights when asked, whatever ends the loop.
     const auto finish = [&](StopReason reason) {
         outcome.reason = reason;
         if (options.restoreBest && !best.empty()) {
-            restore(*model_, best);
+            loadWeights(*model_, best);
             outcome.restoredBest = true;
         }
         return outcome;
@@ -184,7 +165,7 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
             bestAccuracy = report.validation.accuracy;
             outcome.bestEpoch = epoch;
             if (options.restoreBest)
-                best = snapshot(*model_);
+                best = copyWeights(*model_);
         }
         if (callbacks.onEpoch && !callbacks.onEpoch(report))
             return finish(StopReason::StoppedByCallback);

@@ -70,9 +70,7 @@ std::vector<torch::Tensor> VggImpl::activations(torch::Tensor input)
 
 std::vector<int64_t> VggImpl::positionsPerWeight(int64_t channels, int64_t height, int64_t width)
 {
-    std::vector<int64_t> positions = convOutputPositions(features_, channels, height, width);
-    positions.resize(countPrunable(), 1); // the linear layers after the features
-    return positions;
+    return convOutputPositions(features_, channels, height, width, countPrunable());
 }
 
 } // namespace prunelab::engine
