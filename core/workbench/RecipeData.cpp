@@ -47,6 +47,12 @@ RecipeData loadRecipeData(const Recipe& recipe)
         data.train = std::make_shared<datasets::ImageSet>(data.train->firstPerClass(d.limitPerClass));
     if (data.train->isEmpty())
         throw std::runtime_error(d.source.toStdString() + ": no images to train on");
+    // Colour conversion comes with the image-folder sources; until then a mismatch is refused, not ignored.
+    const bool grey = data.train->channels == 1;
+    if ((d.color == QLatin1String("rgb") && grey) || (d.color == QLatin1String("gray") && !grey))
+        throw std::runtime_error(QStringLiteral("dataset.color is %1 but %2 holds %3 images; converting them comes in a later version")
+                                     .arg(d.color, d.source, grey ? QStringLiteral("grey") : QStringLiteral("colour"))
+                                     .toStdString());
     return data;
 }
 

@@ -201,6 +201,17 @@ private slots:
         const auto summary = brokenFinished.first().first().value<RunSummary>();
         QCOMPARE(summary.outcome, RunSummary::Outcome::Failed);
         QVERIFY2(summary.message.contains("/nonexistent/data"), qPrintable(summary.message));
+
+        workbench::RunJob colour;
+        config.dataset.source = QStringLiteral("demo");
+        config.dataset.color = QStringLiteral("rgb");
+        colour.setRecipe(config);
+        QSignalSpy colourFinished(&colour, &workbench::RunJob::finished);
+        colour.start();
+        QVERIFY(colourFinished.wait(10000));
+        const auto refused = colourFinished.first().first().value<RunSummary>();
+        QCOMPARE(refused.outcome, RunSummary::Outcome::Failed);
+        QVERIFY2(refused.message.contains("dataset.color is rgb"), qPrintable(refused.message));
     }
 
     void refusesToStartTwice()
