@@ -8,6 +8,8 @@ packages=(
     build-essential cmake ninja-build pkg-config
     # Qt 6 Widgets, Charts (needs the OpenGL dev packages to configure), SVG export, offscreen/xcb platform plugins
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libegl-dev qt6-svg-dev qt6-qpa-plugins
+    # TIFF and WebP headers for the dataset loader (QImageReader reads the declared size before decoding)
+    qt6-image-formats-plugins
     # LibTorch, OpenCV, QuaZip
     libtorch-dev libopencv-dev libquazip1-qt6-dev zlib1g-dev
     # optimised BLAS: about three times faster training than the reference BLAS libtorch links by default
@@ -15,7 +17,7 @@ packages=(
     # real data for tests and benchmarks, no download at run time
     dataset-fashion-mnist mricron-data
     # tests only: interoperability checks against Python PyTorch (never used by the product)
-    python3 python3-torch
+    python3 python3-torch python3-torchvision
     # fonts for readable charts and screenshots
     fonts-dejavu-core
 )

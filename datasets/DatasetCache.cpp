@@ -1,0 +1,104 @@
+#include "datasets/DatasetCache.h"
+
+#include <QDir>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSaveFile>
+#include <QStandardPaths>
+
+namespace prunelab::datasets {
+
+namespace {
+constexpr char kMagic[] = "PRUNELAB-DATASET-CACHE 1\n";
+}
+
+DatasetCache::DatasetCache(QString directory)
+    : directory_(std::move(directory))
+{
+}
+
+QString DatasetCache::defaultDirectory()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/datasets");
+}
+
+QString DatasetCache::pathFor(const QByteArray& key) const
+{
+    return QDir(directory_).filePath(QString::fromLatin1(key.toHex().left(40)) + QStringLiteral(".plcache"));
+}
+
+bool DatasetCache::load(const QByteArray& key, ImageSet* set, DatasetSummary* summary) const
+{
+    if (directory_.isEmpty())
+        return false;
+    QFile file(pathFor(key));
+    if (!file.open(QIODevice::ReadOnly))
+        return false;
+    if (file.read(sizeof(kMagic) - 1) != QByteArray(kMagic))
+        return false;
+    quint64 headerSize = 0;
+    if (file.read(reinterpret_cast<char*>(&headerSize), sizeof headerSize) != sizeof headerSize || headerSize > (quint64(1) << 30))
+        return false;
+    const QJsonObject header = QJsonDocument::fromJson(file.read(qint64(headerSize))).object();
+    if (header.value(QStringLiteral("key")).toString() != QString::fromLatin1(key.toHex()))
+        return false;
+    ImageSet out;
+    out.channels = header.value(QStringLiteral("channels")).toInt();
+    out.height = header.value(QStringLiteral("height")).toInt();
+    out.width = header.value(QStringLiteral("width")).toInt();
+    const auto count = qint64(header.value(QStringLiteral("count")).toDouble(-1));
+    for (const QJsonValue& v : header.value(QStringLiteral("classes")).toArray())
+        out.classNames.append(v.toString());
+    for (const QJsonValue& v : header.value(QStringLiteral("files")).toArray())
+        out.files.append(v.toString());
+    out.sourceDescription = header.value(QStringLiteral("description")).toString();
+    if (count < 0 || out.channels < 1 || out.channels > 4 || out.width < 1 || out.height < 1 || out.files.size() != count)
+        return false;
+    const qint64 pixelBytes = count * out.imageSize();
+    if (file.size() - file.pos() != count * qint64(sizeof(int64_t)) + pixelBytes)
+        return false;
+    out.labels.resize(size_t(count));
+    out.pixels.resize(size_t(pixelBytes));
+    if (file.read(reinterpret_cast<char*>(out.labels.data()), count * qint64(sizeof(int64_t))) != count * qint64(sizeof(int64_t)) ||
+        file.read(reinterpret_cast<char*>(out.pixels.data()), pixelBytes) != pixelBytes)
+        return false;
+    for (int64_t label : out.labels) {
+        if (label < 0 || label >= out.classNames.size())
+            return false;
+    }
+    *summary = DatasetSummary::fromJson(header.value(QStringLiteral("summary")).toObject());
+    *set = std::move(out);
+    return true;
+}
+
+QString DatasetCache::store(const QByteArray& key, const ImageSet& set, const DatasetSummary& summary) const
+{
+    if (directory_.isEmpty())
+        return {};
+    if (!QDir().mkpath(directory_))
+        return QStringLiteral("%1: cannot create the cache folder").arg(directory_);
+    const QJsonObject header{{"key", QString::fromLatin1(key.toHex())},
+                             {"channels", set.channels},
+                             {"height", set.height},
+                             {"width", set.width},
+                             {"count", double(set.count())},
+                             {"classes", QJsonArray::fromStringList(set.classNames)},
+                             {"files", QJsonArray::fromStringList(set.files)},
+                             {"description", set.sourceDescription},
+                             {"summary", summary.toCacheJson()}};
+    const QByteArray json = QJsonDocument(header).toJson(QJsonDocument::Compact);
+    const quint64 headerSize = quint64(json.size());
+    QSaveFile file(pathFor(key));
+    const bool ok = file.open(QIODevice::WriteOnly) && file.write(kMagic, sizeof(kMagic) - 1) > 0 &&
+                    file.write(reinterpret_cast<const char*>(&headerSize), sizeof headerSize) == sizeof headerSize &&
+                    file.write(json) == json.size() &&
+                    file.write(reinterpret_cast<const char*>(set.labels.data()), qint64(set.labels.size() * sizeof(int64_t))) ==
+                        qint64(set.labels.size() * sizeof(int64_t)) &&
+                    file.write(reinterpret_cast<const char*>(set.pixels.data()), qint64(set.pixels.size())) == qint64(set.pixels.size());
+    if (!ok || !file.commit())
+        return QStringLiteral("%1: cannot write the cache: %2").arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+    return {};
+}
+
+} // namespace prunelab::datasets

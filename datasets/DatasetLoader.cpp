@@ -1,0 +1,343 @@
+#include "datasets/DatasetLoader.h"
+
+#include "datasets/DatasetCache.h"
+#include "datasets/DemoMriGenerator.h"
+#include "datasets/FolderSource.h"
+#include "datasets/IdxReader.h"
+
+#include <QCryptographicHash>
+#include <QDir>
+#include <QFileInfo>
+#include <QThread>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <numeric>
+#include <thread>
+
+namespace prunelab::datasets {
+
+namespace {
+
+[[noreturn]] void fail(const QString& path, const QString& problem)
+{
+    throw std::runtime_error(QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), problem).toStdString());
+}
+
+constexpr int kDefaultSide = 128;
+
+bool isIdxImagesFile(const QString& name)
+{
+    return name.contains(QLatin1String("-images-idx3-ubyte"));
+}
+
+QString idxLabelsFor(const QString& imagesPath)
+{
+    QString labels = imagesPath;
+    labels.replace(QLatin1String("-images-idx3-ubyte"), QLatin1String("-labels-idx1-ubyte"));
+    return labels;
+}
+
+bool folderHasIdx(const QString& folder)
+{
+    return !QDir(folder).entryList({QStringLiteral("train-images-idx3-ubyte*")}, QDir::Files).isEmpty();
+}
+
+/// Decodes every listed entry into one buffer, in parallel, with progress and cancellation.
+struct ParallelDecode {
+    const SourceListing& listing;
+    const LoadOptions& options;
+    bool archive = false;
+
+    ImageSet run(const DatasetLoader::Progress& progress, const std::atomic<bool>* cancel, DatasetSummary* summary,
+                 QList<QByteArray>* hashes) const
+    {
+        const qsizetype n = listing.entries.size();
+        DecodeOptions decode;
+        decode.color = options.color;
+        decode.maxPixels = options.maxPixels;
+        decode.width = options.width > 0 ? options.width : kDefaultSide;
+        decode.height = options.height > 0 ? options.height : kDefaultSide;
+        const ImageDecoder decoder(decode);
+        const int channels = options.color == ColorMode::Gray ? 1 : 3; // auto decodes RGB, then folds if all gray
+        const size_t imageBytes = size_t(channels) * size_t(decode.width) * size_t(decode.height);
+
+        ImageSet set;
+        set.channels = channels;
+        set.width = decode.width;
+        set.height = decode.height;
+        set.classNames = listing.classNames;
+        set.pixels.resize(size_t(n) * imageBytes);
+
+        std::vector<DecodedInfo> infos(static_cast<size_t>(n));
+        std::vector<QString> reasons(static_cast<size_t>(n));
+        std::vector<QByteArray> contentHashes(static_cast<size_t>(n));
+        // Archive entries are read in central-directory order so each thread walks the directory once.
+        std::vector<qsizetype> order(static_cast<size_t>(n));
+        std::iota(order.begin(), order.end(), 0);
+        if (archive) {
+            std::sort(order.begin(), order.end(), [&](qsizetype a, qsizetype b) {
+                return listing.entries[a].archiveIndex < listing.entries[b].archiveIndex;
+            });
+        }
+        std::atomic<qsizetype> next{0};
+        std::atomic<qsizetype> done{0};
+        std::atomic<bool> stop{false};
+        const int threadCount = std::clamp<int>(options.threads > 0 ? options.threads : QThread::idealThreadCount(), 1,
+                                                int(std::max<qsizetype>(1, n)));
+        constexpr qsizetype kChunk = 8;
+        const auto worker = [&] {
+            std::unique_ptr<ZipSource::Reader> zip;
+            if (archive)
+                zip = std::make_unique<ZipSource::Reader>(listing.source);
+            while (!stop.load(std::memory_order_relaxed)) {
+                const qsizetype begin = next.fetch_add(kChunk);
+                if (begin >= n)
+                    break;
+                for (qsizetype k = begin; k < std::min(n, begin + kChunk); ++k) {
+                    const qsizetype i = order[size_t(k)];
+                    const SourceEntry& entry = listing.entries[i];
+                    QString reason;
+                    const QByteArray bytes = zip ? zip->read(entry, options.maxFileBytes, &reason)
+                                                 : FolderSource::read(entry, options.maxFileBytes, &reason);
+                    try {
+                        if (reason.isEmpty()) {
+                            contentHashes[size_t(i)] = QCryptographicHash::hash(bytes, QCryptographicHash::Sha256);
+                            decoder.decode(bytes, set.pixels.data() + size_t(i) * imageBytes, channels, decode.width,
+                                           decode.height, &infos[size_t(i)], &reason);
+                        }
+                    } catch (const std::exception& e) { // out of memory in a codec, say: this file, not the load
+                        reason = QStringLiteral("cannot be decoded: %1").arg(QString::fromLocal8Bit(e.what()));
+                    }
+                    reasons[size_t(i)] = reason;
+                }
+                done.fetch_add(std::min(n, begin + kChunk) - begin);
+            }
+        };
+        std::vector<std::thread> threads;
+        for (int t = 0; t < threadCount; ++t)
+            threads.emplace_back(worker);
+        bool cancelled = false;
+        while (done.load() < n && !cancelled) {
+            if ((cancel && cancel->load()) || (progress && !progress(done.load(), n)))
+                cancelled = true;
+            else
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        stop = cancelled;
+        for (std::thread& t : threads)
+            t.join();
+        if (cancelled)
+            throw LoadCancelled();
+        if (progress)
+            progress(n, n);
+
+        // Keep the good images, in listing order, moving pixels forward in place.
+        qsizetype kept = 0;
+        bool allGray = true;
+        for (qsizetype i = 0; i < n; ++i) {
+            const SourceEntry& entry = listing.entries[i];
+            if (!reasons[size_t(i)].isEmpty()) {
+                summary->skipped.append({entry.file, reasons[size_t(i)]});
+                continue;
+            }
+            const DecodedInfo& info = infos[size_t(i)];
+            allGray = allGray && info.gray;
+            summary->sizes[QStringLiteral("%1×%2").arg(info.width).arg(info.height)] += 1;
+            summary->channels[info.channels] += 1;
+            if (kept != i)
+                std::memmove(set.pixels.data() + size_t(kept) * imageBytes, set.pixels.data() + size_t(i) * imageBytes,
+                             imageBytes);
+            set.labels.push_back(entry.label);
+            set.files.append(entry.file);
+            hashes->append(contentHashes[size_t(i)]);
+            ++kept;
+        }
+        if (options.color == ColorMode::Auto && allGray && channels == 3) {
+            const size_t plane = size_t(decode.width) * size_t(decode.height);
+            for (qsizetype i = 0; i < kept; ++i)
+                std::memmove(set.pixels.data() + size_t(i) * plane, set.pixels.data() + size_t(i) * imageBytes, plane);
+            set.channels = 1;
+        }
+        set.pixels.resize(size_t(kept) * size_t(set.imageSize()));
+        set.pixels.shrink_to_fit();
+        return set;
+    }
+};
+
+QByteArray cacheKey(const SourceListing& listing, const LoadOptions& o)
+{
+    QCryptographicHash key(QCryptographicHash::Sha256);
+    key.addData("prunelab-decode-v1");
+    key.addData(listing.signature);
+    key.addData(QStringLiteral("%1x%2 %3 %4").arg(o.width).arg(o.height).arg(colorModeName(o.color)).arg(o.maxPixels).toUtf8());
+    return key.result();
+}
+
+} // namespace
+
+DatasetLoader::DatasetLoader(LoadOptions options)
+    : options_(std::move(options))
+{
+}
+
+QString DatasetLoader::kindOf(const QString& source)
+{
+    if (source == QLatin1String("demo"))
+        return QStringLiteral("demo");
+    if (source == QLatin1String("fashion-mnist"))
+        return QStringLiteral("fashion-mnist");
+    const QFileInfo info(source);
+    if (!info.exists())
+        return QStringLiteral("missing");
+    if (info.isDir())
+        return folderHasIdx(source) ? QStringLiteral("idx") : QStringLiteral("folder");
+    const QString name = info.fileName().toLower();
+    if (name.endsWith(QLatin1String(".zip")))
+        return QStringLiteral("zip");
+    if (name.endsWith(QLatin1String(".csv")))
+        return QStringLiteral("csv");
+    if (isIdxImagesFile(name))
+        return QStringLiteral("idx");
+    return QStringLiteral("unknown");
+}
+
+ImageSet DatasetLoader::convert(ImageSet set, int width, int height, ColorMode color)
+{
+    const int outChannels = color == ColorMode::Gray ? 1 : color == ColorMode::Rgb ? 3 : set.channels;
+    const int w = width > 0 ? width : set.width;
+    const int h = height > 0 ? height : set.height;
+    if (outChannels == set.channels && w == set.width && h == set.height)
+        return set;
+    std::vector<uint8_t> out(size_t(set.count()) * size_t(outChannels) * size_t(w) * size_t(h));
+    const size_t inPlane = size_t(set.width) * size_t(set.height), outPlane = size_t(w) * size_t(h);
+    cv::parallel_for_(cv::Range(0, int(set.count())), [&](const cv::Range& range) {
+        for (int i = range.start; i < range.end; ++i) {
+            std::vector<cv::Mat> planes;
+            for (int c = 0; c < set.channels; ++c)
+                planes.emplace_back(set.height, set.width, CV_8U, const_cast<uint8_t*>(set.image(i)) + inPlane * size_t(c));
+            cv::Mat image;
+            if (set.channels == 3 && outChannels == 1) {
+                cv::Mat rgb;
+                cv::merge(planes, rgb);
+                cv::cvtColor(rgb, image, cv::COLOR_RGB2GRAY);
+            } else {
+                image = planes.front(); // gray → gray or gray → RGB (replicated below)
+                if (set.channels == 3)
+                    cv::merge(planes, image);
+            }
+            cv::Mat sized;
+            if (image.cols != w || image.rows != h)
+                cv::resize(image, sized, cv::Size(w, h), 0, 0, image.cols * image.rows > w * h ? cv::INTER_AREA : cv::INTER_LINEAR);
+            else
+                sized = image;
+            uint8_t* target = out.data() + size_t(i) * size_t(outChannels) * outPlane;
+            for (int c = 0; c < outChannels; ++c) {
+                cv::Mat plane(h, w, CV_8U, target + outPlane * size_t(c));
+                if (sized.channels() == 1)
+                    sized.copyTo(plane);
+                else
+                    cv::extractChannel(sized, plane, c);
+            }
+        }
+    });
+    set.pixels = std::move(out);
+    set.channels = outChannels;
+    set.width = w;
+    set.height = h;
+    return set;
+}
+
+LoadedDataset DatasetLoader::load(const QString& source, const Progress& progress, const std::atomic<bool>* cancel) const
+{
+    const QString kind = kindOf(source);
+    LoadedDataset result;
+    if (kind == QLatin1String("missing"))
+        fail(source, QStringLiteral("does not exist (expected a folder, a .zip, a .csv manifest, IDX files, demo or fashion-mnist)"));
+    if (kind == QLatin1String("unknown"))
+        fail(source, QStringLiteral("is not a dataset PruneLab reads (a folder of class folders, a .zip, a .csv manifest, or IDX files)"));
+
+    if (kind == QLatin1String("demo")) {
+        DemoOptions demo;
+        demo.seed = options_.demoSeed;
+        if (options_.width > 0) {
+            if (options_.width != options_.height)
+                fail(source, QStringLiteral("demo images are square: ask for N×N"));
+            demo.size = options_.width;
+        }
+        if (options_.demoPerClass > 0)
+            demo.perClass = QList<int>(demo.perClass.size(), options_.demoPerClass);
+        const auto demoProgress = [&](int done, int total) { return !progress || progress(done, total); };
+        result.images = DemoMriGenerator().generate(demo, demoProgress, cancel);
+        if (result.images.isEmpty())
+            throw LoadCancelled();
+        result.images = convert(std::move(result.images), 0, 0, options_.color);
+        result.summary = DatasetSummary::describe(result.images, DatasetSummary::pixelHashes(result.images));
+        result.summary.sizes.insert(QStringLiteral("%1×%1").arg(demo.size), result.images.count());
+        result.summary.channels.insert(1, result.images.count());
+        return result;
+    }
+
+    if (kind == QLatin1String("fashion-mnist") || kind == QLatin1String("idx")) {
+        IdxDataset idx;
+        const QFileInfo info(source);
+        if (kind == QLatin1String("fashion-mnist")) {
+            const QString folder = IdxReader::debianFashionMnistFolder();
+            if (!QFileInfo::exists(folder))
+                fail(source, QStringLiteral("the Debian package dataset-fashion-mnist is not installed (%1 is missing)").arg(folder));
+            idx = IdxReader::readFolder(folder);
+        } else if (info.isDir()) {
+            idx = IdxReader::readFolder(source);
+        } else {
+            const QString labels = idxLabelsFor(source);
+            if (!QFileInfo::exists(labels))
+                fail(source, QStringLiteral("has no labels file beside it (expected %1)").arg(QFileInfo(labels).fileName()));
+            idx.train = IdxReader::readPair(source, labels);
+        }
+        const int nativeWidth = idx.train.width, nativeHeight = idx.train.height;
+        result.images = convert(std::move(idx.train), options_.width, options_.height, options_.color);
+        if (!idx.test.isEmpty())
+            result.test = convert(std::move(idx.test), options_.width, options_.height, options_.color);
+        result.summary = DatasetSummary::describe(result.images, DatasetSummary::pixelHashes(result.images));
+        result.summary.source = QFileInfo(source).exists() ? QFileInfo(source).absoluteFilePath() : source;
+        result.summary.sizes.insert(QStringLiteral("%1×%2").arg(nativeWidth).arg(nativeHeight), result.images.count());
+        result.summary.channels.insert(1, result.images.count());
+        return result;
+    }
+
+    const SourceListing listing = kind == QLatin1String("zip")   ? ZipSource::list(source, options_.zip)
+                                  : kind == QLatin1String("csv") ? ManifestSource::list(source)
+                                                                 : FolderSource::list(source);
+    const QByteArray key = cacheKey(listing, options_);
+    const DatasetCache cache(options_.cacheDirectory);
+    if (cache.load(key, &result.images, &result.summary)) {
+        result.fromCache = true;
+        if (progress)
+            progress(listing.entries.size(), listing.entries.size());
+        return result;
+    }
+    QList<QByteArray> hashes;
+    DatasetSummary found;
+    found.skipped = listing.skipped;
+    ParallelDecode decode{listing, options_, kind == QLatin1String("zip")};
+    result.images = decode.run(progress, cancel, &found, &hashes);
+    result.images.sourceDescription = listing.source;
+    if (result.images.isEmpty())
+        fail(source, QStringLiteral("no image could be read (%1 skipped; first: %2)")
+                         .arg(found.skipped.size())
+                         .arg(found.skipped.isEmpty() ? QStringLiteral("no files")
+                                                      : found.skipped.first().file + QStringLiteral(": ") + found.skipped.first().reason));
+    result.summary = DatasetSummary::describe(result.images, hashes);
+    result.summary.source = listing.source;
+    result.summary.sizes = found.sizes;
+    result.summary.channels = found.channels;
+    result.summary.skipped = found.skipped;
+    cache.store(key, result.images, result.summary); // best effort: a read-only cache folder only costs speed
+    return result;
+}
+
+} // namespace prunelab::datasets

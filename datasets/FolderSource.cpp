@@ -1,0 +1,234 @@
+#include "datasets/FolderSource.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QFileInfo>
+#include <QMap>
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace prunelab::datasets {
+
+namespace {
+
+[[noreturn]] void fail(const QString& path, const QString& problem)
+{
+    throw std::runtime_error(QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), problem).toStdString());
+}
+
+bool hiddenName(const QString& name)
+{
+    return name.startsWith(QLatin1Char('.')) || name == QLatin1String("__MACOSX") ||
+           name.compare(QLatin1String("Thumbs.db"), Qt::CaseInsensitive) == 0;
+}
+
+void sign(QCryptographicHash& hash, const QFileInfo& info)
+{
+    hash.addData(QFile::encodeName(info.absoluteFilePath()));
+    hash.addData(QByteArray::number(info.size()));
+    hash.addData(QByteArray::number(info.lastModified().toMSecsSinceEpoch()));
+}
+
+} // namespace
+
+SourceListing FolderSource::list(const QString& folder)
+{
+    QFileInfo rootInfo(folder);
+    if (!rootInfo.exists())
+        fail(folder, QStringLiteral("does not exist"));
+    if (!rootInfo.isDir())
+        fail(folder, QStringLiteral("is not a folder"));
+    QDir root(rootInfo.absoluteFilePath());
+    const QDir::Filters filters = QDir::NoDotAndDotDot | QDir::Readable;
+    // Descend through a lone wrapper folder ("dataset/Alzheimer_MRI/<classes>").
+    for (int depth = 0; depth < 4; ++depth) {
+        const QFileInfoList files = root.entryInfoList(QDir::Files | filters);
+        QFileInfoList dirs = root.entryInfoList(QDir::Dirs | filters, QDir::Name);
+        dirs.erase(std::remove_if(dirs.begin(), dirs.end(), [](const QFileInfo& i) { return hiddenName(i.fileName()); }),
+                   dirs.end());
+        if (dirs.size() != 1 || std::any_of(files.begin(), files.end(), [](const QFileInfo& i) { return !hiddenName(i.fileName()); }))
+            break;
+        root.cd(dirs.first().fileName());
+    }
+
+    SourceListing listing;
+    listing.source = root.absolutePath();
+    QCryptographicHash signature(QCryptographicHash::Sha256);
+    signature.addData("folder");
+
+    for (const QFileInfo& file : root.entryInfoList(QDir::Files | filters | QDir::Hidden, QDir::Name)) {
+        if (!hiddenName(file.fileName()))
+            listing.skipped.append({file.absoluteFilePath(), QStringLiteral("not inside a class folder")});
+    }
+    const QFileInfoList classDirs = root.entryInfoList(QDir::Dirs | filters, QDir::Name);
+    for (const QFileInfo& classDir : classDirs) {
+        if (hiddenName(classDir.fileName()) || classDir.isSymLink())
+            continue;
+        const int label = int(listing.classNames.size());
+        listing.classNames.append(classDir.fileName());
+        QStringList paths;
+        QDirIterator it(classDir.absoluteFilePath(), QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden,
+                        QDirIterator::Subdirectories);
+        while (it.hasNext()) {
+            it.next();
+            const QFileInfo info = it.fileInfo();
+            // Skip hidden files and anything under a hidden folder.
+            const QString relative = QDir(classDir.absoluteFilePath()).relativeFilePath(info.absoluteFilePath());
+            const QStringList parts = relative.split(QLatin1Char('/'));
+            if (std::any_of(parts.begin(), parts.end(), hiddenName) || !info.isFile())
+                continue;
+            paths.append(info.absoluteFilePath());
+        }
+        std::sort(paths.begin(), paths.end()); // QDirIterator's order depends on the file system
+        for (const QString& path : paths) {
+            const QFileInfo info(path);
+            sign(signature, info);
+            SourceEntry entry;
+            entry.file = path;
+            entry.location = path;
+            entry.label = label;
+            entry.size = info.size();
+            listing.entries.append(entry);
+        }
+    }
+    if (listing.classNames.isEmpty())
+        fail(root.absolutePath(), QStringLiteral("has no class folders (expected one sub-folder of images per class)"));
+    listing.signature = signature.result();
+    return listing;
+}
+
+QByteArray FolderSource::read(const SourceEntry& entry, qint64 maxBytes, QString* reason)
+{
+    QFile file(entry.location);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *reason = QStringLiteral("cannot be read: %1").arg(file.errorString());
+        return {};
+    }
+    if (file.size() > maxBytes) {
+        *reason = QStringLiteral("is %1 MB, more than the %2 MB an image may have")
+                      .arg(file.size() >> 20)
+                      .arg(maxBytes >> 20);
+        return {};
+    }
+    QByteArray bytes = file.read(maxBytes + 1);
+    if (bytes.isEmpty() && file.error() != QFileDevice::NoError)
+        *reason = QStringLiteral("cannot be read: %1").arg(file.errorString());
+    else if (bytes.isEmpty())
+        *reason = QStringLiteral("empty file");
+    return bytes;
+}
+
+namespace {
+
+/// Splits one CSV line (RFC 4180 quoting, no embedded newlines).
+QStringList splitCsvLine(const QString& line, bool* ok)
+{
+    QStringList fields;
+    QString field;
+    bool quoted = false;
+    *ok = true;
+    for (qsizetype i = 0; i < line.size(); ++i) {
+        const QChar c = line[i];
+        if (quoted) {
+            if (c == QLatin1Char('"') && i + 1 < line.size() && line[i + 1] == QLatin1Char('"')) {
+                field += c;
+                ++i;
+            } else if (c == QLatin1Char('"')) {
+                quoted = false;
+            } else {
+                field += c;
+            }
+        } else if (c == QLatin1Char('"') && field.isEmpty()) {
+            quoted = true;
+        } else if (c == QLatin1Char(',')) {
+            fields.append(field);
+            field.clear();
+        } else {
+            field += c;
+        }
+    }
+    if (quoted)
+        *ok = false;
+    fields.append(field);
+    return fields;
+}
+
+} // namespace
+
+SourceListing ManifestSource::list(const QString& csvPath)
+{
+    QFile file(csvPath);
+    if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
+        fail(csvPath, QStringLiteral("cannot be read: %1").arg(file.errorString()));
+    if (file.size() > (qint64(256) << 20))
+        fail(csvPath, QStringLiteral("is larger than 256 MB; a manifest lists files, it does not hold them"));
+    const QDir base = QFileInfo(csvPath).absoluteDir();
+    SourceListing listing;
+    listing.source = QFileInfo(csvPath).absoluteFilePath();
+    QCryptographicHash signature(QCryptographicHash::Sha256);
+    signature.addData("manifest");
+
+    struct Row {
+        QString path;
+        QString label;
+    };
+    QList<Row> rows;
+    int pathColumn = 0, labelColumn = 1;
+    int lineNumber = 0;
+    while (!file.atEnd()) {
+        const QString line = QString::fromUtf8(file.readLine()).trimmed();
+        ++lineNumber;
+        if (line.isEmpty() || line.startsWith(QLatin1Char('#')))
+            continue;
+        bool ok = true;
+        const QStringList fields = splitCsvLine(line, &ok);
+        if (lineNumber == 1 && fields.contains(QLatin1String("path"), Qt::CaseInsensitive)) {
+            for (int i = 0; i < fields.size(); ++i) {
+                if (fields[i].trimmed().compare(QLatin1String("path"), Qt::CaseInsensitive) == 0)
+                    pathColumn = i;
+                else if (fields[i].trimmed().compare(QLatin1String("label"), Qt::CaseInsensitive) == 0)
+                    labelColumn = i;
+            }
+            continue;
+        }
+        const QString where = QStringLiteral("%1 line %2").arg(QDir::toNativeSeparators(csvPath)).arg(lineNumber);
+        if (!ok || fields.size() <= std::max(pathColumn, labelColumn)) {
+            listing.skipped.append({where, ok ? QStringLiteral("expected path,label") : QStringLiteral("unclosed quote")});
+            continue;
+        }
+        const QString path = fields[pathColumn].trimmed();
+        const QString label = fields[labelColumn].trimmed();
+        if (path.isEmpty() || label.isEmpty()) {
+            listing.skipped.append({where, QStringLiteral("empty path or label")});
+            continue;
+        }
+        rows.append({QDir::cleanPath(base.absoluteFilePath(path)), label});
+    }
+    QStringList labels;
+    for (const Row& row : rows)
+        labels.append(row.label);
+    labels.removeDuplicates();
+    labels.sort();
+    listing.classNames = labels;
+    for (const Row& row : rows) {
+        const QFileInfo info(row.path);
+        sign(signature, info);
+        signature.addData(row.label.toUtf8());
+        SourceEntry entry;
+        entry.file = row.path;
+        entry.location = row.path;
+        entry.label = int(labels.indexOf(row.label));
+        entry.size = info.size();
+        listing.entries.append(entry);
+    }
+    if (listing.entries.isEmpty())
+        fail(csvPath, QStringLiteral("lists no images (expected rows of path,label)"));
+    listing.signature = signature.result();
+    return listing;
+}
+
+} // namespace prunelab::datasets
