@@ -210,8 +210,9 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         if ((size[0] == 0) != (size[1] == 0) || (size[0] != 0 && (size[0] < 8 || size[1] < 8)))
             d.fail(QStringLiteral("image_size"), QStringLiteral("must be [width, height] of at least 8 pixels, or [0, 0] for the source's own size"));
         r.dataset.color = d.choice(QStringLiteral("color"), r.dataset.color, {QStringLiteral("auto"), QStringLiteral("gray"), QStringLiteral("rgb")});
-        d.choice(QStringLiteral("balance"), QStringLiteral("none"), {QStringLiteral("none")},
-                 {QStringLiteral("oversample"), QStringLiteral("undersample"), QStringLiteral("class-weights")});
+        r.dataset.balance = d.choice(QStringLiteral("balance"), r.dataset.balance,
+                                     {QStringLiteral("none"), QStringLiteral("oversample"), QStringLiteral("undersample"),
+                                      QStringLiteral("class-weights")});
         r.dataset.limitPerClass = d.integer(QStringLiteral("limit_per_class"), 0, 0, 10'000'000);
         r.dataset.demoPerClass = d.integer(QStringLiteral("demo_per_class"), 0, 0, 100'000);
         Reader split = d.child(QStringLiteral("split"));
@@ -228,6 +229,7 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         const double train = split.number(QStringLiteral("train"), 1.0 - r.dataset.validationFraction - r.dataset.testFraction, 0.0, 1.0, true);
         if (std::abs(train + r.dataset.validationFraction + r.dataset.testFraction - 1.0) > 1e-6)
             split.fail(QStringLiteral("train"), QStringLiteral("plus val and test must add up to 1"));
+        r.dataset.splitFile = split.string(QStringLiteral("file"), QString());
         split.finish();
         d.finish();
     }
@@ -305,6 +307,8 @@ QJsonObject Recipe::toJson() const
     QJsonObject split{{"val", dataset.validationFraction},
                       {"train", 1.0 - dataset.validationFraction - (dataset.testGiven ? 0.0 : dataset.testFraction)}};
     split.insert(QStringLiteral("test"), dataset.testGiven ? QJsonValue(QStringLiteral("given")) : QJsonValue(dataset.testFraction));
+    if (!dataset.splitFile.isEmpty())
+        split.insert(QStringLiteral("file"), dataset.splitFile);
     return {
         {"schema", kSchemaVersion},
         {"name", name},
@@ -313,7 +317,7 @@ QJsonObject Recipe::toJson() const
         {"dataset", QJsonObject{{"source", dataset.source},
                                 {"image_size", toArray(QList<int>{dataset.imageWidth, dataset.imageHeight})},
                                 {"color", dataset.color},
-                                {"balance", "none"},
+                                {"balance", dataset.balance},
                                 {"split", split},
                                 {"limit_per_class", dataset.limitPerClass},
                                 {"demo_per_class", dataset.demoPerClass}}},

@@ -40,6 +40,8 @@ struct Recipe {
         double testFraction = 0.0;              ///< split.test as a fraction when not given
         int limitPerClass = 0;                  ///< 0 = all
         int demoPerClass = 0;                   ///< demo only: images per class, 0 = the Kaggle imbalance at 1/32
+        QString balance = QStringLiteral("none"); ///< none | oversample | undersample | class-weights (training images)
+        QString splitFile;                        ///< split.file: a saved split (JSON) to use instead of drawing one
     } dataset;
 
     struct Model {

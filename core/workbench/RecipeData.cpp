@@ -1,59 +1,66 @@
 #include "core/workbench/RecipeData.h"
 
-#include "datasets/DemoMriGenerator.h"
-#include "datasets/IdxReader.h"
-
-#include <QDir>
-#include <QFileInfo>
+#include "datasets/DatasetCache.h"
 
 #include <stdexcept>
 
 namespace prunelab::workbench {
 
-RecipeData loadRecipeData(const Recipe& recipe)
+datasets::LoadOptions loadOptions(const Recipe& recipe)
 {
     const Recipe::Dataset& d = recipe.dataset;
+    datasets::LoadOptions options;
+    options.width = d.imageWidth;
+    options.height = d.imageHeight;
+    options.color = datasets::colorModeFromName(d.color);
+    options.demoSeed = recipe.seed;
+    options.demoPerClass = d.demoPerClass;
+    options.cacheDirectory = datasets::DatasetCache::defaultDirectory();
+    return options;
+}
+
+RecipeData loadRecipeData(const Recipe& recipe, const datasets::DatasetLoader::Progress& progress,
+                          const std::atomic<bool>* cancel)
+{
+    const Recipe::Dataset& d = recipe.dataset;
+    datasets::LoadedDataset loaded = datasets::DatasetLoader(loadOptions(recipe)).load(d.source, progress, cancel);
     RecipeData data;
-    if (d.source == QLatin1String("demo")) {
-        datasets::DemoOptions options;
-        options.seed = recipe.seed;
-        if (d.imageWidth > 0) {
-            if (d.imageWidth != d.imageHeight)
-                throw std::runtime_error("demo images are square: set dataset.image_size to [N, N]");
-            options.size = d.imageWidth;
-        }
-        if (d.demoPerClass > 0)
-            options.perClass = QList<int>(options.perClass.size(), d.demoPerClass);
-        data.train = std::make_shared<datasets::ImageSet>(datasets::DemoMriGenerator().generate(options));
+    data.summary = std::move(loaded.summary);
+    data.fromCache = loaded.fromCache;
+    if (d.limitPerClass > 0) {
+        data.train = std::make_shared<datasets::ImageSet>(loaded.images.firstPerClass(d.limitPerClass));
+        data.summary = datasets::DatasetSummary::describe(*data.train, datasets::DatasetSummary::pixelHashes(*data.train));
     } else {
-        const QString folder = d.source == QLatin1String("fashion-mnist") ? datasets::IdxReader::debianFashionMnistFolder() : d.source;
-        if (d.source == QLatin1String("fashion-mnist") && !QFileInfo::exists(folder))
-            throw std::runtime_error("fashion-mnist: the Debian package dataset-fashion-mnist is not installed (" +
-                                     folder.toStdString() + " is missing)");
-        if (!QFileInfo(folder).isDir())
-            throw std::runtime_error(folder.toStdString() +
-                                     ": this version reads the demo, fashion-mnist and folders of IDX files");
-        datasets::IdxDataset idx = datasets::IdxReader::readFolder(folder);
-        if (d.imageWidth > 0 && (d.imageWidth != idx.train.width || d.imageHeight != idx.train.height))
-            throw std::runtime_error(QStringLiteral("%1: images are %2×%3; resizing IDX images comes in a later version")
-                                         .arg(folder)
-                                         .arg(idx.train.width)
-                                         .arg(idx.train.height)
-                                         .toStdString());
-        data.train = std::make_shared<datasets::ImageSet>(std::move(idx.train));
-        data.test = std::make_shared<datasets::ImageSet>(std::move(idx.test));
+        data.train = std::make_shared<datasets::ImageSet>(std::move(loaded.images));
     }
-    if (d.limitPerClass > 0)
-        data.train = std::make_shared<datasets::ImageSet>(data.train->firstPerClass(d.limitPerClass));
+    if (!loaded.test.isEmpty())
+        data.test = std::make_shared<datasets::ImageSet>(std::move(loaded.test));
     if (data.train->isEmpty())
         throw std::runtime_error(d.source.toStdString() + ": no images to train on");
-    // Colour conversion comes with the image-folder sources; until then a mismatch is refused, not ignored.
-    const bool grey = data.train->channels == 1;
-    if ((d.color == QLatin1String("rgb") && grey) || (d.color == QLatin1String("gray") && !grey))
-        throw std::runtime_error(QStringLiteral("dataset.color is %1 but %2 holds %3 images; converting them comes in a later version")
-                                     .arg(d.color, d.source, grey ? QStringLiteral("grey") : QStringLiteral("colour"))
-                                     .toStdString());
+    planSplit(recipe, data);
     return data;
+}
+
+void planSplit(const Recipe& recipe, RecipeData& data)
+{
+    const Recipe::Dataset& d = recipe.dataset;
+    const bool ownTest = data.test && d.testGiven;
+    if (!ownTest)
+        data.test.reset();
+    if (!d.splitFile.isEmpty()) {
+        data.split = datasets::DatasetSplit::load(d.splitFile, data.train->count());
+    } else {
+        datasets::SplitOptions options;
+        options.validation = d.validationFraction;
+        options.test = ownTest || d.testGiven ? 0.0 : d.testFraction;
+        options.seed = recipe.seed;
+        // Exact duplicates go to one side together: the same picture in training and test inflates accuracy.
+        if (data.summary.total == data.train->count())
+            options.groups = datasets::duplicateGroupIds(data.train->count(), data.summary.duplicateGroups);
+        data.split = datasets::splitStratified(*data.train, options);
+    }
+    data.trainIndices = datasets::balanceIndices(*data.train, data.split.train, datasets::balanceFromName(d.balance),
+                                                 recipe.seed);
 }
 
 } // namespace prunelab::workbench

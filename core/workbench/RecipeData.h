@@ -1,20 +1,37 @@
 #pragma once
 
 #include "core/workbench/Recipe.h"
+#include "datasets/DatasetLoader.h"
+#include "datasets/DatasetSplit.h"
+#include "datasets/DatasetSummary.h"
 #include "datasets/ImageSet.h"
 
+#include <atomic>
 #include <memory>
+#include <vector>
 
 namespace prunelab::workbench {
 
-/// The images a recipe trains on, and its given test set when the source has one (IDX t10k files).
+/// The images a recipe trains on, how they are split, and what is in them.
 struct RecipeData {
-    std::shared_ptr<const datasets::ImageSet> train;
-    std::shared_ptr<const datasets::ImageSet> test; ///< null when the source has no test files of its own
+    std::shared_ptr<const datasets::ImageSet> train; ///< every image of the source (after limit_per_class)
+    std::shared_ptr<const datasets::ImageSet> test;  ///< the source's own test images (IDX t10k), or null
+    datasets::DatasetSummary summary;
+    datasets::DatasetSplit split;          ///< indices into *train; split.test is used when `test` is null
+    std::vector<qsizetype> trainIndices;   ///< split.train after dataset.balance
+    bool fromCache = false;
 };
 
-/// Loads `recipe.dataset.source`: `demo`, `fashion-mnist` (the Debian package's copy) or a folder of IDX files,
-/// applying limit_per_class to the training images. Throws std::runtime_error naming the source and the problem.
-RecipeData loadRecipeData(const Recipe& recipe);
+/// The loader options a recipe asks for (image size, colour, demo seed and size; the default pixel cache).
+datasets::LoadOptions loadOptions(const Recipe& recipe);
+
+/// Loads `recipe.dataset.source` (any source DatasetLoader reads), applies limit_per_class and plans the split.
+/// Throws std::runtime_error naming the source and the problem; datasets::LoadCancelled when cancelled.
+RecipeData loadRecipeData(const Recipe& recipe, const datasets::DatasetLoader::Progress& progress = {},
+                          const std::atomic<bool>* cancel = nullptr);
+
+/// Fills `data.split` and `data.trainIndices` for data.train: the saved split of dataset.split.file, or a stratified
+/// split from the recipe's seed that keeps exact duplicates together; then dataset.balance on the training part.
+void planSplit(const Recipe& recipe, RecipeData& data);
 
 } // namespace prunelab::workbench

@@ -2,6 +2,7 @@
 
 #include "core/engine/AnnealedPruner.h"
 #include "core/engine/DataSplit.h"
+#include "datasets/DatasetSummary.h"
 #include "core/engine/Device.h"
 #include "core/engine/MagnitudePruners.h"
 #include "core/engine/ModelFactory.h"
@@ -61,7 +62,7 @@ engine::TrainOptions trainOptions(const Recipe& r, const engine::TensorDataset& 
     o.stepGamma = r.train.stepGamma;
     o.earlyStoppingPatience = r.train.earlyStopping;
     o.restoreBest = r.train.restoreBest;
-    if (r.train.classWeights) { // inverse frequency, normalised to mean 1
+    if (r.train.classWeights || r.dataset.balance == QLatin1String("class-weights")) { // inverse frequency, mean 1
         const torch::Tensor counts = torch::bincount(train.labels, {}, train.classCount).to(torch::kDouble).clamp_min(1);
         const torch::Tensor w = counts.reciprocal() * (double(train.classCount) / counts.reciprocal().sum());
         o.classWeights.assign(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
@@ -219,29 +220,31 @@ void RunJob::start()
             RecipeData data;
             if (given) {
                 data.train = given;
+                data.summary = datasets::DatasetSummary::describe(*given, datasets::DatasetSummary::pixelHashes(*given));
+                planSplit(recipe, data);
             } else {
                 log(tr("loading %1…").arg(recipe.dataset.source));
-                data = loadRecipeData(recipe);
+                data = loadRecipeData(recipe, {}, cancel);
+                for (const datasets::SkippedFile& skipped : data.summary.skipped)
+                    log(tr("skipped %1: %2").arg(skipped.file, skipped.reason));
             }
+            // Wrapped without a copy; the training, validation and test rows are gathered once.
             const engine::TensorDataset all = wrap(*data.train);
-            // Test images: the source's own when it has them, else a stratified share of the images.
-            engine::TensorDataset test;
-            engine::TensorDataset pool = all;
-            if (data.test && recipe.dataset.testGiven) {
-                test = wrap(*data.test);
-            } else if (!recipe.dataset.testGiven && recipe.dataset.testFraction > 0.0) {
-                engine::DataSplit carved = engine::splitStratified(all, recipe.dataset.testFraction, recipe.seed ^ 0x7e57);
-                pool = carved.train;
-                test = carved.validation;
-            }
-            const double valShare = recipe.dataset.validationFraction / (1.0 - (recipe.dataset.testGiven ? 0.0 : recipe.dataset.testFraction));
-            const engine::DataSplit split = engine::splitStratified(pool, valShare, recipe.seed);
+            const auto rows = [&](const std::vector<qsizetype>& indices) {
+                return engine::subset(all, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end()), torch::kLong));
+            };
+            struct {
+                engine::TensorDataset train, validation;
+            } split{rows(data.trainIndices), rows(data.split.validation)};
+            const engine::TensorDataset test = data.test ? wrap(*data.test) : rows(data.split.test);
             log(tr("%1: training on %2 images, validating on %3, testing on %4; device %5")
                     .arg(data.train->sourceDescription)
                     .arg(split.train.size())
                     .arg(split.validation.size())
                     .arg(test.size())
                     .arg(summary.device));
+            if (split.train.size() == 0)
+                throw std::runtime_error(recipe.dataset.source.toStdString() + ": no training images after the split");
 
             // ImageNet statistics for RGB (seed 000), the training images' own for grey, unless the recipe says.
             const bool imagenet = recipe.train.normalize == QLatin1String("imagenet") ||

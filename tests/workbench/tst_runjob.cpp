@@ -202,16 +202,16 @@ private slots:
         QCOMPARE(summary.outcome, RunSummary::Outcome::Failed);
         QVERIFY2(summary.message.contains("/nonexistent/data"), qPrintable(summary.message));
 
-        workbench::RunJob colour;
+        workbench::RunJob badSplit;
         config.dataset.source = QStringLiteral("demo");
-        config.dataset.color = QStringLiteral("rgb");
-        colour.setRecipe(config);
-        QSignalSpy colourFinished(&colour, &workbench::RunJob::finished);
-        colour.start();
-        QVERIFY(colourFinished.wait(10000));
-        const auto refused = colourFinished.first().first().value<RunSummary>();
+        config.dataset.splitFile = QStringLiteral("/nonexistent/split.json");
+        badSplit.setRecipe(config);
+        QSignalSpy splitFinished(&badSplit, &workbench::RunJob::finished);
+        badSplit.start();
+        QVERIFY(splitFinished.wait(10000));
+        const auto refused = splitFinished.first().first().value<RunSummary>();
         QCOMPARE(refused.outcome, RunSummary::Outcome::Failed);
-        QVERIFY2(refused.message.contains("dataset.color is rgb"), qPrintable(refused.message));
+        QVERIFY2(refused.message.contains("/nonexistent/split.json"), qPrintable(refused.message));
     }
 
     void refusesToStartTwice()
