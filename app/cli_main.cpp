@@ -1,5 +1,6 @@
 // prunelab-cli: runs PruneLab headless. Dispatches to app/CliCommands.cpp.
 #include "CliCommands.h"
+#include "DatasetCommands.h"
 
 #include <QCoreApplication>
 #include <QTextStream>
@@ -14,6 +15,10 @@ commands:
   train --demo [--epochs N] [--sparsity F] [--method M] [--schedule S] [--rounds N] ...
                         the quick-demo preset on the demo MRI dataset, fields as flags
   presets [show NAME]   list the built-in presets, or print one as JSON
+  dataset summarize SOURCE [--json]
+                        classes, counts, sizes, duplicates and skipped files of a dataset
+  dataset export SOURCE OUT
+                        write a dataset as PNG class folders, or a .zip of them
   dataset demo OUTDIR [--per-class N] [--seed S] [--image-size N]
                         write the demo dataset as class folders of PNG images
 
@@ -45,6 +50,10 @@ int main(int argc, char* argv[])
         return prunelab::cli::presets(args.mid(1));
     if (args[1] == QLatin1String("dataset") && args.size() > 2 && args[2] == QLatin1String("demo"))
         return prunelab::cli::datasetDemo(args.mid(2));
+    if (args[1] == QLatin1String("dataset") && args.size() > 2 && args[2] == QLatin1String("summarize"))
+        return prunelab::cli::datasetSummarize(args.mid(2));
+    if (args[1] == QLatin1String("dataset") && args.size() > 2 && args[2] == QLatin1String("export"))
+        return prunelab::cli::datasetExport(args.mid(2));
     err << "prunelab-cli: unknown command '" << args.mid(1).join(QLatin1Char(' ')) << "'\n\n" << kUsage;
     return prunelab::cli::BadUsage;
 }

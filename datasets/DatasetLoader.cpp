@@ -42,6 +42,23 @@ QString idxLabelsFor(const QString& imagesPath)
     return labels;
 }
 
+/// `train/` and `test/` (or `testing`, `val`…) sub-folders that each hold class folders: the source's own split.
+std::pair<QString, QString> trainTestFolders(const QString& folder)
+{
+    const QDir dir(folder);
+    QString train, test;
+    for (const QFileInfo& sub : dir.entryInfoList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        const QString name = sub.fileName().toLower();
+        if (name == QLatin1String("train") || name == QLatin1String("training"))
+            train = sub.absoluteFilePath();
+        else if (name == QLatin1String("test") || name == QLatin1String("testing"))
+            test = sub.absoluteFilePath();
+    }
+    if (train.isEmpty() || test.isEmpty() || dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot).size() != 2)
+        return {};
+    return {train, test};
+}
+
 bool folderHasIdx(const QString& folder)
 {
     return !QDir(folder).entryList({QStringLiteral("train-images-idx3-ubyte*")}, QDir::Files).isEmpty();
@@ -118,6 +135,13 @@ struct ParallelDecode {
                 done.fetch_add(std::min(n, begin + kChunk) - begin);
             }
         };
+        // One image per thread, each decoded single-threaded: OpenCV's own parallel resize and colour conversion,
+        // called from several threads at once, queue on its one pool and make the whole load slower.
+        struct OpenCvThreads {
+            int saved = cv::getNumThreads();
+            OpenCvThreads() { cv::setNumThreads(1); }
+            ~OpenCvThreads() { cv::setNumThreads(saved); }
+        } serialOpenCv;
         std::vector<std::thread> threads;
         for (int t = 0; t < threadCount; ++t)
             threads.emplace_back(worker);
@@ -194,8 +218,11 @@ QString DatasetLoader::kindOf(const QString& source)
     const QFileInfo info(source);
     if (!info.exists())
         return QStringLiteral("missing");
-    if (info.isDir())
-        return folderHasIdx(source) ? QStringLiteral("idx") : QStringLiteral("folder");
+    if (info.isDir()) {
+        if (folderHasIdx(source))
+            return QStringLiteral("idx");
+        return trainTestFolders(source).first.isEmpty() ? QStringLiteral("folder") : QStringLiteral("folder-split");
+    }
     const QString name = info.fileName().toLower();
     if (name.endsWith(QLatin1String(".zip")))
         return QStringLiteral("zip");
@@ -309,9 +336,37 @@ LoadedDataset DatasetLoader::load(const QString& source, const Progress& progres
         return result;
     }
 
+    if (kind == QLatin1String("folder-split")) {
+        const auto [trainFolder, testFolder] = trainTestFolders(source);
+        result = decodeListing(FolderSource::list(trainFolder), false, progress, cancel);
+        SourceListing testListing = FolderSource::list(testFolder);
+        // Test labels follow the training folder's classes; a class only the test folder has cannot be scored.
+        QList<SourceEntry> kept;
+        for (SourceEntry entry : testListing.entries) {
+            entry.label = int(result.images.classNames.indexOf(testListing.classNames.value(entry.label)));
+            if (entry.label < 0)
+                result.summary.skipped.append({entry.file, QStringLiteral("its class has no training folder")});
+            else
+                kept.append(entry);
+        }
+        testListing.entries = kept;
+        testListing.classNames = result.images.classNames;
+        LoadedDataset test = decodeListing(testListing, false, progress, cancel);
+        result.test = std::move(test.images);
+        result.summary.skipped += test.summary.skipped;
+        result.fromCache = result.fromCache && test.fromCache;
+        return result;
+    }
     const SourceListing listing = kind == QLatin1String("zip")   ? ZipSource::list(source, options_.zip)
                                   : kind == QLatin1String("csv") ? ManifestSource::list(source)
                                                                  : FolderSource::list(source);
+    return decodeListing(listing, kind == QLatin1String("zip"), progress, cancel);
+}
+
+LoadedDataset DatasetLoader::decodeListing(const SourceListing& listing, bool archive, const Progress& progress,
+                                           const std::atomic<bool>* cancel) const
+{
+    LoadedDataset result;
     const QByteArray key = cacheKey(listing, options_);
     const DatasetCache cache(options_.cacheDirectory);
     if (cache.load(key, &result.images, &result.summary)) {
@@ -323,14 +378,14 @@ LoadedDataset DatasetLoader::load(const QString& source, const Progress& progres
     QList<QByteArray> hashes;
     DatasetSummary found;
     found.skipped = listing.skipped;
-    ParallelDecode decode{listing, options_, kind == QLatin1String("zip")};
+    ParallelDecode decode{listing, options_, archive};
     result.images = decode.run(progress, cancel, &found, &hashes);
     result.images.sourceDescription = listing.source;
     if (result.images.isEmpty())
-        fail(source, QStringLiteral("no image could be read (%1 skipped; first: %2)")
-                         .arg(found.skipped.size())
-                         .arg(found.skipped.isEmpty() ? QStringLiteral("no files")
-                                                      : found.skipped.first().file + QStringLiteral(": ") + found.skipped.first().reason));
+        fail(listing.source, QStringLiteral("no image could be read (%1 skipped; first: %2)")
+                                 .arg(found.skipped.size())
+                                 .arg(found.skipped.isEmpty() ? QStringLiteral("no files")
+                                                              : found.skipped.first().file + QStringLiteral(": ") + found.skipped.first().reason));
     result.summary = DatasetSummary::describe(result.images, hashes);
     result.summary.source = listing.source;
     result.summary.sizes = found.sizes;

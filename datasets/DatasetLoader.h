@@ -3,6 +3,7 @@
 #include "datasets/DatasetSummary.h"
 #include "datasets/ImageDecoder.h"
 #include "datasets/ImageSet.h"
+#include "datasets/SourceListing.h"
 #include "datasets/ZipSource.h"
 
 #include <QString>
@@ -43,7 +44,8 @@ struct LoadedDataset {
     bool fromCache = false;
 };
 
-/// Opens any dataset source PruneLab reads: `demo`, `fashion-mnist` (Debian's copy), a folder of class folders, a
+/// Opens any dataset source PruneLab reads: `demo`, `fashion-mnist` (Debian's copy), a folder of class folders (or of
+/// `train/` and `test/` folders of class folders: the source's own test split), a
 /// `.zip` of the same, a folder of IDX files or one IDX images file (plain or .gz), or a `.csv` manifest of
 /// path,label. Image files are decoded in parallel on every core and their pixels cached on disk (see DatasetCache).
 /// Files that cannot be used are skipped and listed in the summary with their reason; a source that cannot be used
@@ -59,7 +61,7 @@ public:
                        const std::atomic<bool>* cancel = nullptr) const;
 
     /// What kind of source a string names, without reading it: demo, fashion-mnist, idx, zip, csv, folder, or
-    /// missing.
+    /// missing (folder-split: train/ and test/ folders).
     static QString kindOf(const QString& source);
 
     /// Converts between gray and RGB (replicating the gray plane, or the ITU-R 601 luma) and resizes, for sources
@@ -67,6 +69,9 @@ public:
     static ImageSet convert(ImageSet set, int width, int height, ColorMode color);
 
 private:
+    LoadedDataset decodeListing(const SourceListing& listing, bool archive, const Progress& progress,
+                                const std::atomic<bool>* cancel) const;
+
     LoadOptions options_;
 };
 

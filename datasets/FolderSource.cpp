@@ -114,7 +114,7 @@ QByteArray FolderSource::read(const SourceEntry& entry, qint64 maxBytes, QString
                       .arg(maxBytes >> 20);
         return {};
     }
-    QByteArray bytes = file.read(maxBytes + 1);
+    QByteArray bytes = file.readAll(); // regular file, size checked above: one allocation of the file's size
     if (bytes.isEmpty() && file.error() != QFileDevice::NoError)
         *reason = QStringLiteral("cannot be read: %1").arg(file.errorString());
     else if (bytes.isEmpty())

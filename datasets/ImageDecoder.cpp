@@ -7,6 +7,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <cstring>
+#include <limits>
 #include <stdexcept>
 
 namespace prunelab::datasets {
@@ -37,11 +39,83 @@ ImageDecoder::ImageDecoder(DecodeOptions options)
 {
 }
 
+namespace {
+
+quint32 bigEndian32(const uchar* p)
+{
+    return quint32(p[0]) << 24 | quint32(p[1]) << 16 | quint32(p[2]) << 8 | quint32(p[3]);
+}
+
+quint32 bigEndian16(const uchar* p)
+{
+    return quint32(p[0]) << 8 | quint32(p[1]);
+}
+
+/// The declared size of PNG, JPEG and BMP files, read directly: these are most datasets, and asking QImageReader
+/// probes every image plugin for every file. Returns false when the bytes are none of the three (or too short).
+bool commonHeaderSize(const QByteArray& bytes, qint64* width, qint64* height)
+{
+    const auto* b = reinterpret_cast<const uchar*>(bytes.constData());
+    const qsizetype n = bytes.size();
+    if (n >= 24 && std::memcmp(b, "\x89PNG\r\n\x1a\n", 8) == 0 && std::memcmp(b + 12, "IHDR", 4) == 0) {
+        *width = bigEndian32(b + 16);
+        *height = bigEndian32(b + 20);
+        return true;
+    }
+    if (n >= 26 && b[0] == 'B' && b[1] == 'M') {
+        const auto le32 = [&](qsizetype at) { return qint32(quint32(b[at]) | quint32(b[at + 1]) << 8 | quint32(b[at + 2]) << 16 | quint32(b[at + 3]) << 24); };
+        *width = std::abs(qint64(le32(18)));
+        *height = std::abs(qint64(le32(22)));
+        return true;
+    }
+    if (n >= 4 && b[0] == 0xFF && b[1] == 0xD8) {
+        qsizetype i = 2;
+        while (i + 4 <= n) {
+            if (b[i] != 0xFF)
+                return false;
+            const uchar marker = b[i + 1];
+            if (marker == 0xFF) { // fill byte
+                ++i;
+                continue;
+            }
+            if (marker == 0x01 || (marker >= 0xD0 && marker <= 0xD8)) {
+                i += 2;
+                continue;
+            }
+            const qsizetype length = bigEndian16(b + i + 2);
+            const bool startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            if (startOfFrame) {
+                if (i + 9 > n)
+                    return false;
+                *height = bigEndian16(b + i + 5);
+                *width = bigEndian16(b + i + 7);
+                return true;
+            }
+            if (marker == 0xDA || length < 2) // scan data before any frame header
+                return false;
+            i += 2 + length;
+        }
+    }
+    return false;
+}
+
+} // namespace
+
 bool ImageDecoder::readHeader(const QByteArray& bytes, int* width, int* height, QString* reason)
 {
     if (bytes.isEmpty()) {
         *reason = QStringLiteral("empty file");
         return false;
+    }
+    qint64 w = 0, h = 0;
+    if (commonHeaderSize(bytes, &w, &h)) {
+        if (w <= 0 || h <= 0 || w > std::numeric_limits<int>::max() || h > std::numeric_limits<int>::max()) {
+            *reason = QStringLiteral("the image header gives no valid size");
+            return false;
+        }
+        *width = int(w);
+        *height = int(h);
+        return true;
     }
     QBuffer buffer;
     buffer.setData(bytes);

@@ -1,6 +1,7 @@
 #include "datasets/DatasetLoader.h"
 #include "datasets/DatasetSplit.h"
 #include "datasets/FolderSource.h"
+#include "datasets/ImageSetWriter.h"
 #include "datasets/ZipSource.h"
 
 #include <quazip/quazip.h>
@@ -403,6 +404,51 @@ private slots:
         });
         QCOMPARE(lastDone, 200);
         QCOMPARE(data.images.count(), 200);
+    }
+
+    void trainAndTestFoldersAreTheSourcesOwnSplit()
+    {
+        QTemporaryDir dir;
+        writeFile(dir.filePath("train/cat/1.png"), encode(grayImage(1), ".png"));
+        writeFile(dir.filePath("train/dog/2.png"), encode(grayImage(2), ".png"));
+        writeFile(dir.filePath("train/dog/3.png"), encode(grayImage(3), ".png"));
+        writeFile(dir.filePath("test/dog/4.png"), encode(grayImage(4), ".png"));
+        writeFile(dir.filePath("test/bird/5.png"), encode(grayImage(5), ".png"));
+        QCOMPARE(DatasetLoader::kindOf(dir.path()), QStringLiteral("folder-split"));
+        const LoadedDataset data = DatasetLoader().load(dir.path());
+        QCOMPARE(data.images.classNames, QStringList({"cat", "dog"}));
+        QCOMPARE(data.images.count(), 3);
+        QCOMPARE(data.test.count(), 1);
+        QCOMPARE(data.test.labels, std::vector<int64_t>({1}));
+        QVERIFY2(skippedWith(data, "5.png", "no training folder"), qPrintable(describeSkipped(data)));
+    }
+
+    void exportedSetsReadBackIdentically()
+    {
+        LoadOptions options;
+        options.demoPerClass = 4;
+        options.width = options.height = 24;
+        ImageSet set = DatasetLoader(options).load(QStringLiteral("demo")).images;
+        set.classNames[0] = QStringLiteral("A/../../escape"); // a hostile label must not leave the folder
+        QTemporaryDir dir;
+        writeClassZip(set, dir.filePath("out.zip"));
+        writeClassFolders(set, dir.filePath("out"));
+        QVERIFY(!QFile::exists(dir.filePath("out.zip.part")));
+        QVERIFY(QDir(dir.filePath("out")).exists(QStringLiteral("A_.._.._escape")));
+        QStringList everything;
+        QDirIterator it(dir.path(), QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
+        while (it.hasNext())
+            everything.append(QDir(dir.path()).relativeFilePath(it.next()));
+        for (const QString& path : everything)
+            QVERIFY2(path.startsWith(QStringLiteral("out")), qPrintable(path));
+
+        for (const QString& written : {dir.filePath("out.zip"), dir.filePath("out")}) {
+            const LoadedDataset back = DatasetLoader(options).load(written);
+            QCOMPARE(back.images.count(), set.count());
+            QVERIFY2(back.images.pixels == set.pixels, qPrintable(written)); // PNG is lossless, sizes match
+        }
+        QCOMPARE(safeFolderName(QStringLiteral("T-shirt/top")), QStringLiteral("T-shirt_top"));
+        QCOMPARE(safeFolderName(QStringLiteral("..")), QStringLiteral("class_.."));
     }
 
     void idxAndDemoConvert()

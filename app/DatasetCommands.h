@@ -1,0 +1,12 @@
+#pragma once
+
+#include <QStringList>
+
+namespace prunelab::cli {
+
+/// `prunelab-cli dataset summarize SOURCE [--json]` and `prunelab-cli dataset export SOURCE OUT`
+/// (`dataset demo` is in CliCommands). `arguments` start with the sub-command.
+int datasetSummarize(const QStringList& arguments);
+int datasetExport(const QStringList& arguments);
+
+} // namespace prunelab::cli
