@@ -2,6 +2,7 @@
 
 #include "core/workbench/Recipe.h"
 #include "core/workbench/RunJob.h"
+#include "datasets/BrainSliceDemo.h"
 #include "datasets/DemoMriGenerator.h"
 #include "datasets/ImageSetWriter.h"
 
@@ -212,7 +213,7 @@ int datasetDemo(const QStringList& arguments)
     parser.addPositionalArgument(QStringLiteral("outdir"), QStringLiteral("Folder to write (created if missing)."));
     parser.addOption(option("per-class", "Images per class (default: the Kaggle imbalance at 1/32 scale).", "n"));
     parser.addOption(option("seed", "Random seed (default 42).", "s"));
-    parser.addOption(option("image-size", "Image side in pixels (default 64).", "n"));
+    parser.addOption(option("image-size", "Image side in pixels (default 128).", "n"));
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     if (parser.positionalArguments().size() != 1) {
@@ -242,7 +243,8 @@ int datasetDemo(const QStringList& arguments)
     demo.seed = quint64(seed);
     demo.size = int(size);
     try {
-        const datasets::ImageSet set = datasets::DemoMriGenerator().generate(demo);
+        const datasets::ImageSet set = datasets::BrainSliceDemo::available() ? datasets::BrainSliceDemo().generate(demo)
+                                                                             : datasets::DemoMriGenerator().generate(demo);
         datasets::writeClassFolders(set, parser.positionalArguments().first());
         QTextStream(stdout) << "wrote " << set.count() << " images in " << set.classNames.size() << " class folders to "
                             << parser.positionalArguments().first() << Qt::endl;

@@ -1,5 +1,6 @@
 #include "datasets/DatasetLoader.h"
 
+#include "datasets/BrainSliceDemo.h"
 #include "datasets/DatasetCache.h"
 #include "datasets/DemoMriGenerator.h"
 #include "datasets/FolderSource.h"
@@ -211,7 +212,7 @@ DatasetLoader::DatasetLoader(LoadOptions options)
 
 QString DatasetLoader::kindOf(const QString& source)
 {
-    if (source == QLatin1String("demo"))
+    if (source == QLatin1String("demo") || source == QLatin1String("demo-procedural"))
         return QStringLiteral("demo");
     if (source == QLatin1String("fashion-mnist"))
         return QStringLiteral("fashion-mnist");
@@ -299,7 +300,11 @@ LoadedDataset DatasetLoader::load(const QString& source, const Progress& progres
         if (options_.demoPerClass > 0)
             demo.perClass = QList<int>(demo.perClass.size(), options_.demoPerClass);
         const auto demoProgress = [&](int done, int total) { return !progress || progress(done, total); };
-        result.images = DemoMriGenerator().generate(demo, demoProgress, cancel);
+        // Real anatomy when Debian's mricron-data is installed; the procedural phantom otherwise (or when asked).
+        if (source == QLatin1String("demo") && BrainSliceDemo::available())
+            result.images = BrainSliceDemo().generate(demo, demoProgress, cancel);
+        else
+            result.images = DemoMriGenerator().generate(demo, demoProgress, cancel);
         if (result.images.isEmpty())
             throw LoadCancelled();
         result.images = convert(std::move(result.images), 0, 0, options_.color);

@@ -13,7 +13,7 @@ struct DemoOptions {
     /// Images per class, in classNames() order. The default keeps the Kaggle Augmented Alzheimer MRI set's
     /// imbalance (8960 : 6464 : 9600 : 8960) at 1/32 of its size.
     QList<int> perClass{280, 202, 300, 280};
-    int size = 64;       ///< square images, pixels
+    int size = 128;      ///< square images, pixels
     quint64 seed = 42;   ///< same seed, same images
 };
 
