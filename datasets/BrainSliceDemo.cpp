@@ -15,7 +15,7 @@ namespace prunelab::datasets {
 namespace {
 
 // Axial slices of Colin27 (MNI grid, voxel z = mm + 72) that cross the bodies of the lateral ventricles.
-constexpr int kBandFirst = 78;
+constexpr int kBandFirst = 83;
 constexpr int kBandLast = 100;
 
 quint64 mix(quint64 seed, quint64 index)
@@ -38,7 +38,7 @@ cv::Mat square(const cv::Mat& m)
 struct SliceAnatomy {
     cv::Mat t1;        ///< CV_32F, square
     cv::Mat ribbon;    ///< CV_32F in [0, 1]: the outer (cortical) band of the brain, smoothed
-    cv::Mat brain;     ///< CV_32F in [0, 1]: the brain mask, smoothed
+    cv::Mat brain;     ///< CV_32F in [0, 1]: the outer brain (mask minus its deep core), smoothed
     cv::Point2f ventricles; ///< centre of the ventricles
     cv::Point2f brainCentre;
 };
@@ -80,11 +80,13 @@ BrainSliceDemo::BrainSliceDemo(const QString& t1Path)
         cv::Mat ribbon = mask & ~inner;
         ribbon.convertTo(a.ribbon, CV_32F, 1.0 / 255.0);
         cv::GaussianBlur(a.ribbon, a.ribbon, {0, 0}, 2.0);
-        mask.convertTo(a.brain, CV_32F, 1.0 / 255.0);
-        cv::GaussianBlur(a.brain, a.brain, {0, 0}, 6.0);
         // Ventricles: the dark (CSF) pixels deep inside the brain.
         cv::Mat deep;
         cv::erode(mask, deep, cv::getStructuringElement(cv::MORPH_ELLIPSE, {41, 41}));
+        // Shrinkage acts on the outer brain only: the deep brain is where the ventricles grow.
+        cv::Mat outer = mask & ~deep;
+        outer.convertTo(a.brain, CV_32F, 1.0 / 255.0);
+        cv::GaussianBlur(a.brain, a.brain, {0, 0}, 6.0);
         const double tissue = cv::mean(a.t1, mask)[0];
         cv::Mat csf = (a.t1 < 0.55 * tissue) & deep;
         const cv::Moments m = cv::moments(csf, true);
@@ -93,6 +95,11 @@ BrainSliceDemo::BrainSliceDemo(const QString& t1Path)
         a.ventricles = m.m00 > 20 ? cv::Point2f(float(m.m10 / m.m00), float(m.m01 / m.m00)) : a.brainCentre;
         d->band.push_back(std::move(a));
     }
+    // Lower slices also hold dark cisterns behind the thalamus, which pull a per-slice centre off the ventricles;
+    // the bodies of the lateral ventricles (the band's middle) give the centre for every slice.
+    const cv::Point2f centre = d->band[d->band.size() / 2].ventricles;
+    for (SliceAnatomy& a : d->band)
+        a.ventricles = centre;
 }
 
 BrainSliceDemo::~BrainSliceDemo() = default;
@@ -112,8 +119,8 @@ std::vector<uint8_t> BrainSliceDemo::render(double severity, double band, quint6
     // Ventricle enlargement (radial warp around the ventricles) and brain shrinkage (inside the brain mask), in one
     // remap: every output pixel samples the anatomy nearer the centre. f(r) = r(1 − a·e^(−r²/2σ²)) is monotonic
     // for a < 1, so nothing folds.
-    const double strength = 0.5 * std::clamp(severity, 0.0, 1.15);
-    const double sigma = 0.085 * side;
+    const double strength = 0.6 * std::clamp(severity, 0.0, 1.15);
+    const double sigma = 0.1 * side;
     const double shrink = 0.05 * std::clamp(severity, 0.0, 1.15);
     cv::Mat mapX(side, side, CV_32F), mapY(side, side, CV_32F);
     for (int y = 0; y < side; ++y) {

@@ -5,6 +5,7 @@
 #include "datasets/DemoMriGenerator.h"
 #include "datasets/FolderSource.h"
 #include "datasets/IdxReader.h"
+#include "datasets/NiftiVolume.h"
 
 #include <QCryptographicHash>
 #include <QDir>
@@ -60,6 +61,11 @@ std::pair<QString, QString> trainTestFolders(const QString& folder)
     return {train, test};
 }
 
+bool isNiftiFile(const QString& path)
+{
+    return path.endsWith(QLatin1String(".nii"), Qt::CaseInsensitive) || path.endsWith(QLatin1String(".nii.gz"), Qt::CaseInsensitive);
+}
+
 bool folderHasIdx(const QString& folder)
 {
     return !QDir(folder).entryList({QStringLiteral("train-images-idx3-ubyte*")}, QDir::Files).isEmpty();
@@ -112,7 +118,7 @@ struct ParallelDecode {
             std::unique_ptr<ZipSource::Reader> zip;
             if (archive)
                 zip = std::make_unique<ZipSource::Reader>(listing.source);
-            while (!stop.load(std::memory_order_relaxed)) {
+            while (!stop.load(std::memory_order_relaxed) && !(cancel && cancel->load(std::memory_order_relaxed))) {
                 const qsizetype begin = next.fetch_add(kChunk);
                 if (begin >= n)
                     break;
@@ -143,6 +149,8 @@ struct ParallelDecode {
             OpenCvThreads() { cv::setNumThreads(1); }
             ~OpenCvThreads() { cv::setNumThreads(saved); }
         } serialOpenCv;
+        if ((cancel && cancel->load()) || (progress && !progress(0, n)))
+            throw LoadCancelled();
         std::vector<std::thread> threads;
         for (int t = 0; t < threadCount; ++t)
             threads.emplace_back(worker);
@@ -365,7 +373,92 @@ LoadedDataset DatasetLoader::load(const QString& source, const Progress& progres
     const SourceListing listing = kind == QLatin1String("zip")   ? ZipSource::list(source, options_.zip)
                                   : kind == QLatin1String("csv") ? ManifestSource::list(source)
                                                                  : FolderSource::list(source);
+    if (kind == QLatin1String("folder") && std::any_of(listing.entries.begin(), listing.entries.end(), [](const SourceEntry& e) {
+            return isNiftiFile(e.location);
+        }))
+        return sliceVolumes(listing, progress, cancel);
     return decodeListing(listing, kind == QLatin1String("zip"), progress, cancel);
+}
+
+LoadedDataset DatasetLoader::sliceVolumes(const SourceListing& listing, const Progress& progress,
+                                          const std::atomic<bool>* cancel) const
+{
+    const NiftiOptions& n = options_.nifti;
+    if (n.axis < 0 || n.axis > 2)
+        fail(listing.source, QStringLiteral("the slice axis must be 0, 1 or 2, got %1").arg(n.axis));
+    if (!(n.windowLow >= 0 && n.windowLow < n.windowHigh && n.windowHigh <= 100))
+        fail(listing.source, QStringLiteral("the intensity window must be two percentiles, low < high, in [0, 100]"));
+    const int side = options_.width > 0 ? options_.width : kDefaultSide;
+    const int sideY = options_.height > 0 ? options_.height : kDefaultSide;
+    LoadedDataset result;
+    ImageSet& set = result.images;
+    set.channels = 1;
+    set.width = side;
+    set.height = sideY;
+    set.classNames = listing.classNames;
+    set.sourceDescription = listing.source;
+    DatasetSummary found;
+    found.skipped = listing.skipped;
+    qint64 volumes = 0;
+    for (qsizetype v = 0; v < listing.entries.size(); ++v) {
+        if ((cancel && cancel->load()) || (progress && !progress(v, listing.entries.size())))
+            throw LoadCancelled();
+        const SourceEntry& entry = listing.entries[v];
+        if (!isNiftiFile(entry.location)) {
+            found.skipped.append({entry.file, QStringLiteral("not a NIfTI volume (this folder holds volumes)")});
+            continue;
+        }
+        NiftiVolume volume;
+        try {
+            volume = NiftiVolume::read(entry.location);
+        } catch (const std::exception& e) {
+            found.skipped.append({entry.file, QString::fromLocal8Bit(e.what()).section(QStringLiteral(": "), 1)});
+            continue;
+        }
+        const int count = volume.size(n.axis);
+        int first = 0, last = count - 1;
+        if (n.middleSlices > 0) {
+            first = std::max(0, count / 2 - n.middleSlices / 2);
+            last = std::min(count - 1, first + n.middleSlices - 1);
+        } else if (n.firstSlice >= 0) {
+            first = std::min(n.firstSlice, count - 1);
+            last = n.lastSlice >= 0 ? std::min(n.lastSlice, count - 1) : count - 1;
+        }
+        const float low = volume.percentile(n.windowLow), high = volume.percentile(n.windowHigh);
+        const double scale = high > low ? 255.0 / double(high - low) : 0.0;
+        const qint64 group = volumes++;
+        for (int k = first; k <= last; ++k) {
+            cv::Mat slice = volume.slice(n.axis, k);
+            if (n.skipEmptySlices && cv::countNonZero(slice) == 0)
+                continue;
+            found.sizes[QStringLiteral("%1×%2").arg(slice.cols).arg(slice.rows)] += 1;
+            found.channels[1] += 1;
+            // Pad to the target's aspect ratio, then resize: anatomy is not stretched.
+            const double aspect = double(side) / double(sideY);
+            const int paddedWidth = std::max(slice.cols, int(std::lround(slice.rows * aspect)));
+            const int paddedHeight = std::max(slice.rows, int(std::lround(paddedWidth / aspect)));
+            cv::Mat padded = cv::Mat::zeros(paddedHeight, paddedWidth, CV_32F);
+            slice.copyTo(padded(cv::Rect((paddedWidth - slice.cols) / 2, (paddedHeight - slice.rows) / 2, slice.cols, slice.rows)));
+            cv::Mat sized, bytes;
+            cv::resize(padded, sized, cv::Size(side, sideY), 0, 0, paddedWidth > side ? cv::INTER_AREA : cv::INTER_LINEAR);
+            sized.convertTo(bytes, CV_8U, scale, -double(low) * scale);
+            set.pixels.insert(set.pixels.end(), bytes.datastart, bytes.dataend);
+            set.labels.push_back(entry.label);
+            set.files.append(QStringLiteral("%1#%2=%3").arg(entry.file, QStringLiteral("xyz").mid(n.axis, 1)).arg(k));
+            set.groups.push_back(group);
+        }
+    }
+    if (progress)
+        progress(listing.entries.size(), listing.entries.size());
+    if (set.isEmpty())
+        fail(listing.source, QStringLiteral("no slice could be read from its volumes (%1 skipped)").arg(found.skipped.size()));
+    result.summary = DatasetSummary::describe(set, DatasetSummary::pixelHashes(set));
+    result.summary.source = listing.source;
+    result.summary.sizes = found.sizes;
+    result.summary.channels = found.channels;
+    result.summary.skipped = found.skipped;
+    result.summary.volumes = volumes;
+    return result;
 }
 
 LoadedDataset DatasetLoader::decodeListing(const SourceListing& listing, bool archive, const Progress& progress,

@@ -23,6 +23,17 @@ public:
     }
 };
 
+/// How NIfTI volumes become 2-D samples: which axis to slice across, which slices, and the intensity window.
+struct NiftiOptions {
+    int axis = 2;          ///< 0 sagittal, 1 coronal, 2 axial
+    int middleSlices = 0;  ///< > 0: only the middle N slices of each volume
+    int firstSlice = -1;   ///< >= 0: the first slice to use (with lastSlice; ignored when middleSlices is set)
+    int lastSlice = -1;    ///< inclusive
+    double windowLow = 1.0;   ///< percentile of the volume's non-zero voxels mapped to 0
+    double windowHigh = 99.0; ///< percentile mapped to 255
+    bool skipEmptySlices = true; ///< leave out slices with no non-zero voxel (outside the head)
+};
+
 struct LoadOptions {
     int width = 0;  ///< 0×0: the source's default (128×128 for image files, native for IDX and the demo)
     int height = 0;
@@ -34,6 +45,7 @@ struct LoadOptions {
     qint64 maxFileBytes = qint64(64) << 20;
     qint64 maxPixels = qint64(64) << 20;
     ZipLimits zip;
+    NiftiOptions nifti;
 };
 
 /// A loaded source: the images, the source's own test images when it has them (IDX t10k files), and the summary.
@@ -47,7 +59,8 @@ struct LoadedDataset {
 /// Opens any dataset source PruneLab reads: `demo`, `fashion-mnist` (Debian's copy), a folder of class folders (or of
 /// `train/` and `test/` folders of class folders: the source's own test split), a
 /// `.zip` of the same, a folder of IDX files or one IDX images file (plain or .gz), or a `.csv` manifest of
-/// path,label. Image files are decoded in parallel on every core and their pixels cached on disk (see DatasetCache).
+/// path,label; or a folder of class folders of NIfTI volumes (.nii, .nii.gz), each slice a sample grouped with its
+/// volume. Image files are decoded in parallel on every core and their pixels cached on disk (see DatasetCache).
 /// Files that cannot be used are skipped and listed in the summary with their reason; a source that cannot be used
 /// at all throws std::runtime_error naming it and the problem. Never touches torch.
 class DatasetLoader {
@@ -69,6 +82,7 @@ public:
     static ImageSet convert(ImageSet set, int width, int height, ColorMode color);
 
 private:
+    LoadedDataset sliceVolumes(const SourceListing& listing, const Progress& progress, const std::atomic<bool>* cancel) const;
     LoadedDataset decodeListing(const SourceListing& listing, bool archive, const Progress& progress,
                                 const std::atomic<bool>* cancel) const;
 

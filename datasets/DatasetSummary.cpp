@@ -3,6 +3,10 @@
 #include "datasets/DatasetSplit.h"
 
 #include <QCryptographicHash>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+
 #include <QHash>
 #include <QJsonArray>
 #include <QTextStream>
@@ -10,6 +14,35 @@
 #include <unordered_map>
 
 namespace prunelab::datasets {
+
+namespace {
+
+/// Neighbours in file order and in one class whose 16×16 thumbnails differ by less than 3 grey levels on average,
+/// without being exact copies.
+qsizetype nearIdenticalNeighbourCount(const ImageSet& set, const QList<QByteArray>& hashes)
+{
+    if (set.count() < 2 || set.width < 4 || set.height < 4)
+        return 0;
+    std::vector<cv::Mat> thumbs(size_t(set.count()));
+    cv::parallel_for_(cv::Range(0, int(set.count())), [&](const cv::Range& range) {
+        for (int i = range.start; i < range.end; ++i) {
+            const cv::Mat plane(set.height, set.width, CV_8U, const_cast<uint8_t*>(set.image(i)));
+            cv::resize(plane, thumbs[size_t(i)], cv::Size(16, 16), 0, 0, cv::INTER_AREA);
+        }
+    });
+    qsizetype count = 0;
+    for (qsizetype i = 1; i < set.count(); ++i) {
+        if (set.labels[size_t(i)] != set.labels[size_t(i - 1)])
+            continue;
+        if (i < hashes.size() && !hashes[i].isEmpty() && hashes[i] == hashes[i - 1])
+            continue;
+        if (cv::norm(thumbs[size_t(i)], thumbs[size_t(i - 1)], cv::NORM_L1) / 256.0 < 3.0)
+            ++count;
+    }
+    return count;
+}
+
+} // namespace
 
 QStringList DatasetSummary::emptyClasses() const
 {
@@ -85,6 +118,8 @@ QJsonObject DatasetSummary::toJson(const QStringList& files) const
                        {"sizes", sizesJson},
                        {"channels", channelsJson},
                        {"empty_classes", QJsonArray::fromStringList(emptyClasses())},
+                       {"volumes", double(volumes)},
+                       {"near_identical_neighbours", double(nearIdenticalNeighbours)},
                        {"stored", QJsonObject{{"width", storedWidth}, {"height", storedHeight}, {"channels", storedChannels}}}};
 }
 
@@ -125,6 +160,8 @@ DatasetSummary DatasetSummary::fromJson(const QJsonObject& json)
     const QJsonObject channelsJson = json.value(QStringLiteral("channels")).toObject();
     for (auto it = channelsJson.begin(); it != channelsJson.end(); ++it)
         s.channels.insert(it.key().toInt(), qsizetype(it.value().toDouble()));
+    s.volumes = qint64(json.value(QStringLiteral("volumes")).toDouble());
+    s.nearIdenticalNeighbours = qsizetype(json.value(QStringLiteral("near_identical_neighbours")).toDouble());
     const QJsonObject stored = json.value(QStringLiteral("stored")).toObject();
     s.storedWidth = stored.value(QStringLiteral("width")).toInt();
     s.storedHeight = stored.value(QStringLiteral("height")).toInt();
@@ -163,6 +200,12 @@ QString DatasetSummary::toText(const QStringList& files, int maxListed) const
     }
     if (duplicateGroups.size() > maxListed)
         out << "  … and " << (duplicateGroups.size() - maxListed) << " more groups\n";
+    if (volumes > 0)
+        out << "volumes: " << volumes << " (each one's slices stay on one side of the split)\n";
+    if (nearIdenticalNeighbours > 0 && nearIdenticalNeighbours * 20 >= total)
+        out << "warning: " << nearIdenticalNeighbours << " neighbouring images are nearly identical — slices of one "
+            << "volume stored as separate files? A random split puts a brain in training and in test (slice leakage); "
+            << "load the volumes themselves (NIfTI) or keep patients apart in a saved split\n";
     out << "skipped: " << skipped.size() << " files\n";
     for (qsizetype k = 0; k < skipped.size() && k < maxListed; ++k)
         out << "  " << skipped[k].file << ": " << skipped[k].reason << "\n";
@@ -181,6 +224,7 @@ DatasetSummary DatasetSummary::describe(const ImageSet& set, const QList<QByteAr
     s.storedWidth = set.width;
     s.storedHeight = set.height;
     s.storedChannels = set.channels;
+    s.nearIdenticalNeighbours = set.groups.empty() ? nearIdenticalNeighbourCount(set, contentHashes) : 0;
     QHash<QByteArray, qsizetype> groupOf;
     for (qsizetype i = 0; i < contentHashes.size(); ++i) {
         const QByteArray& h = contentHashes[i];

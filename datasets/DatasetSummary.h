@@ -24,6 +24,10 @@ struct DatasetSummary {
     QMap<int, qsizetype> channels;   ///< channels as found (1 gray, 3 RGB, 4 RGBA, …) → images
     QList<QList<qsizetype>> duplicateGroups; ///< sample indices with identical content, two or more per group
     QList<SkippedFile> skipped;
+    qint64 volumes = 0;   ///< NIfTI sources: the volumes the slices came from (the split keeps each one together)
+    /// Neighbouring images (in file order, same class) that are nearly identical but not exact copies: the sign of
+    /// slices of one volume stored as separate files, which a random split spreads over training and test.
+    qsizetype nearIdenticalNeighbours = 0;
     int storedWidth = 0;  ///< after preprocessing
     int storedHeight = 0;
     int storedChannels = 0;

@@ -43,6 +43,8 @@ ImageSet ImageSet::firstPerClass(int perClass) const
         ++taken[qsizetype(label)];
         out.labels.push_back(label);
         out.files.append(files.value(i));
+        if (!groups.empty())
+            out.groups.push_back(groups[size_t(i)]);
         out.pixels.insert(out.pixels.end(), image(i), image(i) + imageSize());
     }
     return out;

@@ -20,6 +20,9 @@ struct ImageSet {
     std::vector<int64_t> labels;
     QStringList classNames;
     QStringList files;
+    /// Which images belong together (the slices of one MRI volume): a split never separates a group. Empty when
+    /// every image stands alone.
+    std::vector<qint64> groups;
     QString sourceDescription; ///< what a person reads: "Procedural MRI-like demo, seed 42"
 
     qsizetype count() const { return static_cast<qsizetype>(labels.size()); }

@@ -14,7 +14,9 @@ packages=(
     libtorch-dev libopencv-dev libquazip1-qt6-dev zlib1g-dev
     # optimised BLAS: about three times faster training than the reference BLAS libtorch links by default
     libopenblas0-pthread
-    # real data for tests and benchmarks, no download at run time
+    # NIfTI volumes as a dataset source (the library made for the format)
+    libnifti2-dev
+    # real data for tests and benchmarks, no download at run time; Colin27 T1 for the demo dataset
     dataset-fashion-mnist mricron-data
     # tests only: interoperability checks against Python PyTorch (never used by the product)
     python3 python3-torch python3-torchvision

@@ -231,6 +231,16 @@ Recipe Recipe::fromJson(const QJsonObject& json)
             split.fail(QStringLiteral("train"), QStringLiteral("plus val and test must add up to 1"));
         r.dataset.splitFile = split.string(QStringLiteral("file"), QString());
         split.finish();
+        Reader nifti = d.child(QStringLiteral("nifti"));
+        r.dataset.niftiAxis = nifti.integer(QStringLiteral("axis"), r.dataset.niftiAxis, 0, 2);
+        r.dataset.niftiMiddleSlices = nifti.integer(QStringLiteral("middle_slices"), 0, 0, 100'000);
+        r.dataset.niftiSlices = nifti.integers(QStringLiteral("slices"), {}, 0, 100'000, 2, 2);
+        if (r.dataset.niftiSlices.size() == 2 && r.dataset.niftiSlices[0] > r.dataset.niftiSlices[1])
+            nifti.fail(QStringLiteral("slices"), QStringLiteral("must be [first, last] with first <= last"));
+        r.dataset.niftiWindow = nifti.numbers(QStringLiteral("window"), r.dataset.niftiWindow, 0.0, 100.0, 2, 2);
+        if (r.dataset.niftiWindow[0] >= r.dataset.niftiWindow[1])
+            nifti.fail(QStringLiteral("window"), QStringLiteral("must be [low, high] percentiles with low < high"));
+        nifti.finish();
         d.finish();
     }
     {
@@ -309,7 +319,7 @@ QJsonObject Recipe::toJson() const
     split.insert(QStringLiteral("test"), dataset.testGiven ? QJsonValue(QStringLiteral("given")) : QJsonValue(dataset.testFraction));
     if (!dataset.splitFile.isEmpty())
         split.insert(QStringLiteral("file"), dataset.splitFile);
-    return {
+    QJsonObject json{
         {"schema", kSchemaVersion},
         {"name", name},
         {"seed", double(seed)},
@@ -357,6 +367,22 @@ QJsonObject Recipe::toJson() const
                               {"anneal_coupling", prune.annealCoupling},
                               {"anneal_sweeps", prune.annealSweeps}}},
     };
+    // NIfTI slicing: written only when it differs from the defaults, so other recipes stay short.
+    QJsonObject nifti;
+    if (dataset.niftiAxis != 2)
+        nifti.insert(QStringLiteral("axis"), dataset.niftiAxis);
+    if (dataset.niftiMiddleSlices > 0)
+        nifti.insert(QStringLiteral("middle_slices"), dataset.niftiMiddleSlices);
+    if (!dataset.niftiSlices.isEmpty())
+        nifti.insert(QStringLiteral("slices"), toArray(dataset.niftiSlices));
+    if (dataset.niftiWindow != QList<double>{1.0, 99.0})
+        nifti.insert(QStringLiteral("window"), toArray(dataset.niftiWindow));
+    if (!nifti.isEmpty()) {
+        QJsonObject d = json.value(QStringLiteral("dataset")).toObject();
+        d.insert(QStringLiteral("nifti"), nifti);
+        json.insert(QStringLiteral("dataset"), d);
+    }
+    return json;
 }
 
 void Recipe::applyOverride(QJsonObject& json, const QString& assignment)

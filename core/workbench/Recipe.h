@@ -42,6 +42,10 @@ struct Recipe {
         int demoPerClass = 0;                   ///< demo only: images per class, 0 = the Kaggle imbalance at 1/32
         QString balance = QStringLiteral("none"); ///< none | oversample | undersample | class-weights (training images)
         QString splitFile;                        ///< split.file: a saved split (JSON) to use instead of drawing one
+        int niftiAxis = 2;                        ///< nifti.axis: 0 sagittal, 1 coronal, 2 axial
+        int niftiMiddleSlices = 0;                ///< nifti.middle_slices: > 0 keeps the middle N slices
+        QList<int> niftiSlices;                   ///< nifti.slices: [first, last], inclusive; empty = all
+        QList<double> niftiWindow{1.0, 99.0};     ///< nifti.window: intensity percentiles mapped to 0 and 255
     } dataset;
 
     struct Model {

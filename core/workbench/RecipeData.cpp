@@ -16,6 +16,12 @@ datasets::LoadOptions loadOptions(const Recipe& recipe)
     options.demoSeed = recipe.seed;
     options.demoPerClass = d.demoPerClass;
     options.cacheDirectory = datasets::DatasetCache::defaultDirectory();
+    options.nifti.axis = d.niftiAxis;
+    options.nifti.middleSlices = d.niftiMiddleSlices;
+    options.nifti.firstSlice = d.niftiSlices.value(0, -1);
+    options.nifti.lastSlice = d.niftiSlices.value(1, -1);
+    options.nifti.windowLow = d.niftiWindow.value(0);
+    options.nifti.windowHigh = d.niftiWindow.value(1);
     return options;
 }
 
@@ -54,8 +60,11 @@ void planSplit(const Recipe& recipe, RecipeData& data)
         options.validation = d.validationFraction;
         options.test = ownTest || d.testGiven ? 0.0 : d.testFraction;
         options.seed = recipe.seed;
-        // Exact duplicates go to one side together: the same picture in training and test inflates accuracy.
-        if (data.summary.total == data.train->count())
+        // Slices of one volume, and exact duplicates, go to one side together: the same brain or picture in
+        // training and test inflates accuracy.
+        if (!data.train->groups.empty())
+            options.groups = data.train->groups;
+        else if (data.summary.total == data.train->count())
             options.groups = datasets::duplicateGroupIds(data.train->count(), data.summary.duplicateGroups);
         data.split = datasets::splitStratified(*data.train, options);
     }
