@@ -1,6 +1,7 @@
 #include "ui/MainWindow.h"
 
 #include "core/workbench/RunJob.h"
+#include "datasets/BrainSliceDemo.h"
 #include "ui/SampleGridWidget.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
@@ -256,7 +257,9 @@ void MainWindow::loadDemo(const datasets::DemoOptions& options)
 {
     loadingDataset_ = true;
     updateButtons();
-    datasetTitle_->setText(tr("Generating the demo dataset…"));
+    datasetTitle_->setText(datasets::BrainSliceDemo::available()
+                               ? tr("Generating the demo dataset from a real T1 brain MRI (Colin27)…")
+                               : tr("Generating the procedural demo dataset (install mricron-data for real anatomy)…"));
     statusBar()->showMessage(tr("Generating the demo dataset…"));
     auto* watcher = new QFutureWatcher<std::shared_ptr<const datasets::ImageSet>>(this);
     connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
@@ -271,7 +274,9 @@ void MainWindow::loadDemo(const datasets::DemoOptions& options)
     });
     watcher->setFuture(QtConcurrent::run([options] {
         return std::shared_ptr<const datasets::ImageSet>(
-            std::make_shared<datasets::ImageSet>(datasets::DemoMriGenerator().generate(options)));
+            std::make_shared<datasets::ImageSet>(datasets::BrainSliceDemo::available()
+                                                     ? datasets::BrainSliceDemo().generate(options)
+                                                     : datasets::DemoMriGenerator().generate(options)));
     }));
 }
 
