@@ -1,19 +1,27 @@
 #include "CliCommands.h"
+#include "CliOptions.h"
 
+#include "core/workbench/Comparison.h"
 #include "core/workbench/Recipe.h"
 #include "core/workbench/RunJob.h"
 #include "datasets/BrainSliceDemo.h"
+#include "core/workbench/Session.h"
+#include "core/workbench/SessionExporter.h"
+#include "core/workbench/SessionStore.h"
 #include "datasets/DemoMriGenerator.h"
 #include "datasets/ImageSetWriter.h"
+#include "ui/ChartExport.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QTextStream>
 #include <QTimer>
 
 #include <csignal>
+#include <unistd.h>
 
 namespace prunelab::cli {
 
@@ -31,54 +39,83 @@ void printJson(const QJsonObject& object)
     QTextStream(stdout) << QJsonDocument(object).toJson(QJsonDocument::Compact) << Qt::endl;
 }
 
-QCommandLineOption option(const char* name, const char* description, const char* valueName = nullptr)
-{
-    return valueName ? QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description), QString::fromLatin1(valueName))
-                     : QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
-}
 
-/// Parses `arguments` (the command name first); prints help or the parser's error. Returns -1 to go on.
-int parseOrExit(QCommandLineParser& parser, const QStringList& arguments)
-{
-    parser.addHelpOption();
-    if (!parser.parse(arguments)) {
-        QTextStream(stderr) << "prunelab-cli: " << parser.errorText() << '\n';
-        return BadUsage;
+/// A one-line progress bar on a terminal: redrawn in place, erased before any other line is printed.
+class ProgressBar {
+public:
+    explicit ProgressBar(bool enabled) : enabled_(enabled) {}
+    void update(int percent, double eta)
+    {
+        if (!enabled_)
+            return;
+        percent_ = percent;
+        eta_ = eta;
+        draw();
     }
-    if (parser.isSet(QStringLiteral("help"))) {
-        QTextStream(stdout) << parser.helpText();
-        return Success;
+    void clear()
+    {
+        if (enabled_ && drawn_)
+            QTextStream(stdout) << "\r\033[K" << Qt::flush;
+        drawn_ = false;
     }
-    return -1;
-}
+    void draw()
+    {
+        if (!enabled_ || percent_ < 0)
+            return;
+        constexpr int width = 30;
+        const int filled = percent_ * width / 100;
+        const int seconds = int(eta_ + 0.5);
+        QTextStream(stdout) << "\r\033[K[" << QString(filled, QLatin1Char('#')) << QString(width - filled, QLatin1Char('.'))
+                            << "] " << percent_ << "%  ETA " << seconds / 60 << ':'
+                            << QString::number(seconds % 60).rightJustified(2, QLatin1Char('0')) << Qt::flush;
+        drawn_ = true;
+    }
 
-/// Runs one recipe to the end on a worker thread, printing every event; Ctrl-C cancels cleanly (exit 130).
-int execute(const workbench::Recipe& recipe, bool json)
+private:
+    bool enabled_;
+    bool drawn_ = false;
+    int percent_ = -1;
+    double eta_ = 0.0;
+};
+
+/// Runs a prepared job to the end on its worker thread, printing every event; Ctrl-C cancels cleanly (exit 130)
+/// after the last completed round is saved.
+int execute(workbench::RunJob& job, bool json)
 {
     QTextStream out(stdout);
-    workbench::RunJob job;
-    job.setRecipe(recipe);
+    ProgressBar bar(!json && ::isatty(STDOUT_FILENO) == 1);
     int exitCode = Success;
-    QObject::connect(&job, &workbench::RunJob::logMessage, [&](const QString& line) {
+    const auto line = [&](const QString& text) {
+        bar.clear();
+        out << text << Qt::endl;
+        bar.draw();
+    };
+    QObject::connect(&job, &workbench::RunJob::logMessage, [&](const QString& text) {
         if (!json)
-            out << line << Qt::endl;
+            line(text);
     });
     // Each event: one JSON object with --json, else the line the GUI's log shows.
     auto report = [&](const auto& event) {
         if (json)
             printJson(workbench::toJson(event));
         else
-            out << workbench::describe(event) << Qt::endl;
+            line(workbench::describe(event));
     };
+    double eta = 0.0;
+    QObject::connect(&job, &workbench::RunJob::etaChanged, [&](double seconds) { eta = seconds; });
+    QObject::connect(&job, &workbench::RunJob::progressChanged, [&](int percent) { bar.update(percent, eta); });
     QObject::connect(&job, &workbench::RunJob::epochFinished, report);
     QObject::connect(&job, &workbench::RunJob::roundFinished, report);
     QObject::connect(&job, &workbench::RunJob::finished, [&](const workbench::RunSummary& s) {
         using Outcome = workbench::RunSummary::Outcome;
+        bar.clear();
         exitCode = s.outcome == Outcome::Completed ? Success : s.outcome == Outcome::Cancelled ? Cancelled : RunFailed;
         if (s.outcome == Outcome::Failed && !json)
             QTextStream(stderr) << "prunelab-cli: " << workbench::describe(s) << Qt::endl;
         else
             report(s);
+        if (!json && !s.session.isEmpty())
+            out << "session: " << s.session << Qt::endl;
         QCoreApplication::exit(exitCode);
     });
 
@@ -91,6 +128,96 @@ int execute(const workbench::Recipe& recipe, bool json)
     interruptPoll.start(100);
     QTimer::singleShot(0, &job, &workbench::RunJob::start);
     QCoreApplication::exec();
+    return exitCode;
+}
+
+int runComparison(const workbench::Comparison& comparison, bool json);
+
+/// Runs a recipe in a new session under `sessionsRoot` (empty: the default folder); a recipe with a compare list
+/// runs as a comparison.
+int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsRoot = {}, const QString& name = {})
+{
+    if (!recipe.compare.isEmpty()) {
+        try {
+            const workbench::Comparison comparison = workbench::Comparison::create(workbench::SessionStore(sessionsRoot).root(), recipe, name);
+            if (json)
+                printJson({{"event", "session"}, {"session", comparison.session().path()}});
+            else
+                QTextStream(stdout) << "comparison of " << recipe.compare.size() << " variants: " << comparison.session().path() << Qt::endl;
+            return runComparison(comparison, json);
+        } catch (const workbench::SessionError& e) {
+            QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+            return RunFailed;
+        }
+    }
+    workbench::RunJob job;
+    job.setRecipe(recipe);
+    try {
+        const workbench::Session session = workbench::SessionStore(sessionsRoot).create(name.isEmpty() ? recipe.name : name);
+        job.setSession(session.path());
+        if (json)
+            printJson({{"event", "session"}, {"session", session.path()}});
+        else
+            QTextStream(stdout) << "session: " << session.path() << Qt::endl;
+    } catch (const workbench::SessionError& e) {
+        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+        return RunFailed;
+    }
+    return execute(job, json);
+}
+
+/// Runs (or continues) every variant of a comparison that has not completed, one after the other, then writes
+/// the overlaid results and prints the table.
+int runComparison(const workbench::Comparison& comparison, bool json)
+{
+    QTextStream out(stdout);
+    int exitCode = Success;
+    for (const workbench::Comparison::Entry& e : comparison.entries()) {
+        if (workbench::Comparison::isCompleted(e.path)) {
+            if (!json)
+                out << "== variant " << e.label << ": completed before" << Qt::endl;
+            continue;
+        }
+        workbench::RunJob job;
+        try {
+            if (QFileInfo::exists(e.path + QStringLiteral("/recipe.json"))) {
+                job.continueSession(e.path);
+            } else {
+                if (!QFileInfo::exists(e.path))
+                    workbench::Session::createFolder(e.path);
+                job.setRecipe(e.recipe);
+                job.setSession(e.path);
+            }
+        } catch (const workbench::SessionError& error) {
+            QTextStream(stderr) << "prunelab-cli: " << error.what() << Qt::endl;
+            return RunFailed;
+        }
+        if (json)
+            printJson({{"event", "variant"}, {"label", e.label}, {"session", e.path}});
+        else
+            out << "== variant " << e.label << ": " << e.recipe.prune.method << " / " << e.recipe.prune.schedule << Qt::endl;
+        const int code = execute(job, json);
+        if (code == Cancelled) {
+            comparison.writeResults(QStringLiteral("cancelled"));
+            return Cancelled;
+        }
+        if (code != Success)
+            exitCode = RunFailed;
+    }
+    try {
+        comparison.writeResults(exitCode == Success ? QStringLiteral("completed") : QStringLiteral("failed"));
+    } catch (const workbench::SessionError& error) {
+        QTextStream(stderr) << "prunelab-cli: " << error.what() << Qt::endl;
+        return RunFailed;
+    }
+    const QString results = comparison.session().filePath(QStringLiteral("results/comparison.html"));
+    if (json)
+        printJson({{"event", "done"},
+                   {"outcome", exitCode == Success ? "completed" : "failed"},
+                   {"session", comparison.session().path()},
+                   {"comparison", results}});
+    else
+        out << '\n' << comparison.table() << "comparison: " << results << "\nsession: " << comparison.session().path() << Qt::endl;
     return exitCode;
 }
 
@@ -115,6 +242,8 @@ int run(const QStringList& arguments)
     parser.addPositionalArgument(QStringLiteral("recipe"), QStringLiteral("RECIPE.json or a preset name (prunelab-cli presets)."));
     parser.addOption(option("set", "Override a recipe field: KEY=VALUE, e.g. train.epochs=1 (repeatable).", "key=value"));
     parser.addOption(option("json", "Print one JSON object per event."));
+    parser.addOption(option("sessions", "Folder of sessions (default: ~/.local/share/PruneLab/sessions).", "dir"));
+    parser.addOption(option("name", "Session name (default: the recipe's name).", "name"));
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     if (parser.positionalArguments().size() != 1) {
@@ -132,7 +261,8 @@ int run(const QStringList& arguments)
         QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
         return BadUsage;
     }
-    return execute(recipe, parser.isSet(QStringLiteral("json")));
+    return execute(recipe, parser.isSet(QStringLiteral("json")), parser.value(QStringLiteral("sessions")),
+                   parser.value(QStringLiteral("name")));
 }
 
 int train(const QStringList& arguments)
@@ -154,6 +284,7 @@ int train(const QStringList& arguments)
     parser.addOption(option("hidden", "MLP hidden widths, e.g. 256,128 (model.hidden).", "list"));
     parser.addOption(option("image-size", "Demo image side in pixels (dataset.image_size).", "n"));
     parser.addOption(option("json", "Print one JSON object per event."));
+    parser.addOption(option("sessions", "Folder of sessions (default: ~/.local/share/PruneLab/sessions).", "dir"));
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     if (!parser.positionalArguments().isEmpty() || !parser.isSet(QStringLiteral("demo"))) {
@@ -178,7 +309,7 @@ int train(const QStringList& arguments)
     workbench::Recipe recipe;
     if (!toRecipe(json, recipe))
         return BadUsage;
-    return execute(recipe, parser.isSet(QStringLiteral("json")));
+    return execute(recipe, parser.isSet(QStringLiteral("json")), parser.value(QStringLiteral("sessions")));
 }
 
 int presets(const QStringList& arguments)
@@ -250,6 +381,220 @@ int datasetDemo(const QStringList& arguments)
                             << parser.positionalArguments().first() << Qt::endl;
     } catch (const std::exception& e) {
         QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+        return RunFailed;
+    }
+    return Success;
+}
+
+namespace {
+
+/// The one SESSION_DIR argument of resume, validate and export; prints the problem and returns false.
+bool openSession(const QCommandLineParser& parser, const char* command, workbench::Session& session)
+{
+    if (parser.positionalArguments().size() != 1) {
+        QTextStream(stderr) << "prunelab-cli: " << command << " needs exactly one SESSION_DIR\n";
+        return false;
+    }
+    try {
+        session = workbench::Session::open(parser.positionalArguments().first());
+        return true;
+    } catch (const workbench::SessionError& e) {
+        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+        return false;
+    }
+}
+
+} // namespace
+
+int resume(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Continue a session's run after its last completed round."));
+    parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("SESSION_DIR, as printed by run or list."));
+    parser.addOption(option("json", "Print one JSON object per event."));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    workbench::Session session;
+    if (!openSession(parser, "resume", session))
+        return BadUsage;
+    if (workbench::Comparison::isComparison(session)) {
+        try {
+            return runComparison(workbench::Comparison::open(session), parser.isSet(QStringLiteral("json")));
+        } catch (const workbench::SessionError& e) {
+            QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+            return BadUsage;
+        }
+    }
+    workbench::RunJob job;
+    try {
+        job.continueSession(session.path());
+    } catch (const workbench::SessionError& e) {
+        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+        return BadUsage;
+    }
+    return execute(job, parser.isSet(QStringLiteral("json")));
+}
+
+int validate(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Reload a round's saved model and check that it reproduces the recorded test accuracy."));
+    parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("SESSION_DIR"));
+    parser.addOption(option("round", "Round to validate (default: the last completed one).", "k"));
+    parser.addOption(option("json", "Print the result as one JSON object."));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    workbench::Session session;
+    if (!openSession(parser, "validate", session))
+        return BadUsage;
+    int round = -1;
+    if (parser.isSet(QStringLiteral("round"))) {
+        bool ok = false;
+        round = parser.value(QStringLiteral("round")).toInt(&ok);
+        if (!ok || round < 0) {
+            QTextStream(stderr) << "prunelab-cli: --round must be a round number (0 = the dense model), got '"
+                                << parser.value(QStringLiteral("round")) << "'\n";
+            return BadUsage;
+        }
+    }
+    workbench::RunJob job;
+    try {
+        job.validateSession(session.path(), round);
+    } catch (const workbench::SessionError& e) {
+        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+        return BadUsage;
+    }
+    const bool json = parser.isSet(QStringLiteral("json"));
+    int exitCode = Success;
+    QObject::connect(&job, &workbench::RunJob::finished, [&](const workbench::RunSummary& s) {
+        exitCode = s.outcome == workbench::RunSummary::Outcome::Completed ? Success : RunFailed;
+        if (json) {
+            QJsonObject o = workbench::toJson(s);
+            o.insert(QStringLiteral("event"), QStringLiteral("validated"));
+            printJson(o);
+        } else {
+            QTextStream(exitCode == Success ? stdout : stderr) << (exitCode == Success ? "" : "prunelab-cli: ") << s.message << Qt::endl;
+        }
+        QCoreApplication::exit(exitCode);
+    });
+    QTimer::singleShot(0, &job, &workbench::RunJob::start);
+    QCoreApplication::exec();
+    return exitCode;
+}
+
+int exportSession(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Export a session's model, masks, data or report."));
+    parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("SESSION_DIR"));
+    parser.addOption(option("format", "torchscript | compact-torchscript | state-dict | masks | plots | csv | report | bundle", "format"));
+    parser.addOption(option("out", "File to write (a folder for csv).", "path"));
+    parser.addOption(option("round", "K, best or last (default: last).", "k"));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    workbench::Session session;
+    if (!openSession(parser, "export", session))
+        return BadUsage;
+    const QString format = parser.value(QStringLiteral("format"));
+    if (!parser.isSet(QStringLiteral("format")) || !parser.isSet(QStringLiteral("out"))) {
+        QTextStream(stderr) << "prunelab-cli: export needs --format FORMAT and --out PATH\n";
+        return BadUsage;
+    }
+    const QStringList known = workbench::SessionExporter::formats() + workbench::SessionExporter::unavailableFormats();
+    if (!known.contains(format)) {
+        QTextStream(stderr) << "prunelab-cli: --format must be one of " << known.join(QStringLiteral(", ")) << ", got '" << format
+                            << "'\n";
+        return BadUsage;
+    }
+    if (workbench::SessionExporter::unavailableFormats().contains(format)) {
+        QTextStream(stderr) << "prunelab-cli: --format " << format << " is not available in this version yet\n";
+        return RunFailed;
+    }
+    const workbench::SessionExporter exporter(session);
+    int round = 0;
+    try {
+        round = exporter.resolveRound(parser.value(QStringLiteral("round")));
+    } catch (const workbench::SessionError& e) {
+        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+        return BadUsage;
+    }
+    try {
+        const QString out = parser.value(QStringLiteral("out"));
+        QStringList written;
+        if (format == QLatin1String("plots")) { // the GUI's own charts, rendered offscreen
+            written = ui::ChartExport::writePlots(session.path(), out);
+        } else if (format == QLatin1String("report")) { // HTML, and the PDF beside it
+            const QString stem = out.endsWith(QLatin1String(".html")) || out.endsWith(QLatin1String(".pdf")) ? out.section(QLatin1Char('.'), 0, -2) : out;
+            written = exporter.write(format, stem + QStringLiteral(".html"), round);
+            ui::ChartExport::writeReportPdf(session.path(), round, stem + QStringLiteral(".pdf"));
+            written << stem + QStringLiteral(".pdf");
+        } else {
+            written = exporter.write(format, out, round);
+        }
+        for (const QString& file : written)
+            QTextStream(stdout) << "wrote " << file << Qt::endl;
+    } catch (const std::exception& e) {
+        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+        return RunFailed;
+    }
+    return Success;
+}
+
+int list(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("List the sessions, newest first."));
+    parser.addOption(option("sessions", "Folder of sessions (default: ~/.local/share/PruneLab/sessions).", "dir"));
+    parser.addOption(option("json", "One JSON object per session."));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    if (!parser.positionalArguments().isEmpty()) {
+        QTextStream(stderr) << "prunelab-cli: list takes no arguments besides --sessions DIR\n";
+        return BadUsage;
+    }
+    const workbench::SessionStore store(parser.value(QStringLiteral("sessions")));
+    QTextStream out(stdout);
+    for (const workbench::SessionInfo& i : store.list()) {
+        if (parser.isSet(QStringLiteral("json"))) {
+            printJson({{"session", i.path},
+                       {"name", i.name},
+                       {"recipe", i.recipeName},
+                       {"created", i.created.toString(Qt::ISODate)},
+                       {"status", i.status},
+                       {"completed_round", i.completedRound},
+                       {"rounds", i.rounds},
+                       {"test_accuracy", i.testAccuracy},
+                       {"sparsity", i.sparsity},
+                       {"message", i.message}});
+            continue;
+        }
+        out << i.created.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << "  " << i.name.leftJustified(28) << ' '
+            << i.status.leftJustified(10) << QStringLiteral("round %1/%2").arg(std::max(0, i.completedRound)).arg(i.rounds).leftJustified(12)
+            << (i.testAccuracy >= 0 ? QStringLiteral("test %1%").arg(i.testAccuracy * 100, 0, 'f', 2) : QStringLiteral("-")).leftJustified(13)
+            << QStringLiteral("sparsity %1%").arg(i.sparsity * 100, 0, 'f', 1).leftJustified(16) << i.path << '\n';
+    }
+    return Success;
+}
+
+int session(const QStringList& arguments)
+{
+    QTextStream err(stderr);
+    const bool renameCommand = arguments.size() == 4 && arguments[1] == QLatin1String("rename");
+    const bool deleteCommand = arguments.size() == 3 && arguments[1] == QLatin1String("delete");
+    if (!renameCommand && !deleteCommand) {
+        err << "usage: prunelab-cli session rename SESSION_DIR NEW_NAME | session delete SESSION_DIR\n";
+        return BadUsage;
+    }
+    try {
+        const workbench::Session s = workbench::Session::open(arguments[2]);
+        const workbench::SessionStore store(QFileInfo(s.path()).absolutePath());
+        if (renameCommand)
+            QTextStream(stdout) << store.rename(s, arguments[3]).path() << Qt::endl;
+        else
+            store.remove(s);
+    } catch (const workbench::SessionError& e) {
+        err << "prunelab-cli: " << e.what() << Qt::endl;
         return RunFailed;
     }
     return Success;

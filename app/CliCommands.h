@@ -7,12 +7,22 @@ namespace prunelab::cli {
 /// Exit codes of ../shared/CLI.md.
 enum ExitCode { Success = 0, RunFailed = 1, BadUsage = 2, Cancelled = 130 };
 
-/// `prunelab-cli run RECIPE.json|PRESET [--set KEY=VALUE]... [--json]`
+/// `prunelab-cli run RECIPE.json|PRESET [--set KEY=VALUE]... [--sessions DIR] [--name NAME] [--json]`
 int run(const QStringList& arguments);
 /// `prunelab-cli train --demo [--epochs N] …`: the quick-demo preset with its common fields as flags.
 int train(const QStringList& arguments);
 /// `prunelab-cli presets [show NAME]`
 int presets(const QStringList& arguments);
+/// `prunelab-cli resume SESSION_DIR [--json]`: continues after the last completed round.
+int resume(const QStringList& arguments);
+/// `prunelab-cli validate SESSION_DIR [--round K] [--json]`
+int validate(const QStringList& arguments);
+/// `prunelab-cli export SESSION_DIR --format FORMAT --out PATH [--round K|best|last]`
+int exportSession(const QStringList& arguments);
+/// `prunelab-cli list [--sessions DIR] [--json]`
+int list(const QStringList& arguments);
+/// `prunelab-cli session rename SESSION_DIR NAME` and `session delete SESSION_DIR`
+int session(const QStringList& arguments);
 /// `prunelab-cli dataset demo OUTDIR …`: writes the demo dataset as class folders of PNG files.
 int datasetDemo(const QStringList& arguments);
 

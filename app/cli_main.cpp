@@ -2,16 +2,29 @@
 #include "CliCommands.h"
 #include "DatasetCommands.h"
 
+#include <QApplication>
 #include <QCoreApplication>
 #include <QTextStream>
+
+#include <memory>
 
 namespace {
 
 const char* const kUsage = R"(usage: prunelab-cli COMMAND [OPTIONS]
 
 commands:
-  run RECIPE.json|PRESET [--set KEY=VALUE]... [--json]
-                        run an experiment: train, prune round by round, measure
+  run RECIPE.json|PRESET [--set KEY=VALUE]... [--sessions DIR] [--name NAME] [--json]
+                        run an experiment in a new session: train, prune round by round, measure
+  resume SESSION_DIR [--json]
+                        continue a session after its last completed round (after Ctrl-C or a kill)
+  validate SESSION_DIR [--round K]
+                        reload a saved model and reproduce its recorded test accuracy
+  export SESSION_DIR --format FORMAT --out PATH [--round K|best|last]
+                        FORMAT: state-dict | masks | csv | plots | report | bundle
+                        (torchscript, compact-torchscript: not available yet)
+  list [--sessions DIR] [--json]
+                        the sessions, newest first
+  session rename SESSION_DIR NAME | session delete SESSION_DIR
   train --demo [--epochs N] [--sparsity F] [--method M] [--schedule S] [--rounds N] ...
                         the quick-demo preset on the demo MRI dataset, fields as flags
   presets [show NAME]   list the built-in presets, or print one as JSON
@@ -29,7 +42,13 @@ Run 'prunelab-cli COMMAND --help' for a command's options.
 
 int main(int argc, char* argv[])
 {
-    QCoreApplication app(argc, argv);
+    // export draws plots and the PDF report with the GUI's chart widgets: a QApplication on the offscreen platform
+    // (no display needed); every other command is Qt Core only.
+    const bool drawsCharts = argc > 1 && qstrcmp(argv[1], "export") == 0;
+    if (drawsCharts && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
+    const std::unique_ptr<QCoreApplication> application =
+        drawsCharts ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("PruneLab"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PRUNELAB_VERSION));
     const QStringList args = QCoreApplication::arguments();
@@ -44,6 +63,16 @@ int main(int argc, char* argv[])
     }
     if (args[1] == QLatin1String("run"))
         return prunelab::cli::run(args.mid(1));
+    if (args[1] == QLatin1String("resume"))
+        return prunelab::cli::resume(args.mid(1));
+    if (args[1] == QLatin1String("validate"))
+        return prunelab::cli::validate(args.mid(1));
+    if (args[1] == QLatin1String("export"))
+        return prunelab::cli::exportSession(args.mid(1));
+    if (args[1] == QLatin1String("list"))
+        return prunelab::cli::list(args.mid(1));
+    if (args[1] == QLatin1String("session"))
+        return prunelab::cli::session(args.mid(1));
     if (args[1] == QLatin1String("train"))
         return prunelab::cli::train(args.mid(1));
     if (args[1] == QLatin1String("presets"))

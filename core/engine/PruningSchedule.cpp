@@ -1,5 +1,6 @@
 #include "core/engine/PruningSchedule.h"
 
+#include "core/engine/MaskSelection.h"
 #include "core/engine/WeightCopy.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -46,9 +47,10 @@ int parseRewindEpoch(const std::string& rewind)
 void validate(const ScheduleOptions& o, const TrainOptions& training)
 {
     const std::string& s = o.schedule;
-    if (s != "none" && s != "one-shot" && s != "iterative" && s != "lottery" && s != "sweep")
-        throw std::invalid_argument("prune.schedule must be none, one-shot, iterative, lottery or sweep, got '" + s + "'");
-    if (s == "one-shot" && !(o.sparsity >= 0.0 && o.sparsity < 1.0))
+    if (s != "none" && s != "one-shot" && s != "iterative" && s != "lottery" && s != "sweep" && s != "layer-by-layer")
+        throw std::invalid_argument(
+            "prune.schedule must be none, one-shot, iterative, lottery, sweep or layer-by-layer, got '" + s + "'");
+    if ((s == "one-shot" || s == "layer-by-layer") && !(o.sparsity >= 0.0 && o.sparsity < 1.0))
         throw std::invalid_argument("prune.sparsity must be in [0, 1), got " + std::to_string(o.sparsity));
     if ((s == "iterative" || s == "lottery") && (o.rounds < 1 || o.rounds > 1000))
         throw std::invalid_argument("prune.rounds must be from 1 to 1000, got " + std::to_string(o.rounds));
@@ -70,6 +72,35 @@ void validate(const ScheduleOptions& o, const TrainOptions& training)
                                     std::to_string(training.epochs) + ")");
 }
 
+/// Layer-by-layer (seed 004's "layerwise"): the masks so far (every prunable layer, all kept before the first
+/// round) with layer `index` pruned to `sparsity` by weight magnitude, exactly round(sparsity · n) weights.
+MaskSet pruneOneLayer(ClassifierImpl& model, size_t index, double sparsity, const MaskSet& current)
+{
+    torch::NoGradGuard noGrad;
+    const auto layers = prunableParameters(model);
+    MaskSet masks = current;
+    if (masks.empty())
+        for (const auto& [name, weight] : layers)
+            masks.set(name, torch::ones_like(weight));
+    const auto& [name, weight] = layers.at(index);
+    const MaskSet one = selectPerLayer({{name, weight.detach().abs()}}, sparsity, sparsity, nullptr);
+    masks.set(name, one.mask(name));
+    return masks;
+}
+
+/// Sparsity over all prunable weights once layers 0..index are pruned to `sparsity`.
+double layerByLayerTarget(ClassifierImpl& model, size_t index, double sparsity)
+{
+    const auto layers = prunableParameters(model);
+    int64_t total = 0, pruned = 0;
+    for (size_t l = 0; l < layers.size(); ++l) {
+        total += layers[l].second.numel();
+        if (l <= index)
+            pruned += int64_t(std::llround(sparsity * double(layers[l].second.numel())));
+    }
+    return total > 0 ? double(pruned) / double(total) : 0.0;
+}
+
 } // namespace
 
 double PruningSchedule::cumulativeSparsity(double rate, int round)
@@ -89,13 +120,17 @@ PruningSchedule::PruningSchedule(Trainer& trainer, std::shared_ptr<const Pruner>
 
 ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDataset& validation,
                                      const TensorDataset& test, const TrainOptions& training,
-                                     const ScheduleOptions& options, const ScheduleCallbacks& callbacks)
+                                     const ScheduleOptions& options, const ScheduleCallbacks& callbacks,
+                                     const ScheduleState* resume)
 {
     validate(options, training);
     const bool lottery = options.schedule == "lottery";
     const bool sweep = options.schedule == "sweep";
+    const bool layerByLayer = options.schedule == "layer-by-layer";
     if (lottery && options.control == "random-reinit" && !freshModel_)
         throw std::invalid_argument("the random-reinit control needs a way to build a fresh model");
+    if (resume != nullptr && (resume->completedRound < 0 || resume->dense.empty() || resume->initial.empty()))
+        throw std::invalid_argument("a resumed schedule needs at least the trained dense model and θ0");
     ClassifierImpl& model = *trainer_.model();
     ScheduleOutcome outcome;
 
@@ -123,40 +158,64 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
                 r.cka.push_back(linearCka(denseActivations[l], now[l]));
         }
     };
+    ScheduleState state;
+    // Saves the round (onCheckpoint), then reports it (onRound); false when either asks to stop.
     const auto report = [&](RoundReport r) {
+        state.completedRound = r.round;
+        if (callbacks.onCheckpoint && !callbacks.onCheckpoint(r, state))
+            return false;
         outcome.rounds.push_back(std::move(r));
         return !callbacks.onRound || callbacks.onRound(outcome.rounds.back());
     };
 
-    // Dense training, keeping θ0 and, for late rewinding, the weights after epoch K.
-    const WeightCopy initial = copyWeights(model);
     const int rewindEpoch = parseRewindEpoch(options.rewind);
-    WeightCopy rewindTo = initial;
-    TrainCallbacks dense = callbacks.training;
-    dense.onEpoch = [&](const EpochReport& e) {
-        if (e.epoch == rewindEpoch)
-            rewindTo = copyWeights(model);
-        return !callbacks.training.onEpoch || callbacks.training.onEpoch(e);
-    };
-    const TrainOutcome trained = trainer_.fit(train, validation, training, dense);
-    if (trained.reason == StopReason::Cancelled || trained.reason == StopReason::StoppedByCallback) {
-        outcome.reason = trained.reason;
-        return outcome;
-    }
-    RoundReport denseReport;
-    denseReport.epochs = trained.history;
-    measure(denseReport, nullptr);
-    if (!report(std::move(denseReport))) {
-        outcome.reason = StopReason::StoppedByCallback;
-        return outcome;
+    if (resume == nullptr) {
+        // Dense training, keeping θ0 and, for late rewinding, the weights after epoch K.
+        state.initial = copyWeights(model);
+        TrainCallbacks dense = callbacks.training;
+        dense.onEpoch = [&](const EpochReport& e) {
+            if (lottery && e.epoch == rewindEpoch)
+                state.rewind = copyWeights(model);
+            return !callbacks.training.onEpoch || callbacks.training.onEpoch(e);
+        };
+        const TrainOutcome trained = trainer_.fit(train, validation, training, dense);
+        if (trained.reason == StopReason::Cancelled || trained.reason == StopReason::StoppedByCallback) {
+            outcome.reason = trained.reason;
+            return outcome;
+        }
+        state.dense = copyWeights(model);
+        RoundReport denseReport;
+        denseReport.epochs = trained.history;
+        measure(denseReport, nullptr);
+        if (!report(std::move(denseReport))) {
+            outcome.reason = StopReason::StoppedByCallback;
+            return outcome;
+        }
+    } else {
+        state = *resume;
+        state.rounds.clear();
+        outcome.rounds = resume->rounds;
+        outcome.bestRound = resume->bestRound;
+        outcome.masks = resume->bestMasks;
+        // The dense model's activations, for CKA in the rounds still to come.
+        if (validation.size() >= 2) {
+            const WeightCopy now = copyWeights(model);
+            loadWeights(model, state.dense);
+            denseActivations = trainer_.activations(validation, kProbeImages);
+            loadWeights(model, now);
+        }
     }
     if (options.schedule == "none")
         return outcome;
+    const WeightCopy& rewindTo = rewindEpoch > 0 && !state.rewind.empty() ? state.rewind : state.initial;
 
     // The plan: one target per round.
     std::vector<PruneTarget> plan;
     if (options.schedule == "one-shot") {
         plan.push_back({options.sparsity, options.sparsity});
+    } else if (layerByLayer) { // one round per prunable layer, in order, each to the target sparsity
+        for (size_t l = 0; l < prunableParameters(model).size(); ++l)
+            plan.push_back({options.sparsity, options.sparsity});
     } else if (sweep) {
         for (double value : options.sweep) {
             PruneTarget t;
@@ -169,18 +228,20 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         for (int k = 1; k <= options.rounds; ++k)
             plan.push_back({cumulativeSparsity(options.rate, k), cumulativeSparsity(outputRate, k)});
     }
+    if (state.completedRound > int(plan.size()))
+        throw std::invalid_argument("cannot resume after round " + std::to_string(state.completedRound) +
+                                    ": the schedule has only " + std::to_string(plan.size()) + " rounds");
 
-    const WeightCopy trainedWeights = copyWeights(model);
-    MaskSet current;
-    WeightCopy bestWeights;
-    double bestAccuracy = -1.0;
-    for (size_t i = 0; i < plan.size(); ++i) {
+    WeightCopy bestWeights = state.best;
+    double bestAccuracy = state.bestAccuracy;
+    for (size_t i = size_t(state.completedRound); i < plan.size(); ++i) {
         const int round = int(i) + 1;
         if (sweep) // every value starts from the same trained model
-            loadWeights(model, trainedWeights);
+            loadWeights(model, state.dense);
         plan[i].round = round;
         plan[i].rounds = int(plan.size());
-        MaskSet masks = pruner_->computeMasks(model, plan[i], sweep ? nullptr : &current);
+        MaskSet masks = layerByLayer ? pruneOneLayer(model, i, plan[i].sparsity, state.masks)
+                                     : pruner_->computeMasks(model, plan[i], sweep ? nullptr : &state.masks);
         if (lottery) {
             if (options.control == "random-mask")
                 masks = randomMaskLike(masks, options.seed * 7919 + uint64_t(round));
@@ -196,7 +257,7 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
 
         RoundReport r;
         r.round = round;
-        r.targetSparsity = plan[i].sparsity;
+        r.targetSparsity = layerByLayer ? layerByLayerTarget(model, i, plan[i].sparsity) : plan[i].sparsity;
         r.sweepValue = sweep ? options.sweep[i] : plan[i].sparsity;
         r.beforeFineTune = trainer_.evaluate(validation, 512, callbacks.training.cancel);
         TrainOptions fineTune = training;
@@ -217,17 +278,18 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
             outcome.bestRound = round;
             outcome.masks = masks;
         }
-        current = masks;
+        state.masks = masks;
         if (!report(std::move(r))) {
             outcome.reason = StopReason::StoppedByCallback;
             return outcome;
         }
     }
     if (sweep) {
-        loadWeights(model, bestWeights);
+        if (!bestWeights.empty())
+            loadWeights(model, bestWeights);
     } else {
         outcome.bestRound = int(plan.size());
-        outcome.masks = current;
+        outcome.masks = state.masks;
     }
     return outcome;
 }

@@ -3,6 +3,7 @@
 #include "core/engine/Measurements.h"
 #include "core/engine/Pruner.h"
 #include "core/engine/Trainer.h"
+#include "core/engine/WeightCopy.h"
 
 #include <functional>
 #include <memory>
@@ -13,8 +14,9 @@ namespace prunelab::engine {
 
 /// The `prune` section of a recipe (../shared/CLI.md), parsed.
 struct ScheduleOptions {
-    std::string schedule = "one-shot"; ///< none | one-shot | iterative | lottery | sweep
-    double sparsity = 0.8;             ///< one-shot target
+    std::string schedule = "one-shot"; ///< none | one-shot | iterative | lottery | sweep | layer-by-layer
+    /// one-shot: the target; layer-by-layer: each layer's, pruned in turn by magnitude (one round per layer)
+    double sparsity = 0.8;
     int rounds = 5;                    ///< iterative, lottery
     double rate = 0.2;                 ///< iterative, lottery: fraction of the remaining weights pruned per round
     double outputRate = -1.0;          ///< per-layer methods: rate for the output layer; negative = rate
@@ -45,8 +47,30 @@ struct RoundReport {
     std::vector<double> cka;
 };
 
+/// What a run has completed, enough to continue it in another process: handed to onCheckpoint after every round
+/// (to be saved) and given back to run() to resume. The model's own weights after `completedRound` are not in
+/// here: the callback reads them from the model, and a resumed run expects the model to hold them already.
+struct ScheduleState {
+    int completedRound = -1; ///< -1: nothing yet; 0: the dense model is trained; k: rounds 1..k are done too
+    WeightCopy initial;      ///< θ0, the weights before any training (lottery rewinds to them)
+    WeightCopy rewind;       ///< lottery with rewind epoch:K: the weights after dense epoch K; else empty
+    WeightCopy dense;        ///< the trained dense model (sweeps restart every value from it)
+    MaskSet masks;           ///< the masks after `completedRound` (empty for round 0)
+    /// Sweep only, on resume: the best round so far (by validation accuracy), its weights and masks.
+    int bestRound = 0;
+    double bestAccuracy = -1.0;
+    WeightCopy best;
+    MaskSet bestMasks;
+    /// On resume: the reports of rounds 0..completedRound (at least round, sparsity and the evaluations), which
+    /// the outcome lists first. Left empty in the state handed to onCheckpoint.
+    std::vector<RoundReport> rounds;
+};
+
 struct ScheduleCallbacks {
     TrainCallbacks training; ///< per batch and epoch, in every phase
+    /// After each round is measured and before onRound: the model holds the round's weights; save them and the
+    /// state to resume from here later. False stops the run.
+    std::function<bool(const RoundReport&, const ScheduleState&)> onCheckpoint;
     std::function<bool(const RoundReport&)> onRound; ///< after the dense model (round 0) and every round; false stops
 };
 
@@ -67,9 +91,12 @@ public:
                     std::function<ClassifierPtr()> freshModel = {});
 
     /// Throws std::invalid_argument naming the option for a bad schedule, std::runtime_error for a diverging loss.
+    /// With `resume` (a state saved by onCheckpoint, completedRound >= 0), the dense training and the completed
+    /// rounds are skipped: the model must already hold round completedRound's weights, and the next rounds run
+    /// exactly as they would have in the first run (every random draw is seeded by the round).
     ScheduleOutcome run(const TensorDataset& train, const TensorDataset& validation, const TensorDataset& test,
                         const TrainOptions& training, const ScheduleOptions& options,
-                        const ScheduleCallbacks& callbacks = {});
+                        const ScheduleCallbacks& callbacks = {}, const ScheduleState* resume = nullptr);
 
     /// Cumulative sparsity after `round` rounds of `rate` each: 1 − (1 − rate)^round.
     static double cumulativeSparsity(double rate, int round);

@@ -198,6 +198,9 @@ Recipe Recipe::fromJson(const QJsonObject& json)
     if (double(r.seed) != std::floor(double(r.seed)))
         root.fail(QStringLiteral("seed"), QStringLiteral("must be a whole number"));
     r.device = root.string(QStringLiteral("device"), r.device);
+    // A session's recipe.json also records the data it ran on; running that file again checks nothing against it.
+    root.take(QStringLiteral("dataset_fingerprint"));
+    const QJsonValue compare = root.take(QStringLiteral("compare"));
     if (r.device != QLatin1String("auto") && r.device != QLatin1String("cpu") && !r.device.startsWith(QLatin1String("cuda")))
         root.fail(QStringLiteral("device"), QStringLiteral("must be auto, cpu, cuda or cuda:N, got \"%1\"").arg(r.device));
 
@@ -285,8 +288,8 @@ Recipe Recipe::fromJson(const QJsonObject& json)
                                    QStringLiteral("interval-adjoint")});
         r.prune.schedule = p.choice(QStringLiteral("schedule"), r.prune.schedule,
                                     {QStringLiteral("none"), QStringLiteral("one-shot"), QStringLiteral("iterative"), QStringLiteral("sweep"),
-                                     QStringLiteral("lottery")},
-                                    {QStringLiteral("layer-by-layer"), QStringLiteral("geometric")});
+                                     QStringLiteral("lottery"), QStringLiteral("layer-by-layer")},
+                                    {QStringLiteral("geometric")});
         r.prune.sparsity = p.number(QStringLiteral("sparsity"), r.prune.sparsity, 0.0, 0.999);
         r.prune.rounds = p.integer(QStringLiteral("rounds"), r.prune.rounds, 1, 1000);
         r.prune.rate = p.number(QStringLiteral("rate"), r.prune.rate, 0.0, 0.99, true);
@@ -309,7 +312,57 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         p.finish();
     }
     root.finish();
+
+    if (!compare.isUndefined()) {
+        if (!compare.isArray())
+            root.fail(QStringLiteral("compare"), QStringLiteral("must be a list of {\"label\": …, \"set\": {…}}, got %1").arg(show(compare)));
+        const QJsonArray variants = compare.toArray();
+        QSet<QString> labels;
+        for (qsizetype i = 0; i < variants.size(); ++i) {
+            const QString path = QStringLiteral("compare[%1]").arg(i);
+            if (!variants[i].isObject())
+                throw RecipeError(path, QStringLiteral("%1 must be an object with label and set, got %2").arg(path, show(variants[i])));
+            Reader v(variants[i].toObject(), path);
+            Variant variant;
+            variant.label = v.string(QStringLiteral("label"), QString());
+            if (!QRegularExpression(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")).match(variant.label).hasMatch())
+                v.fail(QStringLiteral("label"), QStringLiteral("must be 1 to 64 letters, digits, '.', '_' or '-', got \"%1\"").arg(variant.label));
+            if (labels.contains(variant.label))
+                v.fail(QStringLiteral("label"), QStringLiteral("\"%1\" is used twice").arg(variant.label));
+            labels.insert(variant.label);
+            const QJsonValue set = v.take(QStringLiteral("set"));
+            if (!set.isObject())
+                v.fail(QStringLiteral("set"), QStringLiteral("must be an object of key paths and values, got %1").arg(show(set)));
+            variant.set = set.toObject();
+            v.finish();
+            r.compare.append(variant);
+        }
+        for (qsizetype i = 0; i < r.compare.size(); ++i) { // every variant must be a valid recipe itself
+            try {
+                r.variant(i);
+            } catch (const RecipeError& e) {
+                const QString path = QStringLiteral("compare[%1].set").arg(i);
+                throw RecipeError(path + QLatin1Char('.') + e.keyPath(),
+                                  QStringLiteral("%1 (%2): %3").arg(path, r.compare[i].label, QString::fromStdString(e.what())));
+            }
+        }
+    }
     return r;
+}
+
+Recipe Recipe::variant(qsizetype index) const
+{
+    const Variant& v = compare.at(index);
+    Recipe base = *this;
+    base.compare.clear();
+    QJsonObject json = base.toJson();
+    for (auto it = v.set.begin(); it != v.set.end(); ++it) {
+        const QByteArray value = QJsonDocument(QJsonArray{it.value()}).toJson(QJsonDocument::Compact);
+        applyOverride(json, it.key() + QLatin1Char('=') + QString::fromUtf8(value.mid(1, value.size() - 2)));
+    }
+    Recipe result = fromJson(json);
+    result.name = name + QLatin1Char('-') + v.label;
+    return result;
 }
 
 QJsonObject Recipe::toJson() const
@@ -382,6 +435,12 @@ QJsonObject Recipe::toJson() const
         d.insert(QStringLiteral("nifti"), nifti);
         json.insert(QStringLiteral("dataset"), d);
     }
+    if (!compare.isEmpty()) {
+        QJsonArray variants;
+        for (const Variant& v : compare)
+            variants.append(QJsonObject{{"label", v.label}, {"set", v.set}});
+        json.insert(QStringLiteral("compare"), variants);
+    }
     return json;
 }
 
@@ -420,7 +479,7 @@ void Recipe::applyOverride(QJsonObject& json, const QString& assignment)
 QStringList Recipe::presetNames()
 {
     return {QStringLiteral("quick-demo"), QStringLiteral("mri-threshold-sweep"), QStringLiteral("lottery-ticket-lenet"),
-            QStringLiteral("lecture-global-magnitude")};
+            QStringLiteral("lecture-global-magnitude"), QStringLiteral("pruning-strategies-compare")};
 }
 
 QJsonObject Recipe::presetJson(const QString& name)

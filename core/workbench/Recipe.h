@@ -92,6 +92,16 @@ struct Recipe {
         int annealSweeps = 40;        ///< annealed: Gibbs sweeps per round
     } prune;
 
+    /// A comparison (seed 004): the recipe is run once per variant, on the same data and model, each variant
+    /// changing the fields in `set` (dotted paths, as --set). Empty: one run.
+    struct Variant {
+        QString label; ///< names the variant's session folder and its line in the comparison
+        QJsonObject set; ///< dotted path -> value, e.g. {"prune.schedule": "one-shot"}
+    };
+    QList<Variant> compare;
+    /// The recipe variant `index` runs: this one with the variant's fields applied and no compare list.
+    Recipe variant(qsizetype index) const;
+
     /// Parses and validates; throws RecipeError naming the key path for a wrong type, an out-of-range value,
     /// an unknown key or an unknown name.
     static Recipe fromJson(const QJsonObject& json);

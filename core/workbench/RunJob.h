@@ -27,15 +27,35 @@ public:
     void setDataset(std::shared_ptr<const datasets::ImageSet> dataset);
     bool isRunning() const;
 
+    /// Writes the run into this session folder (made by Session::create) as it goes: recipe.json, dataset.json,
+    /// metrics.jsonl (each event appended and flushed before its signal), rounds/<k>/ and state.json.
+    void setSession(const QString& sessionPath);
+    /// Continues the run recorded in `sessionPath` from its last completed round: the recipe is the session's,
+    /// completed rounds are kept as they are, the interrupted one is run again from its start. Throws
+    /// SessionError when the folder is not a session.
+    void continueSession(const QString& sessionPath);
+    /// Instead of training: reloads round `round`'s saved model (-1: the last completed round) on the same data
+    /// and checks that it reproduces the recorded test accuracy (validation accuracy without a test split).
+    /// finished() reports Completed when it does, Failed with both numbers when it does not.
+    void validateSession(const QString& sessionPath, int round = -1);
+    QString sessionPath() const;
+    bool isPaused() const;
+
 public slots:
     /// Starts the worker thread. Emits finished(Failed) at once if the job already runs.
     void start();
     /// Asks the worker to stop; it does between two batches and then emits finished(Cancelled).
     void cancel();
+    /// Holds the worker between two batches until resume() (or cancel()); the ETA leaves the pause out.
+    void pause();
+    void resume();
 
 signals:
     void started();
     void progressChanged(int percent);
+    /// Estimated seconds left, from the time per batch so far (pauses excluded); sent with each percent.
+    void etaChanged(double seconds);
+    void pausedChanged(bool paused);
     void epochFinished(const prunelab::workbench::EpochStats& stats);
     void roundFinished(const prunelab::workbench::RoundStats& stats);
     void logMessage(const QString& line);

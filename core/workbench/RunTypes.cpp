@@ -144,15 +144,93 @@ QJsonObject toJson(const RunSummary& s)
     const char* outcome = s.outcome == RunSummary::Outcome::Completed   ? "completed"
                           : s.outcome == RunSummary::Outcome::Cancelled ? "cancelled"
                                                                         : "failed";
-    return {{"event", "done"},
-            {"outcome", outcome},
-            {"message", s.message},
-            {"device", s.device},
-            {"val_accuracy", s.finalValidationAccuracy},
-            {"test_accuracy", s.finalTestAccuracy},
-            {"sparsity", s.finalSparsity},
-            {"best_round", s.bestRound},
-            {"seconds", s.seconds}};
+    QJsonObject o{{"event", "done"},
+                  {"outcome", outcome},
+                  {"message", s.message},
+                  {"device", s.device},
+                  {"val_accuracy", s.finalValidationAccuracy},
+                  {"test_accuracy", s.finalTestAccuracy},
+                  {"sparsity", s.finalSparsity},
+                  {"best_round", s.bestRound},
+                  {"seconds", s.seconds}};
+    if (!s.session.isEmpty())
+        o.insert(QStringLiteral("session"), s.session);
+    return o;
+}
+
+EpochStats epochStatsFromJson(const QJsonObject& o)
+{
+    EpochStats s;
+    s.phase = o.value(QStringLiteral("phase")).toString() == QLatin1String("train") ? EpochStats::Phase::Train : EpochStats::Phase::FineTune;
+    s.epoch = o.value(QStringLiteral("epoch")).toInt();
+    s.epochs = o.value(QStringLiteral("epochs")).toInt();
+    s.globalEpoch = o.value(QStringLiteral("global_epoch")).toInt();
+    s.round = o.value(QStringLiteral("round")).toInt();
+    s.trainLoss = o.value(QStringLiteral("train_loss")).toDouble();
+    s.trainAccuracy = o.value(QStringLiteral("train_accuracy")).toDouble();
+    s.validationLoss = o.value(QStringLiteral("val_loss")).toDouble();
+    s.validationAccuracy = o.value(QStringLiteral("val_accuracy")).toDouble();
+    s.seconds = o.value(QStringLiteral("seconds")).toDouble();
+    return s;
+}
+
+RoundStats roundStatsFromJson(const QJsonObject& o)
+{
+    const auto integer = [&](const char* key) { return qint64(o.value(QLatin1String(key)).toDouble()); };
+    RoundStats s;
+    s.round = o.value(QStringLiteral("round")).toInt();
+    s.rounds = o.value(QStringLiteral("rounds")).toInt();
+    s.method = o.value(QStringLiteral("method")).toString();
+    s.schedule = o.value(QStringLiteral("schedule")).toString();
+    s.targetSparsity = o.value(QStringLiteral("target_sparsity")).toDouble();
+    s.sweepValue = o.value(QStringLiteral("sweep_value")).toDouble();
+    s.sparsity = o.value(QStringLiteral("sparsity")).toDouble();
+    s.weightsTotal = integer("weights_total");
+    s.weightsKept = integer("weights_kept");
+    s.accuracyBefore = o.value(QStringLiteral("val_accuracy_before_fine_tune")).toDouble();
+    s.validationAccuracy = o.value(QStringLiteral("val_accuracy")).toDouble();
+    s.validationLoss = o.value(QStringLiteral("val_loss")).toDouble();
+    s.hasTest = o.contains(QStringLiteral("test_accuracy"));
+    s.testAccuracy = o.value(QStringLiteral("test_accuracy")).toDouble();
+    s.testLoss = o.value(QStringLiteral("test_loss")).toDouble();
+    s.parameters = integer("parameters");
+    s.nonzeroParameters = integer("nonzero_parameters");
+    s.denseBytes = integer("dense_bytes");
+    s.sparseBytes = integer("sparse_bytes");
+    s.denseMacs = integer("dense_macs");
+    s.remainingMacs = integer("remaining_macs");
+    for (const QJsonValue& v : o.value(QStringLiteral("layers")).toArray()) {
+        const QJsonObject l = v.toObject();
+        LayerStats layer;
+        layer.name = l.value(QStringLiteral("name")).toString();
+        layer.total = qint64(l.value(QStringLiteral("total")).toDouble());
+        layer.kept = qint64(l.value(QStringLiteral("kept")).toDouble());
+        layer.sparsity = l.value(QStringLiteral("sparsity")).toDouble();
+        layer.cka = l.value(QStringLiteral("cka")).toDouble(-1.0);
+        const QJsonObject h = l.value(QStringLiteral("histogram")).toObject();
+        layer.histogramMin = h.value(QStringLiteral("min")).toDouble();
+        layer.histogramMax = h.value(QStringLiteral("max")).toDouble();
+        for (const QJsonValue& n : h.value(QStringLiteral("counts")).toArray())
+            layer.histogram.append(qint64(n.toDouble()));
+        s.layers.append(layer);
+    }
+    const QJsonObject report = o.value(QStringLiteral("report")).toObject();
+    s.reportOnTest = report.value(QStringLiteral("split")).toString() == QLatin1String("test");
+    for (const QJsonValue& row : report.value(QStringLiteral("confusion")).toArray()) {
+        QList<qint64> counts;
+        for (const QJsonValue& n : row.toArray())
+            counts.append(qint64(n.toDouble()));
+        s.confusion.append(counts);
+    }
+    for (const QJsonValue& v : report.value(QStringLiteral("per_class")).toArray()) {
+        const QJsonObject m = v.toObject();
+        s.precision.append(m.value(QStringLiteral("precision")).toDouble());
+        s.recall.append(m.value(QStringLiteral("recall")).toDouble());
+        s.f1.append(m.value(QStringLiteral("f1")).toDouble());
+        s.support.append(qint64(m.value(QStringLiteral("support")).toDouble()));
+    }
+    s.macroF1 = report.value(QStringLiteral("macro_f1")).toDouble();
+    return s;
 }
 
 } // namespace prunelab::workbench

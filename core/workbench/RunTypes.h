@@ -82,6 +82,7 @@ struct RunSummary {
     double finalSparsity = 0.0;
     int bestRound = 0;
     double seconds = 0.0;
+    QString session; ///< the session folder the run wrote, empty without one
 };
 
 /// The line a person reads for each event; the GUI's log and prunelab-cli print the same text.
@@ -93,6 +94,11 @@ QString describe(const RunSummary& summary);
 QJsonObject toJson(const EpochStats& stats);
 QJsonObject toJson(const RoundStats& stats);
 QJsonObject toJson(const RunSummary& summary);
+
+/// The events back from their JSON (a session's metrics.jsonl), for charts and reports of a finished run. Mask
+/// images are not in the JSON and stay empty.
+EpochStats epochStatsFromJson(const QJsonObject& json);
+RoundStats roundStatsFromJson(const QJsonObject& json);
 
 } // namespace prunelab::workbench
 

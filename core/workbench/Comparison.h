@@ -1,0 +1,50 @@
+#pragma once
+
+#include "core/workbench/Recipe.h"
+#include "core/workbench/Session.h"
+
+#include <QList>
+#include <QString>
+
+namespace prunelab::workbench {
+
+/// A recipe with a `compare` list run as one comparison (seed 004: one-shot vs layer-wise vs iterative vs lottery
+/// vs random on the same data and model). The comparison is a session folder of its own:
+///
+///     <sessions>/<yyyy-MM-dd_HHmmss>_<name>/
+///       recipe.json        the recipe with its compare list
+///       comparison.json    the variants: label and session folder
+///       state.json         running | completed | cancelled | failed, variants completed
+///       variants/<label>/  one ordinary session per variant (resumable like any other)
+///       results/comparison.csv, results/comparison.html   accuracy against sparsity, overlaid, and the table
+class Comparison {
+public:
+    struct Entry {
+        QString label;
+        QString path; ///< the variant's session folder
+        Recipe recipe;
+    };
+
+    /// Creates the comparison folder for `recipe` (which has a compare list) under `root`.
+    static Comparison create(const QString& root, const Recipe& recipe, const QString& name = {});
+    /// Opens a comparison folder; throws SessionError when `session` is not one.
+    static Comparison open(const Session& session);
+    static bool isComparison(const Session& session);
+
+    const Session& session() const { return session_; }
+    const QList<Entry>& entries() const { return entries_; }
+    /// Whether a variant's session has finished (state.json says completed).
+    static bool isCompleted(const QString& variantPath);
+
+    /// Writes results/comparison.csv (every round of every variant) and results/comparison.html (overlaid
+    /// accuracy-vs-sparsity chart and table), and the comparison's state.json.
+    void writeResults(const QString& status) const;
+    /// One line per variant: label, schedule, method, rounds, final sparsity, test and validation accuracy.
+    QString table() const;
+
+private:
+    Session session_;
+    QList<Entry> entries_;
+};
+
+} // namespace prunelab::workbench

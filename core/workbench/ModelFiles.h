@@ -1,0 +1,30 @@
+#pragma once
+
+// Private to core/workbench (includes LibTorch): only .cpp files of the workbench include it.
+
+#include "core/engine/MaskSet.h"
+
+#include <torch/nn/module.h>
+
+#include <QByteArray>
+#include <QString>
+
+namespace prunelab::workbench {
+
+/// Model and mask files of a session, in the format Python's `torch.load` reads: a `torch::pickle_save` of a
+/// `c10::Dict<std::string, at::Tensor>` with PyTorch-style names (`layers.0.weight`, batch-norm buffers too),
+/// on the CPU. Loading checks every name and shape and throws SessionError naming the file.
+class ModelFiles {
+public:
+    /// Every parameter and buffer of `model`.
+    static QByteArray stateDict(torch::nn::Module& model);
+    /// Copies a stateDict() file into `model` in place (same architecture); `file` names it in messages.
+    static void loadStateDict(torch::nn::Module& model, const QByteArray& bytes, const QString& file);
+    /// One 0/1 float tensor per pruned parameter.
+    static QByteArray masks(const engine::MaskSet& masks);
+    static engine::MaskSet loadMasks(const QByteArray& bytes, const QString& file, const torch::Device& device);
+    /// SHA-256 of a file's bytes, in hex: recorded in the session so only files PruneLab wrote are ever loaded.
+    static QString fingerprint(const QByteArray& bytes);
+};
+
+} // namespace prunelab::workbench

@@ -1,0 +1,169 @@
+// prunelab-cli run killed with SIGKILL at several points, then prunelab-cli resume: every completed round is kept
+// as it was (files not rewritten) and the finished session equals an uninterrupted run's, round for round.
+#include "core/workbench/Session.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <functional>
+
+using prunelab::workbench::Session;
+
+namespace {
+
+const QStringList kRecipe{QStringLiteral("quick-demo"),
+                          QStringLiteral("--set"), QStringLiteral("device=cpu"),
+                          QStringLiteral("--set"), QStringLiteral("dataset.demo_per_class=30"),
+                          QStringLiteral("--set"), QStringLiteral("dataset.image_size=[32,32]"),
+                          QStringLiteral("--set"), QStringLiteral("model.hidden=[64,32]"),
+                          QStringLiteral("--set"), QStringLiteral("train.epochs=2"),
+                          QStringLiteral("--set"), QStringLiteral("prune.schedule=iterative"),
+                          QStringLiteral("--set"), QStringLiteral("prune.rounds=3"),
+                          QStringLiteral("--set"), QStringLiteral("prune.rate=0.5"),
+                          QStringLiteral("--set"), QStringLiteral("prune.fine_tune_epochs=2")};
+
+QString cli()
+{
+    return QStringLiteral(PRUNELAB_CLI);
+}
+
+/// Runs prunelab-cli with --json; calls `onEvent` for every event line as it arrives (true = kill it now).
+struct CliRun {
+    int exitCode = -1;
+    QProcess::ExitStatus status = QProcess::NormalExit;
+    QList<QJsonObject> events;
+    QString session;
+    QString errors;
+};
+
+CliRun runCli(const QStringList& arguments, const QString& killDuringWrite = {},
+              const std::function<bool(const QJsonObject&)>& killWhen = {})
+{
+    CliRun result;
+    QProcess process;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    if (!killDuringWrite.isEmpty())
+        env.insert(QStringLiteral("PRUNELAB_TEST_KILL_DURING_WRITE"), killDuringWrite);
+    process.setProcessEnvironment(env);
+    QByteArray pending;
+    QObject::connect(&process, &QProcess::readyReadStandardOutput, [&] {
+        pending += process.readAllStandardOutput();
+        qsizetype newline;
+        while ((newline = pending.indexOf('\n')) >= 0) {
+            const QJsonObject event = QJsonDocument::fromJson(pending.left(newline)).object();
+            pending.remove(0, newline + 1);
+            result.events.append(event);
+            if (event.value(QStringLiteral("event")).toString() == QLatin1String("session"))
+                result.session = event.value(QStringLiteral("session")).toString();
+            if (killWhen && killWhen(event) && process.state() == QProcess::Running)
+                process.kill(); // SIGKILL
+        }
+    });
+    process.start(cli(), arguments + QStringList{QStringLiteral("--json")});
+    process.waitForStarted();
+    while (process.state() != QProcess::NotRunning)
+        process.waitForFinished(100);
+    result.exitCode = process.exitCode();
+    result.status = process.exitStatus();
+    result.errors = QString::fromUtf8(process.readAllStandardError());
+    return result;
+}
+
+QList<QJsonObject> epochEvents(const Session& s)
+{
+    QList<QJsonObject> events;
+    for (QJsonObject e : s.metrics())
+        if (e.value(QStringLiteral("event")).toString() == QLatin1String("epoch")) {
+            e.remove(QStringLiteral("seconds"));
+            events.append(e);
+        }
+    return events;
+}
+
+} // namespace
+
+class tst_CliResume : public QObject {
+    Q_OBJECT
+
+    QTemporaryDir root_;
+    QString reference_;
+
+private slots:
+    void initTestCase()
+    {
+        const CliRun run = runCli(QStringList{QStringLiteral("run")} + kRecipe +
+                                  QStringList{QStringLiteral("--sessions"), root_.filePath(QStringLiteral("reference"))});
+        QVERIFY2(run.exitCode == 0 && run.status == QProcess::NormalExit, qPrintable(run.errors));
+        QCOMPARE(run.events.last().value(QStringLiteral("event")).toString(), QStringLiteral("done"));
+        QCOMPARE(run.events.last().value(QStringLiteral("session")).toString(), run.session);
+        reference_ = run.session;
+    }
+
+    void resumesAfterSigkill_data()
+    {
+        QTest::addColumn<QString>("killDuringWrite"); // the process kills itself in the middle of this write
+        QTest::addColumn<int>("killAtEpochOfRound");  // or the test kills it at this round's first epoch event
+        QTest::newRow("training the dense model") << QString() << 0;
+        QTest::newRow("fine-tuning round 2") << QString() << 2;
+        QTest::newRow("saving rounds/2/model.pt") << "rounds/2/model.pt" << -1;
+        QTest::newRow("saving rounds/1/masks.pt") << "rounds/1/masks.pt" << -1;
+        QTest::newRow("saving rounds/0/initial.pt") << "rounds/0/initial.pt" << -1;
+        QTest::newRow("saving state.json after round 1") << "state.json#4" << -1;
+        QTest::newRow("saving state.json as completed") << "state.json#7" << -1;
+    }
+    void resumesAfterSigkill()
+    {
+        QFETCH(QString, killDuringWrite);
+        QFETCH(int, killAtEpochOfRound);
+        const QString sessions = root_.filePath(QString::number(QDateTime::currentMSecsSinceEpoch()));
+        const CliRun killed = runCli(QStringList{QStringLiteral("run")} + kRecipe + QStringList{QStringLiteral("--sessions"), sessions},
+                                     killDuringWrite, [&](const QJsonObject& e) {
+                                         return e.value(QStringLiteral("event")).toString() == QLatin1String("epoch") &&
+                                                e.value(QStringLiteral("round")).toInt() == killAtEpochOfRound;
+                                     });
+        QCOMPARE(killed.status, QProcess::CrashExit);
+        QVERIFY(!killed.session.isEmpty());
+        const Session session = Session::open(killed.session);
+        QCOMPARE(session.state().value(QStringLiteral("status")).toString(), QStringLiteral("running"));
+        const int completed = session.completedRound();
+        QVERIFY(completed < 3 || killDuringWrite == QLatin1String("state.json#7"));
+        QHash<QString, QDateTime> written; // the completed rounds' files, which resume must not touch
+        for (int k = 0; k <= completed; ++k)
+            for (const QString& f : QDir(session.filePath(Session::roundFolder(k))).entryList(QDir::Files))
+                written.insert(Session::roundFolder(k) + QLatin1Char('/') + f,
+                               QFileInfo(session.filePath(Session::roundFolder(k) + QLatin1Char('/') + f)).lastModified());
+
+        const CliRun resumed = runCli({QStringLiteral("resume"), killed.session});
+        QVERIFY2(resumed.exitCode == 0 && resumed.status == QProcess::NormalExit, qPrintable(resumed.errors));
+        QCOMPARE(resumed.events.last().value(QStringLiteral("event")).toString(), QStringLiteral("done"));
+        QCOMPARE(resumed.events.last().value(QStringLiteral("session")).toString(), session.path());
+        int roundsRun = 0;
+        for (const QJsonObject& e : resumed.events)
+            roundsRun += e.value(QStringLiteral("event")).toString() == QLatin1String("round");
+        QCOMPARE(roundsRun, 3 - completed); // nothing completed is redone
+
+        const Session reference = Session::open(reference_);
+        QCOMPARE(session.state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QCOMPARE(session.savedRounds(), reference.savedRounds());
+        for (int k = 0; k <= 3; ++k) {
+            const QString file = Session::roundFolder(k) + QStringLiteral("/validation.json");
+            QCOMPARE(session.readJson(file), reference.readJson(file)); // same measurements, same model SHA-256
+        }
+        for (auto it = written.cbegin(); it != written.cend(); ++it)
+            QCOMPARE(QFileInfo(session.filePath(it.key())).lastModified(), it.value());
+        QCOMPARE(epochEvents(session), epochEvents(reference));
+
+        // validate reloads the last round and reproduces its recorded test accuracy exactly.
+        QProcess validate;
+        validate.start(cli(), {QStringLiteral("validate"), session.path(), QStringLiteral("--round"), QStringLiteral("3")});
+        QVERIFY(validate.waitForFinished(60000));
+        QCOMPARE(validate.exitCode(), 0);
+        QVERIFY(validate.readAllStandardOutput().contains("identical"));
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_CliResume)
+#include "tst_cli_resume.moc"

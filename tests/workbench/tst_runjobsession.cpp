@@ -1,0 +1,241 @@
+// RunJob writing a session as it runs, continuing one after an interruption, validating a saved round, pausing.
+#include "core/workbench/RunJob.h"
+#include "core/workbench/Session.h"
+#include "datasets/DemoMriGenerator.h"
+
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace prunelab;
+using workbench::RunSummary;
+using workbench::Session;
+
+namespace {
+
+/// Copies a folder tree (a session) to `to`.
+void copyTree(const QString& from, const QString& to)
+{
+    QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        const QString target = to + QLatin1Char('/') + QDir(from).relativeFilePath(file);
+        QDir().mkpath(QFileInfo(target).absolutePath());
+        QFile::copy(file, target);
+    }
+}
+
+QList<QJsonObject> epochEvents(const Session& s)
+{
+    QList<QJsonObject> events;
+    for (QJsonObject e : s.metrics())
+        if (e.value(QStringLiteral("event")).toString() == QLatin1String("epoch")) {
+            e.remove(QStringLiteral("seconds")); // wall time differs between runs
+            events.append(e);
+        }
+    return events;
+}
+
+} // namespace
+
+class tst_RunJobSession : public QObject {
+    Q_OBJECT
+
+    std::shared_ptr<const datasets::ImageSet> demo_;
+
+    static workbench::Recipe recipe(const QString& schedule)
+    {
+        workbench::Recipe r;
+        r.model.hidden = {32, 16};
+        r.train.epochs = 2;
+        r.prune.fineTuneEpochs = 1;
+        r.prune.schedule = schedule;
+        r.prune.rounds = 3;
+        r.prune.rate = 0.5;
+        r.prune.rewind = QStringLiteral("epoch:1");
+        r.prune.sparsities = {0.5, 0.7, 0.9};
+        r.dataset.validationFraction = 0.2;
+        r.dataset.testGiven = false;
+        r.dataset.testFraction = 0.2;
+        r.device = QStringLiteral("cpu");
+        return r;
+    }
+
+    RunSummary runToEnd(workbench::RunJob& job)
+    {
+        job.setDataset(demo_);
+        QSignalSpy finished(&job, &workbench::RunJob::finished);
+        job.start();
+        if (!finished.wait(120000))
+            return {};
+        return finished.first().first().value<RunSummary>();
+    }
+
+private slots:
+    void initTestCase()
+    {
+        datasets::DemoOptions options;
+        options.perClass = {40, 40, 40, 40};
+        options.size = 32;
+        demo_ = std::make_shared<datasets::ImageSet>(datasets::DemoMriGenerator().generate(options));
+    }
+
+    void continuesAfterAnyRoundWithIdenticalRounds_data()
+    {
+        QTest::addColumn<QString>("schedule");
+        QTest::addColumn<int>("interruptedAfter"); // last completed round when the run was stopped
+        QTest::newRow("iterative, stopped in dense training") << "iterative" << -1;
+        QTest::newRow("iterative, after the dense model") << "iterative" << 0;
+        QTest::newRow("iterative, after round 1") << "iterative" << 1;
+        QTest::newRow("lottery rewinding to epoch 1, after round 2") << "lottery" << 2;
+        QTest::newRow("sweep, after round 2") << "sweep" << 2;
+        QTest::newRow("iterative, after the last round") << "iterative" << 3;
+    }
+    void continuesAfterAnyRoundWithIdenticalRounds()
+    {
+        QFETCH(QString, schedule);
+        QFETCH(int, interruptedAfter);
+        QTemporaryDir root;
+        const Session reference = Session::create(root.path(), QStringLiteral("reference"));
+        {
+            workbench::RunJob job;
+            job.setRecipe(recipe(schedule));
+            job.setSession(reference.path());
+            const RunSummary summary = runToEnd(job);
+            QVERIFY2(summary.outcome == RunSummary::Outcome::Completed, qPrintable(summary.message));
+            QCOMPARE(summary.session, reference.path());
+        }
+        QCOMPARE(reference.state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QCOMPARE(reference.completedRound(), 3);
+        QCOMPARE(reference.savedRounds(), QList<int>({0, 1, 2, 3}));
+        for (int k = 0; k <= 3; ++k) {
+            const QString folder = Session::roundFolder(k) + QLatin1Char('/');
+            QVERIFY(reference.exists(folder + QStringLiteral("model.pt")));
+            QCOMPARE(reference.exists(folder + QStringLiteral("masks.pt")), k > 0);
+            QVERIFY(reference.readFile(folder + QStringLiteral("train.csv")).startsWith("epoch,epochs,train_loss"));
+        }
+        QCOMPARE(epochEvents(reference).size(), 2 + 3 * (schedule == QLatin1String("lottery") ? 2 : 1));
+
+        // What a kill leaves: state.json at the last completed round, the next round half written, metrics beyond.
+        const QString copy = root.filePath(QStringLiteral("copy"));
+        copyTree(reference.path(), copy);
+        const Session interrupted = Session::open(copy);
+        QJsonObject state = interrupted.state();
+        state.insert(QStringLiteral("status"), QStringLiteral("running"));
+        state.insert(QStringLiteral("completed_round"), interruptedAfter);
+        interrupted.writeState(state);
+        for (int k = interruptedAfter + 2; k <= 3; ++k)
+            QDir(interrupted.filePath(Session::roundFolder(k))).removeRecursively();
+        if (interruptedAfter + 1 <= 3) // the interrupted round: its model written, its validation.json not yet
+            QFile::remove(interrupted.filePath(Session::roundFolder(interruptedAfter + 1) + QStringLiteral("/validation.json")));
+        QDateTime kept;
+        if (interruptedAfter >= 0)
+            kept = QFileInfo(interrupted.filePath(QStringLiteral("rounds/0/model.pt"))).lastModified();
+
+        workbench::RunJob job;
+        job.continueSession(copy);
+        QCOMPARE(job.recipe().prune.schedule, schedule);
+        QSignalSpy rounds(&job, &workbench::RunJob::roundFinished);
+        const RunSummary summary = runToEnd(job);
+        QVERIFY2(summary.outcome == RunSummary::Outcome::Completed, qPrintable(summary.message));
+        QCOMPARE(rounds.size(), 3 - interruptedAfter); // only the rounds not completed before
+        QCOMPARE(interrupted.state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        for (int k = 0; k <= 3; ++k) {
+            const QString file = Session::roundFolder(k) + QStringLiteral("/validation.json");
+            QCOMPARE(interrupted.readJson(file), reference.readJson(file)); // same numbers, same model and mask SHA-256
+        }
+        if (interruptedAfter >= 0) // completed rounds are not written again
+            QCOMPARE(QFileInfo(interrupted.filePath(QStringLiteral("rounds/0/model.pt"))).lastModified(), kept);
+        QCOMPARE(epochEvents(interrupted), epochEvents(reference));
+        int roundEvents = 0;
+        for (const QJsonObject& e : interrupted.metrics())
+            roundEvents += e.value(QStringLiteral("event")).toString() == QLatin1String("round");
+        QCOMPARE(roundEvents, 4);
+    }
+
+    void validateReproducesTheRecordedAccuracy()
+    {
+        QTemporaryDir root;
+        const Session s = Session::create(root.path(), QStringLiteral("v"));
+        {
+            workbench::RunJob job;
+            job.setRecipe(recipe(QStringLiteral("iterative")));
+            job.setSession(s.path());
+            QCOMPARE(runToEnd(job).outcome, RunSummary::Outcome::Completed);
+        }
+        for (int k : {0, 2}) {
+            workbench::RunJob job;
+            job.validateSession(s.path(), k);
+            const RunSummary summary = runToEnd(job);
+            QVERIFY2(summary.outcome == RunSummary::Outcome::Completed, qPrintable(summary.message));
+            QVERIFY2(summary.message.contains(QStringLiteral("identical")), qPrintable(summary.message));
+            const QJsonObject recorded = s.readJson(Session::roundFolder(k) + QStringLiteral("/validation.json"));
+            QCOMPARE(summary.finalTestAccuracy, recorded.value(QStringLiteral("test_accuracy")).toDouble());
+        }
+        // A model file that is not the one the session wrote is refused, not loaded.
+        QByteArray model = s.readFile(QStringLiteral("rounds/1/model.pt"));
+        model[model.size() / 2] = char(model[model.size() / 2] ^ 1);
+        s.writeFile(QStringLiteral("rounds/1/model.pt"), model);
+        workbench::RunJob job;
+        job.validateSession(s.path(), 1);
+        const RunSummary refused = runToEnd(job);
+        QCOMPARE(refused.outcome, RunSummary::Outcome::Failed);
+        QVERIFY2(refused.message.contains(QStringLiteral("SHA-256")), qPrintable(refused.message));
+    }
+
+    void otherDataIsRefused()
+    {
+        QTemporaryDir root;
+        const Session s = Session::create(root.path(), QStringLiteral("d"));
+        workbench::Recipe r = recipe(QStringLiteral("none"));
+        {
+            workbench::RunJob job;
+            job.setRecipe(r);
+            job.setSession(s.path());
+            QCOMPARE(runToEnd(job).outcome, RunSummary::Outcome::Completed);
+        }
+        datasets::DemoOptions options;
+        options.perClass = {40, 40, 40, 40};
+        options.size = 32;
+        options.seed = 7;
+        workbench::RunJob job;
+        job.validateSession(s.path(), 0);
+        job.setDataset(std::make_shared<datasets::ImageSet>(datasets::DemoMriGenerator().generate(options)));
+        QSignalSpy finished(&job, &workbench::RunJob::finished);
+        job.start();
+        QVERIFY(finished.wait(60000));
+        const auto summary = finished.first().first().value<RunSummary>();
+        QCOMPARE(summary.outcome, RunSummary::Outcome::Failed);
+        QVERIFY2(summary.message.contains(QStringLiteral("fingerprint")), qPrintable(summary.message));
+    }
+
+    void pauseHoldsTheWorkerUntilResumed()
+    {
+        workbench::RunJob job;
+        job.setRecipe(recipe(QStringLiteral("none")));
+        job.setDataset(demo_);
+        QSignalSpy paused(&job, &workbench::RunJob::pausedChanged);
+        QSignalSpy epochs(&job, &workbench::RunJob::epochFinished);
+        QSignalSpy eta(&job, &workbench::RunJob::etaChanged);
+        QSignalSpy finished(&job, &workbench::RunJob::finished);
+        job.pause();
+        QVERIFY(job.isPaused());
+        job.start();
+        QTest::qWait(500); // held after its first batch: no epoch can finish
+        QCOMPARE(epochs.size(), 0);
+        QVERIFY(finished.isEmpty());
+        job.resume();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().value<RunSummary>().outcome, RunSummary::Outcome::Completed);
+        QCOMPARE(epochs.size(), 2);
+        QCOMPARE(paused.size(), 2);
+        QVERIFY(!eta.isEmpty());
+        QVERIFY(eta.last().first().toDouble() >= 0.0);
+    }
+};
+
+QTEST_GUILESS_MAIN(tst_RunJobSession)
+#include "tst_runjobsession.moc"

@@ -1,0 +1,153 @@
+#include "ui/ChartExport.h"
+
+#include "core/workbench/RunTypes.h"
+#include "core/workbench/Session.h"
+#include "core/workbench/SessionExporter.h"
+#include "ui/SparsityChart.h"
+#include "ui/TrainingChart.h"
+
+#include <QBuffer>
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QPageSize>
+#include <QPainter>
+#include <QPdfWriter>
+#include <QSvgGenerator>
+#include <QTextDocument>
+#include <QThread>
+#include <QUrl>
+
+#include <functional>
+
+namespace prunelab::ui {
+
+namespace {
+
+constexpr QSize kSize(900, 480);
+
+/// Fills the GUI's training chart from the session's events, as the live run did, and waits for its replot.
+void fillTraining(TrainingChart& chart, const workbench::Session& session)
+{
+    int epochs = 0;
+    for (const QJsonObject& e : session.metrics()) {
+        const QString event = e.value(QStringLiteral("event")).toString();
+        if (event == QLatin1String("epoch")) {
+            chart.addEpoch(workbench::epochStatsFromJson(e));
+            ++epochs;
+        } else if (event == QLatin1String("round") && e.value(QStringLiteral("round")).toInt() > 0) {
+            chart.markPruning(workbench::roundStatsFromJson(e));
+        }
+    }
+    QElapsedTimer clock; // the chart replots on its ~25 Hz timer
+    clock.start();
+    while (chart.plottedPoints() < epochs && clock.elapsed() < 10000) {
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        QThread::msleep(5);
+    }
+}
+
+void fillSparsity(SparsityChart& chart, const workbench::Session& session)
+{
+    for (const QJsonObject& e : session.metrics())
+        if (e.value(QStringLiteral("event")).toString() == QLatin1String("round"))
+            chart.addRound(workbench::roundStatsFromJson(e));
+}
+
+template <typename Chart>
+void withChart(const QString& sessionPath, const std::function<void(Chart&, const workbench::Session&)>& fill,
+               const std::function<void(QWidget&)>& use)
+{
+    const workbench::Session session = workbench::Session::open(sessionPath);
+    Chart chart;
+    chart.setAttribute(Qt::WA_DontShowOnScreen);
+    chart.resize(kSize);
+    chart.show();
+    fill(chart, session);
+    QCoreApplication::processEvents();
+    use(chart);
+}
+
+QImage image(QWidget& widget)
+{
+    return widget.grab().toImage();
+}
+
+QByteArray png(const QImage& image)
+{
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    image.save(&buffer, "PNG");
+    return bytes;
+}
+
+QByteArray svg(QWidget& widget, const QString& title)
+{
+    QBuffer buffer;
+    QSvgGenerator generator;
+    generator.setOutputDevice(&buffer);
+    generator.setSize(widget.size());
+    generator.setViewBox(QRect(QPoint(0, 0), widget.size()));
+    generator.setTitle(title);
+    QPainter painter(&generator);
+    widget.render(&painter);
+    painter.end();
+    return buffer.data();
+}
+
+} // namespace
+
+QImage ChartExport::trainingImage(const QString& sessionPath)
+{
+    QImage result;
+    withChart<TrainingChart>(sessionPath, fillTraining, [&](QWidget& w) { result = image(w); });
+    return result;
+}
+
+QImage ChartExport::sparsityImage(const QString& sessionPath)
+{
+    QImage result;
+    withChart<SparsityChart>(sessionPath, fillSparsity, [&](QWidget& w) { result = image(w); });
+    return result;
+}
+
+QStringList ChartExport::writePlots(const QString& sessionPath, const QString& folder)
+{
+    QStringList written;
+    const auto save = [&](const QString& name, const QByteArray& bytes) {
+        const QString file = folder + QLatin1Char('/') + name;
+        workbench::Session::writeFileAtomically(file, bytes);
+        written << file;
+    };
+    withChart<TrainingChart>(sessionPath, fillTraining, [&](QWidget& w) {
+        save(QStringLiteral("training.png"), png(image(w)));
+        save(QStringLiteral("training.svg"), svg(w, QStringLiteral("Loss and accuracy per epoch")));
+    });
+    withChart<SparsityChart>(sessionPath, fillSparsity, [&](QWidget& w) {
+        save(QStringLiteral("sparsity.png"), png(image(w)));
+        save(QStringLiteral("sparsity.svg"), svg(w, QStringLiteral("Accuracy against weights remaining")));
+    });
+    return written;
+}
+
+void ChartExport::writeReportPdf(const QString& sessionPath, int round, const QString& file)
+{
+    const workbench::Session session = workbench::Session::open(sessionPath);
+    QTextDocument document;
+    document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:training")), trainingImage(sessionPath));
+    document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:sparsity")), sparsityImage(sessionPath));
+    document.setHtml(workbench::SessionExporter(session).reportHtml(round, true));
+    QBuffer buffer;
+    buffer.open(QIODevice::WriteOnly);
+    {
+        QPdfWriter writer(&buffer);
+        writer.setPageSize(QPageSize(QPageSize::A4));
+        writer.setResolution(150);
+        writer.setTitle(QStringLiteral("PruneLab report: ") + session.name());
+        document.setPageSize(QSizeF(writer.width(), writer.height()));
+        document.print(&writer);
+    }
+    workbench::Session::writeFileAtomically(file, buffer.data());
+}
+
+} // namespace prunelab::ui
