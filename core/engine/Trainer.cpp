@@ -127,7 +127,8 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
             const int64_t begin = b * options.batchSize;
             const int64_t count = std::min(options.batchSize, n - begin);
             const torch::Tensor idx = order.narrow(0, begin, count);
-            const torch::Tensor x = normalizer_(train.images.index_select(0, idx));
+            const torch::Tensor batch = train.images.index_select(0, idx);
+            const torch::Tensor x = normalizer_(options.augment.enabled() ? augmentBatch(batch, options.augment, generator) : batch);
             const torch::Tensor y = train.labels.index_select(0, idx);
 
             optimizer->zero_grad();

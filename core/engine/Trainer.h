@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/engine/Augmentation.h"
 #include "core/engine/Classifier.h"
 #include "core/engine/MaskSet.h"
 #include "core/engine/Normalizer.h"
@@ -31,6 +32,8 @@ struct TrainOptions {
     int earlyStoppingPatience = 0;
     /// At the end, put back the weights of the epoch with the best validation accuracy (seed 000 keeps the best).
     bool restoreBest = false;
+    /// On-the-fly augmentation of training batches (flips, small rotations, brightness).
+    AugmentOptions augment;
 };
 
 /// Learning rate of epoch `epoch` (1-based) under the options' schedule.

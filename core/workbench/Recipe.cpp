@@ -244,6 +244,11 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         if (r.dataset.niftiWindow[0] >= r.dataset.niftiWindow[1])
             nifti.fail(QStringLiteral("window"), QStringLiteral("must be [low, high] percentiles with low < high"));
         nifti.finish();
+        Reader augment = d.child(QStringLiteral("augment"));
+        r.dataset.augmentFlip = augment.boolean(QStringLiteral("flip"), false);
+        r.dataset.augmentRotate = augment.number(QStringLiteral("rotate"), 0.0, 0.0, 45.0);
+        r.dataset.augmentBrightness = augment.number(QStringLiteral("brightness"), 0.0, 0.0, 0.9);
+        augment.finish();
         d.finish();
     }
     {
@@ -433,6 +438,13 @@ QJsonObject Recipe::toJson() const
     if (!nifti.isEmpty()) {
         QJsonObject d = json.value(QStringLiteral("dataset")).toObject();
         d.insert(QStringLiteral("nifti"), nifti);
+        json.insert(QStringLiteral("dataset"), d);
+    }
+    if (dataset.augmentFlip || dataset.augmentRotate > 0 || dataset.augmentBrightness > 0) {
+        QJsonObject d = json.value(QStringLiteral("dataset")).toObject();
+        d.insert(QStringLiteral("augment"), QJsonObject{{"flip", dataset.augmentFlip},
+                                                        {"rotate", dataset.augmentRotate},
+                                                        {"brightness", dataset.augmentBrightness}});
         json.insert(QStringLiteral("dataset"), d);
     }
     if (!compare.isEmpty()) {

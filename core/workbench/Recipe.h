@@ -46,6 +46,9 @@ struct Recipe {
         int niftiMiddleSlices = 0;                ///< nifti.middle_slices: > 0 keeps the middle N slices
         QList<int> niftiSlices;                   ///< nifti.slices: [first, last], inclusive; empty = all
         QList<double> niftiWindow{1.0, 99.0};     ///< nifti.window: intensity percentiles mapped to 0 and 255
+        bool augmentFlip = false;                 ///< augment.flip: mirror training images left-right at random
+        double augmentRotate = 0.0;               ///< augment.rotate: degrees, uniform in [−d, d]
+        double augmentBrightness = 0.0;           ///< augment.brightness: factor in [1 − b, 1 + b]
     } dataset;
 
     struct Model {

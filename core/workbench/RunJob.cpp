@@ -68,6 +68,9 @@ engine::TrainOptions trainOptions(const Recipe& r, const engine::TensorDataset& 
     o.stepGamma = r.train.stepGamma;
     o.earlyStoppingPatience = r.train.earlyStopping;
     o.restoreBest = r.train.restoreBest;
+    o.augment.flip = r.dataset.augmentFlip;
+    o.augment.rotateDegrees = r.dataset.augmentRotate;
+    o.augment.brightness = r.dataset.augmentBrightness;
     if (r.train.classWeights || r.dataset.balance == QLatin1String("class-weights")) { // inverse frequency, mean 1
         const torch::Tensor counts = torch::bincount(train.labels, {}, train.classCount).to(torch::kDouble).clamp_min(1);
         const torch::Tensor w = counts.reciprocal() * (double(train.classCount) / counts.reciprocal().sum());

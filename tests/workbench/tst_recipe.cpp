@@ -50,8 +50,17 @@ private slots:
         r.prune.schedule = "iterative";
         r.dataset.testGiven = false;
         r.dataset.testFraction = 0.2;
+        r.dataset.balance = "oversample";
+        r.dataset.splitFile = "/tmp/split.json";
+        r.dataset.niftiAxis = 1;
+        r.dataset.niftiSlices = {10, 20};
+        r.dataset.augmentFlip = true;
+        r.dataset.augmentRotate = 10;
         const Recipe back = Recipe::fromJson(r.toJson());
         QCOMPARE(back.toJson(), r.toJson());
+        QCOMPARE(back.dataset.balance, QStringLiteral("oversample"));
+        QCOMPARE(back.dataset.niftiSlices, QList<int>({10, 20}));
+        QCOMPARE(back.dataset.augmentRotate, 10.0);
         QCOMPARE(back.model.hidden, QList<int>({7, 5}));
         QCOMPARE(back.dataset.testFraction, 0.2);
     }
@@ -72,6 +81,10 @@ private slots:
         QTest::newRow("bad hidden item") << R"({"model": {"hidden": [300, -1]}})" << "model.hidden[1]" << "must be a number from 1";
         QTest::newRow("split not 1") << R"({"dataset": {"split": {"train": 0.5, "val": 0.1}}})" << "dataset.split.train" << "add up to 1";
         QTest::newRow("bad test split") << R"({"dataset": {"split": {"test": "later"}}})" << "dataset.split.test" << "\"given\" or a fraction";
+        QTest::newRow("unknown balance") << R"({"dataset": {"balance": "smote"}})" << "dataset.balance" << "must be one of none, oversample";
+        QTest::newRow("rotation too large") << R"({"dataset": {"augment": {"rotate": 90}}})" << "dataset.augment.rotate" << "<= 45";
+        QTest::newRow("nifti axis") << R"({"dataset": {"nifti": {"axis": 3}}})" << "dataset.nifti.axis" << "from 0 to 2";
+        QTest::newRow("nifti window order") << R"({"dataset": {"nifti": {"window": [99, 1]}}})" << "dataset.nifti.window" << "low < high";
         QTest::newRow("rewind after training") << R"({"train": {"epochs": 3}, "prune": {"rewind": "epoch:5"}})" << "prune.rewind" << "after train.epochs";
         QTest::newRow("rewind garbage") << R"({"prune": {"rewind": "start"}})" << "prune.rewind" << "init, none or epoch:K";
         QTest::newRow("schema from the future") << R"({"schema": 2})" << "schema" << "reads schema 1";

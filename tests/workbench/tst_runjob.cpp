@@ -1,5 +1,9 @@
 #include "core/workbench/RunJob.h"
 #include "datasets/DemoMriGenerator.h"
+#include "datasets/ImageSetWriter.h"
+
+#include <QStandardPaths>
+#include <QTemporaryDir>
 
 #include <QElapsedTimer>
 #include <QJsonArray>
@@ -32,6 +36,7 @@ class tst_RunJob : public QObject {
 private slots:
     void initTestCase()
     {
+        QStandardPaths::setTestModeEnabled(true); // the pixel cache goes to ~/.qttest, not the user's cache
         datasets::DemoOptions options;
         options.perClass = {80, 80, 80, 80};
         options.size = 48;
@@ -212,6 +217,39 @@ private slots:
         const auto refused = splitFinished.first().first().value<RunSummary>();
         QCOMPARE(refused.outcome, RunSummary::Outcome::Failed);
         QVERIFY2(refused.message.contains("/nonexistent/split.json"), qPrintable(refused.message));
+    }
+
+    void trainsOnAFolderWithBalancingAndAugmentation()
+    {
+        // An imbalanced folder of PNG class folders, as a user would have it on disk.
+        datasets::DemoOptions options;
+        options.perClass = {12, 6, 9, 3};
+        options.size = 32;
+        QTemporaryDir dir;
+        datasets::writeClassFolders(datasets::DemoMriGenerator().generate(options), dir.path());
+        auto config = quickConfig();
+        config.dataset.source = dir.path();
+        config.dataset.imageWidth = config.dataset.imageHeight = 32;
+        config.dataset.validationFraction = 0.25;
+        config.dataset.testFraction = 0.0;
+        config.dataset.balance = QStringLiteral("oversample");
+        config.dataset.augmentFlip = true;
+        config.dataset.augmentRotate = 5;
+        config.train.epochs = 1;
+        config.prune.schedule = QStringLiteral("none");
+        workbench::RunJob job;
+        job.setRecipe(config);
+        QSignalSpy log(&job, &workbench::RunJob::logMessage);
+        QSignalSpy finished(&job, &workbench::RunJob::finished);
+        job.start();
+        QVERIFY(finished.wait(60000));
+        const auto summary = finished.first().first().value<RunSummary>();
+        QVERIFY2(summary.outcome == RunSummary::Outcome::Completed, qPrintable(summary.message));
+        QStringList lines;
+        for (const auto& args : log)
+            lines.append(args.first().toString());
+        // Validation takes 3, 2, 2 and 1 images; training keeps 9, 4, 7 and 2, oversampled to 9 each.
+        QVERIFY2(lines.join('\n').contains("training on 36 images, validating on 8"), qPrintable(lines.join('\n')));
     }
 
     void refusesToStartTwice()
