@@ -12,7 +12,9 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 namespace prunelab::workbench {
 
@@ -43,6 +45,15 @@ void killDuringWriteIfAsked(const QString& target)
     const int nth = spec.contains(QLatin1Char('#')) ? spec.section(QLatin1Char('#'), 1).toInt() : 1;
     if (target.endsWith(suffix) && ++seen == nth)
         ::raise(SIGKILL);
+}
+
+/// Qt's message for a failed file operation, or the system's (errno) where Qt has none ("Unknown error").
+std::string why(const QFileDevice& file, int error)
+{
+    const QString qt = file.errorString();
+    if (error != 0 && (qt.isEmpty() || qt == QLatin1String("Unknown error")))
+        return std::strerror(error);
+    return qt.toStdString();
 }
 
 void makeFolder(const QString& folder)
@@ -128,16 +139,17 @@ void Session::writeFileAtomically(const QString& target, const QByteArray& bytes
     QSaveFile file(target);
     if (!file.open(QIODevice::WriteOnly))
         throw SessionError("cannot write " + target.toStdString() + ": " + file.errorString().toStdString());
+    errno = 0;
     if (file.write(bytes) != bytes.size() || !file.flush()) {
-        const std::string why = file.errorString().toStdString();
+        const std::string reason = why(file, errno);
         file.cancelWriting();
-        throw SessionError("cannot write " + target.toStdString() + ": " + why + " (the previous file is kept)");
+        throw SessionError("cannot write " + target.toStdString() + ": " + reason + " (the file was left as it was)");
     }
     killDuringWriteIfAsked(target);
     // QSaveFile syncs the temporary file before renaming it over the target.
+    errno = 0;
     if (!file.commit())
-        throw SessionError("cannot write " + target.toStdString() + ": " + file.errorString().toStdString() +
-                           " (the previous file is kept)");
+        throw SessionError("cannot write " + target.toStdString() + ": " + why(file, errno) + " (the file was left as it was)");
     syncFolder(folder);
 }
 
@@ -178,10 +190,11 @@ void Session::appendMetric(const QJsonObject& event) const
         throw SessionError("cannot write " + file.fileName().toStdString() + ": " + file.errorString().toStdString());
     const QByteArray line = QJsonDocument(event).toJson(QJsonDocument::Compact) + '\n';
     const qint64 before = file.size();
+    errno = 0;
     if (file.write(line) != line.size() || !file.flush()) {
-        const std::string why = file.errorString().toStdString();
+        const std::string reason = why(file, errno);
         file.resize(before); // cut a torn line off again, so the file stays one complete object per line
-        throw SessionError("cannot write " + file.fileName().toStdString() + ": " + why);
+        throw SessionError("cannot write " + file.fileName().toStdString() + ": " + reason);
     }
 }
 

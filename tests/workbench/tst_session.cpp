@@ -9,7 +9,9 @@
 
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 using prunelab::workbench::Session;
 using prunelab::workbench::SessionError;
@@ -89,6 +91,7 @@ private slots:
                 QFAIL("a write past the file-size limit must fail");
             } catch (const SessionError& e) {
                 QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("rounds/0/model.pt")), e.what());
+                QVERIFY2(QString::fromUtf8(e.what()).contains(QString::fromUtf8(std::strerror(EFBIG))), e.what()); // the system's reason
             }
             try {
                 s.appendMetric({{"event", "epoch"}, {"padding", QString(8000, QLatin1Char('p'))}});
