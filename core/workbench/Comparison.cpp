@@ -38,8 +38,15 @@ Comparison Comparison::create(const QString& root, const Recipe& recipe, const Q
 {
     if (recipe.compare.isEmpty())
         throw SessionError("recipe " + recipe.name.toStdString() + " has no compare list");
+    return createIn(Session::create(root, name.isEmpty() ? recipe.name : name), recipe);
+}
+
+Comparison Comparison::createIn(const Session& session, const Recipe& recipe)
+{
+    if (recipe.compare.isEmpty())
+        throw SessionError("recipe " + recipe.name.toStdString() + " has no compare list");
     Comparison c;
-    c.session_ = Session::create(root, name.isEmpty() ? recipe.name : name);
+    c.session_ = session;
     c.session_.writeJson(QStringLiteral("recipe.json"), recipe.toJson());
     QJsonArray variants;
     for (qsizetype i = 0; i < recipe.compare.size(); ++i) {
@@ -92,7 +99,7 @@ bool Comparison::isCompleted(const QString& variantPath)
 QString Comparison::table() const
 {
     QString text = QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
-                       .arg(QStringLiteral("variant"), -14)
+                       .arg(QStringLiteral("variant"), -24)
                        .arg(QStringLiteral("schedule"), -15)
                        .arg(QStringLiteral("method"), -17)
                        .arg(QStringLiteral("rounds"), 6)
@@ -103,7 +110,7 @@ QString Comparison::table() const
         const QList<QJsonObject> records = rounds(e.path);
         const QJsonObject last = records.isEmpty() ? QJsonObject{} : records.last();
         text += QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
-                    .arg(e.label, -14)
+                    .arg(e.label, -24)
                     .arg(e.recipe.prune.schedule, -15)
                     .arg(e.recipe.prune.method, -17)
                     .arg(records.isEmpty() ? QStringLiteral("-") : QString::number(records.size() - 1), 6)
