@@ -163,6 +163,39 @@ private slots:
         QCOMPARE(validate.exitCode(), 0);
         QVERIFY(validate.readAllStandardOutput().contains("identical"));
     }
+
+    void comparisonResumesAfterSigkill()
+    {
+        const QStringList compare{QStringLiteral("run"), QStringLiteral("pruning-strategies-compare"),
+                                  QStringLiteral("--set"), QStringLiteral("dataset.demo_per_class=16"),
+                                  QStringLiteral("--set"), QStringLiteral("train.epochs=1"),
+                                  QStringLiteral("--set"), QStringLiteral("prune.fine_tune_epochs=1"),
+                                  QStringLiteral("--set"), QStringLiteral("prune.rounds=2"),
+                                  QStringLiteral("--set"), QStringLiteral("prune.rate=0.7"),
+                                  QStringLiteral("--sessions"), root_.filePath(QStringLiteral("compare"))};
+        QString variant;
+        const CliRun killed = runCli(compare, {}, [&](const QJsonObject& e) {
+            if (e.value(QStringLiteral("event")).toString() == QLatin1String("variant"))
+                variant = e.value(QStringLiteral("label")).toString();
+            return variant == QLatin1String("iterative") && e.value(QStringLiteral("event")).toString() == QLatin1String("round");
+        });
+        QCOMPARE(killed.status, QProcess::CrashExit);
+        const QString first = Session::open(killed.session).filePath(QStringLiteral("variants/one-shot/state.json"));
+        const QDateTime done = QFileInfo(first).lastModified();
+
+        const CliRun resumed = runCli({QStringLiteral("resume"), killed.session});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.errors));
+        QStringList ran;
+        for (const QJsonObject& e : resumed.events)
+            if (e.value(QStringLiteral("event")).toString() == QLatin1String("variant"))
+                ran << e.value(QStringLiteral("label")).toString();
+        QCOMPARE(ran, QStringList({"iterative", "lottery", "random"})); // the completed variants are not run again
+        QCOMPARE(QFileInfo(first).lastModified(), done);
+        const Session comparison = Session::open(killed.session);
+        QCOMPARE(comparison.state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QCOMPARE(comparison.state().value(QStringLiteral("variants_completed")).toInt(), 5);
+        QCOMPARE(comparison.readFile(QStringLiteral("results/comparison.csv")).count('\n'), 1 + 2 + 6 + 3 + 3 + 3);
+    }
 };
 
 QTEST_GUILESS_MAIN(tst_CliResume)
