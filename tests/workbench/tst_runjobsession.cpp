@@ -111,6 +111,8 @@ private slots:
         QCOMPARE(reference.state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
         QCOMPARE(reference.completedRound(), 3);
         QCOMPARE(reference.savedRounds(), QList<int>({0, 1, 2, 3}));
+        QCOMPARE(reference.readFile(QStringLiteral("results/rounds.csv")).count('\n'), 1 + 4);
+        QVERIFY(reference.readFile(QStringLiteral("results/report.html")).contains("Round 3: confusion matrix"));
         for (int k = 0; k <= 3; ++k) {
             const QString folder = Session::roundFolder(k) + QLatin1Char('/');
             QVERIFY(reference.exists(folder + QStringLiteral("model.pt")));
