@@ -161,6 +161,17 @@ int runComparison(const workbench::Comparison& comparison, bool json);
 /// runs as a comparison.
 int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsRoot = {}, const QString& name = {})
 {
+    // A dataset that is not there is a mistake in the recipe (exit 2), found before a session is made.
+    QList<workbench::Recipe> recipes{recipe};
+    for (qsizetype i = 0; i < recipe.compare.size(); ++i)
+        recipes << recipe.variant(i);
+    for (const workbench::Recipe& r : recipes) {
+        const QString& source = r.dataset.source;
+        if (source != QLatin1String("demo") && source != QLatin1String("fashion-mnist") && !QFileInfo::exists(source)) {
+            QTextStream(stderr) << "prunelab-cli: bad recipe: dataset.source \"" << source << "\" does not exist" << Qt::endl;
+            return BadUsage;
+        }
+    }
     if (!recipe.compare.isEmpty()) {
         try {
             const workbench::Comparison comparison = workbench::Comparison::create(workbench::SessionStore(sessionsRoot).root(), recipe, name);
