@@ -14,6 +14,12 @@
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QDir>
+#include <QDirIterator>
+#include <QFile>
+#include <QJsonArray>
+#include <QRegularExpression>
+#include <QSet>
 #include <QFileInfo>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -137,6 +143,17 @@ int runComparison(const workbench::Comparison& comparison, bool json);
 /// runs as a comparison.
 int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsRoot = {}, const QString& name = {})
 {
+    // A dataset that is not there is a mistake in the recipe (exit 2), found before a session is made.
+    QList<workbench::Recipe> recipes{recipe};
+    for (qsizetype i = 0; i < recipe.compare.size(); ++i)
+        recipes << recipe.variant(i);
+    for (const workbench::Recipe& r : recipes) {
+        const QString& source = r.dataset.source;
+        if (source != QLatin1String("demo") && source != QLatin1String("fashion-mnist") && !QFileInfo::exists(source)) {
+            QTextStream(stderr) << "prunelab-cli: bad recipe: dataset.source \"" << source << "\" does not exist" << Qt::endl;
+            return BadUsage;
+        }
+    }
     if (!recipe.compare.isEmpty()) {
         try {
             const workbench::Comparison comparison = workbench::Comparison::create(workbench::SessionStore(sessionsRoot).root(), recipe, name);
@@ -233,7 +250,180 @@ bool toRecipe(const QJsonObject& json, workbench::Recipe& recipe)
     }
 }
 
+/// Splits "a,[1,2],b" at the commas outside brackets and quotes.
+QStringList splitValues(const QString& text)
+{
+    QStringList parts;
+    QString current;
+    int depth = 0;
+    bool quoted = false;
+    for (const QChar c : text) {
+        if (c == QLatin1Char('"'))
+            quoted = !quoted;
+        else if (!quoted && (c == QLatin1Char('[') || c == QLatin1Char('{')))
+            ++depth;
+        else if (!quoted && (c == QLatin1Char(']') || c == QLatin1Char('}')))
+            --depth;
+        if (c == QLatin1Char(',') && depth == 0 && !quoted) {
+            parts << current;
+            current.clear();
+        } else {
+            current += c;
+        }
+    }
+    parts << current;
+    return parts;
+}
+
+/// `--grid KEY=V1,V2 …` and `--shard I/N`: writes the grid points that fall to this shard into the recipe's compare
+/// list (one variant per combination, labelled by its values). Returns the number of points for this shard, or -1
+/// with `error` set.
+int addGrid(QJsonObject& json, const QStringList& grids, const QString& shard, QString& error)
+{
+    if (json.contains(QStringLiteral("compare"))) {
+        error = QStringLiteral("--grid cannot be combined with a recipe that has its own compare list");
+        return -1;
+    }
+    if (grids.isEmpty()) {
+        error = QStringLiteral("--shard needs at least one --grid KEY=V1,V2,…");
+        return -1;
+    }
+    QList<QJsonObject> sets{QJsonObject{}};
+    QStringList labels{QString()};
+    for (const QString& grid : grids) {
+        const qsizetype eq = grid.indexOf(QLatin1Char('='));
+        const QString key = grid.left(eq).trimmed();
+        const QStringList values = eq > 0 ? splitValues(grid.mid(eq + 1)) : QStringList{};
+        if (eq <= 0 || values.contains(QString())) {
+            error = QStringLiteral("--grid needs KEY=V1,V2,…, got \"%1\"").arg(grid);
+            return -1;
+        }
+        QList<QJsonObject> nextSets;
+        QStringList nextLabels;
+        for (qsizetype i = 0; i < sets.size(); ++i)
+            for (const QString& text : values) {
+                const QJsonDocument parsed = QJsonDocument::fromJson(QByteArray("[") + text.toUtf8() + "]");
+                const QJsonValue value = parsed.isArray() && parsed.array().size() == 1 ? parsed.array().first() : QJsonValue(text);
+                QJsonObject set = sets[i];
+                set.insert(key, value);
+                QString shown = text;
+                shown.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9.]+")), QStringLiteral("-"));
+                while (shown.startsWith(QLatin1Char('-')) || shown.endsWith(QLatin1Char('-')))
+                    shown = shown.startsWith(QLatin1Char('-')) ? shown.mid(1) : shown.chopped(1);
+                const QString part = key.section(QLatin1Char('.'), -1) + QLatin1Char('-') + shown;
+                nextSets << set;
+                nextLabels << (labels[i].isEmpty() ? part : labels[i] + QLatin1Char('_') + part).left(64);
+            }
+        sets = nextSets;
+        labels = nextLabels;
+    }
+    int index = 0, count = 1;
+    if (!shard.isEmpty()) {
+        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("^(\\d+)/(\\d+)$")).match(shard);
+        index = m.hasMatch() ? m.captured(1).toInt() : -1;
+        count = m.hasMatch() ? m.captured(2).toInt() : 0;
+        if (count < 1 || index < 0 || index >= count) {
+            error = QStringLiteral("--shard must be I/N with 0 <= I < N, got \"%1\"").arg(shard);
+            return -1;
+        }
+        json.insert(QStringLiteral("name"), json.value(QStringLiteral("name")).toString(QStringLiteral("experiment")) +
+                                                QStringLiteral("-shard-%1-of-%2").arg(index).arg(count));
+    }
+    QJsonArray compare;
+    for (qsizetype i = index; i < sets.size(); i += count)
+        compare.append(QJsonObject{{"label", labels[i]}, {"set", sets[i]}});
+    if (!compare.isEmpty())
+        json.insert(QStringLiteral("compare"), compare);
+    return int(compare.size());
+}
+
+/// Copies a session folder tree; throws SessionError naming the file that failed.
+void copyTree(const QString& from, const QString& to)
+{
+    QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
+    while (it.hasNext()) {
+        const QString file = it.next();
+        QFile in(file);
+        if (!in.open(QIODevice::ReadOnly))
+            throw workbench::SessionError("cannot read " + file.toStdString() + ": " + in.errorString().toStdString());
+        workbench::Session::writeFileAtomically(to + QLatin1Char('/') + QDir(from).relativeFilePath(file), in.readAll());
+    }
+}
+
 } // namespace
+
+int merge(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Combine comparisons (the shards of a grid) into one comparison."));
+    parser.addPositionalArgument(QStringLiteral("sessions"), QStringLiteral("Comparison folders made by run --grid/--shard."), QStringLiteral("SESSION..."));
+    parser.addOption(option("out", "The merged comparison's folder (must not exist).", "dir"));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    QTextStream err(stderr);
+    if (parser.positionalArguments().isEmpty() || !parser.isSet(QStringLiteral("out"))) {
+        err << "prunelab-cli: merge needs SESSION... and --out DIR\n";
+        return BadUsage;
+    }
+    // The shards' shared recipe: everything but the name and the compare list must be the same.
+    const auto shared = [](QJsonObject recipe) {
+        recipe.remove(QStringLiteral("compare"));
+        recipe.remove(QStringLiteral("name"));
+        return recipe;
+    };
+    QList<workbench::Comparison> inputs;
+    QJsonObject merged;
+    QJsonArray compare;
+    QSet<QString> labels;
+    try {
+        for (const QString& path : parser.positionalArguments()) {
+            const workbench::Comparison c = workbench::Comparison::open(workbench::Session::open(path));
+            const QJsonObject recipe = c.session().recipeJson();
+            if (merged.isEmpty()) {
+                merged = recipe;
+            } else if (shared(recipe) != shared(merged)) {
+                err << "prunelab-cli: " << path << " ran another recipe than " << parser.positionalArguments().first()
+                    << " (more than the grid values differ): refusing to merge them\n";
+                return BadUsage;
+            }
+            for (const QJsonValue& v : recipe.value(QStringLiteral("compare")).toArray()) {
+                const QString label = v.toObject().value(QStringLiteral("label")).toString();
+                if (labels.contains(label)) {
+                    err << "prunelab-cli: variant " << label << " is in more than one of the sessions\n";
+                    return BadUsage;
+                }
+                labels.insert(label);
+                compare.append(v);
+            }
+            inputs.append(c);
+        }
+    } catch (const workbench::SessionError& e) {
+        err << "prunelab-cli: " << e.what() << Qt::endl;
+        return BadUsage;
+    }
+    merged.insert(QStringLiteral("compare"), compare);
+    merged.insert(QStringLiteral("name"), merged.value(QStringLiteral("name")).toString().remove(QRegularExpression(QStringLiteral("-shard-\\d+-of-\\d+$"))));
+    workbench::Recipe recipe;
+    if (!toRecipe(merged, recipe))
+        return BadUsage;
+    try {
+        const workbench::Comparison out = workbench::Comparison::createIn(workbench::Session::createFolder(parser.value(QStringLiteral("out"))), recipe);
+        bool complete = true;
+        for (const workbench::Comparison& c : inputs)
+            for (const workbench::Comparison::Entry& e : c.entries()) {
+                complete = complete && workbench::Comparison::isCompleted(e.path);
+                if (QFileInfo::exists(e.path))
+                    copyTree(e.path, out.session().filePath(QStringLiteral("variants/") + e.label));
+            }
+        out.writeResults(complete ? QStringLiteral("completed") : QStringLiteral("incomplete"));
+        QTextStream(stdout) << out.table() << "comparison: " << out.session().filePath(QStringLiteral("results/comparison.html"))
+                            << "\nsession: " << out.session().path() << Qt::endl;
+    } catch (const std::exception& e) {
+        err << "prunelab-cli: " << e.what() << Qt::endl;
+        return RunFailed;
+    }
+    return Success;
+}
 
 int run(const QStringList& arguments)
 {
@@ -244,6 +434,8 @@ int run(const QStringList& arguments)
     parser.addOption(option("json", "Print one JSON object per event."));
     parser.addOption(option("sessions", "Folder of sessions (default: ~/.local/share/PruneLab/sessions).", "dir"));
     parser.addOption(option("name", "Session name (default: the recipe's name).", "name"));
+    parser.addOption(option("grid", "Run every combination of values: KEY=V1,V2,… (repeatable), as one comparison.", "key=values"));
+    parser.addOption(option("shard", "Run only grid points i with i % N == I (0-based; Slurm: $SLURM_ARRAY_TASK_ID/N).", "I/N"));
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     if (parser.positionalArguments().size() != 1) {
@@ -255,6 +447,18 @@ int run(const QStringList& arguments)
         QJsonObject json = workbench::Recipe::loadJson(parser.positionalArguments().first());
         for (const QString& assignment : parser.values(QStringLiteral("set")))
             workbench::Recipe::applyOverride(json, assignment);
+        if (parser.isSet(QStringLiteral("grid")) || parser.isSet(QStringLiteral("shard"))) {
+            QString error;
+            const int points = addGrid(json, parser.values(QStringLiteral("grid")), parser.value(QStringLiteral("shard")), error);
+            if (points < 0) {
+                QTextStream(stderr) << "prunelab-cli: " << error << Qt::endl;
+                return BadUsage;
+            }
+            if (points == 0) {
+                QTextStream(stdout) << "shard " << parser.value(QStringLiteral("shard")) << ": no grid point falls to this shard" << Qt::endl;
+                return Success;
+            }
+        }
         if (!toRecipe(json, recipe))
             return BadUsage;
     } catch (const workbench::RecipeError& e) {

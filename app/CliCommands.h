@@ -7,7 +7,7 @@ namespace prunelab::cli {
 /// Exit codes of ../shared/CLI.md.
 enum ExitCode { Success = 0, RunFailed = 1, BadUsage = 2, Cancelled = 130 };
 
-/// `prunelab-cli run RECIPE.json|PRESET [--set KEY=VALUE]... [--sessions DIR] [--name NAME] [--json]`
+/// `prunelab-cli run RECIPE.json|PRESET [--set KEY=VALUE]... [--grid KEY=V1,V2]... [--shard I/N] [--sessions DIR] [--name NAME] [--json]`
 int run(const QStringList& arguments);
 /// `prunelab-cli train --demo [--epochs N] …`: the quick-demo preset with its common fields as flags.
 int train(const QStringList& arguments);
@@ -19,6 +19,8 @@ int resume(const QStringList& arguments);
 int validate(const QStringList& arguments);
 /// `prunelab-cli export SESSION_DIR --format FORMAT --out PATH [--round K|best|last]`
 int exportSession(const QStringList& arguments);
+/// `prunelab-cli merge SESSIONS... --out DIR`: the shards of a grid as one comparison
+int merge(const QStringList& arguments);
 /// `prunelab-cli list [--sessions DIR] [--json]`
 int list(const QStringList& arguments);
 /// `prunelab-cli session rename SESSION_DIR NAME` and `session delete SESSION_DIR`

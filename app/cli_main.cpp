@@ -22,6 +22,10 @@ commands:
   export SESSION_DIR --format FORMAT --out PATH [--round K|best|last]
                         FORMAT: state-dict | masks | csv | plots | report | bundle
                         (torchscript, compact-torchscript: not available yet)
+  run RECIPE --grid KEY=V1,V2,... [--grid ...] [--shard I/N]
+                        every combination of values as one comparison; --shard runs the points i % N == I
+  merge SESSION... --out DIR
+                        combine the shards' comparisons into one
   list [--sessions DIR] [--json]
                         the sessions, newest first
   session rename SESSION_DIR NAME | session delete SESSION_DIR
@@ -69,6 +73,8 @@ int main(int argc, char* argv[])
         return prunelab::cli::validate(args.mid(1));
     if (args[1] == QLatin1String("export"))
         return prunelab::cli::exportSession(args.mid(1));
+    if (args[1] == QLatin1String("merge"))
+        return prunelab::cli::merge(args.mid(1));
     if (args[1] == QLatin1String("list"))
         return prunelab::cli::list(args.mid(1));
     if (args[1] == QLatin1String("session"))

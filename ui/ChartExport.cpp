@@ -26,8 +26,7 @@ namespace {
 constexpr QSize kSize(900, 480);
 
 /// Fills the GUI's training chart from the session's events, as the live run did, and waits for its replot.
-void fillTraining(TrainingChart& chart, const workbench::Session& session)
-{
+void fillTraining(TrainingChart& chart, const workbench::Session& session) {
     int epochs = 0;
     for (const QJsonObject& e : session.metrics()) {
         const QString event = e.value(QStringLiteral("event")).toString();
@@ -46,8 +45,7 @@ void fillTraining(TrainingChart& chart, const workbench::Session& session)
     }
 }
 
-void fillSparsity(SparsityChart& chart, const workbench::Session& session)
-{
+void fillSparsity(SparsityChart& chart, const workbench::Session& session) {
     for (const QJsonObject& e : session.metrics())
         if (e.value(QStringLiteral("event")).toString() == QLatin1String("round"))
             chart.addRound(workbench::roundStatsFromJson(e));
@@ -55,8 +53,7 @@ void fillSparsity(SparsityChart& chart, const workbench::Session& session)
 
 template <typename Chart>
 void withChart(const QString& sessionPath, const std::function<void(Chart&, const workbench::Session&)>& fill,
-               const std::function<void(QWidget&)>& use)
-{
+               const std::function<void(QWidget&)>& use) {
     const workbench::Session session = workbench::Session::open(sessionPath);
     Chart chart;
     chart.setAttribute(Qt::WA_DontShowOnScreen);
@@ -67,13 +64,11 @@ void withChart(const QString& sessionPath, const std::function<void(Chart&, cons
     use(chart);
 }
 
-QImage image(QWidget& widget)
-{
+QImage image(QWidget& widget) {
     return widget.grab().toImage();
 }
 
-QByteArray png(const QImage& image)
-{
+QByteArray png(const QImage& image) {
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
@@ -81,8 +76,7 @@ QByteArray png(const QImage& image)
     return bytes;
 }
 
-QByteArray svg(QWidget& widget, const QString& title)
-{
+QByteArray svg(QWidget& widget, const QString& title) {
     QBuffer buffer;
     QSvgGenerator generator;
     generator.setOutputDevice(&buffer);
@@ -97,22 +91,19 @@ QByteArray svg(QWidget& widget, const QString& title)
 
 } // namespace
 
-QImage ChartExport::trainingImage(const QString& sessionPath)
-{
+QImage ChartExport::trainingImage(const QString& sessionPath) {
     QImage result;
     withChart<TrainingChart>(sessionPath, fillTraining, [&](QWidget& w) { result = image(w); });
     return result;
 }
 
-QImage ChartExport::sparsityImage(const QString& sessionPath)
-{
+QImage ChartExport::sparsityImage(const QString& sessionPath) {
     QImage result;
     withChart<SparsityChart>(sessionPath, fillSparsity, [&](QWidget& w) { result = image(w); });
     return result;
 }
 
-QStringList ChartExport::writePlots(const QString& sessionPath, const QString& folder)
-{
+QStringList ChartExport::writePlots(const QString& sessionPath, const QString& folder) {
     QStringList written;
     const auto save = [&](const QString& name, const QByteArray& bytes) {
         const QString file = folder + QLatin1Char('/') + name;
@@ -130,12 +121,13 @@ QStringList ChartExport::writePlots(const QString& sessionPath, const QString& f
     return written;
 }
 
-void ChartExport::writeReportPdf(const QString& sessionPath, int round, const QString& file)
-{
+void ChartExport::writeReportPdf(const QString& sessionPath, int round, const QString& file) {
     const workbench::Session session = workbench::Session::open(sessionPath);
     QTextDocument document;
-    document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:training")), trainingImage(sessionPath));
-    document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:sparsity")), sparsityImage(sessionPath));
+    document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:training")),
+                         trainingImage(sessionPath));
+    document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:sparsity")),
+                         sparsityImage(sessionPath));
     document.setHtml(workbench::SessionExporter(session).reportHtml(round, true));
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);

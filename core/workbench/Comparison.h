@@ -27,6 +27,8 @@ public:
 
     /// Creates the comparison folder for `recipe` (which has a compare list) under `root`.
     static Comparison create(const QString& root, const Recipe& recipe, const QString& name = {});
+    /// Makes the session folder `session` (new, empty) a comparison of `recipe`'s variants.
+    static Comparison createIn(const Session& session, const Recipe& recipe);
     /// Opens a comparison folder; throws SessionError when `session` is not one.
     static Comparison open(const Session& session);
     static bool isComparison(const Session& session);

@@ -10,14 +10,12 @@ namespace prunelab::workbench {
 
 namespace {
 
-QByteArray save(const c10::Dict<std::string, at::Tensor>& dict)
-{
+QByteArray save(const c10::Dict<std::string, at::Tensor>& dict) {
     const std::vector<char> bytes = torch::pickle_save(c10::IValue(dict));
     return QByteArray(bytes.data(), qsizetype(bytes.size()));
 }
 
-c10::Dict<std::string, at::Tensor> load(const QByteArray& bytes, const QString& file)
-{
+c10::Dict<std::string, at::Tensor> load(const QByteArray& bytes, const QString& file) {
     try {
         const c10::IValue value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
         if (!value.isGenericDict())
@@ -36,8 +34,7 @@ c10::Dict<std::string, at::Tensor> load(const QByteArray& bytes, const QString& 
 
 } // namespace
 
-QByteArray ModelFiles::stateDict(torch::nn::Module& model)
-{
+QByteArray ModelFiles::stateDict(torch::nn::Module& model) {
     torch::NoGradGuard noGrad;
     c10::Dict<std::string, at::Tensor> dict;
     for (const auto& p : model.named_parameters())
@@ -47,8 +44,7 @@ QByteArray ModelFiles::stateDict(torch::nn::Module& model)
     return save(dict);
 }
 
-void ModelFiles::loadStateDict(torch::nn::Module& model, const QByteArray& bytes, const QString& file)
-{
+void ModelFiles::loadStateDict(torch::nn::Module& model, const QByteArray& bytes, const QString& file) {
     const c10::Dict<std::string, at::Tensor> dict = load(bytes, file);
     torch::NoGradGuard noGrad;
     size_t used = 0;
@@ -69,24 +65,21 @@ void ModelFiles::loadStateDict(torch::nn::Module& model, const QByteArray& bytes
         throw SessionError(file.toStdString() + " has tensors this model does not: it belongs to another model");
 }
 
-QByteArray ModelFiles::masks(const engine::MaskSet& masks)
-{
+QByteArray ModelFiles::masks(const engine::MaskSet& masks) {
     c10::Dict<std::string, at::Tensor> dict;
     for (const auto& [name, mask] : masks.masks())
         dict.insert(name, mask.detach().cpu().contiguous());
     return save(dict);
 }
 
-engine::MaskSet ModelFiles::loadMasks(const QByteArray& bytes, const QString& file, const torch::Device& device)
-{
+engine::MaskSet ModelFiles::loadMasks(const QByteArray& bytes, const QString& file, const torch::Device& device) {
     engine::MaskSet masks;
     for (const auto& entry : load(bytes, file))
         masks.set(entry.key(), entry.value().to(device));
     return masks;
 }
 
-QString ModelFiles::fingerprint(const QByteArray& bytes)
-{
+QString ModelFiles::fingerprint(const QByteArray& bytes) {
     return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
 }
 

@@ -12,6 +12,7 @@
 #include "core/workbench/ModelFiles.h"
 #include "core/workbench/RecipeData.h"
 #include "core/workbench/Session.h"
+#include "core/workbench/SessionExporter.h"
 
 #include <torch/torch.h>
 
@@ -734,7 +735,11 @@ void RunJob::start()
             summary.outcome = outcome.reason == engine::StopReason::Cancelled ? RunSummary::Outcome::Cancelled
                                                                                : RunSummary::Outcome::Completed;
             if (!outcome.rounds.empty()) {
-                const engine::RoundReport& best = outcome.rounds[size_t(std::min<int>(outcome.bestRound, int(outcome.rounds.size()) - 1))];
+                // A cancelled run reports its last completed round (a sweep: the best one so far).
+                const bool lastCompletedRound = summary.outcome == RunSummary::Outcome::Cancelled && recipe.prune.schedule != QLatin1String("sweep");
+                const engine::RoundReport& best =
+                    lastCompletedRound ? outcome.rounds.back()
+                                       : outcome.rounds[size_t(std::min<int>(outcome.bestRound, int(outcome.rounds.size()) - 1))];
                 summary.bestRound = best.round;
                 summary.finalValidationAccuracy = best.validation.accuracy;
                 summary.finalTestAccuracy = best.test.samples > 0 ? best.test.accuracy : -1.0;
@@ -747,6 +752,12 @@ void RunJob::start()
                                                                             : QStringLiteral("cancelled"),
                            {});
                 session.appendMetric(toJson(summary));
+                if (summary.outcome == RunSummary::Outcome::Completed && lastCompleted >= 0) {
+                    // results/: every plotted series as CSV and the HTML report, as `export` writes them
+                    const SessionExporter exporter(session);
+                    exporter.write(QStringLiteral("csv"), session.filePath(QStringLiteral("results")), lastCompleted);
+                    exporter.write(QStringLiteral("report"), session.filePath(QStringLiteral("results/report.html")), lastCompleted);
+                }
             }
         } catch (const std::exception& e) {
             summary.outcome = RunSummary::Outcome::Failed;

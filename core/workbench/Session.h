@@ -34,7 +34,8 @@ class Session {
 public:
     Session() = default;
     /// Creates `<root>/<yyyy-MM-dd_HHmmss>_<name>/` (with -2, -3… when the name is taken) and its rounds/ folder.
-    static Session create(const QString& root, const QString& name, const QDateTime& when = QDateTime::currentDateTime());
+    static Session create(const QString& root, const QString& name,
+                          const QDateTime& when = QDateTime::currentDateTime());
     /// Creates the session folder `path` itself (no time stamp: a comparison's variants); refuses an existing one.
     static Session createFolder(const QString& path);
     /// An existing session folder; throws SessionError when it is not one (no recipe.json, unless

@@ -22,27 +22,24 @@ namespace prunelab::workbench {
 
 namespace {
 
-QString number(const QJsonValue& v, int decimals = 4)
-{
+QString number(const QJsonValue& v, int decimals = 4) {
     return v.isDouble() ? QString::number(v.toDouble(), 'f', decimals) : QString();
 }
 
-QString exact(const QJsonValue& v)
-{
+QString exact(const QJsonValue& v) {
     return v.isDouble() ? QString::number(v.toDouble(), 'g', 17) : QString();
 }
 
-QString percent(double fraction)
-{
+QString percent(double fraction) {
     return QString::number(fraction * 100.0, 'f', 2) + QStringLiteral(" %");
 }
 
-QByteArray csvLine(const QStringList& cells)
-{
+QByteArray csvLine(const QStringList& cells) {
     QStringList quoted;
     for (const QString& c : cells)
         quoted << (c.contains(QLatin1Char(',')) || c.contains(QLatin1Char('"'))
-                       ? QLatin1Char('"') + QString(c).replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"')
+                       ? QLatin1Char('"') + QString(c).replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+                             QLatin1Char('"')
                        : c);
     return quoted.join(QLatin1Char(',')).toUtf8() + '\n';
 }
@@ -51,35 +48,34 @@ QByteArray csvLine(const QStringList& cells)
 
 SessionExporter::SessionExporter(Session session) : session_(std::move(session)) {}
 
-QStringList SessionExporter::formats()
-{
-    return {QStringLiteral("state-dict"), QStringLiteral("masks"), QStringLiteral("csv"), QStringLiteral("report"),
-            QStringLiteral("bundle"), QStringLiteral("plots")};
+QStringList SessionExporter::formats() {
+    return {QStringLiteral("state-dict"), QStringLiteral("masks"),  QStringLiteral("csv"),
+            QStringLiteral("report"),     QStringLiteral("bundle"), QStringLiteral("plots")};
 }
 
-QStringList SessionExporter::unavailableFormats()
-{
+QStringList SessionExporter::unavailableFormats() {
     return {QStringLiteral("torchscript"), QStringLiteral("compact-torchscript")};
 }
 
-QList<QJsonObject> SessionExporter::roundRecords() const
-{
+QList<QJsonObject> SessionExporter::roundRecords() const {
     QList<QJsonObject> records;
     for (int k : session_.savedRounds())
         records.append(session_.readJson(Session::roundFolder(k) + QStringLiteral("/validation.json")));
     return records;
 }
 
-int SessionExporter::resolveRound(const QString& spec) const
-{
+int SessionExporter::resolveRound(const QString& spec) const {
     const QList<int> saved = session_.savedRounds();
     if (saved.isEmpty())
         throw SessionError(session_.path().toStdString() + " has no completed round to export");
     if (spec.isEmpty() || spec == QLatin1String("last"))
         return saved.last();
     if (spec == QLatin1String("best")) {
-        const bool sweep = session_.recipeJson().value(QStringLiteral("prune")).toObject().value(QStringLiteral("schedule")).toString() ==
-                           QLatin1String("sweep");
+        const bool sweep = session_.recipeJson()
+                               .value(QStringLiteral("prune"))
+                               .toObject()
+                               .value(QStringLiteral("schedule"))
+                               .toString() == QLatin1String("sweep");
         if (!sweep)
             return saved.last();
         int best = saved.last();
@@ -99,14 +95,14 @@ int SessionExporter::resolveRound(const QString& spec) const
         QStringList have;
         for (int n : saved)
             have << QString::number(n);
-        throw SessionError("--round must be best, last or one of the saved rounds (" + have.join(QStringLiteral(", ")).toStdString() +
-                           "), got '" + spec.toStdString() + "'");
+        throw SessionError("--round must be best, last or one of the saved rounds (" +
+                           have.join(QStringLiteral(", ")).toStdString() + "), got '" + spec.toStdString() + "'");
     }
     return k;
 }
 
-QStringList SessionExporter::copyModelFile(const QString& file, const QString& shaKey, const QString& out, int round) const
-{
+QStringList SessionExporter::copyModelFile(const QString& file, const QString& shaKey, const QString& out,
+                                           int round) const {
     const QString folder = Session::roundFolder(round);
     const QJsonObject record = session_.readJson(folder + QStringLiteral("/validation.json"));
     if (!record.contains(shaKey))
@@ -121,44 +117,74 @@ QStringList SessionExporter::copyModelFile(const QString& file, const QString& s
     return {out};
 }
 
-QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
-{
-    QByteArray curves = csvLine({"global_epoch", "round", "phase", "epoch", "train_loss", "train_accuracy", "val_loss", "val_accuracy", "seconds"});
+QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const {
+    QByteArray curves = csvLine({"global_epoch", "round", "phase", "epoch", "train_loss", "train_accuracy", "val_loss",
+                                 "val_accuracy", "seconds"});
     for (const QJsonObject& e : session_.metrics()) {
         if (e.value(QStringLiteral("event")).toString() != QLatin1String("epoch"))
             continue;
-        curves += csvLine({QString::number(e.value(QStringLiteral("global_epoch")).toInt()), QString::number(e.value(QStringLiteral("round")).toInt()),
-                           e.value(QStringLiteral("phase")).toString(), QString::number(e.value(QStringLiteral("epoch")).toInt()),
-                           exact(e.value(QStringLiteral("train_loss"))), exact(e.value(QStringLiteral("train_accuracy"))),
-                           exact(e.value(QStringLiteral("val_loss"))), exact(e.value(QStringLiteral("val_accuracy"))),
-                           exact(e.value(QStringLiteral("seconds")))});
+        curves += csvLine(
+            {QString::number(e.value(QStringLiteral("global_epoch")).toInt()),
+             QString::number(e.value(QStringLiteral("round")).toInt()), e.value(QStringLiteral("phase")).toString(),
+             QString::number(e.value(QStringLiteral("epoch")).toInt()), exact(e.value(QStringLiteral("train_loss"))),
+             exact(e.value(QStringLiteral("train_accuracy"))), exact(e.value(QStringLiteral("val_loss"))),
+             exact(e.value(QStringLiteral("val_accuracy"))), exact(e.value(QStringLiteral("seconds")))});
     }
-    QByteArray rounds = csvLine({"round", "method", "schedule", "target_sparsity", "sweep_value", "sparsity", "weights_total", "weights_kept",
-                                 "weights_remaining", "val_accuracy_before_fine_tune", "val_accuracy", "val_loss", "test_accuracy", "test_loss",
-                                 "parameters", "nonzero_parameters", "dense_bytes", "sparse_bytes", "dense_macs", "remaining_macs"});
+    QByteArray rounds = csvLine({"round",
+                                 "method",
+                                 "schedule",
+                                 "target_sparsity",
+                                 "sweep_value",
+                                 "sparsity",
+                                 "weights_total",
+                                 "weights_kept",
+                                 "weights_remaining",
+                                 "val_accuracy_before_fine_tune",
+                                 "val_accuracy",
+                                 "val_loss",
+                                 "test_accuracy",
+                                 "test_loss",
+                                 "parameters",
+                                 "nonzero_parameters",
+                                 "dense_bytes",
+                                 "sparse_bytes",
+                                 "dense_macs",
+                                 "remaining_macs"});
     QByteArray layers = csvLine({"round", "layer", "total", "kept", "sparsity", "cka"});
     QByteArray confusion;
     for (const QJsonObject& r : roundRecords()) {
         const double total = r.value(QStringLiteral("weights_total")).toDouble();
-        rounds += csvLine({QString::number(r.value(QStringLiteral("round")).toInt()), r.value(QStringLiteral("method")).toString(),
-                           r.value(QStringLiteral("schedule")).toString(), exact(r.value(QStringLiteral("target_sparsity"))),
-                           exact(r.value(QStringLiteral("sweep_value"))), exact(r.value(QStringLiteral("sparsity"))),
-                           exact(r.value(QStringLiteral("weights_total"))), exact(r.value(QStringLiteral("weights_kept"))),
+        rounds += csvLine({QString::number(r.value(QStringLiteral("round")).toInt()),
+                           r.value(QStringLiteral("method")).toString(),
+                           r.value(QStringLiteral("schedule")).toString(),
+                           exact(r.value(QStringLiteral("target_sparsity"))),
+                           exact(r.value(QStringLiteral("sweep_value"))),
+                           exact(r.value(QStringLiteral("sparsity"))),
+                           exact(r.value(QStringLiteral("weights_total"))),
+                           exact(r.value(QStringLiteral("weights_kept"))),
                            total > 0 ? exact(r.value(QStringLiteral("weights_kept")).toDouble() / total) : QString(),
-                           exact(r.value(QStringLiteral("val_accuracy_before_fine_tune"))), exact(r.value(QStringLiteral("val_accuracy"))),
-                           exact(r.value(QStringLiteral("val_loss"))), exact(r.value(QStringLiteral("test_accuracy"))),
-                           exact(r.value(QStringLiteral("test_loss"))), exact(r.value(QStringLiteral("parameters"))),
-                           exact(r.value(QStringLiteral("nonzero_parameters"))), exact(r.value(QStringLiteral("dense_bytes"))),
-                           exact(r.value(QStringLiteral("sparse_bytes"))), exact(r.value(QStringLiteral("dense_macs"))),
+                           exact(r.value(QStringLiteral("val_accuracy_before_fine_tune"))),
+                           exact(r.value(QStringLiteral("val_accuracy"))),
+                           exact(r.value(QStringLiteral("val_loss"))),
+                           exact(r.value(QStringLiteral("test_accuracy"))),
+                           exact(r.value(QStringLiteral("test_loss"))),
+                           exact(r.value(QStringLiteral("parameters"))),
+                           exact(r.value(QStringLiteral("nonzero_parameters"))),
+                           exact(r.value(QStringLiteral("dense_bytes"))),
+                           exact(r.value(QStringLiteral("sparse_bytes"))),
+                           exact(r.value(QStringLiteral("dense_macs"))),
                            exact(r.value(QStringLiteral("remaining_macs")))});
         for (const QJsonValue& l : r.value(QStringLiteral("layers")).toArray()) {
             const QJsonObject layer = l.toObject();
-            layers += csvLine({QString::number(r.value(QStringLiteral("round")).toInt()), layer.value(QStringLiteral("name")).toString(),
-                               exact(layer.value(QStringLiteral("total"))), exact(layer.value(QStringLiteral("kept"))),
-                               exact(layer.value(QStringLiteral("sparsity"))), exact(layer.value(QStringLiteral("cka")))});
+            layers +=
+                csvLine({QString::number(r.value(QStringLiteral("round")).toInt()),
+                         layer.value(QStringLiteral("name")).toString(), exact(layer.value(QStringLiteral("total"))),
+                         exact(layer.value(QStringLiteral("kept"))), exact(layer.value(QStringLiteral("sparsity"))),
+                         exact(layer.value(QStringLiteral("cka")))});
         }
         if (r.value(QStringLiteral("round")).toInt() == round) {
-            const QJsonArray matrix = r.value(QStringLiteral("report")).toObject().value(QStringLiteral("confusion")).toArray();
+            const QJsonArray matrix =
+                r.value(QStringLiteral("report")).toObject().value(QStringLiteral("confusion")).toArray();
             QStringList header{QStringLiteral("true\\predicted")};
             for (qsizetype c = 0; c < matrix.size(); ++c)
                 header << QString::number(c);
@@ -177,10 +203,11 @@ QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
             {QStringLiteral("confusion.csv"), confusion}};
 }
 
-QString SessionExporter::reportHtml(int round, bool chartImages) const
-{
+QString SessionExporter::reportHtml(int round, bool chartImages) const {
     const QJsonObject recipe = session_.recipeJson();
-    const QJsonObject dataset = session_.exists(QStringLiteral("dataset.json")) ? session_.readJson(QStringLiteral("dataset.json")) : QJsonObject{};
+    const QJsonObject dataset = session_.exists(QStringLiteral("dataset.json"))
+                                    ? session_.readJson(QStringLiteral("dataset.json"))
+                                    : QJsonObject{};
     const QJsonObject state = session_.state();
     const QList<QJsonObject> records = roundRecords();
     const QStringList classes = [&] {
@@ -190,11 +217,13 @@ QString SessionExporter::reportHtml(int round, bool chartImages) const
         return names;
     }();
 
-    QString html = QStringLiteral("<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>PruneLab report: %1</title><style>"
-                                  "body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}"
-                                  "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}"
-                                  "th{background:#eee}pre{background:#f6f6f6;padding:1em;overflow:auto}</style></head><body>\n")
-                       .arg(session_.name().toHtmlEscaped());
+    QString html =
+        QStringLiteral(
+            "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>PruneLab report: %1</title><style>"
+            "body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}"
+            "table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}"
+            "th{background:#eee}pre{background:#f6f6f6;padding:1em;overflow:auto}</style></head><body>\n")
+            .arg(session_.name().toHtmlEscaped());
     html += QStringLiteral("<h1>%1</h1><p>Session <code>%2</code>: %3, %4 of %5 rounds completed.</p>\n")
                 .arg(recipe.value(QStringLiteral("name")).toString().toHtmlEscaped(), session_.path().toHtmlEscaped(),
                      state.value(QStringLiteral("status")).toString(QStringLiteral("unknown")))
@@ -202,17 +231,22 @@ QString SessionExporter::reportHtml(int round, bool chartImages) const
                 .arg(state.value(QStringLiteral("rounds")).toInt());
 
     html += QStringLiteral("<h2>Dataset</h2><table>");
-    for (const char* key : {"description", "source", "images", "train", "validation", "test", "channels", "fingerprint"})
+    for (const char* key :
+         {"description", "source", "images", "train", "validation", "test", "channels", "fingerprint"})
         if (dataset.contains(QLatin1String(key))) {
             const QJsonValue v = dataset.value(QLatin1String(key));
             html += QStringLiteral("<tr><th>%1</th><td style='text-align:left'>%2</td></tr>")
-                        .arg(QLatin1String(key), (v.isDouble() ? QString::number(v.toDouble()) : v.toString()).toHtmlEscaped());
+                        .arg(QLatin1String(key),
+                             (v.isDouble() ? QString::number(v.toDouble()) : v.toString()).toHtmlEscaped());
         }
-    html += QStringLiteral("<tr><th>classes</th><td style='text-align:left'>%1</td></tr></table>\n").arg(classes.join(QStringLiteral(", ")).toHtmlEscaped());
+    html += QStringLiteral("<tr><th>classes</th><td style='text-align:left'>%1</td></tr></table>\n")
+                .arg(classes.join(QStringLiteral(", ")).toHtmlEscaped());
 
     // Curves: the training chart's series (per epoch) and the accuracy-vs-weights chart (per round).
-    SvgChart::Series trainLoss{QStringLiteral("train loss"), QStringLiteral("#1f77b4"), {}}, valLoss{QStringLiteral("val loss"), QStringLiteral("#ff7f0e"), {}};
-    SvgChart::Series trainAcc{QStringLiteral("train acc"), QStringLiteral("#1f77b4"), {}}, valAcc{QStringLiteral("val acc"), QStringLiteral("#ff7f0e"), {}};
+    SvgChart::Series trainLoss{QStringLiteral("train loss"), QStringLiteral("#1f77b4"), {}},
+        valLoss{QStringLiteral("val loss"), QStringLiteral("#ff7f0e"), {}};
+    SvgChart::Series trainAcc{QStringLiteral("train acc"), QStringLiteral("#1f77b4"), {}},
+        valAcc{QStringLiteral("val acc"), QStringLiteral("#ff7f0e"), {}};
     for (const QJsonObject& e : session_.metrics()) {
         if (e.value(QStringLiteral("event")).toString() != QLatin1String("epoch"))
             continue;
@@ -222,7 +256,8 @@ QString SessionExporter::reportHtml(int round, bool chartImages) const
         trainAcc.points << QPointF(x, e.value(QStringLiteral("train_accuracy")).toDouble() * 100);
         valAcc.points << QPointF(x, e.value(QStringLiteral("val_accuracy")).toDouble() * 100);
     }
-    SvgChart::Series roundVal{QStringLiteral("val acc"), QStringLiteral("#ff7f0e"), {}}, roundTest{QStringLiteral("test acc"), QStringLiteral("#2ca02c"), {}};
+    SvgChart::Series roundVal{QStringLiteral("val acc"), QStringLiteral("#ff7f0e"), {}},
+        roundTest{QStringLiteral("test acc"), QStringLiteral("#2ca02c"), {}};
     for (const QJsonObject& r : records) {
         const double total = r.value(QStringLiteral("weights_total")).toDouble();
         const double remaining = total > 0 ? 100.0 * r.value(QStringLiteral("weights_kept")).toDouble() / total : 100.0;
@@ -231,28 +266,40 @@ QString SessionExporter::reportHtml(int round, bool chartImages) const
             roundTest.points << QPointF(remaining, r.value(QStringLiteral("test_accuracy")).toDouble() * 100);
     }
     if (chartImages)
-        html += QStringLiteral("<h2>Curves</h2>\n<p><img src='chart:training' width='600'></p><p><img src='chart:sparsity' width='600'></p>\n");
+        html += QStringLiteral("<h2>Curves</h2>\n<p><img src='chart:training' width='600'></p><p><img "
+                               "src='chart:sparsity' width='600'></p>\n");
     else
-        html += QStringLiteral("<h2>Curves</h2>\n") + SvgChart::lineChart(QStringLiteral("Loss"), QStringLiteral("epoch"), QStringLiteral("loss"), {trainLoss, valLoss}) +
-            QStringLiteral("<br>\n") +
-            SvgChart::lineChart(QStringLiteral("Accuracy"), QStringLiteral("epoch"), QStringLiteral("accuracy (%)"), {trainAcc, valAcc}) +
-            QStringLiteral("<br>\n") +
-            SvgChart::lineChart(QStringLiteral("Accuracy against weights remaining"), QStringLiteral("weights remaining (%)"),
-                     QStringLiteral("accuracy (%)"), roundTest.points.isEmpty() ? QList<SvgChart::Series>{roundVal} : QList<SvgChart::Series>{roundVal, roundTest}) +
-            QStringLiteral("\n");
+        html += QStringLiteral("<h2>Curves</h2>\n") +
+                SvgChart::lineChart(QStringLiteral("Loss"), QStringLiteral("epoch"), QStringLiteral("loss"),
+                                    {trainLoss, valLoss}) +
+                QStringLiteral("<br>\n") +
+                SvgChart::lineChart(QStringLiteral("Accuracy"), QStringLiteral("epoch"), QStringLiteral("accuracy (%)"),
+                                    {trainAcc, valAcc}) +
+                QStringLiteral("<br>\n") +
+                SvgChart::lineChart(QStringLiteral("Accuracy against weights remaining"),
+                                    QStringLiteral("weights remaining (%)"), QStringLiteral("accuracy (%)"),
+                                    roundTest.points.isEmpty() ? QList<SvgChart::Series>{roundVal}
+                                                               : QList<SvgChart::Series>{roundVal, roundTest}) +
+                QStringLiteral("\n");
 
-    html += QStringLiteral("<h2>Rounds</h2><table><tr><th>round</th><th>sparsity</th><th>weights kept</th><th>val acc before fine-tune</th>"
-                           "<th>val acc</th><th>test acc</th><th>non-zero parameters</th><th>remaining MMAC</th></tr>\n");
+    html +=
+        QStringLiteral("<h2>Rounds</h2><table><tr><th>round</th><th>sparsity</th><th>weights kept</th><th>val acc "
+                       "before fine-tune</th>"
+                       "<th>val acc</th><th>test acc</th><th>non-zero parameters</th><th>remaining MMAC</th></tr>\n");
     for (const QJsonObject& r : records)
-        html += QStringLiteral("<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8</td></tr>\n")
-                    .arg(r.value(QStringLiteral("round")).toInt())
-                    .arg(percent(r.value(QStringLiteral("sparsity")).toDouble()))
-                    .arg(qint64(r.value(QStringLiteral("weights_kept")).toDouble()))
-                    .arg(percent(r.value(QStringLiteral("val_accuracy_before_fine_tune")).toDouble()))
-                    .arg(percent(r.value(QStringLiteral("val_accuracy")).toDouble()))
-                    .arg(r.contains(QStringLiteral("test_accuracy")) ? percent(r.value(QStringLiteral("test_accuracy")).toDouble()) : QStringLiteral("–"))
-                    .arg(qint64(r.value(QStringLiteral("nonzero_parameters")).toDouble()))
-                    .arg(r.value(QStringLiteral("remaining_macs")).toDouble() / 1e6, 0, 'f', 3);
+        html +=
+            QStringLiteral(
+                "<tr><td>%1</td><td>%2</td><td>%3</td><td>%4</td><td>%5</td><td>%6</td><td>%7</td><td>%8</td></tr>\n")
+                .arg(r.value(QStringLiteral("round")).toInt())
+                .arg(percent(r.value(QStringLiteral("sparsity")).toDouble()))
+                .arg(qint64(r.value(QStringLiteral("weights_kept")).toDouble()))
+                .arg(percent(r.value(QStringLiteral("val_accuracy_before_fine_tune")).toDouble()))
+                .arg(percent(r.value(QStringLiteral("val_accuracy")).toDouble()))
+                .arg(r.contains(QStringLiteral("test_accuracy"))
+                         ? percent(r.value(QStringLiteral("test_accuracy")).toDouble())
+                         : QStringLiteral("–"))
+                .arg(qint64(r.value(QStringLiteral("nonzero_parameters")).toDouble()))
+                .arg(r.value(QStringLiteral("remaining_macs")).toDouble() / 1e6, 0, 'f', 3);
     html += QStringLiteral("</table>\n");
 
     for (const QJsonObject& r : records) {
@@ -275,29 +322,35 @@ QString SessionExporter::reportHtml(int round, bool chartImages) const
             for (const QJsonValue& n : row) {
                 const double share = rowSum > 0 ? n.toDouble() / rowSum : 0.0; // heatmap: row-normalised
                 const int shade = int(255 - 180 * share);
-                html += QStringLiteral("<td style='background:rgb(%1,%2,255)'>%3</td>").arg(shade).arg(shade).arg(qint64(n.toDouble()));
+                html += QStringLiteral("<td style='background:rgb(%1,%2,255)'>%3</td>")
+                            .arg(shade)
+                            .arg(shade)
+                            .arg(qint64(n.toDouble()));
             }
             html += QStringLiteral("</tr>\n");
         }
-        html += QStringLiteral("</table><h2>Round %1: classification report</h2><table><tr><th>class</th><th>precision</th><th>recall</th>"
+        html += QStringLiteral("</table><h2>Round %1: classification "
+                               "report</h2><table><tr><th>class</th><th>precision</th><th>recall</th>"
                                "<th>F1</th><th>support</th></tr>\n")
                     .arg(round);
         const QJsonArray perClass = report.value(QStringLiteral("per_class")).toArray();
         for (qsizetype c = 0; c < perClass.size(); ++c) {
             const QJsonObject m = perClass[c].toObject();
             html += QStringLiteral("<tr><th>%1</th><td>%2</td><td>%3</td><td>%4</td><td>%5</td></tr>\n")
-                        .arg(classes.value(c, QString::number(c)).toHtmlEscaped(), number(m.value(QStringLiteral("precision"))),
-                             number(m.value(QStringLiteral("recall"))), number(m.value(QStringLiteral("f1"))))
+                        .arg(classes.value(c, QString::number(c)).toHtmlEscaped(),
+                             number(m.value(QStringLiteral("precision"))), number(m.value(QStringLiteral("recall"))),
+                             number(m.value(QStringLiteral("f1"))))
                         .arg(qint64(m.value(QStringLiteral("support")).toDouble()));
         }
-        html += QStringLiteral("<tr><th>macro F1</th><td></td><td></td><td>%1</td><td></td></tr></table>\n").arg(number(report.value(QStringLiteral("macro_f1"))));
+        html += QStringLiteral("<tr><th>macro F1</th><td></td><td></td><td>%1</td><td></td></tr></table>\n")
+                    .arg(number(report.value(QStringLiteral("macro_f1"))));
     }
-    html += QStringLiteral("<h2>Recipe</h2><pre>%1</pre>\n").arg(QString::fromUtf8(QJsonDocument(recipe).toJson(QJsonDocument::Indented)).toHtmlEscaped());
+    html += QStringLiteral("<h2>Recipe</h2><pre>%1</pre>\n")
+                .arg(QString::fromUtf8(QJsonDocument(recipe).toJson(QJsonDocument::Indented)).toHtmlEscaped());
     return html + QStringLiteral("</body></html>\n");
 }
 
-QStringList SessionExporter::bundle(const QString& out) const
-{
+QStringList SessionExporter::bundle(const QString& out) const {
     // Zipped in memory, then written atomically like every other file (QuaZip closes the device it writes to,
     // which a QSaveFile cannot commit after).
     QBuffer buffer;
@@ -306,7 +359,8 @@ QStringList SessionExporter::bundle(const QString& out) const
     {
         QuaZip zip(&buffer);
         if (!zip.open(QuaZip::mdCreate))
-            throw SessionError("cannot write " + out.toStdString() + ": zip error " + std::to_string(zip.getZipError()));
+            throw SessionError("cannot write " + out.toStdString() + ": zip error " +
+                               std::to_string(zip.getZipError()));
         QDirIterator it(session_.path(), QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
         QStringList files;
         while (it.hasNext())
@@ -320,25 +374,28 @@ QStringList SessionExporter::bundle(const QString& out) const
             if (!in.open(QIODevice::ReadOnly))
                 throw SessionError("cannot read " + path.toStdString() + ": " + in.errorString().toStdString());
             QuaZipFile entry(&zip);
-            if (!entry.open(QIODevice::WriteOnly, QuaZipNewInfo(root + QLatin1Char('/') + base.relativeFilePath(path), path)))
-                throw SessionError("cannot write " + out.toStdString() + ": zip error " + std::to_string(entry.getZipError()));
+            if (!entry.open(QIODevice::WriteOnly,
+                            QuaZipNewInfo(root + QLatin1Char('/') + base.relativeFilePath(path), path)))
+                throw SessionError("cannot write " + out.toStdString() + ": zip error " +
+                                   std::to_string(entry.getZipError()));
             const QByteArray bytes = in.readAll();
             if (entry.write(bytes) != bytes.size())
                 throw SessionError("cannot write " + out.toStdString() + ": " + entry.errorString().toStdString());
             entry.close();
             if (entry.getZipError() != 0)
-                throw SessionError("cannot write " + out.toStdString() + ": zip error " + std::to_string(entry.getZipError()));
+                throw SessionError("cannot write " + out.toStdString() + ": zip error " +
+                                   std::to_string(entry.getZipError()));
         }
         zip.close();
         if (zip.getZipError() != 0)
-            throw SessionError("cannot write " + out.toStdString() + ": zip error " + std::to_string(zip.getZipError()));
+            throw SessionError("cannot write " + out.toStdString() + ": zip error " +
+                               std::to_string(zip.getZipError()));
     }
     Session::writeFileAtomically(out, buffer.data());
     return {out};
 }
 
-QStringList SessionExporter::write(const QString& format, const QString& out, int round) const
-{
+QStringList SessionExporter::write(const QString& format, const QString& out, int round) const {
     if (format == QLatin1String("state-dict"))
         return copyModelFile(QStringLiteral("model.pt"), QStringLiteral("model_sha256"), out, round);
     if (format == QLatin1String("masks"))
@@ -361,8 +418,9 @@ QStringList SessionExporter::write(const QString& format, const QString& out, in
         throw SessionError("--format plots is drawn by the GUI's charts: ui/ChartExport writes it");
     if (unavailableFormats().contains(format))
         throw SessionError("--format " + format.toStdString() + " is not available in this version yet");
-    throw SessionError("--format must be one of " + (formats() + unavailableFormats()).join(QStringLiteral(", ")).toStdString() +
-                       ", got '" + format.toStdString() + "'");
+    throw SessionError("--format must be one of " +
+                       (formats() + unavailableFormats()).join(QStringLiteral(", ")).toStdString() + ", got '" +
+                       format.toStdString() + "'");
 }
 
 } // namespace prunelab::workbench

@@ -11,15 +11,15 @@ namespace prunelab::workbench {
 /// One line of `prunelab-cli list` and of the GUI's sessions page: read from recipe.json and state.json only.
 struct SessionInfo {
     QString path;
-    QString name;          ///< the folder's name part
-    QString recipeName;    ///< recipe.json's name
-    QDateTime created;     ///< from the folder's time stamp
-    QString status;        ///< running | paused | completed | cancelled | failed | unknown (no state.json yet)
+    QString name;       ///< the folder's name part
+    QString recipeName; ///< recipe.json's name
+    QDateTime created;  ///< from the folder's time stamp
+    QString status;     ///< running | paused | completed | cancelled | failed | unknown (no state.json yet)
     int completedRound = -1;
-    int rounds = 0;        ///< rounds planned after the dense one
+    int rounds = 0;             ///< rounds planned after the dense one
     double testAccuracy = -1.0; ///< of the last completed round; negative: none
     double sparsity = 0.0;
-    QString message;       ///< the failure's message
+    QString message; ///< the failure's message
 };
 
 /// The folder that holds the sessions: list, create, rename, delete, reopen.

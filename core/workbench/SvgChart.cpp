@@ -4,8 +4,8 @@
 
 namespace prunelab::workbench {
 
-QString SvgChart::lineChart(const QString& title, const QString& xLabel, const QString& yLabel, const QList<Series>& series)
-{
+QString SvgChart::lineChart(const QString& title, const QString& xLabel, const QString& yLabel,
+                            const QList<Series>& series) {
     const double w = 640, h = 300, left = 60, right = 150, top = 30, bottom = 40;
     double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
     for (const Series& s : series)
@@ -23,12 +23,13 @@ QString SvgChart::lineChart(const QString& title, const QString& xLabel, const Q
         y1 = y0 + 1;
     const auto X = [&](double x) { return left + (x - x0) / (x1 - x0) * (w - left - right); };
     const auto Y = [&](double y) { return h - bottom - (y - y0) / (y1 - y0) * (h - top - bottom); };
-    QString svg = QStringLiteral("<svg xmlns='http://www.w3.org/2000/svg' width='%1' height='%2' font-family='sans-serif' "
-                                 "font-size='11'><text x='%3' y='18' font-size='13' font-weight='bold'>%4</text>")
-                      .arg(w)
-                      .arg(h)
-                      .arg(left)
-                      .arg(title.toHtmlEscaped());
+    QString svg =
+        QStringLiteral("<svg xmlns='http://www.w3.org/2000/svg' width='%1' height='%2' font-family='sans-serif' "
+                       "font-size='11'><text x='%3' y='18' font-size='13' font-weight='bold'>%4</text>")
+            .arg(w)
+            .arg(h)
+            .arg(left)
+            .arg(title.toHtmlEscaped());
     svg += QStringLiteral("<rect x='%1' y='%2' width='%3' height='%4' fill='none' stroke='#999'/>")
                .arg(left)
                .arg(top)
@@ -36,10 +37,19 @@ QString SvgChart::lineChart(const QString& title, const QString& xLabel, const Q
                .arg(h - top - bottom);
     for (int i = 0; i <= 4; ++i) {
         const double yv = y0 + (y1 - y0) * i / 4.0, xv = x0 + (x1 - x0) * i / 4.0;
-        svg += QStringLiteral("<text x='%1' y='%2' text-anchor='end'>%3</text>").arg(left - 4).arg(Y(yv) + 4).arg(yv, 0, 'g', 3);
-        svg += QStringLiteral("<text x='%1' y='%2' text-anchor='middle'>%3</text>").arg(X(xv)).arg(h - bottom + 14).arg(xv, 0, 'g', 3);
+        svg += QStringLiteral("<text x='%1' y='%2' text-anchor='end'>%3</text>")
+                   .arg(left - 4)
+                   .arg(Y(yv) + 4)
+                   .arg(yv, 0, 'g', 3);
+        svg += QStringLiteral("<text x='%1' y='%2' text-anchor='middle'>%3</text>")
+                   .arg(X(xv))
+                   .arg(h - bottom + 14)
+                   .arg(xv, 0, 'g', 3);
     }
-    svg += QStringLiteral("<text x='%1' y='%2' text-anchor='middle'>%3</text>").arg((left + w - right) / 2).arg(h - 6).arg(xLabel.toHtmlEscaped());
+    svg += QStringLiteral("<text x='%1' y='%2' text-anchor='middle'>%3</text>")
+               .arg((left + w - right) / 2)
+               .arg(h - 6)
+               .arg(xLabel.toHtmlEscaped());
     svg += QStringLiteral("<text x='12' y='%1' transform='rotate(-90 12 %1)' text-anchor='middle'>%2</text>")
                .arg((top + h - bottom) / 2)
                .arg(yLabel.toHtmlEscaped());
@@ -48,9 +58,13 @@ QString SvgChart::lineChart(const QString& title, const QString& xLabel, const Q
         QStringList pts;
         for (const QPointF& p : s.points)
             pts << QStringLiteral("%1,%2").arg(X(p.x()), 0, 'f', 1).arg(Y(p.y()), 0, 'f', 1);
-        svg += QStringLiteral("<polyline fill='none' stroke='%1' stroke-width='2' points='%2'/>").arg(s.color, pts.join(QLatin1Char(' ')));
+        svg += QStringLiteral("<polyline fill='none' stroke='%1' stroke-width='2' points='%2'/>")
+                   .arg(s.color, pts.join(QLatin1Char(' ')));
         for (const QPointF& p : s.points)
-            svg += QStringLiteral("<circle cx='%1' cy='%2' r='2.5' fill='%3'/>").arg(X(p.x()), 0, 'f', 1).arg(Y(p.y()), 0, 'f', 1).arg(s.color);
+            svg += QStringLiteral("<circle cx='%1' cy='%2' r='2.5' fill='%3'/>")
+                       .arg(X(p.x()), 0, 'f', 1)
+                       .arg(Y(p.y()), 0, 'f', 1)
+                       .arg(s.color);
         svg += QStringLiteral("<rect x='%1' y='%2' width='12' height='3' fill='%3'/><text x='%4' y='%5'>%6</text>")
                    .arg(w - right + 10)
                    .arg(top + 10 + i * 16)

@@ -16,7 +16,8 @@ public:
         QList<QPointF> points;
     };
     /// An SVG element (640×300) with axes, ticks, a legend and one polyline with markers per series.
-    static QString lineChart(const QString& title, const QString& xLabel, const QString& yLabel, const QList<Series>& series);
+    static QString lineChart(const QString& title, const QString& xLabel, const QString& yLabel,
+                             const QList<Series>& series);
 };
 
 } // namespace prunelab::workbench

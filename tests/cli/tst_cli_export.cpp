@@ -16,18 +16,16 @@ struct Result {
     QString err;
 };
 
-Result cli(const QStringList& arguments)
-{
+Result cli(const QStringList& arguments) {
     QProcess process;
     process.start(QStringLiteral(PRUNELAB_CLI), arguments);
     process.waitForFinished(300000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1, QString::fromUtf8(process.readAllStandardOutput()),
-            QString::fromUtf8(process.readAllStandardError())};
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
 }
 
 /// Distinct colours in an image: a rendered chart has many, a blank one has one.
-int colours(const QImage& image)
-{
+int colours(const QImage& image) {
     QSet<QRgb> seen;
     for (int y = 0; y < image.height(); y += 3)
         for (int x = 0; x < image.width(); x += 3)
@@ -44,22 +42,23 @@ class tst_CliExport : public QObject {
     QString session_;
 
 private slots:
-    void initTestCase()
-    {
-        const Result run = cli({QStringLiteral("run"), QStringLiteral("quick-demo"), QStringLiteral("--sessions"), root_.path(),
-                                QStringLiteral("--name"), QStringLiteral("exports"), QStringLiteral("--json"), QStringLiteral("--set"),
-                                QStringLiteral("dataset.demo_per_class=20"), QStringLiteral("--set"), QStringLiteral("dataset.image_size=[32,32]"),
-                                QStringLiteral("--set"), QStringLiteral("train.epochs=2"), QStringLiteral("--set"),
-                                QStringLiteral("prune.schedule=iterative"), QStringLiteral("--set"), QStringLiteral("prune.rounds=2")});
+    void initTestCase() {
+        const Result run =
+            cli({QStringLiteral("run"), QStringLiteral("quick-demo"), QStringLiteral("--sessions"), root_.path(),
+                 QStringLiteral("--name"), QStringLiteral("exports"), QStringLiteral("--json"), QStringLiteral("--set"),
+                 QStringLiteral("dataset.demo_per_class=20"), QStringLiteral("--set"),
+                 QStringLiteral("dataset.image_size=[32,32]"), QStringLiteral("--set"),
+                 QStringLiteral("train.epochs=2"), QStringLiteral("--set"), QStringLiteral("prune.schedule=iterative"),
+                 QStringLiteral("--set"), QStringLiteral("prune.rounds=2")});
         QVERIFY2(run.exitCode == 0, qPrintable(run.err));
-        const QJsonObject done = QJsonDocument::fromJson(run.out.trimmed().split(QLatin1Char('\n')).last().toUtf8()).object();
+        const QJsonObject done =
+            QJsonDocument::fromJson(run.out.trimmed().split(QLatin1Char('\n')).last().toUtf8()).object();
         QCOMPARE(done.value(QStringLiteral("event")).toString(), QStringLiteral("done"));
         session_ = done.value(QStringLiteral("session")).toString();
         QVERIFY(QFileInfo(session_).isDir());
     }
 
-    void listsTheSession()
-    {
+    void listsTheSession() {
         const Result list = cli({QStringLiteral("list"), QStringLiteral("--sessions"), root_.path()});
         QCOMPARE(list.exitCode, 0);
         QVERIFY2(list.out.contains(QStringLiteral("exports")) && list.out.contains(QStringLiteral("completed")) &&
@@ -67,10 +66,10 @@ private slots:
                  qPrintable(list.out));
     }
 
-    void plotsAreTheGuiChartsAsPngAndSvg()
-    {
+    void plotsAreTheGuiChartsAsPngAndSvg() {
         const QString out = root_.filePath(QStringLiteral("plots"));
-        const Result r = cli({QStringLiteral("export"), session_, QStringLiteral("--format"), QStringLiteral("plots"), QStringLiteral("--out"), out});
+        const Result r = cli({QStringLiteral("export"), session_, QStringLiteral("--format"), QStringLiteral("plots"),
+                              QStringLiteral("--out"), out});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         for (const char* name : {"training", "sparsity"}) {
             const QImage png(out + QLatin1Char('/') + QLatin1String(name) + QStringLiteral(".png"));
@@ -83,34 +82,35 @@ private slots:
         }
     }
 
-    void reportIsHtmlAndPdf()
-    {
+    void reportIsHtmlAndPdf() {
         const QString out = root_.filePath(QStringLiteral("report.html"));
-        const Result r = cli({QStringLiteral("export"), session_, QStringLiteral("--format"), QStringLiteral("report"), QStringLiteral("--out"), out,
-                              QStringLiteral("--round"), QStringLiteral("1")});
+        const Result r = cli({QStringLiteral("export"), session_, QStringLiteral("--format"), QStringLiteral("report"),
+                              QStringLiteral("--out"), out, QStringLiteral("--round"), QStringLiteral("1")});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QFile html(out), pdf(root_.filePath(QStringLiteral("report.pdf")));
         QVERIFY(html.open(QIODevice::ReadOnly) && pdf.open(QIODevice::ReadOnly));
         const QByteArray page = html.readAll();
-        QVERIFY(page.contains("Round 1: confusion matrix") && page.contains("MildDemented") && page.contains("&quot;schema&quot;: 1"));
+        QVERIFY(page.contains("Round 1: confusion matrix") && page.contains("MildDemented") &&
+                page.contains("&quot;schema&quot;: 1"));
         const QByteArray document = pdf.readAll();
         QVERIFY(document.startsWith("%PDF") && document.size() > 20000); // text and the two chart images
     }
 
-    void refusesWhatItCannotDo_data()
-    {
+    void refusesWhatItCannotDo_data() {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("message");
-        QTest::newRow("unknown format") << QStringList{"--format", "onnx", "--out", "x"} << 2 << "--format must be one of";
-        QTest::newRow("torchscript not yet") << QStringList{"--format", "torchscript", "--out", "x"} << 1 << "not available in this version yet";
-        QTest::newRow("round not saved") << QStringList{"--format", "state-dict", "--out", "x", "--round", "7"} << 2 << "saved rounds (0, 1, 2)";
-        QTest::newRow("no masks for the dense model") << QStringList{"--format", "masks", "--out", "x", "--round", "0"} << 1
-                                                      << "round 0 is the dense model";
+        QTest::newRow("unknown format") << QStringList{"--format", "onnx", "--out", "x"} << 2
+                                        << "--format must be one of";
+        QTest::newRow("torchscript not yet")
+            << QStringList{"--format", "torchscript", "--out", "x"} << 1 << "not available in this version yet";
+        QTest::newRow("round not saved") << QStringList{"--format", "state-dict", "--out", "x", "--round", "7"} << 2
+                                         << "saved rounds (0, 1, 2)";
+        QTest::newRow("no masks for the dense model")
+            << QStringList{"--format", "masks", "--out", "x", "--round", "0"} << 1 << "round 0 is the dense model";
         QTest::newRow("no --out") << QStringList{"--format", "csv"} << 2 << "needs --format FORMAT and --out PATH";
     }
-    void refusesWhatItCannotDo()
-    {
+    void refusesWhatItCannotDo() {
         QFETCH(QStringList, arguments);
         QFETCH(int, exitCode);
         QFETCH(QString, message);
@@ -119,8 +119,7 @@ private slots:
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
     }
 
-    void renamesAndDeletes()
-    {
+    void renamesAndDeletes() {
         QTemporaryDir copyRoot;
         const QString copy = copyRoot.filePath(QFileInfo(session_).fileName());
         QVERIFY(QDir().mkpath(copy));
@@ -132,7 +131,8 @@ private slots:
         QVERIFY2(path.endsWith(QStringLiteral("_kept")) && QFileInfo(path).isDir(), qPrintable(path));
         QCOMPARE(cli({QStringLiteral("session"), QStringLiteral("delete"), path}).exitCode, 0);
         QVERIFY(!QFileInfo::exists(path));
-        QCOMPARE(cli({QStringLiteral("session"), QStringLiteral("delete"), copyRoot.path()}).exitCode, 1); // not a session
+        QCOMPARE(cli({QStringLiteral("session"), QStringLiteral("delete"), copyRoot.path()}).exitCode,
+                 1); // not a session
     }
 };
 

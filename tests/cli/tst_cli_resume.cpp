@@ -15,18 +15,26 @@ using prunelab::workbench::Session;
 namespace {
 
 const QStringList kRecipe{QStringLiteral("quick-demo"),
-                          QStringLiteral("--set"), QStringLiteral("device=cpu"),
-                          QStringLiteral("--set"), QStringLiteral("dataset.demo_per_class=30"),
-                          QStringLiteral("--set"), QStringLiteral("dataset.image_size=[32,32]"),
-                          QStringLiteral("--set"), QStringLiteral("model.hidden=[64,32]"),
-                          QStringLiteral("--set"), QStringLiteral("train.epochs=2"),
-                          QStringLiteral("--set"), QStringLiteral("prune.schedule=iterative"),
-                          QStringLiteral("--set"), QStringLiteral("prune.rounds=3"),
-                          QStringLiteral("--set"), QStringLiteral("prune.rate=0.5"),
-                          QStringLiteral("--set"), QStringLiteral("prune.fine_tune_epochs=2")};
+                          QStringLiteral("--set"),
+                          QStringLiteral("device=cpu"),
+                          QStringLiteral("--set"),
+                          QStringLiteral("dataset.demo_per_class=30"),
+                          QStringLiteral("--set"),
+                          QStringLiteral("dataset.image_size=[32,32]"),
+                          QStringLiteral("--set"),
+                          QStringLiteral("model.hidden=[64,32]"),
+                          QStringLiteral("--set"),
+                          QStringLiteral("train.epochs=2"),
+                          QStringLiteral("--set"),
+                          QStringLiteral("prune.schedule=iterative"),
+                          QStringLiteral("--set"),
+                          QStringLiteral("prune.rounds=3"),
+                          QStringLiteral("--set"),
+                          QStringLiteral("prune.rate=0.5"),
+                          QStringLiteral("--set"),
+                          QStringLiteral("prune.fine_tune_epochs=2")};
 
-QString cli()
-{
+QString cli() {
     return QStringLiteral(PRUNELAB_CLI);
 }
 
@@ -40,8 +48,7 @@ struct CliRun {
 };
 
 CliRun runCli(const QStringList& arguments, const QString& killDuringWrite = {},
-              const std::function<bool(const QJsonObject&)>& killWhen = {})
-{
+              const std::function<bool(const QJsonObject&)>& killWhen = {}) {
     CliRun result;
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -72,8 +79,7 @@ CliRun runCli(const QStringList& arguments, const QString& killDuringWrite = {},
     return result;
 }
 
-QList<QJsonObject> epochEvents(const Session& s)
-{
+QList<QJsonObject> epochEvents(const Session& s) {
     QList<QJsonObject> events;
     for (QJsonObject e : s.metrics())
         if (e.value(QStringLiteral("event")).toString() == QLatin1String("epoch")) {
@@ -92,18 +98,17 @@ class tst_CliResume : public QObject {
     QString reference_;
 
 private slots:
-    void initTestCase()
-    {
-        const CliRun run = runCli(QStringList{QStringLiteral("run")} + kRecipe +
-                                  QStringList{QStringLiteral("--sessions"), root_.filePath(QStringLiteral("reference"))});
+    void initTestCase() {
+        const CliRun run =
+            runCli(QStringList{QStringLiteral("run")} + kRecipe +
+                   QStringList{QStringLiteral("--sessions"), root_.filePath(QStringLiteral("reference"))});
         QVERIFY2(run.exitCode == 0 && run.status == QProcess::NormalExit, qPrintable(run.errors));
         QCOMPARE(run.events.last().value(QStringLiteral("event")).toString(), QStringLiteral("done"));
         QCOMPARE(run.events.last().value(QStringLiteral("session")).toString(), run.session);
         reference_ = run.session;
     }
 
-    void resumesAfterSigkill_data()
-    {
+    void resumesAfterSigkill_data() {
         QTest::addColumn<QString>("killDuringWrite"); // the process kills itself in the middle of this write
         QTest::addColumn<int>("killAtEpochOfRound");  // or the test kills it at this round's first epoch event
         QTest::newRow("training the dense model") << QString() << 0;
@@ -114,16 +119,16 @@ private slots:
         QTest::newRow("saving state.json after round 1") << "state.json#4" << -1;
         QTest::newRow("saving state.json as completed") << "state.json#7" << -1;
     }
-    void resumesAfterSigkill()
-    {
+    void resumesAfterSigkill() {
         QFETCH(QString, killDuringWrite);
         QFETCH(int, killAtEpochOfRound);
         const QString sessions = root_.filePath(QString::number(QDateTime::currentMSecsSinceEpoch()));
-        const CliRun killed = runCli(QStringList{QStringLiteral("run")} + kRecipe + QStringList{QStringLiteral("--sessions"), sessions},
-                                     killDuringWrite, [&](const QJsonObject& e) {
-                                         return e.value(QStringLiteral("event")).toString() == QLatin1String("epoch") &&
-                                                e.value(QStringLiteral("round")).toInt() == killAtEpochOfRound;
-                                     });
+        const CliRun killed =
+            runCli(QStringList{QStringLiteral("run")} + kRecipe + QStringList{QStringLiteral("--sessions"), sessions},
+                   killDuringWrite, [&](const QJsonObject& e) {
+                       return e.value(QStringLiteral("event")).toString() == QLatin1String("epoch") &&
+                              e.value(QStringLiteral("round")).toInt() == killAtEpochOfRound;
+                   });
         QCOMPARE(killed.status, QProcess::CrashExit);
         QVERIFY(!killed.session.isEmpty());
         const Session session = Session::open(killed.session);
@@ -133,8 +138,9 @@ private slots:
         QHash<QString, QDateTime> written; // the completed rounds' files, which resume must not touch
         for (int k = 0; k <= completed; ++k)
             for (const QString& f : QDir(session.filePath(Session::roundFolder(k))).entryList(QDir::Files))
-                written.insert(Session::roundFolder(k) + QLatin1Char('/') + f,
-                               QFileInfo(session.filePath(Session::roundFolder(k) + QLatin1Char('/') + f)).lastModified());
+                written.insert(
+                    Session::roundFolder(k) + QLatin1Char('/') + f,
+                    QFileInfo(session.filePath(Session::roundFolder(k) + QLatin1Char('/') + f)).lastModified());
 
         const CliRun resumed = runCli({QStringLiteral("resume"), killed.session});
         QVERIFY2(resumed.exitCode == 0 && resumed.status == QProcess::NormalExit, qPrintable(resumed.errors));
@@ -158,10 +164,44 @@ private slots:
 
         // validate reloads the last round and reproduces its recorded test accuracy exactly.
         QProcess validate;
-        validate.start(cli(), {QStringLiteral("validate"), session.path(), QStringLiteral("--round"), QStringLiteral("3")});
+        validate.start(cli(),
+                       {QStringLiteral("validate"), session.path(), QStringLiteral("--round"), QStringLiteral("3")});
         QVERIFY(validate.waitForFinished(60000));
         QCOMPARE(validate.exitCode(), 0);
         QVERIFY(validate.readAllStandardOutput().contains("identical"));
+    }
+
+    void comparisonResumesAfterSigkill() {
+        const QStringList compare{QStringLiteral("run"),        QStringLiteral("pruning-strategies-compare"),
+                                  QStringLiteral("--set"),      QStringLiteral("dataset.demo_per_class=16"),
+                                  QStringLiteral("--set"),      QStringLiteral("train.epochs=1"),
+                                  QStringLiteral("--set"),      QStringLiteral("prune.fine_tune_epochs=1"),
+                                  QStringLiteral("--set"),      QStringLiteral("prune.rounds=2"),
+                                  QStringLiteral("--set"),      QStringLiteral("prune.rate=0.7"),
+                                  QStringLiteral("--sessions"), root_.filePath(QStringLiteral("compare"))};
+        QString variant;
+        const CliRun killed = runCli(compare, {}, [&](const QJsonObject& e) {
+            if (e.value(QStringLiteral("event")).toString() == QLatin1String("variant"))
+                variant = e.value(QStringLiteral("label")).toString();
+            return variant == QLatin1String("iterative") &&
+                   e.value(QStringLiteral("event")).toString() == QLatin1String("round");
+        });
+        QCOMPARE(killed.status, QProcess::CrashExit);
+        const QString first = Session::open(killed.session).filePath(QStringLiteral("variants/one-shot/state.json"));
+        const QDateTime done = QFileInfo(first).lastModified();
+
+        const CliRun resumed = runCli({QStringLiteral("resume"), killed.session});
+        QVERIFY2(resumed.exitCode == 0, qPrintable(resumed.errors));
+        QStringList ran;
+        for (const QJsonObject& e : resumed.events)
+            if (e.value(QStringLiteral("event")).toString() == QLatin1String("variant"))
+                ran << e.value(QStringLiteral("label")).toString();
+        QCOMPARE(ran, QStringList({"iterative", "lottery", "random"})); // the completed variants are not run again
+        QCOMPARE(QFileInfo(first).lastModified(), done);
+        const Session comparison = Session::open(killed.session);
+        QCOMPARE(comparison.state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QCOMPARE(comparison.state().value(QStringLiteral("variants_completed")).toInt(), 5);
+        QCOMPARE(comparison.readFile(QStringLiteral("results/comparison.csv")).count('\n'), 1 + 2 + 6 + 3 + 3 + 3);
     }
 };
 

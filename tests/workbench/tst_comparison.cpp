@@ -20,28 +20,31 @@ class tst_Comparison : public QObject {
     Q_OBJECT
 
 private slots:
-    void refusesBadVariantsNamingTheKey_data()
-    {
+    void refusesBadVariantsNamingTheKey_data() {
         QTest::addColumn<QByteArray>("compare");
         QTest::addColumn<QString>("keyPath");
         QTest::addColumn<QString>("message");
-        QTest::newRow("not a list") << QByteArray(R"({"label": "a"})") << "compare" << "compare must be a list";
+        QTest::newRow("not a list") << QByteArray(R"({"label": "a"})") << "compare"
+                                    << "compare must be a list";
         QTest::newRow("label with a slash") << QByteArray(R"([{"label": "a/b", "set": {}}])") << "compare[0].label"
                                             << "compare[0].label must be 1 to 64 letters";
         QTest::newRow("label twice") << QByteArray(R"([{"label": "a", "set": {}}, {"label": "a", "set": {}}])")
-                                     << "compare[1].label" << "\"a\" is used twice";
+                                     << "compare[1].label"
+                                     << "\"a\" is used twice";
         QTest::newRow("set not an object") << QByteArray(R"([{"label": "a", "set": 3}])") << "compare[0].set"
                                            << "compare[0].set must be an object";
-        QTest::newRow("unknown key in a variant") << QByteArray(R"([{"label": "a", "set": {"prune.shedule": "one-shot"}}])")
-                                                  << "compare[0].set.prune.shedule" << "prune.shedule is not a known key";
+        QTest::newRow("unknown key in a variant")
+            << QByteArray(R"([{"label": "a", "set": {"prune.shedule": "one-shot"}}])") << "compare[0].set.prune.shedule"
+            << "prune.shedule is not a known key";
         QTest::newRow("negative rate in a variant")
-            << QByteArray(R"([{"label": "ok", "set": {}}, {"label": "b", "set": {"prune.rate": -1}}])") << "compare[1].set.prune.rate"
+            << QByteArray(R"([{"label": "ok", "set": {}}, {"label": "b", "set": {"prune.rate": -1}}])")
+            << "compare[1].set.prune.rate"
             << "compare[1].set (b): prune.rate must be > 0";
-        QTest::newRow("unknown field of a variant") << QByteArray(R"([{"label": "a", "set": {}, "sett": {}}])") << "compare[0].sett"
-                                                    << "compare[0].sett is not a known key";
+        QTest::newRow("unknown field of a variant")
+            << QByteArray(R"([{"label": "a", "set": {}, "sett": {}}])") << "compare[0].sett"
+            << "compare[0].sett is not a known key";
     }
-    void refusesBadVariantsNamingTheKey()
-    {
+    void refusesBadVariantsNamingTheKey() {
         QFETCH(QByteArray, compare);
         QFETCH(QString, keyPath);
         QFETCH(QString, message);
@@ -56,8 +59,7 @@ private slots:
         }
     }
 
-    void presetComparesFiveStrategiesOnTheSameModel()
-    {
+    void presetComparesFiveStrategiesOnTheSameModel() {
         const Recipe r = Recipe::fromJson(Recipe::loadJson(QStringLiteral("pruning-strategies-compare")));
         QCOMPARE(r.compare.size(), 5);
         QStringList schedules, methods;
@@ -81,8 +83,7 @@ private slots:
         QCOMPARE(again.compare[4].set, r.compare[4].set);
     }
 
-    void layerByLayerPrunesOneLayerPerRound()
-    {
+    void layerByLayerPrunesOneLayerPerRound() {
         datasets::DemoOptions options;
         options.perClass = {30, 30, 30, 30};
         options.size = 32;
@@ -103,7 +104,8 @@ private slots:
         QSignalSpy finished(&job, &workbench::RunJob::finished);
         job.start();
         QVERIFY(finished.wait(60000));
-        QVERIFY2(finished.first().first().value<workbench::RunSummary>().outcome == workbench::RunSummary::Outcome::Completed,
+        QVERIFY2(finished.first().first().value<workbench::RunSummary>().outcome ==
+                     workbench::RunSummary::Outcome::Completed,
                  qPrintable(finished.first().first().value<workbench::RunSummary>().message));
         QCOMPARE(rounds.size(), 1 + 3); // the dense model, then one round per layer
         for (int k = 1; k <= 3; ++k) {
@@ -120,19 +122,20 @@ private slots:
         QVERIFY(qAbs(rounds.last().first().value<workbench::RoundStats>().sparsity - 0.75) < 1e-3);
     }
 
-    void comparisonFolderListsItsVariants()
-    {
+    void comparisonFolderListsItsVariants() {
         QTemporaryDir root;
         Recipe r = Recipe::fromJson(Recipe::loadJson(QStringLiteral("pruning-strategies-compare")));
         const workbench::Comparison c = workbench::Comparison::create(root.path(), r);
         QCOMPARE(c.entries().size(), 5);
         QCOMPARE(c.entries()[1].path, c.session().filePath(QStringLiteral("variants/layer-wise")));
-        const workbench::Comparison reopened = workbench::Comparison::open(workbench::Session::open(c.session().path()));
+        const workbench::Comparison reopened =
+            workbench::Comparison::open(workbench::Session::open(c.session().path()));
         QCOMPARE(reopened.entries().size(), 5);
         QCOMPARE(reopened.entries()[3].recipe.prune.schedule, QStringLiteral("lottery"));
         QVERIFY(!workbench::Comparison::isCompleted(reopened.entries()[0].path));
         reopened.writeResults(QStringLiteral("running"));
-        QVERIFY(c.session().readFile(QStringLiteral("results/comparison.csv")).startsWith("variant,schedule,method,round"));
+        QVERIFY(
+            c.session().readFile(QStringLiteral("results/comparison.csv")).startsWith("variant,schedule,method,round"));
         QVERIFY(c.table().contains(QStringLiteral("layer-wise")));
     }
 };

@@ -17,8 +17,7 @@ using workbench::Session;
 namespace {
 
 /// Copies a folder tree (a session) to `to`.
-void copyTree(const QString& from, const QString& to)
-{
+void copyTree(const QString& from, const QString& to) {
     QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString file = it.next();
@@ -28,8 +27,7 @@ void copyTree(const QString& from, const QString& to)
     }
 }
 
-QList<QJsonObject> epochEvents(const Session& s)
-{
+QList<QJsonObject> epochEvents(const Session& s) {
     QList<QJsonObject> events;
     for (QJsonObject e : s.metrics())
         if (e.value(QStringLiteral("event")).toString() == QLatin1String("epoch")) {
@@ -46,8 +44,7 @@ class tst_RunJobSession : public QObject {
 
     std::shared_ptr<const datasets::ImageSet> demo_;
 
-    static workbench::Recipe recipe(const QString& schedule)
-    {
+    static workbench::Recipe recipe(const QString& schedule) {
         workbench::Recipe r;
         r.model.hidden = {32, 16};
         r.train.epochs = 2;
@@ -64,8 +61,7 @@ class tst_RunJobSession : public QObject {
         return r;
     }
 
-    RunSummary runToEnd(workbench::RunJob& job)
-    {
+    RunSummary runToEnd(workbench::RunJob& job) {
         job.setDataset(demo_);
         QSignalSpy finished(&job, &workbench::RunJob::finished);
         job.start();
@@ -75,16 +71,14 @@ class tst_RunJobSession : public QObject {
     }
 
 private slots:
-    void initTestCase()
-    {
+    void initTestCase() {
         datasets::DemoOptions options;
         options.perClass = {40, 40, 40, 40};
         options.size = 32;
         demo_ = std::make_shared<datasets::ImageSet>(datasets::DemoMriGenerator().generate(options));
     }
 
-    void continuesAfterAnyRoundWithIdenticalRounds_data()
-    {
+    void continuesAfterAnyRoundWithIdenticalRounds_data() {
         QTest::addColumn<QString>("schedule");
         QTest::addColumn<int>("interruptedAfter"); // last completed round when the run was stopped
         QTest::newRow("iterative, stopped in dense training") << "iterative" << -1;
@@ -94,8 +88,7 @@ private slots:
         QTest::newRow("sweep, after round 2") << "sweep" << 2;
         QTest::newRow("iterative, after the last round") << "iterative" << 3;
     }
-    void continuesAfterAnyRoundWithIdenticalRounds()
-    {
+    void continuesAfterAnyRoundWithIdenticalRounds() {
         QFETCH(QString, schedule);
         QFETCH(int, interruptedAfter);
         QTemporaryDir root;
@@ -111,6 +104,8 @@ private slots:
         QCOMPARE(reference.state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
         QCOMPARE(reference.completedRound(), 3);
         QCOMPARE(reference.savedRounds(), QList<int>({0, 1, 2, 3}));
+        QCOMPARE(reference.readFile(QStringLiteral("results/rounds.csv")).count('\n'), 1 + 4);
+        QVERIFY(reference.readFile(QStringLiteral("results/report.html")).contains("Round 3: confusion matrix"));
         for (int k = 0; k <= 3; ++k) {
             const QString folder = Session::roundFolder(k) + QLatin1Char('/');
             QVERIFY(reference.exists(folder + QStringLiteral("model.pt")));
@@ -130,7 +125,8 @@ private slots:
         for (int k = interruptedAfter + 2; k <= 3; ++k)
             QDir(interrupted.filePath(Session::roundFolder(k))).removeRecursively();
         if (interruptedAfter + 1 <= 3) // the interrupted round: its model written, its validation.json not yet
-            QFile::remove(interrupted.filePath(Session::roundFolder(interruptedAfter + 1) + QStringLiteral("/validation.json")));
+            QFile::remove(
+                interrupted.filePath(Session::roundFolder(interruptedAfter + 1) + QStringLiteral("/validation.json")));
         QDateTime kept;
         if (interruptedAfter >= 0)
             kept = QFileInfo(interrupted.filePath(QStringLiteral("rounds/0/model.pt"))).lastModified();
@@ -156,8 +152,7 @@ private slots:
         QCOMPARE(roundEvents, 4);
     }
 
-    void validateReproducesTheRecordedAccuracy()
-    {
+    void validateReproducesTheRecordedAccuracy() {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("v"));
         {
@@ -186,8 +181,7 @@ private slots:
         QVERIFY2(refused.message.contains(QStringLiteral("SHA-256")), qPrintable(refused.message));
     }
 
-    void otherDataIsRefused()
-    {
+    void otherDataIsRefused() {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("d"));
         workbench::Recipe r = recipe(QStringLiteral("none"));
@@ -212,8 +206,7 @@ private slots:
         QVERIFY2(summary.message.contains(QStringLiteral("fingerprint")), qPrintable(summary.message));
     }
 
-    void pauseHoldsTheWorkerUntilResumed()
-    {
+    void pauseHoldsTheWorkerUntilResumed() {
         workbench::RunJob job;
         job.setRecipe(recipe(QStringLiteral("none")));
         job.setDataset(demo_);

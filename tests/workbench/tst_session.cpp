@@ -9,7 +9,9 @@
 
 #include <sys/resource.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 
 using prunelab::workbench::Session;
 using prunelab::workbench::SessionError;
@@ -22,8 +24,7 @@ const QDateTime kWhen(QDate(2026, 1, 2), QTime(3, 4, 5));
 /// Files whose size may not exceed `bytes` while it lives, as on a nearly full disk (writes fail with EFBIG).
 class FileSizeLimit {
 public:
-    explicit FileSizeLimit(rlim_t bytes)
-    {
+    explicit FileSizeLimit(rlim_t bytes) {
         std::signal(SIGXFSZ, SIG_IGN);
         getrlimit(RLIMIT_FSIZE, &old_);
         rlimit limited = old_;
@@ -42,17 +43,19 @@ class tst_Session : public QObject {
     Q_OBJECT
 
 private slots:
-    void createsTimeStampedFolders_data()
-    {
+    void createsTimeStampedFolders_data() {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("folder");
-        QTest::newRow("plain") << "lottery" << "2026-01-02_030405_lottery";
-        QTest::newRow("spaces and slashes") << "my run/../x" << "2026-01-02_030405_my-run-..-x";
-        QTest::newRow("leading dots") << "..hidden" << "2026-01-02_030405_hidden";
-        QTest::newRow("empty") << "" << "2026-01-02_030405_run";
+        QTest::newRow("plain") << "lottery"
+                               << "2026-01-02_030405_lottery";
+        QTest::newRow("spaces and slashes") << "my run/../x"
+                                            << "2026-01-02_030405_my-run-..-x";
+        QTest::newRow("leading dots") << "..hidden"
+                                      << "2026-01-02_030405_hidden";
+        QTest::newRow("empty") << ""
+                               << "2026-01-02_030405_run";
     }
-    void createsTimeStampedFolders()
-    {
+    void createsTimeStampedFolders() {
         QFETCH(QString, name);
         QFETCH(QString, folder);
         QTemporaryDir root;
@@ -63,8 +66,7 @@ private slots:
         QCOMPARE(QFileInfo(again.path()).fileName(), folder + QStringLiteral("-2"));
     }
 
-    void unwritableFolderIsAnError()
-    {
+    void unwritableFolderIsAnError() {
         QTemporaryDir root;
         QFile blocker(root.filePath(QStringLiteral("file")));
         QVERIFY(blocker.open(QIODevice::WriteOnly));
@@ -77,8 +79,7 @@ private slots:
         }
     }
 
-    void fullDiskKeepsThePreviousFile()
-    {
+    void fullDiskKeepsThePreviousFile() {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("x"), kWhen);
         s.writeFile(QStringLiteral("rounds/0/model.pt"), "old contents");
@@ -89,6 +90,8 @@ private slots:
                 QFAIL("a write past the file-size limit must fail");
             } catch (const SessionError& e) {
                 QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("rounds/0/model.pt")), e.what());
+                QVERIFY2(QString::fromUtf8(e.what()).contains(QString::fromUtf8(std::strerror(EFBIG))),
+                         e.what()); // the system's reason
             }
             try {
                 s.appendMetric({{"event", "epoch"}, {"padding", QString(8000, QLatin1Char('p'))}});
@@ -98,12 +101,12 @@ private slots:
             }
         }
         QCOMPARE(s.readFile(QStringLiteral("rounds/0/model.pt")), QByteArray("old contents"));
-        QCOMPARE(QDir(s.filePath(QStringLiteral("rounds/0"))).entryList(QDir::Files), QStringList{QStringLiteral("model.pt")});
+        QCOMPARE(QDir(s.filePath(QStringLiteral("rounds/0"))).entryList(QDir::Files),
+                 QStringList{QStringLiteral("model.pt")});
         QCOMPARE(s.readFile(QStringLiteral("metrics.jsonl")), QByteArray()); // no torn line left behind
     }
 
-    void metricsSkipTornLinesAndTruncateAfterARound()
-    {
+    void metricsSkipTornLinesAndTruncateAfterARound() {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("x"), kWhen);
         s.appendMetric({{"event", "epoch"}, {"round", 0}});
@@ -123,8 +126,7 @@ private slots:
         QCOMPARE(kept.last().value(QStringLiteral("round")).toInt(), 1);
     }
 
-    void stateAndRecipeRoundTrip()
-    {
+    void stateAndRecipeRoundTrip() {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("x"), kWhen);
         QCOMPARE(s.completedRound(), -1);
@@ -138,15 +140,13 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(SessionError, reopened.completedRound());
     }
 
-    void openRefusesOtherFolders()
-    {
+    void openRefusesOtherFolders() {
         QTemporaryDir root;
         QVERIFY_THROWS_EXCEPTION(SessionError, Session::open(root.path()));
         QVERIFY_THROWS_EXCEPTION(SessionError, Session::open(root.filePath(QStringLiteral("missing"))));
     }
 
-    void storeListsRenamesAndDeletes()
-    {
+    void storeListsRenamesAndDeletes() {
         QTemporaryDir root;
         const SessionStore store(root.path());
         const Session older = Session::create(root.path(), QStringLiteral("first"), kWhen);
