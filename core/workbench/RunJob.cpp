@@ -3,13 +3,17 @@
 #include "core/engine/AnnealedPruner.h"
 #include "core/engine/DataSplit.h"
 #include "core/engine/Device.h"
+#include "core/engine/IntervalAdjointPruner.h"
 #include "core/engine/MagnitudePruners.h"
 #include "core/engine/ModelFactory.h"
+#include "core/engine/NeuronNormPruner.h"
+#include "core/engine/NeuronTaylorPruner.h"
 #include "core/engine/PruningSchedule.h"
 #include "core/engine/RandomPruner.h"
 #include "core/engine/SnipPruner.h"
 #include "core/workbench/RecipeData.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <QElapsedTimer>
@@ -84,7 +88,17 @@ engine::ScheduleOptions scheduleOptions(const Recipe& r)
     o.fineTuneEpochs = r.prune.fineTuneEpochs;
     o.fineTuneLearningRate = r.prune.fineTuneLr;
     o.seed = r.seed;
+    o.q = r.prune.q;
     return o;
+}
+
+/// Up to `count` training images drawn at random with the seed (the training split is ordered by class), and their
+/// labels: the calibration set of the structured criteria.
+std::pair<torch::Tensor, torch::Tensor> calibrationSet(const engine::TensorDataset& train, int64_t count, uint64_t seed)
+{
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed ^ 0xca11b);
+    const torch::Tensor order = torch::randperm(train.size(), generator, torch::kLong).narrow(0, 0, std::min(count, train.size()));
+    return {train.images.index_select(0, order), train.labels.index_select(0, order)};
 }
 
 std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::TensorDataset& train,
@@ -106,6 +120,16 @@ std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::
         const int64_t n = std::min<int64_t>(train.size(), std::max(r.train.batchSize, 256));
         return std::make_shared<engine::SnipPruner>(normalize(train.images.narrow(0, 0, n)), train.labels.narrow(0, 0, n));
     }
+    if (m == QLatin1String("neuron-l1"))
+        return std::make_shared<engine::NeuronNormPruner>(1);
+    if (m == QLatin1String("neuron-taylor") || m == QLatin1String("interval-adjoint")) {
+        const auto [images, labels] = calibrationSet(train, r.prune.calibrationImages, r.seed);
+        if (m == QLatin1String("neuron-taylor"))
+            return std::make_shared<engine::NeuronTaylorPruner>(normalize(images), labels);
+        const engine::AdjointOutput y =
+            r.prune.adjoint == QLatin1String("loss") ? engine::AdjointOutput::Loss : engine::AdjointOutput::Logits;
+        return std::make_shared<engine::IntervalAdjointPruner>(normalize(images), labels, y);
+    }
     throw std::invalid_argument("prune.method '" + m.toStdString() + "' is not available in this version");
 }
 
@@ -117,7 +141,7 @@ int plannedEpochs(const Recipe& r)
         return r.train.epochs;
     if (s == QLatin1String("one-shot"))
         return r.train.epochs + r.prune.fineTuneEpochs;
-    if (s == QLatin1String("iterative"))
+    if (s == QLatin1String("iterative") || s == QLatin1String("geometric"))
         return r.train.epochs + r.prune.rounds * r.prune.fineTuneEpochs;
     if (s == QLatin1String("lottery"))
         return r.train.epochs * (r.prune.rounds + 1);
@@ -328,6 +352,10 @@ void RunJob::start()
                 s.sparseBytes = r.cost.sparseBytes;
                 s.denseMacs = r.cost.denseMacs;
                 s.remainingMacs = r.cost.remainingMacs;
+                s.structured = r.compacted;
+                s.compactParameters = r.compactCost.parameters;
+                s.compactBytes = r.compactCost.denseBytes;
+                s.compactMacs = r.compactCost.denseMacs;
                 for (size_t l = 0; l < r.snapshots.size(); ++l) {
                     const engine::LayerSnapshot& snap = r.snapshots[l];
                     LayerStats layer;
@@ -342,6 +370,10 @@ void RunJob::start()
                     layer.maskImage = QList<float>(snap.maskImage.begin(), snap.maskImage.end());
                     layer.maskRows = int(snap.maskRows);
                     layer.maskCols = int(snap.maskCols);
+                    if (l < r.units.total.size()) {
+                        layer.units = r.units.total[l];
+                        layer.unitsKept = r.units.alive[l];
+                    }
                     s.layers.append(layer);
                 }
                 s.reportOnTest = r.test.samples > 0;
