@@ -138,7 +138,7 @@ TEST_CASE("interval-adjoint on an MLP: A_j from the activations, G_j from the ad
     VERIFY_EQ(masks.mask("layers.0.bias").sum().item<double>(), 4.0);
 }
 
-TEST_CASE("neuron-taylor is the mean |a · dL/da| over the calibration inputs") {
+TEST_CASE("neuron-taylor is the mean |a · dL/da|, interval-adjoint of the loss its interval bound") {
     torch::manual_seed(12);
     Mlp mlp(MlpOptions{5, {6, 4}, 3});
     const torch::Tensor x = torch::randn({30, 5});
@@ -165,6 +165,16 @@ TEST_CASE("neuron-taylor is the mean |a · dL/da| over the calibration inputs") 
         const torch::Tensor expected = (hidden[l].detach() * hidden[l].grad()).abs().mean(0);
         VERIFY(torch::allclose(scores[l], expected, 1e-5, 1e-7));
     }
+    // interval-adjoint of the loss: the same activations and adjoints, as intervals over the inputs
+    const auto intervals =
+        IntervalAdjointPruner(x, labels, AdjointOutput::Loss).unitScores(*mlp, unitGroups(*mlp));
+    for (size_t l = 0; l < 2; ++l) {
+        const torch::Tensor a = hidden[l].detach();
+        const torch::Tensor g = hidden[l].grad();
+        const torch::Tensor expected = IntervalAdjointPruner::significance(a.amin(0), a.amax(0), g.amin(0), g.amax(0));
+        VERIFY(torch::allclose(intervals[l], expected, 1e-5, 1e-7));
+    }
+    VERIFY_THROWS(IntervalAdjointPruner(x, torch::Tensor(), AdjointOutput::Loss));
     // the model's own gradients are untouched by the calibration
     for (const auto& p : mlp->parameters())
         VERIFY(!p.grad().defined() || p.grad().abs().sum().item<double>() == 0.0);
