@@ -639,6 +639,27 @@ int resume(const QStringList& arguments)
     return execute(job, parser.isSet(QStringLiteral("json")));
 }
 
+/// Runs a prepared one-shot job (validate, TorchScript export) and prints its summary: one JSON object with
+/// `event` when `json`, else its message. Exit status 0 when it completed, 1 otherwise.
+static int runToEnd(workbench::RunJob& job, bool json, const char* event)
+{
+    int exitCode = Success;
+    QObject::connect(&job, &workbench::RunJob::finished, [&](const workbench::RunSummary& s) {
+        exitCode = s.outcome == workbench::RunSummary::Outcome::Completed ? Success : RunFailed;
+        if (json) {
+            QJsonObject o = workbench::toJson(s);
+            o.insert(QStringLiteral("event"), QString::fromLatin1(event));
+            printJson(o);
+        } else {
+            QTextStream(exitCode == Success ? stdout : stderr) << (exitCode == Success ? "" : "prunelab-cli: ") << s.message << Qt::endl;
+        }
+        QCoreApplication::exit(exitCode);
+    });
+    QTimer::singleShot(0, &job, &workbench::RunJob::start);
+    QCoreApplication::exec();
+    return exitCode;
+}
+
 int validate(const QStringList& arguments)
 {
     QCommandLineParser parser;
@@ -669,22 +690,7 @@ int validate(const QStringList& arguments)
         QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
         return BadUsage;
     }
-    const bool json = parser.isSet(QStringLiteral("json"));
-    int exitCode = Success;
-    QObject::connect(&job, &workbench::RunJob::finished, [&](const workbench::RunSummary& s) {
-        exitCode = s.outcome == workbench::RunSummary::Outcome::Completed ? Success : RunFailed;
-        if (json) {
-            QJsonObject o = workbench::toJson(s);
-            o.insert(QStringLiteral("event"), QStringLiteral("validated"));
-            printJson(o);
-        } else {
-            QTextStream(exitCode == Success ? stdout : stderr) << (exitCode == Success ? "" : "prunelab-cli: ") << s.message << Qt::endl;
-        }
-        QCoreApplication::exit(exitCode);
-    });
-    QTimer::singleShot(0, &job, &workbench::RunJob::start);
-    QCoreApplication::exec();
-    return exitCode;
+    return runToEnd(job, parser.isSet(QStringLiteral("json")), "validated");
 }
 
 int exportSession(const QStringList& arguments)
@@ -705,15 +711,12 @@ int exportSession(const QStringList& arguments)
         QTextStream(stderr) << "prunelab-cli: export needs --format FORMAT and --out PATH\n";
         return BadUsage;
     }
-    const QStringList known = workbench::SessionExporter::formats() + workbench::SessionExporter::unavailableFormats();
+    const QStringList known = QStringList{QStringLiteral("torchscript"), QStringLiteral("compact-torchscript")} +
+                              workbench::SessionExporter::formats();
     if (!known.contains(format)) {
         QTextStream(stderr) << "prunelab-cli: --format must be one of " << known.join(QStringLiteral(", ")) << ", got '" << format
                             << "'\n";
         return BadUsage;
-    }
-    if (workbench::SessionExporter::unavailableFormats().contains(format)) {
-        QTextStream(stderr) << "prunelab-cli: --format " << format << " is not available in this version yet\n";
-        return RunFailed;
     }
     const workbench::SessionExporter exporter(session);
     int round = 0;
@@ -722,6 +725,13 @@ int exportSession(const QStringList& arguments)
     } catch (const workbench::SessionError& e) {
         QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
         return BadUsage;
+    }
+    if (format == QLatin1String("torchscript") || format == QLatin1String("compact-torchscript")) {
+        // The model is rebuilt from the recipe and the round's checked weights (with the data's normalisation).
+        workbench::RunJob job;
+        job.exportTorchScript(session.path(), round, parser.value(QStringLiteral("out")),
+                              format == QLatin1String("compact-torchscript"));
+        return runToEnd(job, false, "exported");
     }
     try {
         const QString out = parser.value(QStringLiteral("out"));

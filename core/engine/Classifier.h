@@ -2,9 +2,32 @@
 
 #include <torch/nn/module.h>
 
+#include <functional>
+#include <memory>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace prunelab::engine {
+
+class ClassifierImpl;
+using ClassifierPtr = std::shared_ptr<ClassifierImpl>;
+
+/// One step of a model's forward pass, for exporters that rebuild it without PruneLab (TorchScript).
+/// `module` is the name prefix of the step's parameters and buffers (`features.0`), empty when it has none.
+struct ForwardStep {
+    enum class Kind { Flatten, Linear, Conv2d, BatchNorm2d, Relu, MaxPool2d, GlobalAvgPool };
+    Kind kind = Kind::Relu;
+    std::string module;
+    int64_t stride = 1;  ///< Conv2d, MaxPool2d
+    int64_t padding = 0; ///< Conv2d
+    int64_t kernel = 1;  ///< MaxPool2d
+    bool bias = true;    ///< Linear, Conv2d
+    double eps = 1e-5;   ///< BatchNorm2d
+};
+
+/// Called by ClassifierImpl::forwardProbed with a hidden layer's index and output; what it returns flows on.
+using LayerProbe = std::function<torch::Tensor(size_t layer, const torch::Tensor& output)>;
 
 /// Base of every network the engine trains: float N×C×H×W in (already normalised), logits N×classes out.
 /// Concrete models follow the LibTorch idiom `class FooImpl : public ClassifierImpl` + `TORCH_MODULE(Foo)`.
@@ -24,6 +47,26 @@ public:
     /// prunableParameters() order: what linear CKA compares between the dense and the pruned model.
     virtual std::vector<torch::Tensor> activations(torch::Tensor input) = 0;
 
+    /// Forward pass that hands the output of every hidden prunable layer (after its nonlinearity, before pooling;
+    /// in prunableParameters() order, the output layer excluded) to `probe` and carries on with what the probe
+    /// returns: how structured criteria read each neuron's activation and its gradient ∂y/∂a.
+    virtual torch::Tensor forwardProbed(torch::Tensor input, const LayerProbe& probe)
+    {
+        (void)input, (void)probe;
+        throw std::logic_error("this architecture does not support structured pruning");
+    }
+
+    /// A new model of the same architecture whose hidden prunable layers have `widths[i]` units (neurons or
+    /// filters) each, freshly initialised: the shell compaction copies the surviving weights into.
+    virtual ClassifierPtr withHiddenWidths(const std::vector<int64_t>& widths) const
+    {
+        (void)widths;
+        throw std::logic_error("this architecture cannot be compacted");
+    }
+
+    /// The forward pass as a list of steps (for TorchScript export); empty when the architecture cannot be exported.
+    virtual std::vector<ForwardStep> forwardSteps() const { return {}; }
+
 protected:
     size_t countPrunable()
     {
@@ -33,7 +76,5 @@ protected:
         return n;
     }
 };
-
-using ClassifierPtr = std::shared_ptr<ClassifierImpl>;
 
 } // namespace prunelab::engine

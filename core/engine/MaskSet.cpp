@@ -68,7 +68,7 @@ int64_t MaskSet::totalCount() const
 {
     int64_t total = 0;
     for (const auto& entry : masks_)
-        total += entry.second.numel();
+        total += entry.second.dim() >= 2 ? entry.second.numel() : 0;
     return total;
 }
 
@@ -76,7 +76,7 @@ int64_t MaskSet::keptCount() const
 {
     int64_t kept = 0;
     for (const auto& entry : masks_)
-        kept += entry.second.count_nonzero().item<int64_t>();
+        kept += entry.second.dim() >= 2 ? entry.second.count_nonzero().item<int64_t>() : 0;
     return kept;
 }
 
@@ -90,7 +90,8 @@ std::vector<LayerSparsity> MaskSet::layers() const
 {
     std::vector<LayerSparsity> result;
     for (const auto& [name, mask] : masks_)
-        result.push_back({name, mask.numel(), mask.count_nonzero().item<int64_t>()});
+        if (mask.dim() >= 2)
+            result.push_back({name, mask.numel(), mask.count_nonzero().item<int64_t>()});
     return result;
 }
 

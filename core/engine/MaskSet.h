@@ -23,6 +23,11 @@ struct LayerSparsity {
 /// One 0/1 mask per prunable parameter (same shape, float). A weight whose mask is 0 is pruned: it is zeroed
 /// by applyTo(), its gradient is zeroed by maskGradients(), and the trainer re-applies the mask after every
 /// optimiser step so fine-tuning never grows it back.
+///
+/// Structured pruning also masks one-dimensional parameters: the bias and the batch-norm scale and shift of every
+/// removed neuron or filter, so that its output is exactly zero and nothing of it (not even a batch-norm shift)
+/// reaches the next layer. Those masks are applied like the others but are not counted: the counts, the sparsity and
+/// layers() are over the prunable weights (two or more dimensions) only.
 class MaskSet {
 public:
     void set(const std::string& name, torch::Tensor mask);

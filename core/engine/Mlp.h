@@ -24,6 +24,9 @@ public:
     explicit MlpImpl(const MlpOptions& options);
     torch::Tensor forward(torch::Tensor input) override;
     std::vector<torch::Tensor> activations(torch::Tensor input) override;
+    torch::Tensor forwardProbed(torch::Tensor input, const LayerProbe& probe) override;
+    ClassifierPtr withHiddenWidths(const std::vector<int64_t>& widths) const override;
+    std::vector<ForwardStep> forwardSteps() const override;
 
     const MlpOptions& options() const { return options_; }
 

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace prunelab::engine {
 
@@ -19,6 +20,9 @@ struct PruneTarget {
     /// Which round of how many this is (1-based), for methods whose behaviour changes over the rounds (annealing).
     int round = 1;
     int rounds = 1;
+    /// Structured methods: units (neurons/filters) each hidden layer keeps (the geometric schedule's N_t); empty:
+    /// each hidden layer keeps max(1, round((1 − sparsity) · units)).
+    std::vector<int64_t> keepUnits;
 };
 
 /// An unstructured pruning method: from a model (and the masks it already carries) to new masks.
@@ -31,6 +35,8 @@ public:
     /// The recipe name (`global-magnitude`, `layer-magnitude`, …).
     virtual std::string name() const = 0;
     virtual MaskSet computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const = 0;
+    /// True for methods that remove whole neurons and filters (StructuredPruner).
+    virtual bool structured() const { return false; }
 };
 
 } // namespace prunelab::engine

@@ -1,6 +1,8 @@
 #include "core/engine/PruningSchedule.h"
 
 #include "core/engine/MaskSelection.h"
+#include "core/engine/Compaction.h"
+#include "core/engine/GeometricRetention.h"
 #include "core/engine/WeightCopy.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -47,12 +49,15 @@ int parseRewindEpoch(const std::string& rewind)
 void validate(const ScheduleOptions& o, const TrainOptions& training)
 {
     const std::string& s = o.schedule;
-    if (s != "none" && s != "one-shot" && s != "iterative" && s != "lottery" && s != "sweep" && s != "layer-by-layer")
+    if (s != "none" && s != "one-shot" && s != "iterative" && s != "lottery" && s != "sweep" && s != "layer-by-layer" &&
+        s != "geometric")
         throw std::invalid_argument(
-            "prune.schedule must be none, one-shot, iterative, lottery, sweep or layer-by-layer, got '" + s + "'");
+            "prune.schedule must be none, one-shot, iterative, lottery, sweep, layer-by-layer or geometric, got '" + s + "'");
+    if (s == "geometric" && !(o.q > 0.0 && o.q < 1.0))
+        throw std::invalid_argument("prune.q must be in (0, 1), got " + std::to_string(o.q));
     if ((s == "one-shot" || s == "layer-by-layer") && !(o.sparsity >= 0.0 && o.sparsity < 1.0))
         throw std::invalid_argument("prune.sparsity must be in [0, 1), got " + std::to_string(o.sparsity));
-    if ((s == "iterative" || s == "lottery") && (o.rounds < 1 || o.rounds > 1000))
+    if ((s == "iterative" || s == "lottery" || s == "geometric") && (o.rounds < 1 || o.rounds > 1000))
         throw std::invalid_argument("prune.rounds must be from 1 to 1000, got " + std::to_string(o.rounds));
     if ((s == "iterative" || s == "lottery") && !(o.rate > 0.0 && o.rate < 1.0))
         throw std::invalid_argument("prune.rate must be in (0, 1), got " + std::to_string(o.rate));
@@ -131,6 +136,9 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         throw std::invalid_argument("the random-reinit control needs a way to build a fresh model");
     if (resume != nullptr && (resume->completedRound < 0 || resume->dense.empty() || resume->initial.empty()))
         throw std::invalid_argument("a resumed schedule needs at least the trained dense model and θ0");
+    if (options.schedule == "geometric" && !pruner_->structured())
+        throw std::invalid_argument("prune.schedule geometric removes whole neurons: it needs a structured method "
+                                    "(neuron-l1, neuron-taylor or interval-adjoint), not " + pruner_->name());
     ClassifierImpl& model = *trainer_.model();
     ScheduleOutcome outcome;
 
@@ -150,6 +158,13 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         if (reported.size() > 0)
             r.report = classificationReport(reported.labels, trainer_.predict(reported), reported.classCount);
         r.snapshots = snapshotLayers(model, masks);
+        r.units = countUnits(model, masks);
+        if (pruner_->structured()) {
+            r.compacted = true;
+            r.compactCost = masks != nullptr ? measureCost(*compactModel(model, *masks), inputShape_[0], inputShape_[1],
+                                                           inputShape_[2])
+                                             : r.cost;
+        }
         if (validation.size() >= 2) {
             const std::vector<torch::Tensor> now = trainer_.activations(validation, kProbeImages);
             if (denseActivations.empty())
@@ -221,6 +236,15 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
             PruneTarget t;
             t.sparsity = pruner_->name() == "threshold" ? 0.0 : value;
             t.threshold = pruner_->name() == "threshold" ? value : -1.0;
+            plan.push_back(t);
+        }
+    } else if (options.schedule == "geometric") {
+        const std::vector<RetentionRow> table =
+            GeometricRetention::table(hiddenWidths(model), options.q, options.rounds);
+        for (int k = 1; k <= options.rounds; ++k) {
+            PruneTarget t;
+            t.sparsity = 1.0 - table[size_t(k)].percent / 100.0; // of the hidden units
+            t.keepUnits = table[size_t(k)].units;
             plan.push_back(t);
         }
     } else {

@@ -2,6 +2,7 @@
 
 #include "core/engine/Measurements.h"
 #include "core/engine/Pruner.h"
+#include "core/engine/StructuredLayout.h"
 #include "core/engine/Trainer.h"
 #include "core/engine/WeightCopy.h"
 
@@ -14,10 +15,11 @@ namespace prunelab::engine {
 
 /// The `prune` section of a recipe (../shared/CLI.md), parsed.
 struct ScheduleOptions {
-    std::string schedule = "one-shot"; ///< none | one-shot | iterative | lottery | sweep | layer-by-layer
+    std::string schedule = "one-shot"; ///< none | one-shot | iterative | lottery | sweep | layer-by-layer | geometric
     /// one-shot: the target; layer-by-layer: each layer's, pruned in turn by magnitude (one round per layer)
     double sparsity = 0.8;
-    int rounds = 5;                    ///< iterative, lottery
+    int rounds = 5;                    ///< iterative, lottery, geometric
+    double q = 0.9; ///< geometric (structured methods): hidden layer of width h keeps max(1, round(h·q^t)) at round t
     double rate = 0.2;                 ///< iterative, lottery: fraction of the remaining weights pruned per round
     double outputRate = -1.0;          ///< per-layer methods: rate for the output layer; negative = rate
     std::vector<double> sweep;         ///< sweep: sparsities, or thresholds when the pruner is `threshold`
@@ -45,6 +47,11 @@ struct RoundReport {
     /// Per prunable layer, linear CKA between this model's activations and the dense model's on the same
     /// validation images (1 for round 0).
     std::vector<double> cka;
+    /// Units (neurons, filters) alive per prunable layer, hidden layers first, the output layer last.
+    UnitCounts units;
+    /// Structured methods: the cost of the physically smaller model compactModel() builds from this round's masks.
+    bool compacted = false;
+    ModelCost compactCost;
 };
 
 /// What a run has completed, enough to continue it in another process: handed to onCheckpoint after every round
@@ -83,6 +90,8 @@ struct ScheduleOutcome {
 
 /// Runs a whole experiment on one model: dense training, then the schedule's pruning rounds with fine-tuning,
 /// rewinding (lottery tickets) or restarts from the trained model (sweeps). Masks hold through every phase.
+/// The `geometric` schedule (structured pruners only) removes whole units so that hidden layer g keeps
+/// GeometricRetention::table(widths, q, rounds)[k].units[g] after round k, fine-tuning after each round.
 class PruningSchedule {
 public:
     /// `freshModel` builds a newly initialised model of the same architecture (for the random-reinit control);

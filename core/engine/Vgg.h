@@ -19,6 +19,8 @@ struct VggOptions {
     int64_t width_px = 32;
     int64_t classCount = 10;
     InitOptions init;
+    /// Filters of each conv layer in order; empty = the layout's plan × `width` (compaction sets it).
+    std::vector<int64_t> convChannels;
 };
 
 /// The channel plan of a VGG layout, 0 for a max-pool ("M"). Throws std::invalid_argument for an unknown layout.
@@ -33,8 +35,12 @@ public:
     torch::Tensor forward(torch::Tensor input) override;
     std::vector<torch::Tensor> activations(torch::Tensor input) override;
     std::vector<int64_t> positionsPerWeight(int64_t channels, int64_t height, int64_t width) override;
+    torch::Tensor forwardProbed(torch::Tensor input, const LayerProbe& probe) override;
+    ClassifierPtr withHiddenWidths(const std::vector<int64_t>& widths) const override;
+    std::vector<ForwardStep> forwardSteps() const override;
 
 private:
+    VggOptions options_;
     torch::nn::Sequential features_{nullptr};
     torch::nn::Linear classifier_{nullptr};
 };

@@ -288,13 +288,11 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         Reader p = root.child(QStringLiteral("prune"));
         r.prune.method = p.choice(QStringLiteral("method"), r.prune.method,
                                   {QStringLiteral("threshold"), QStringLiteral("global-magnitude"), QStringLiteral("layer-magnitude"),
-                                   QStringLiteral("random"), QStringLiteral("snip"), QStringLiteral("annealed")},
-                                  {QStringLiteral("neuron-l1"), QStringLiteral("neuron-taylor"),
-                                   QStringLiteral("interval-adjoint")});
+                                   QStringLiteral("random"), QStringLiteral("snip"), QStringLiteral("annealed"),
+                                   QStringLiteral("neuron-l1"), QStringLiteral("neuron-taylor"), QStringLiteral("interval-adjoint")});
         r.prune.schedule = p.choice(QStringLiteral("schedule"), r.prune.schedule,
                                     {QStringLiteral("none"), QStringLiteral("one-shot"), QStringLiteral("iterative"), QStringLiteral("sweep"),
-                                     QStringLiteral("lottery"), QStringLiteral("layer-by-layer")},
-                                    {QStringLiteral("geometric")});
+                                     QStringLiteral("lottery"), QStringLiteral("layer-by-layer"), QStringLiteral("geometric")});
         r.prune.sparsity = p.number(QStringLiteral("sparsity"), r.prune.sparsity, 0.0, 0.999);
         r.prune.rounds = p.integer(QStringLiteral("rounds"), r.prune.rounds, 1, 1000);
         r.prune.rate = p.number(QStringLiteral("rate"), r.prune.rate, 0.0, 0.99, true);
@@ -314,6 +312,14 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         r.prune.annealT0 = p.number(QStringLiteral("anneal_t0"), r.prune.annealT0, 0.0, 100.0);
         r.prune.annealCoupling = p.number(QStringLiteral("anneal_coupling"), r.prune.annealCoupling, 0.0, 100.0);
         r.prune.annealSweeps = p.integer(QStringLiteral("anneal_sweeps"), r.prune.annealSweeps, 1, 10000);
+        r.prune.q = p.number(QStringLiteral("q"), r.prune.q, 0.0, 0.999, true);
+        r.prune.calibrationImages = p.integer(QStringLiteral("calibration_images"), r.prune.calibrationImages, 1, 1'000'000);
+        r.prune.adjoint = p.choice(QStringLiteral("adjoint"), r.prune.adjoint, {QStringLiteral("logits"), QStringLiteral("loss")});
+        const bool structured = r.prune.method == QLatin1String("neuron-l1") || r.prune.method == QLatin1String("neuron-taylor") ||
+                                r.prune.method == QLatin1String("interval-adjoint");
+        if (r.prune.schedule == QLatin1String("geometric") && !structured)
+            p.fail(QStringLiteral("schedule"), QStringLiteral("geometric removes whole neurons: it needs prune.method neuron-l1, neuron-taylor or "
+                                                              "interval-adjoint, got \"%1\"").arg(r.prune.method));
         p.finish();
     }
     root.finish();
@@ -423,7 +429,10 @@ QJsonObject Recipe::toJson() const
                               {"fine_tune_lr", prune.fineTuneLr},
                               {"anneal_t0", prune.annealT0},
                               {"anneal_coupling", prune.annealCoupling},
-                              {"anneal_sweeps", prune.annealSweeps}}},
+                              {"anneal_sweeps", prune.annealSweeps},
+                              {"q", prune.q},
+                              {"calibration_images", prune.calibrationImages},
+                              {"adjoint", prune.adjoint}}},
     };
     // NIfTI slicing: written only when it differs from the defaults, so other recipes stay short.
     QJsonObject nifti;
@@ -490,8 +499,9 @@ void Recipe::applyOverride(QJsonObject& json, const QString& assignment)
 
 QStringList Recipe::presetNames()
 {
-    return {QStringLiteral("quick-demo"), QStringLiteral("mri-threshold-sweep"), QStringLiteral("lottery-ticket-lenet"),
-            QStringLiteral("lecture-global-magnitude"), QStringLiteral("pruning-strategies-compare")};
+    return {QStringLiteral("quick-demo"), QStringLiteral("mri-threshold-sweep"), QStringLiteral("interval-adjoint-structured"),
+            QStringLiteral("lottery-ticket-lenet"), QStringLiteral("lecture-global-magnitude"),
+            QStringLiteral("pruning-strategies-compare")};
 }
 
 QJsonObject Recipe::presetJson(const QString& name)

@@ -93,6 +93,9 @@ struct Recipe {
         double annealT0 = 0.5;       ///< annealed: initial temperature, in units of the mean |w|
         double annealCoupling = 0.25; ///< annealed: neighbour coupling J, same units
         int annealSweeps = 40;        ///< annealed: Gibbs sweeps per round
+        double q = 0.9;               ///< geometric: hidden layer of width h keeps max(1, round(h·q^t)) after round t
+        int calibrationImages = 512;  ///< neuron-taylor, interval-adjoint: training images the criteria look at
+        QString adjoint = QStringLiteral("logits"); ///< interval-adjoint: y in ∂y/∂a is the sum of the logits, or the loss
     } prune;
 
     /// A comparison (seed 004): the recipe is run once per variant, on the same data and model, each variant

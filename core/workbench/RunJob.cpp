@@ -4,16 +4,21 @@
 #include "core/engine/DataSplit.h"
 #include "datasets/DatasetSummary.h"
 #include "core/engine/Device.h"
+#include "core/engine/IntervalAdjointPruner.h"
 #include "core/engine/MagnitudePruners.h"
 #include "core/engine/ModelFactory.h"
+#include "core/engine/NeuronNormPruner.h"
+#include "core/engine/NeuronTaylorPruner.h"
 #include "core/engine/PruningSchedule.h"
 #include "core/engine/RandomPruner.h"
 #include "core/engine/SnipPruner.h"
+#include "core/engine/TorchScriptExport.h"
 #include "core/workbench/ModelFiles.h"
 #include "core/workbench/RecipeData.h"
 #include "core/workbench/Session.h"
 #include "core/workbench/SessionExporter.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <QCryptographicHash>
@@ -95,7 +100,17 @@ engine::ScheduleOptions scheduleOptions(const Recipe& r)
     o.fineTuneEpochs = r.prune.fineTuneEpochs;
     o.fineTuneLearningRate = r.prune.fineTuneLr;
     o.seed = r.seed;
+    o.q = r.prune.q;
     return o;
+}
+
+/// Up to `count` training images drawn at random with the seed (the training split is ordered by class), and their
+/// labels: the calibration set of the structured criteria.
+std::pair<torch::Tensor, torch::Tensor> calibrationSet(const engine::TensorDataset& train, int64_t count, uint64_t seed)
+{
+    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed ^ 0xca11b);
+    const torch::Tensor order = torch::randperm(train.size(), generator, torch::kLong).narrow(0, 0, std::min(count, train.size()));
+    return {train.images.index_select(0, order), train.labels.index_select(0, order)};
 }
 
 std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::TensorDataset& train,
@@ -113,9 +128,20 @@ std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::
     if (m == QLatin1String("annealed"))
         return std::make_shared<engine::AnnealedPruner>(
             engine::AnnealOptions{r.prune.annealT0, r.prune.annealCoupling, r.prune.annealSweeps, r.seed});
-    if (m == QLatin1String("snip")) { // connection sensitivity on one batch of training data
-        const int64_t n = std::min<int64_t>(train.size(), std::max(r.train.batchSize, 256));
-        return std::make_shared<engine::SnipPruner>(normalize(train.images.narrow(0, 0, n)), train.labels.narrow(0, 0, n));
+    if (m == QLatin1String("snip")) { // connection sensitivity on one seeded random batch of training data
+        // (the training rows are ordered by class: the first rows would be one class only)
+        const auto [images, labels] = calibrationSet(train, std::max<int>(int(r.train.batchSize), 256), r.seed);
+        return std::make_shared<engine::SnipPruner>(normalize(images), labels);
+    }
+    if (m == QLatin1String("neuron-l1"))
+        return std::make_shared<engine::NeuronNormPruner>(1);
+    if (m == QLatin1String("neuron-taylor") || m == QLatin1String("interval-adjoint")) {
+        const auto [images, labels] = calibrationSet(train, r.prune.calibrationImages, r.seed);
+        if (m == QLatin1String("neuron-taylor"))
+            return std::make_shared<engine::NeuronTaylorPruner>(normalize(images), labels);
+        const engine::AdjointOutput y =
+            r.prune.adjoint == QLatin1String("loss") ? engine::AdjointOutput::Loss : engine::AdjointOutput::Logits;
+        return std::make_shared<engine::IntervalAdjointPruner>(normalize(images), labels, y);
     }
     throw std::invalid_argument("prune.method '" + m.toStdString() + "' is not available in this version");
 }
@@ -130,7 +156,7 @@ int plannedEpochs(const Recipe& r, int layers)
         return r.train.epochs;
     if (s == QLatin1String("one-shot"))
         return r.train.epochs + r.prune.fineTuneEpochs;
-    if (s == QLatin1String("iterative"))
+    if (s == QLatin1String("iterative") || s == QLatin1String("geometric"))
         return r.train.epochs + r.prune.rounds * r.prune.fineTuneEpochs;
     if (s == QLatin1String("lottery"))
         return r.train.epochs * (r.prune.rounds + 1);
@@ -221,7 +247,7 @@ int plannedRounds(const Recipe& r, int layers)
 } // namespace
 
 struct RunJob::Private {
-    enum class Mode { Run, Continue, Validate };
+    enum class Mode { Run, Continue, Validate, ExportScript };
     Recipe recipe;
     std::shared_ptr<const datasets::ImageSet> dataset;
     QThread* thread = nullptr;
@@ -230,6 +256,8 @@ struct RunJob::Private {
     QString sessionPath;
     Mode mode = Mode::Run;
     int validateRound = -1;
+    QString exportPath;   ///< ExportScript: where the TorchScript file goes
+    bool exportCompact = false;
     // Pause: the worker waits on `wake` between batches while `paused` is set.
     std::atomic<bool> paused{false};
     std::mutex pauseMutex;
@@ -326,6 +354,15 @@ void RunJob::validateSession(const QString& sessionPath, int round)
     d->validateRound = round;
 }
 
+void RunJob::exportTorchScript(const QString& sessionPath, int round, const QString& out, bool compact)
+{
+    continueSession(sessionPath);
+    d->mode = Private::Mode::ExportScript;
+    d->validateRound = round;
+    d->exportPath = out;
+    d->exportCompact = compact;
+}
+
 QString RunJob::sessionPath() const
 {
     return d->sessionPath;
@@ -351,6 +388,8 @@ void RunJob::start()
     const Session session = d->sessionPath.isEmpty() ? Session() : Session::open(d->sessionPath, false);
     const Private::Mode mode = d->mode;
     const int validateRound = d->validateRound;
+    const QString exportPath = d->exportPath;
+    const bool exportCompact = d->exportCompact;
     Private* const p = d.get();
     auto post = [this](auto fn) { QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection); };
     auto log = [post, this](const QString& line) { post([this, line] { emit logMessage(line); }); };
@@ -461,7 +500,7 @@ void RunJob::start()
                 ModelFiles::loadStateDict(*model, bytes, session.filePath(file));
             };
 
-            if (mode == Private::Mode::Validate) {
+            if (mode == Private::Mode::Validate || mode == Private::Mode::ExportScript) {
                 const int k = validateRound >= 0 ? validateRound : session.completedRound();
                 const QList<int> saved = session.savedRounds();
                 if (k < 0 || !saved.contains(k)) {
@@ -474,6 +513,29 @@ void RunJob::start()
                 const QString folder = Session::roundFolder(k);
                 const QJsonObject recorded = session.readJson(folder + QStringLiteral("/validation.json"));
                 loadSaved(folder + QStringLiteral("/model.pt"), recorded, QStringLiteral("model_sha256"));
+                if (mode == Private::Mode::ExportScript) {
+                    // The saved weights hold the masks as zeros: the compact form finds the removed units from them.
+                    std::vector<std::string> names;
+                    for (const QString& n : data.train->classNames)
+                        names.push_back(n.toStdString());
+                    engine::exportTorchScript(*model, normalizer, names, {c, h, w}, exportPath.toStdString(), exportCompact);
+                    summary.outcome = RunSummary::Outcome::Completed;
+                    summary.bestRound = k;
+                    summary.session = session.path();
+                    summary.message = QStringLiteral("wrote %1 (%2, round %3)")
+                                          .arg(exportPath, exportCompact ? QStringLiteral("compact-torchscript") : QStringLiteral("torchscript"))
+                                          .arg(k);
+                    summary.seconds = double(clock.elapsed()) / 1000.0;
+                    post([this, summary] {
+                        if (d->thread != nullptr) {
+                            d->thread->wait();
+                            delete d->thread;
+                            d->thread = nullptr;
+                        }
+                        emit finished(summary);
+                    });
+                    return;
+                }
                 const engine::Evaluation validation = trainer.evaluate(split.validation);
                 const bool onTest = test.size() > 0;
                 const double reproduced = onTest ? trainer.evaluate(test).accuracy : validation.accuracy;
@@ -653,6 +715,10 @@ void RunJob::start()
                 s.sparseBytes = r.cost.sparseBytes;
                 s.denseMacs = r.cost.denseMacs;
                 s.remainingMacs = r.cost.remainingMacs;
+                s.structured = r.compacted;
+                s.compactParameters = r.compactCost.parameters;
+                s.compactBytes = r.compactCost.denseBytes;
+                s.compactMacs = r.compactCost.denseMacs;
                 for (size_t l = 0; l < r.snapshots.size(); ++l) {
                     const engine::LayerSnapshot& snap = r.snapshots[l];
                     LayerStats layer;
@@ -667,6 +733,10 @@ void RunJob::start()
                     layer.maskImage = QList<float>(snap.maskImage.begin(), snap.maskImage.end());
                     layer.maskRows = int(snap.maskRows);
                     layer.maskCols = int(snap.maskCols);
+                    if (l < r.units.total.size()) {
+                        layer.units = r.units.total[l];
+                        layer.unitsKept = r.units.alive[l];
+                    }
                     s.layers.append(layer);
                 }
                 s.reportOnTest = r.test.samples > 0;

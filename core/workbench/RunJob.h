@@ -38,6 +38,9 @@ public:
     /// and checks that it reproduces the recorded test accuracy (validation accuracy without a test split).
     /// finished() reports Completed when it does, Failed with both numbers when it does not.
     void validateSession(const QString& sessionPath, int round = -1);
+    /// Prepares start() to write round `round` (-1: the last) of a session as a `torchscript` (compact = false) or
+    /// `compact-torchscript` module at `out`; finished() says where, or why not.
+    void exportTorchScript(const QString& sessionPath, int round, const QString& out, bool compact);
     QString sessionPath() const;
     bool isPaused() const;
 

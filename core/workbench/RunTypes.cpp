@@ -35,14 +35,22 @@ QString describe(const RoundStats& s)
             .arg(percent(s.validationAccuracy), test)
             .arg(s.parameters)
             .arg(double(s.denseMacs) / 1e6, 0, 'f', 2);
-    return QStringLiteral("round %1/%2 (%3): sparsity %4 (%5 of %6 weights kept)  val acc %7 -> %8%9  %10 MMAC")
+    QString neurons;
+    if (s.structured) { // neurons per hidden layer, and what the compact model costs
+        QStringList kept;
+        for (qsizetype l = 0; l + 1 < s.layers.size(); ++l)
+            kept.append(QString::number(s.layers[l].unitsKept));
+        neurons = QStringLiteral("  neurons %1, compact %2 parameters").arg(kept.join(QLatin1Char('-'))).arg(s.compactParameters);
+    }
+    return QStringLiteral("round %1/%2 (%3): sparsity %4 (%5 of %6 weights kept)  val acc %7 -> %8%9  %10 MMAC%11")
         .arg(s.round)
         .arg(s.rounds)
         .arg(s.method, percent(s.sparsity))
         .arg(s.weightsKept)
         .arg(s.weightsTotal)
         .arg(percent(s.accuracyBefore), percent(s.validationAccuracy), test)
-        .arg(double(s.remainingMacs) / 1e6, 0, 'f', 2);
+        .arg(double(s.remainingMacs) / 1e6, 0, 'f', 2)
+        .arg(neurons);
 }
 
 QString describe(const RunSummary& s)
@@ -113,12 +121,17 @@ QJsonObject toJson(const RoundStats& s)
                           {"total", l.total},
                           {"kept", l.kept},
                           {"sparsity", l.sparsity},
+                          {"units", l.units},
+                          {"units_kept", l.unitsKept},
                           {"histogram", QJsonObject{{"min", l.histogramMin}, {"max", l.histogramMax}, {"counts", counts}}}};
         if (l.cka >= 0.0)
             layer.insert(QStringLiteral("cka"), l.cka);
         layers.append(layer);
     }
     o.insert(QStringLiteral("layers"), layers);
+    if (s.structured)
+        o.insert(QStringLiteral("compact"),
+                 QJsonObject{{"parameters", s.compactParameters}, {"bytes", s.compactBytes}, {"macs", s.compactMacs}});
     QJsonArray confusion;
     for (const QList<qint64>& row : s.confusion) {
         QJsonArray r;

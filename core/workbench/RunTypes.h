@@ -35,6 +35,8 @@ struct LayerStats {
     QList<float> maskImage; ///< kept fraction per cell, maskRows × maskCols, row-major
     int maskRows = 0;
     int maskCols = 0;
+    qint64 units = 0;     ///< neurons (linear) or filters (conv) of the layer
+    qint64 unitsKept = 0; ///< of them, those with at least one weight left
 };
 
 /// One round of an experiment: round 0 is the trained dense model, round k the model after the k-th pruning
@@ -61,6 +63,11 @@ struct RoundStats {
     qint64 sparseBytes = 0;
     qint64 denseMacs = 0;
     qint64 remainingMacs = 0;
+    /// Structured methods: the physically smaller model compaction builds from this round's masks.
+    bool structured = false;
+    qint64 compactParameters = 0;
+    qint64 compactBytes = 0;
+    qint64 compactMacs = 0;
     QList<LayerStats> layers;
     /// Classification report on the test split when there is one, else on validation.
     bool reportOnTest = false;

@@ -54,7 +54,7 @@ QStringList SessionExporter::formats() {
 }
 
 QStringList SessionExporter::unavailableFormats() {
-    return {QStringLiteral("torchscript"), QStringLiteral("compact-torchscript")};
+    return {}; // torchscript and compact-torchscript are written by RunJob::exportTorchScript (they need the data)
 }
 
 QList<QJsonObject> SessionExporter::roundRecords() const {

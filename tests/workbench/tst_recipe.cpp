@@ -75,7 +75,10 @@ private slots:
         QTest::newRow("unknown key") << R"({"train": {"epoch": 3}})" << "train.epoch" << "train.epoch is not a known key";
         QTest::newRow("unknown top key") << R"({"trian": {}})" << "trian" << "not a known key";
         QTest::newRow("unknown method") << R"({"prune": {"method": "magic"}})" << "prune.method" << "must be one of threshold, global-magnitude";
-        QTest::newRow("method of a later version") << R"({"prune": {"method": "interval-adjoint"}})" << "prune.method" << "not available in this version";
+        QTest::newRow("schedule of a later version") << R"({"prune": {"schedule": "layer-by-layer"}})" << "prune.schedule" << "not available in this version";
+        QTest::newRow("geometric needs neurons") << R"({"prune": {"method": "global-magnitude", "schedule": "geometric"}})" << "prune.schedule" << "needs prune.method neuron-l1";
+        QTest::newRow("q of 1") << R"({"prune": {"method": "neuron-l1", "schedule": "geometric", "q": 1}})" << "prune.q" << "<= 0.999";
+        QTest::newRow("adjoint of what") << R"({"prune": {"adjoint": "weights"}})" << "prune.adjoint" << "logits, loss";
         QTest::newRow("fractional epochs") << R"({"train": {"epochs": 2.5}})" << "train.epochs" << "whole number";
         QTest::newRow("huge batch") << R"({"train": {"batch_size": 1e12}})" << "train.batch_size" << "from 1 to 65536";
         QTest::newRow("bad hidden item") << R"({"model": {"hidden": [300, -1]}})" << "model.hidden[1]" << "must be a number from 1";
@@ -91,6 +94,39 @@ private slots:
         QTest::newRow("model not an object") << R"({"model": [1]})" << "model" << "must be an object";
         QTest::newRow("sparsity 1") << R"({"prune": {"sparsity": 1}})" << "prune.sparsity" << "<= 0.999";
         QTest::newRow("bad device") << R"({"device": "tpu"})" << "device" << "auto, cpu, cuda";
+    }
+
+    void acceptsStructuredMethods_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::newRow("neuron-l1") << "neuron-l1";
+        QTest::newRow("neuron-taylor") << "neuron-taylor";
+        QTest::newRow("interval-adjoint") << "interval-adjoint";
+    }
+
+    void acceptsStructuredMethods()
+    {
+        QFETCH(QString, method);
+        const QString json = QStringLiteral(R"({"prune": {"method": "%1", "schedule": "geometric", "q": 0.8,
+            "rounds": 30, "calibration_images": 100, "adjoint": "loss"}})").arg(method);
+        const Recipe r = Recipe::fromJson(parse(json.toUtf8().constData()));
+        QCOMPARE(r.prune.method, method);
+        QCOMPARE(r.prune.schedule, QStringLiteral("geometric"));
+        QCOMPARE(r.prune.q, 0.8);
+        const Recipe back = Recipe::fromJson(r.toJson());
+        QCOMPARE(back.prune.q, 0.8);
+        QCOMPARE(back.prune.calibrationImages, 100);
+        QCOMPARE(back.prune.adjoint, QStringLiteral("loss"));
+    }
+
+    void structuredPresetIsSeed001()
+    {
+        const Recipe r = Recipe::fromJson(Recipe::presetJson(QStringLiteral("interval-adjoint-structured")));
+        QCOMPARE(r.dataset.source, QStringLiteral("fashion-mnist"));
+        QCOMPARE(r.model.hidden, QList<int>({256, 64}));
+        QCOMPARE(r.prune.method, QStringLiteral("interval-adjoint"));
+        QCOMPARE(r.prune.schedule, QStringLiteral("geometric"));
+        QCOMPARE(r.prune.rounds, 30); // t = 1…30 as in seed 001's retain.txt
     }
 
     void refusesWithTheKeyPath()

@@ -107,6 +107,54 @@ private slots:
         QCOMPARE(progress.last().first().toInt(), 100);
     }
 
+    void geometricStructuredRunReportsNeurons_data()
+    {
+        QTest::addColumn<QString>("method");
+        QTest::newRow("interval-adjoint") << "interval-adjoint";
+        QTest::newRow("neuron-taylor") << "neuron-taylor";
+        QTest::newRow("neuron-l1") << "neuron-l1";
+    }
+
+    void geometricStructuredRunReportsNeurons()
+    {
+        QFETCH(QString, method);
+        workbench::Recipe config = quickConfig();
+        config.train.epochs = 2;
+        config.model.hidden = {32, 16};
+        config.prune.method = method;
+        config.prune.schedule = QStringLiteral("geometric");
+        config.prune.q = 0.5;
+        config.prune.rounds = 2;
+        config.prune.calibrationImages = 64;
+        workbench::RunJob job;
+        job.setDataset(demo_);
+        job.setRecipe(config);
+        QSignalSpy rounds(&job, &workbench::RunJob::roundFinished);
+        QSignalSpy finished(&job, &workbench::RunJob::finished);
+        job.start();
+        QVERIFY(finished.wait(60000));
+        const auto summary = finished.first().first().value<RunSummary>();
+        QVERIFY2(summary.outcome == RunSummary::Outcome::Completed, qPrintable(summary.message));
+        QCOMPARE(rounds.size(), 3);
+        const QList<qint64> first{32, 16, 4}, second{16, 8, 4}, third{8, 4, 4};
+        const QList<QList<qint64>> expected{first, second, third};
+        for (int k = 0; k < 3; ++k) {
+            const auto s = rounds.at(k).first().value<workbench::RoundStats>();
+            QVERIFY(s.structured);
+            QCOMPARE(s.layers.size(), 3);
+            for (int l = 0; l < 3; ++l)
+                QCOMPARE(s.layers[l].unitsKept, expected[k][l]);
+            QCOMPARE(s.layers[0].units, qint64(32));
+        }
+        const auto last = rounds.last().first().value<workbench::RoundStats>();
+        const qint64 inputs = 48 * 48;
+        QCOMPARE(last.compactParameters, inputs * 8 + 8 + 8 * 4 + 4 + 4 * 4 + 4);
+        QVERIFY(workbench::describe(last).contains(QStringLiteral("neurons 8-4")));
+        const QJsonObject json = workbench::toJson(last);
+        QCOMPARE(json[QStringLiteral("compact")].toObject()[QStringLiteral("parameters")].toInteger(), last.compactParameters);
+        QCOMPARE(json[QStringLiteral("layers")].toArray()[1].toObject()[QStringLiteral("units_kept")].toInteger(), qint64(4));
+    }
+
     void sameSeedSameNumbers()
     {
         QList<double> losses[2];
