@@ -81,6 +81,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     progressRow_->hide();
 
     sampleGrid_ = new SampleGridWidget;
+    sampleGrid_->layout()->setAlignment(Qt::AlignTop | Qt::AlignLeft); // rows stay together, not spread out
     auto* gridScroll = new QScrollArea;
     gridScroll->setWidget(sampleGrid_);
     gridScroll->setWidgetResizable(true);
@@ -92,6 +93,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     balanceTable_ = makeTable({tr("Class"), tr("Images"), tr("Share")}, QStringLiteral("balanceTable"),
                               tr("Images per class"));
     balanceTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    balanceTable_->setMaximumHeight(220);
     details_ = new QLabel;
     details_->setObjectName(QStringLiteral("datasetDetails"));
     details_->setWordWrap(true);
@@ -104,7 +106,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     skippedTable_->setColumnWidth(0, 260);
     auto* summaryBox = new QGroupBox(tr("Summary"));
     auto* summaryLayout = new QVBoxLayout(summaryBox);
-    summaryLayout->addWidget(balanceTable_, 2);
+    summaryLayout->addWidget(balanceTable_);
     summaryLayout->addWidget(details_);
     summaryLayout->addWidget(skippedTitle_);
     summaryLayout->addWidget(skippedTable_, 1);
@@ -114,6 +116,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     splitter->addWidget(summaryBox);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({780, 560}); // five 64-pixel samples per class and the class names fit
 
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(title_);

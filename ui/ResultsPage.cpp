@@ -68,6 +68,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     report_->setAccessibleName(tr("Classification report"));
     report_->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
     report_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    report_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents); // class names in full
     report_->verticalHeader()->hide();
     report_->setEditTriggers(QAbstractItemView::NoEditTriggers);
 
@@ -82,6 +83,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     bottom->addWidget(reportBox);
     bottom->setStretchFactor(0, 3);
     bottom->setStretchFactor(1, 2);
+    bottom->setSizes({760, 600});
     auto* splitter = new QSplitter(Qt::Vertical);
     splitter->addWidget(roundsBox);
     splitter->addWidget(bottom);

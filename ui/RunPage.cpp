@@ -160,6 +160,9 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent) : QWidget(parent), job
     auto* topCharts = new QSplitter(Qt::Horizontal);
     topCharts->addWidget(chart_);
     topCharts->addWidget(sparsityChart_);
+    topCharts->setStretchFactor(0, 3);
+    topCharts->setStretchFactor(1, 2);
+    topCharts->setSizes({640, 420}); // the training chart's legend has five entries
     auto* layerCharts = new QSplitter(Qt::Horizontal);
     layerCharts->addWidget(histogram_);
     layerCharts->addWidget(heatmap_);

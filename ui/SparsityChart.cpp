@@ -18,7 +18,7 @@ SparsityChart::SparsityChart(QWidget* parent) : QWidget(parent)
 {
     chart_ = new QChart;
     chart_->setAnimationOptions(QChart::NoAnimation);
-    chart_->setTitle(tr("Accuracy vs weights remaining (one point per pruning round)"));
+    chart_->setTitle(tr("Accuracy vs weights remaining (one point per round)"));
     chart_->legend()->setAlignment(Qt::AlignBottom);
 
     validation_ = new QLineSeries;
