@@ -31,7 +31,8 @@ void ChartContextMenu::showMenu(const QPoint& position)
     QMenu menu(chart_);
     menu.addAction(tr("Save PNG…"), this, [this] { saveAs(QStringLiteral("png"), tr("PNG image (*.png)")); });
     menu.addAction(tr("Save SVG…"), this, [this] { saveAs(QStringLiteral("svg"), tr("SVG drawing (*.svg)")); });
-    QAction* csv = menu.addAction(tr("Save CSV…"), this, [this] { saveAs(QStringLiteral("csv"), tr("CSV table (*.csv)")); });
+    QAction* csv =
+        menu.addAction(tr("Save CSV…"), this, [this] { saveAs(QStringLiteral("csv"), tr("CSV table (*.csv)")); });
     csv->setEnabled(bool(csv_));
     menu.addSeparator();
     menu.addAction(tr("Copy image"), this, &ChartContextMenu::copyImage);

@@ -164,8 +164,10 @@ void ChartExport::writeReportPdf(const QString& sessionPath, int round, const QS
 {
     const workbench::Session session = workbench::Session::open(sessionPath);
     QTextDocument document;
-    document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:training")), trainingImage(sessionPath));
-    document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:sparsity")), sparsityImage(sessionPath));
+    document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:training")),
+                         trainingImage(sessionPath));
+    document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:sparsity")),
+                         sparsityImage(sessionPath));
     document.setHtml(workbench::SessionExporter(session).reportHtml(round, true));
     QBuffer buffer;
     buffer.open(QIODevice::WriteOnly);

@@ -145,11 +145,13 @@ void DatasetPage::loadDemo(const datasets::DemoOptions& options)
                    : tr("Generating the procedural demo dataset (install mricron-data for real anatomy)…"),
               QStringLiteral("demo"), [options, real](LoadState& state) {
                   LoadResult result;
-                  auto set = std::make_shared<datasets::ImageSet>(real ? datasets::BrainSliceDemo().generate(options)
-                                                                       : datasets::DemoMriGenerator().generate(options));
+                  auto set =
+                      std::make_shared<datasets::ImageSet>(real ? datasets::BrainSliceDemo().generate(options)
+                                                                : datasets::DemoMriGenerator().generate(options));
                   if (state.cancel) // the generators cannot stop half-way; drop what they made
                       throw datasets::LoadCancelled();
-                  result.summary = datasets::DatasetSummary::describe(*set, datasets::DatasetSummary::pixelHashes(*set));
+                  result.summary =
+                      datasets::DatasetSummary::describe(*set, datasets::DatasetSummary::pixelHashes(*set));
                   result.summary.source = set->sourceDescription;
                   result.set = std::move(set);
                   return result;
@@ -268,13 +270,14 @@ void DatasetPage::finishLoad(const LoadResult& result)
 void DatasetPage::showDataset()
 {
     const datasets::ImageSet& data = *dataset_;
-    title_->setText(tr("<b>%1</b><br>%2 images, %3 classes, stored as %4×%5 %6")
-                        .arg((data.sourceDescription.isEmpty() ? summary_.source : data.sourceDescription).toHtmlEscaped())
-                        .arg(data.count())
-                        .arg(data.classNames.size())
-                        .arg(data.width)
-                        .arg(data.height)
-                        .arg(data.channels == 1 ? tr("grey") : tr("colour")));
+    title_->setText(
+        tr("<b>%1</b><br>%2 images, %3 classes, stored as %4×%5 %6")
+            .arg((data.sourceDescription.isEmpty() ? summary_.source : data.sourceDescription).toHtmlEscaped())
+            .arg(data.count())
+            .arg(data.classNames.size())
+            .arg(data.width)
+            .arg(data.height)
+            .arg(data.channels == 1 ? tr("grey") : tr("colour")));
     sampleGrid_->setDataset(data, 5);
 
     const QList<qsizetype> counts = data.classCounts();
@@ -282,8 +285,8 @@ void DatasetPage::showDataset()
     for (int c = 0; c < counts.size(); ++c) {
         balanceTable_->setItem(c, 0, new QTableWidgetItem(data.classNames[c]));
         balanceTable_->setItem(c, 1, number(counts[c]));
-        auto* share = new QTableWidgetItem(
-            QStringLiteral("%1 %").arg(100.0 * double(counts[c]) / double(std::max<qsizetype>(1, data.count())), 0, 'f', 1));
+        auto* share = new QTableWidgetItem(QStringLiteral("%1 %").arg(
+            100.0 * double(counts[c]) / double(std::max<qsizetype>(1, data.count())), 0, 'f', 1));
         share->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
         balanceTable_->setItem(c, 2, share);
     }

@@ -184,7 +184,8 @@ void MainWindow::loadDemo(const datasets::DemoOptions& options)
 void MainWindow::openDataset(const QString& source)
 {
     if (!QFileInfo::exists(source)) {
-        showError(tr("Dataset not opened"), tr("%1 does not exist (any more). Choose another folder or file.").arg(source));
+        showError(tr("Dataset not opened"),
+                  tr("%1 does not exist (any more). Choose another folder or file.").arg(source));
         return;
     }
     QSettings().setValue(QStringLiteral("datasets/lastFolder"), QFileInfo(source).absolutePath());

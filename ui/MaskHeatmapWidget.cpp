@@ -69,7 +69,8 @@ void MaskHeatmapWidget::refresh()
     image_ = QImage();
     if (layer_ < layers_.size()) {
         const workbench::LayerStats& layer = layers_[layer_];
-        if (layer.maskRows > 0 && layer.maskCols > 0 && layer.maskImage.size() >= qsizetype(layer.maskRows) * layer.maskCols) {
+        if (layer.maskRows > 0 && layer.maskCols > 0 &&
+            layer.maskImage.size() >= qsizetype(layer.maskRows) * layer.maskCols) {
             image_ = QImage(layer.maskCols, layer.maskRows, QImage::Format_RGB32);
             for (int y = 0; y < layer.maskRows; ++y) {
                 auto* line = reinterpret_cast<QRgb*>(image_.scanLine(y));
@@ -107,7 +108,8 @@ void MaskHeatmapWidget::paintEvent(QPaintEvent*)
         QSize target = image_.size().scaled(area.size(), Qt::KeepAspectRatio);
         if (target.width() < area.width() / 3 || target.height() < area.height() / 3)
             target = area.size();
-        const QRect cell(area.topLeft() + QPoint((area.width() - target.width()) / 2, (area.height() - target.height()) / 2),
+        const QRect cell(area.topLeft() +
+                             QPoint((area.width() - target.width()) / 2, (area.height() - target.height()) / 2),
                          target);
         painter.drawImage(cell, image_);
         painter.setPen(QPen(palette().mid().color(), 1));
@@ -118,7 +120,8 @@ void MaskHeatmapWidget::paintEvent(QPaintEvent*)
     }
     // Colour legend: pruned … kept.
     const int barY = height() - legendHeight;
-    const QRect bar(6 + metrics.horizontalAdvance(tr("pruned")) + 8, barY + 3, std::max(40, width() / 3), metrics.height() - 4);
+    const QRect bar(6 + metrics.horizontalAdvance(tr("pruned")) + 8, barY + 3, std::max(40, width() / 3),
+                    metrics.height() - 4);
     painter.setPen(palette().windowText().color());
     painter.drawText(QPoint(6, barY + metrics.ascent()), tr("pruned"));
     for (int x = 0; x < bar.width(); ++x) {

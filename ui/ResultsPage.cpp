@@ -144,8 +144,9 @@ void ResultsPage::showRound(int index)
     for (qsizetype c = names.size(); c < s.confusion.size(); ++c)
         names << QString::number(c);
     confusion_->setMatrix(s.confusion, names,
-                          tr("Round %1 (%2 sparse), %3 split").arg(s.round).arg(percent(s.sparsity),
-                                                                               s.reportOnTest ? tr("test") : tr("validation")));
+                          tr("Round %1 (%2 sparse), %3 split")
+                              .arg(s.round)
+                              .arg(percent(s.sparsity), s.reportOnTest ? tr("test") : tr("validation")));
     report_->setRowCount(int(s.precision.size()) + 1);
     for (int c = 0; c < s.precision.size(); ++c) {
         report_->setItem(c, 0, cell(names.value(c), false));
@@ -190,8 +191,9 @@ void ResultsPage::highlightBest(int round)
 
 QString ResultsPage::roundsCsv() const
 {
-    QString csv = QStringLiteral("round,sparsity,weights_kept,weights_total,accuracy_before_finetune,validation_accuracy,"
-                                 "test_accuracy,macro_f1,sparse_bytes,remaining_macs,best\n");
+    QString csv =
+        QStringLiteral("round,sparsity,weights_kept,weights_total,accuracy_before_finetune,validation_accuracy,"
+                       "test_accuracy,macro_f1,sparse_bytes,remaining_macs,best\n");
     for (const workbench::RoundStats& s : rounds_)
         csv += QStringLiteral("%1,%2,%3,%4,%5,%6,%7,%8,%9,%10,%11\n")
                    .arg(s.round)

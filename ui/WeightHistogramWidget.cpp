@@ -136,8 +136,9 @@ void WeightHistogramWidget::replot()
     const workbench::LayerStats* latest = latestRound_ > 0 && layer_ < latest_.size() ? &latest_[layer_] : nullptr;
     before_->replace(dense ? steps(*dense) : QList<QPointF>{});
     after_->replace(latest ? steps(*latest) : QList<QPointF>{});
-    after_->setName(latest ? tr("after round %1 (%2 % pruned)").arg(latestRound_).arg(latest->sparsity * 100.0, 0, 'f', 1)
-                           : tr("after pruning"));
+    after_->setName(latest
+                        ? tr("after round %1 (%2 % pruned)").arg(latestRound_).arg(latest->sparsity * 100.0, 0, 'f', 1)
+                        : tr("after pruning"));
     const QString name = dense ? dense->name : latest ? latest->name : QString();
     chart_->setTitle(name.isEmpty() ? tr("Weight histogram (after the dense training)")
                                     : tr("Weight histogram: %1").arg(name));

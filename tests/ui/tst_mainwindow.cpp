@@ -8,7 +8,12 @@
 #include "ui/TrainingChart.h"
 #include "ui/WeightHistogramWidget.h"
 
+#include <QApplication>
 #include <QComboBox>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QUrl>
 #include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
@@ -91,7 +96,8 @@ private slots:
         QCOMPARE(table->item(2, 1)->text(), QStringLiteral("90"));
         QCOMPARE(window.findChild<ui::SampleGridWidget*>()->shownImages(), 20);
         // Which demo is in use, and the (empty) skipped-files list.
-        QVERIFY(window.findChild<QLabel*>("datasetTitle")->text().contains(QStringLiteral("demo"), Qt::CaseInsensitive));
+        QVERIFY(
+            window.findChild<QLabel*>("datasetTitle")->text().contains(QStringLiteral("demo"), Qt::CaseInsensitive));
         QCOMPARE(window.findChild<QTableWidget*>("skippedTable")->rowCount(), 0);
         QVERIFY(window.findChild<QLabel*>("datasetDetails")->text().contains(QStringLiteral("duplicates")));
     }
@@ -116,7 +122,14 @@ private slots:
         ui::MainWindow window;
         window.show();
         QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
-        window.openDataset(dir.path());
+        // Dropped on the window, as from a file manager.
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(dir.path())});
+        QDragEnterEvent enter(QPoint(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &drop);
         QVERIFY(ready.wait(30000));
         auto* table = window.findChild<QTableWidget*>("balanceTable");
         QCOMPARE(table->rowCount(), 2);
@@ -262,7 +275,8 @@ private slots:
         QSignalSpy finished(&window, &ui::MainWindow::runFinished);
         QTest::mouseClick(window.findChild<QPushButton*>("startButton"), Qt::LeftButton);
         QVERIFY(finished.wait(60000));
-        QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome, workbench::RunSummary::Outcome::Completed);
+        QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome,
+                 workbench::RunSummary::Outcome::Completed);
         QCOMPARE(window.findChild<ui::SparsityChart*>("sparsityChart")->plottedRounds(), 4); // dense + 3 rounds
         QTRY_COMPARE(window.findChild<ui::TrainingChart*>("trainingChart")->plottedPoints(), 2 + 3);
         QCOMPARE(window.findChild<QProgressBar*>("progressBar")->value(), 100);
@@ -273,7 +287,10 @@ private slots:
         QCOMPARE(results->rounds(), 4);
         QCOMPARE(results->bestRound(), summary.bestRound);
         QCOMPARE(window.findChild<QTableWidget*>("roundsTable")->rowCount(), 4);
-        QVERIFY(window.findChild<QTableWidget*>("roundsTable")->item(summary.bestRound, 0)->text().contains(QStringLiteral("best")));
+        QVERIFY(window.findChild<QTableWidget*>("roundsTable")
+                    ->item(summary.bestRound, 0)
+                    ->text()
+                    .contains(QStringLiteral("best")));
         QCOMPARE(window.findChild<ui::ConfusionMatrixWidget*>("confusionMatrix")->classCount(), 4);
 
         // Every chart's context menu saves PNG, SVG and CSV.
