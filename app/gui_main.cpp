@@ -33,7 +33,9 @@ int main(int argc, char* argv[])
                                   QStringLiteral("Load the demo, run the quick-demo preset (5 epochs unless --epochs), save a PNG "
                                                  "of every page and chart into the folder, then quit."),
                                   QStringLiteral("folder"));
-    parser.addOptions({demo, autostart, screenshot, epochs, recipeOption, set, tour});
+    const QCommandLineOption presentation(QStringLiteral("presentation"),
+                                          QStringLiteral("Start in presentation mode (full screen, larger fonts; F11)."));
+    parser.addOptions({demo, autostart, screenshot, epochs, recipeOption, set, tour, presentation});
     parser.addPositionalArgument(QStringLiteral("dataset"), QStringLiteral("A folder, .zip, .csv, IDX or NIfTI source to open."),
                                  QStringLiteral("[dataset]"));
     parser.process(app);
@@ -94,6 +96,8 @@ int main(int argc, char* argv[])
     if (!screenshotPath.isEmpty() || !tourFolder.isEmpty())
         window.resize(1400, 900); // the same frame for every screenshot, whatever the saved geometry
     window.show();
+    if (parser.isSet(presentation))
+        window.setPresentationMode(true);
     if (!parser.positionalArguments().isEmpty() && tourFolder.isEmpty())
         window.openDataset(parser.positionalArguments().first());
     else
