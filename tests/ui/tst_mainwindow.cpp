@@ -143,6 +143,35 @@ private slots:
         QVERIFY(window.findChild<QPushButton*>("startButton")->isEnabled());
     }
 
+    void cancellingALoadKeepsTheWindowUsable()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        for (const QString& cls : {QStringLiteral("a"), QStringLiteral("b")}) {
+            QVERIFY(QDir(dir.path()).mkpath(cls));
+            for (int i = 0; i < 1500; ++i) {
+                QImage image(32, 32, QImage::Format_Grayscale8);
+                image.fill(i % 251);
+                QVERIFY(image.save(dir.filePath(cls + QStringLiteral("/%1.png").arg(i))));
+            }
+        }
+        ui::MainWindow window;
+        window.show();
+        QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
+        window.openDataset(dir.path());
+        auto* cancel = window.findChild<QPushButton*>("cancelLoadButton");
+        QVERIFY(cancel && cancel->isVisible() && cancel->isEnabled());
+        QTest::mouseClick(cancel, Qt::LeftButton); // long before 3000 files are decoded
+        QTRY_VERIFY_WITH_TIMEOUT(!cancel->isVisible(), 30000);
+        QCOMPARE(ready.size(), 0);
+        QVERIFY(window.findChild<QLabel*>("datasetTitle")->text().contains(QStringLiteral("cancelled")));
+        QVERIFY(!window.findChild<QPushButton*>("startButton")->isEnabled());
+        // The window still works: the demo opens after the cancelled load.
+        window.loadDemo(smallDemo());
+        QVERIFY(ready.wait(30000));
+        QVERIFY(window.findChild<QPushButton*>("startButton")->isEnabled());
+    }
+
     void aMissingSourceIsAMessageNotACrash()
     {
         ui::MainWindow window;
