@@ -31,6 +31,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
+#include <QXYSeries>
 
 namespace prunelab::ui {
 
@@ -41,11 +42,18 @@ const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
 constexpr int kMaxRecent = 8;
 
-/// Qt Charts keep their own fonts: scale titles, legends and axes with the window's font.
-void scaleChartFonts(QWidget* root, double pointSize)
+/// Qt Charts keep their own fonts and pens: scale titles, legends and axes with the window's font, and the lines
+/// by `lineScale` (thicker for a projector, back again after).
+void scaleCharts(QWidget* root, double pointSize, double lineScale)
 {
     for (QChartView* view : root->findChildren<QChartView*>()) {
         QChart* chart = view->chart();
+        for (QAbstractSeries* series : chart->series())
+            if (auto* xy = qobject_cast<QXYSeries*>(series)) {
+                QPen pen = xy->pen();
+                pen.setWidthF(pen.widthF() * lineScale);
+                xy->setPen(pen);
+            }
         QFont title = chart->titleFont();
         title.setPointSizeF(pointSize * 1.15);
         chart->setTitleFont(title);
@@ -275,7 +283,7 @@ void MainWindow::setPresentationMode(bool on)
     const double size = (normalFont_.pointSizeF() > 0 ? normalFont_.pointSizeF() : 10.0) * (on ? 1.5 : 1.0);
     f.setPointSizeF(size);
     setFont(f);
-    scaleChartFonts(this, size);
+    scaleCharts(this, size, on ? 1.75 : 1.0 / 1.75);
     if (on)
         showFullScreen();
     else

@@ -9,7 +9,10 @@
 #include "ui/WeightHistogramWidget.h"
 
 #include <QApplication>
+#include <QChart>
+#include <QChartView>
 #include <QComboBox>
+#include <QXYSeries>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QMimeData>
@@ -236,11 +239,16 @@ private slots:
         ui::MainWindow window;
         window.show();
         const qreal normal = window.font().pointSizeF();
+        auto* series =
+            window.findChild<ui::TrainingChart*>("trainingChart")->findChild<QChartView*>()->chart()->series().first();
+        const qreal normalPen = qobject_cast<QXYSeries*>(series)->pen().widthF();
         window.setPresentationMode(true);
         QVERIFY(window.presentationMode());
         QVERIFY(window.font().pointSizeF() > normal * 1.3);
+        QVERIFY(qobject_cast<QXYSeries*>(series)->pen().widthF() > normalPen * 1.5); // thick lines for a projector
         window.setPresentationMode(false);
         QCOMPARE(window.font().pointSizeF(), normal);
+        QVERIFY(qAbs(qobject_cast<QXYSeries*>(series)->pen().widthF() - normalPen) < 1e-9);
     }
 
     void startFillsTheChartLiveAndCancelStopsWithinOneSecond()
