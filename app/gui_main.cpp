@@ -6,6 +6,8 @@
 #include <QJsonObject>
 #include <QTimer>
 
+#include <algorithm>
+
 int main(int argc, char* argv[])
 {
     QApplication app(argc, argv);
@@ -27,7 +29,15 @@ int main(int argc, char* argv[])
                                           QStringLiteral("file|preset"));
     const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("Override a recipe field, e.g. prune.schedule=iterative."),
                                  QStringLiteral("key=value"));
-    parser.addOptions({demo, autostart, screenshot, epochs, recipeOption, set});
+    const QCommandLineOption tour(QStringLiteral("tour"),
+                                  QStringLiteral("Load the demo, run the quick-demo preset (5 epochs unless --epochs), save a PNG "
+                                                 "of every page and chart into the folder, then quit."),
+                                  QStringLiteral("folder"));
+    const QCommandLineOption presentation(QStringLiteral("presentation"),
+                                          QStringLiteral("Start in presentation mode (full screen, larger fonts; F11)."));
+    parser.addOptions({demo, autostart, screenshot, epochs, recipeOption, set, tour, presentation});
+    parser.addPositionalArgument(QStringLiteral("dataset"), QStringLiteral("A folder, .zip, .csv, IDX or NIfTI source to open."),
+                                 QStringLiteral("[dataset]"));
     parser.process(app);
 
     prunelab::ui::MainWindow window;
@@ -42,6 +52,12 @@ int main(int argc, char* argv[])
             qCritical("prunelab: %s", e.what());
             return 2;
         }
+    }
+    const QString tourFolder = parser.value(tour);
+    if (!tourFolder.isEmpty() && !parser.isSet(epochs)) {
+        auto recipe = window.recipe();
+        recipe.train.epochs = std::min(recipe.train.epochs, 5);
+        window.setRecipe(recipe);
     }
     if (parser.isSet(epochs)) {
         auto recipe = window.recipe();
@@ -60,16 +76,31 @@ int main(int argc, char* argv[])
         QApplication::quit();
     };
     QObject::connect(&window, &prunelab::ui::MainWindow::datasetReady, &window, [&] {
-        if (parser.isSet(autostart))
+        if (parser.isSet(autostart) || !tourFolder.isEmpty())
             window.startRun();
         else if (!screenshotPath.isEmpty())
             QTimer::singleShot(300, &window, saveAndQuit);
     });
     QObject::connect(&window, &prunelab::ui::MainWindow::runFinished, &window, [&] {
-        if (!screenshotPath.isEmpty())
+        if (!tourFolder.isEmpty()) {
+            QTimer::singleShot(500, &window, [&] {
+                const QStringList files = window.saveScreenshots(tourFolder);
+                for (const QString& file : files)
+                    qInfo("wrote %s", qPrintable(file));
+                QApplication::exit(files.isEmpty() ? 1 : 0);
+            });
+        } else if (!screenshotPath.isEmpty()) {
             QTimer::singleShot(300, &window, saveAndQuit);
+        }
     });
+    if (!screenshotPath.isEmpty() || !tourFolder.isEmpty())
+        window.resize(1400, 900); // the same frame for every screenshot, whatever the saved geometry
     window.show();
-    window.loadDemo();
+    if (parser.isSet(presentation))
+        window.setPresentationMode(true);
+    if (!parser.positionalArguments().isEmpty() && tourFolder.isEmpty())
+        window.openDataset(parser.positionalArguments().first());
+    else
+        window.loadDemo();
     return app.exec();
 }

@@ -9,6 +9,7 @@
 #include <QBuffer>
 #include <QCoreApplication>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QPageSize>
 #include <QPainter>
 #include <QPdfWriter>
@@ -121,7 +122,37 @@ QStringList ChartExport::writePlots(const QString& sessionPath, const QString& f
     return written;
 }
 
-void ChartExport::writeReportPdf(const QString& sessionPath, int round, const QString& file) {
+QImage ChartExport::widgetImage(QWidget& chart)
+{
+    return image(chart);
+}
+
+QByteArray ChartExport::widgetPng(QWidget& chart)
+{
+    return png(image(chart));
+}
+
+QByteArray ChartExport::widgetSvg(QWidget& chart, const QString& title)
+{
+    return svg(chart, title);
+}
+
+void ChartExport::saveChart(QWidget& chart, const QString& file, const QString& csv)
+{
+    const QString suffix = QFileInfo(file).suffix().toLower();
+    if (suffix == QLatin1String("png"))
+        workbench::Session::writeFileAtomically(file, widgetPng(chart));
+    else if (suffix == QLatin1String("svg"))
+        workbench::Session::writeFileAtomically(file, widgetSvg(chart, chart.accessibleName()));
+    else if (suffix == QLatin1String("csv"))
+        workbench::Session::writeFileAtomically(file, csv.toUtf8());
+    else
+        throw workbench::SessionError(
+            QStringLiteral("%1: choose a file name ending in .png, .svg or .csv").arg(file).toStdString());
+}
+
+void ChartExport::writeReportPdf(const QString& sessionPath, int round, const QString& file)
+{
     const workbench::Session session = workbench::Session::open(sessionPath);
     QTextDocument document;
     document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:training")),

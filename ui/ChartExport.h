@@ -1,8 +1,11 @@
 #pragma once
 
+#include <QByteArray>
 #include <QImage>
 #include <QString>
 #include <QStringList>
+
+class QWidget;
 
 namespace prunelab::ui {
 
@@ -18,6 +21,14 @@ public:
     static void writeReportPdf(const QString& sessionPath, int round, const QString& file);
 
     static QImage trainingImage(const QString& sessionPath);
+
+    /// Any chart widget of the GUI as an image, PNG bytes or SVG document (what its context menu saves and copies).
+    static QImage widgetImage(QWidget& chart);
+    static QByteArray widgetPng(QWidget& chart);
+    static QByteArray widgetSvg(QWidget& chart, const QString& title);
+    /// Writes `chart` to `file` by its suffix: .png, .svg, or .csv (then `csv` is written). Throws
+    /// workbench::SessionError naming the file when it cannot be written or the suffix is unknown.
+    static void saveChart(QWidget& chart, const QString& file, const QString& csv = {});
     static QImage sparsityImage(const QString& sessionPath);
 };
 

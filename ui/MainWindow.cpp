@@ -1,312 +1,260 @@
 #include "ui/MainWindow.h"
 
+#include "core/workbench/RecipeData.h"
 #include "core/workbench/RunJob.h"
-#include "datasets/BrainSliceDemo.h"
-#include "ui/SampleGridWidget.h"
+#include "ui/ConfusionMatrixWidget.h"
+#include "ui/DatasetPage.h"
+#include "ui/MaskHeatmapWidget.h"
+#include "ui/ResultsPage.h"
+#include "ui/RunPage.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
+#include "ui/WeightHistogramWidget.h"
 
-#include <QComboBox>
-#include <QDoubleSpinBox>
-#include <QFormLayout>
-#include <QFutureWatcher>
-#include <QGroupBox>
-#include <QHBoxLayout>
-#include <QHeaderView>
-#include <QLabel>
-#include <QLineEdit>
-#include <QPlainTextEdit>
-#include <QProgressBar>
-#include <QPushButton>
-#include <QRegularExpressionValidator>
-#include <QScrollArea>
-#include <QSpinBox>
-#include <QSplitter>
+#include <QAbstractAxis>
+#include <QAction>
+#include <QApplication>
+#include <QChart>
+#include <QChartView>
+#include <QCloseEvent>
+#include <QDir>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QKeySequence>
+#include <QLegend>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QSettings>
 #include <QStatusBar>
-#include <QTableWidget>
-#include <QTime>
-#include <QVBoxLayout>
-
-#include <cmath>
-#include <QtConcurrent/QtConcurrentRun>
+#include <QTabWidget>
+#include <QToolBar>
+#include <QXYSeries>
 
 namespace prunelab::ui {
 
-using workbench::EpochStats;
-using workbench::RoundStats;
-using workbench::RunSummary;
+namespace {
+
+const QString kRecentKey = QStringLiteral("datasets/recent");
+const QString kGeometryKey = QStringLiteral("window/geometry");
+const QString kStateKey = QStringLiteral("window/state");
+constexpr int kMaxRecent = 8;
+
+/// Qt Charts keep their own fonts and pens: scale titles, legends and axes with the window's font, and the lines
+/// by `lineScale` (thicker for a projector, back again after).
+void scaleCharts(QWidget* root, double pointSize, double lineScale)
+{
+    for (QChartView* view : root->findChildren<QChartView*>()) {
+        QChart* chart = view->chart();
+        for (QAbstractSeries* series : chart->series())
+            if (auto* xy = qobject_cast<QXYSeries*>(series)) {
+                QPen pen = xy->pen();
+                pen.setWidthF(pen.widthF() * lineScale);
+                xy->setPen(pen);
+            }
+        QFont title = chart->titleFont();
+        title.setPointSizeF(pointSize * 1.15);
+        chart->setTitleFont(title);
+        QFont legend = chart->legend()->font();
+        legend.setPointSizeF(pointSize);
+        chart->legend()->setFont(legend);
+        for (QAbstractAxis* axis : chart->axes()) {
+            QFont labels = axis->labelsFont();
+            labels.setPointSizeF(pointSize * 0.9);
+            axis->setLabelsFont(labels);
+            QFont axisTitle = axis->titleFont();
+            axisTitle.setPointSizeF(pointSize);
+            axis->setTitleFont(axisTitle);
+        }
+    }
+}
+
+} // namespace
 
 MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
 {
     setWindowTitle(tr("PruneLab"));
-    buildUi();
-
+    setAcceptDrops(true);
     job_ = new workbench::RunJob(this);
-    connect(job_, &workbench::RunJob::progressChanged, progress_, &QProgressBar::setValue);
-    connect(job_, &workbench::RunJob::logMessage, this, &MainWindow::appendLog);
-    connect(job_, &workbench::RunJob::epochFinished, this, [this](const EpochStats& stats) {
-        chart_->addEpoch(stats);
-        appendLog(workbench::describe(stats));
+
+    datasetPage_ = new DatasetPage;
+    datasetPage_->setObjectName(QStringLiteral("datasetPage"));
+    runPage_ = new RunPage(job_);
+    runPage_->setObjectName(QStringLiteral("runPage"));
+    resultsPage_ = new ResultsPage(job_);
+    resultsPage_->setObjectName(QStringLiteral("resultsPage"));
+    tabs_ = new QTabWidget;
+    tabs_->setObjectName(QStringLiteral("pages"));
+    tabs_->setAccessibleName(tr("Pages"));
+    tabs_->setDocumentMode(true);
+    tabs_->addTab(datasetPage_, tr("1  Dataset"));
+    tabs_->addTab(runPage_, tr("2  Run"));
+    tabs_->addTab(resultsPage_, tr("3  Results"));
+    setCentralWidget(tabs_);
+
+    connect(datasetPage_, &DatasetPage::loadingChanged, this, [this](bool loading) {
+        runPage_->setDatasetAvailable(!loading && dataset_ != nullptr);
+        if (loading)
+            statusBar()->showMessage(tr("Loading the dataset…"));
     });
-    connect(job_, &workbench::RunJob::roundFinished, this, [this](const RoundStats& stats) {
-        if (stats.round > 0)
-            chart_->markPruning(stats);
-        sparsityChart_->addRound(stats);
-        appendLog(workbench::describe(stats));
+    connect(datasetPage_, &DatasetPage::datasetReady, this, [this](const QString& source) {
+        dataset_ = datasetPage_->dataset();
+        job_->setDataset(dataset_);
+        resultsPage_->setClassNames(dataset_->classNames);
+        runPage_->setDatasetAvailable(!job_->isRunning());
+        if (source != QLatin1String("demo"))
+            rememberDataset(source);
+        statusBar()->showMessage(tr("Dataset ready: %1 images").arg(dataset_->count()));
+        emit datasetReady();
     });
-    connect(job_, &workbench::RunJob::finished, this, [this](const RunSummary& summary) {
-        appendLog(workbench::describe(summary));
-        result_->setText(workbench::describe(summary));
+    connect(datasetPage_, &DatasetPage::loadFailed, this,
+            [this](const QString& message) { showError(tr("Dataset not opened"), message); });
+    connect(runPage_, &RunPage::message, this, [this](const QString& text) { statusBar()->showMessage(text); });
+    connect(job_, &workbench::RunJob::finished, this, [this](const workbench::RunSummary& summary) {
         statusBar()->showMessage(workbench::describe(summary));
-        updateButtons();
+        runPage_->setDatasetAvailable(dataset_ != nullptr && !datasetPage_->isLoading());
         emit runFinished(summary);
     });
-    updateButtons();
-}
 
-MainWindow::~MainWindow() = default;
-
-void MainWindow::buildUi()
-{
-    // Dataset: title, sample grid, class balance.
-    datasetTitle_ = new QLabel(tr("No dataset loaded"));
-    datasetTitle_->setWordWrap(true);
-    sampleGrid_ = new SampleGridWidget;
-    balanceTable_ = new QTableWidget(0, 3);
-    balanceTable_->setObjectName(QStringLiteral("balanceTable"));
-    balanceTable_->setHorizontalHeaderLabels({tr("Class"), tr("Images"), tr("Share")});
-    balanceTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    balanceTable_->verticalHeader()->hide();
-    balanceTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    balanceTable_->setMaximumHeight(150);
-    auto* datasetBox = new QGroupBox(tr("Dataset"));
-    auto* datasetLayout = new QVBoxLayout(datasetBox);
-    datasetLayout->addWidget(datasetTitle_);
-    auto* gridScroll = new QScrollArea;
-    gridScroll->setWidget(sampleGrid_);
-    gridScroll->setWidgetResizable(true);
-    gridScroll->setFrameShape(QFrame::NoFrame);
-    datasetLayout->addWidget(gridScroll, 1);
-    datasetLayout->addWidget(balanceTable_);
-
-    // Run settings.
-    hidden_ = new QLineEdit(QStringLiteral("256, 128"));
-    hidden_->setValidator(new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$")), hidden_));
-    hidden_->setToolTip(tr("Hidden layer widths of the MLP, comma separated"));
-    epochs_ = new QSpinBox;
-    epochs_->setObjectName(QStringLiteral("epochsSpin"));
-    epochs_->setRange(1, 1000);
-    optimizer_ = new QComboBox;
-    optimizer_->addItems({QStringLiteral("adam"), QStringLiteral("adamw"), QStringLiteral("sgd")});
-    learningRate_ = new QDoubleSpinBox;
-    learningRate_->setDecimals(5);
-    learningRate_->setRange(1e-5, 1.0);
-    learningRate_->setSingleStep(1e-4);
-    batchSize_ = new QSpinBox;
-    batchSize_->setRange(1, 4096);
-    sparsity_ = new QDoubleSpinBox;
-    sparsity_->setObjectName(QStringLiteral("sparsitySpin"));
-    sparsity_->setRange(0.0, 99.9);
-    sparsity_->setDecimals(1);
-    sparsity_->setSuffix(QStringLiteral(" %"));
-    sparsity_->setToolTip(tr("Global magnitude pruning: the smallest |w| over all layers are removed, exactly this share"));
-    method_ = new QComboBox;
-    method_->setObjectName(QStringLiteral("methodCombo"));
-    const QList<std::pair<QString, QString>> methods{
-        {"global-magnitude", tr("Smallest |w| over all layers together")},
-        {"layer-magnitude", tr("Smallest |w| of each layer, the same share everywhere")},
-        {"random", tr("Random weights: the control every pruning result needs")},
-        {"snip", tr("Least sensitive connections |w·∂L/∂w| on a training batch")},
-        {"annealed", tr("Thermodynamic: masks as Ising spins, Gibbs-sampled while the temperature anneals to 0")}};
-    for (const auto& [name, help] : methods) {
-        method_->addItem(name);
-        method_->setItemData(method_->count() - 1, help, Qt::ToolTipRole);
-    }
-    schedule_ = new QComboBox;
-    schedule_->setObjectName(QStringLiteral("scheduleCombo"));
-    schedule_->addItems({QStringLiteral("one-shot"), QStringLiteral("iterative"), QStringLiteral("lottery")});
-    schedule_->setToolTip(tr("one-shot: prune once, then fine-tune. iterative: reach the sparsity in several rounds, "
-                             "fine-tuning after each. lottery: iterative, rewinding the survivors to their initial "
-                             "weights and retraining each round"));
-    rounds_ = new QSpinBox;
-    rounds_->setRange(1, 100);
-    rounds_->setToolTip(tr("Rounds to reach the target sparsity (iterative and lottery)"));
-    connect(schedule_, &QComboBox::currentTextChanged, this,
-            [this](const QString& schedule) { rounds_->setEnabled(schedule != QLatin1String("one-shot") && !isRunning()); });
-    fineTuneEpochs_ = new QSpinBox;
-    fineTuneEpochs_->setRange(0, 1000);
-    fineTuneEpochs_->setToolTip(tr("Epochs trained after pruning; pruned weights stay exactly zero"));
-    seed_ = new QSpinBox;
-    seed_->setRange(0, 1'000'000);
-    auto* settingsBox = new QGroupBox(tr("Model, training and pruning"));
-    auto* form = new QFormLayout(settingsBox);
-    form->addRow(tr("MLP hidden layers"), hidden_);
-    form->addRow(tr("Epochs"), epochs_);
-    form->addRow(tr("Optimizer"), optimizer_);
-    form->addRow(tr("Learning rate"), learningRate_);
-    form->addRow(tr("Batch size"), batchSize_);
-    form->addRow(tr("Pruning method"), method_);
-    form->addRow(tr("Schedule"), schedule_);
-    form->addRow(tr("Rounds"), rounds_);
-    form->addRow(tr("Prune to sparsity"), sparsity_);
-    form->addRow(tr("Fine-tune epochs"), fineTuneEpochs_);
-    form->addRow(tr("Seed"), seed_);
-
-    start_ = new QPushButton(tr("Start"));
-    start_->setObjectName(QStringLiteral("startButton"));
-    start_->setDefault(true);
-    cancel_ = new QPushButton(tr("Cancel"));
-    cancel_->setObjectName(QStringLiteral("cancelButton"));
-    progress_ = new QProgressBar;
-    progress_->setObjectName(QStringLiteral("progressBar"));
-    progress_->setRange(0, 100);
-    progress_->setValue(0);
-    connect(start_, &QPushButton::clicked, this, &MainWindow::startRun);
-    connect(cancel_, &QPushButton::clicked, this, &MainWindow::cancelRun);
-    auto* buttons = new QHBoxLayout;
-    buttons->addWidget(start_);
-    buttons->addWidget(cancel_);
-
-    auto* leftColumn = new QWidget;
-    auto* leftLayout = new QVBoxLayout(leftColumn);
-    leftLayout->addWidget(datasetBox, 1);
-    leftLayout->addWidget(settingsBox);
-    leftLayout->addLayout(buttons);
-    leftLayout->addWidget(progress_);
-
-    // Live run: chart, result, log.
-    chart_ = new TrainingChart;
-    chart_->setObjectName(QStringLiteral("trainingChart"));
-    result_ = new QLabel;
-    result_->setObjectName(QStringLiteral("resultLabel"));
-    result_->setWordWrap(true);
-    log_ = new QPlainTextEdit;
-    log_->setObjectName(QStringLiteral("runLog"));
-    log_->setReadOnly(true);
-    log_->setMaximumBlockCount(5000);
-    log_->setFont(QFont(QStringLiteral("monospace"), 9));
-    sparsityChart_ = new SparsityChart;
-    sparsityChart_->setObjectName(QStringLiteral("sparsityChart"));
-    auto* rightColumn = new QSplitter(Qt::Vertical);
-    rightColumn->addWidget(chart_);
-    rightColumn->addWidget(sparsityChart_);
-    auto* bottom = new QWidget;
-    auto* bottomLayout = new QVBoxLayout(bottom);
-    bottomLayout->setContentsMargins(0, 0, 0, 0);
-    bottomLayout->addWidget(result_);
-    bottomLayout->addWidget(log_);
-    rightColumn->addWidget(bottom);
-    rightColumn->setStretchFactor(0, 3);
-    rightColumn->setStretchFactor(1, 2);
-    rightColumn->setStretchFactor(2, 1);
-
-    auto* splitter = new QSplitter(Qt::Horizontal);
-    splitter->addWidget(leftColumn);
-    splitter->addWidget(rightColumn);
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
-    setCentralWidget(splitter);
+    buildMenus();
     resize(1400, 900);
-    splitter->setSizes({600, 800});
+    const QSettings settings;
+    restoreGeometry(settings.value(kGeometryKey).toByteArray());
+    restoreState(settings.value(kStateKey).toByteArray());
+    normalFont_ = font();
     setRecipe(workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo"))));
     statusBar()->showMessage(tr("Ready"));
 }
 
-workbench::Recipe MainWindow::recipe() const
-{
-    workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo")));
-    r.model.hidden.clear();
-    for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
-        if (const int width = part.trimmed().toInt(); width > 0)
-            r.model.hidden.append(width);
-    r.train.epochs = epochs_->value();
-    r.train.optimizer = optimizer_->currentText();
-    r.train.lr = learningRate_->value();
-    r.train.batchSize = batchSize_->value();
-    r.prune.method = method_->currentText();
-    r.prune.schedule = schedule_->currentText();
-    r.prune.sparsity = sparsity_->value() / 100.0;
-    r.prune.rounds = r.prune.schedule == QLatin1String("one-shot") ? 1 : rounds_->value();
-    // Iterative schedules reach the target in `rounds` equal steps of the remaining weights: 1 − (1 − rate)^rounds.
-    r.prune.rate = std::min(0.99, 1.0 - std::pow(1.0 - r.prune.sparsity, 1.0 / r.prune.rounds));
-    r.prune.fineTuneEpochs = fineTuneEpochs_->value();
-    r.seed = quint64(seed_->value());
-    return r;
-}
+MainWindow::~MainWindow() = default;
 
-void MainWindow::setRecipe(const workbench::Recipe& r)
+void MainWindow::buildMenus()
 {
-    QStringList widths;
-    for (int width : r.model.hidden)
-        widths.append(QString::number(width));
-    hidden_->setText(widths.join(QStringLiteral(", ")));
-    epochs_->setValue(r.train.epochs);
-    optimizer_->setCurrentText(r.train.optimizer);
-    learningRate_->setValue(r.train.lr);
-    batchSize_->setValue(r.train.batchSize);
-    method_->setCurrentText(r.prune.method);
-    schedule_->setCurrentText(r.prune.schedule);
-    rounds_->setValue(r.prune.rounds);
-    rounds_->setEnabled(r.prune.schedule != QLatin1String("one-shot"));
-    sparsity_->setValue(r.prune.sparsity * 100.0);
-    fineTuneEpochs_->setValue(r.prune.fineTuneEpochs);
-    seed_->setValue(int(r.seed));
+    QMenu* file = menuBar()->addMenu(tr("&File"));
+    QAction* openFolder = file->addAction(tr("Open &folder…"), this, &MainWindow::chooseFolder);
+    openFolder->setShortcut(QKeySequence::Open);
+    openFolder->setObjectName(QStringLiteral("openFolderAction"));
+    openFolder->setToolTip(tr("Open a folder of class folders of images or NIfTI volumes (Ctrl+O)"));
+    QAction* openFile = file->addAction(tr("Open &zip, CSV, NIfTI or IDX file…"), this, &MainWindow::chooseFile);
+    openFile->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_O));
+    openFile->setObjectName(QStringLiteral("openFileAction"));
+    QAction* demo = file->addAction(tr("Open the &demo dataset"), this, [this] { loadDemo(); });
+    demo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
+    recentMenu_ = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+
+    QMenu* run = menuBar()->addMenu(tr("&Run"));
+    QAction* start = run->addAction(tr("&Start"), runPage_, &RunPage::startRun);
+    start->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    QAction* pause = run->addAction(tr("&Pause / resume"), runPage_, &RunPage::togglePause);
+    pause->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_P));
+    QAction* cancel = run->addAction(tr("&Cancel"), runPage_, &RunPage::cancelRun);
+    cancel->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Period));
+
+    QMenu* view = menuBar()->addMenu(tr("&View"));
+    for (int i = 0; i < tabs_->count(); ++i) {
+        QAction* page = view->addAction(tabs_->tabText(i).mid(3), this, [this, i] { tabs_->setCurrentIndex(i); });
+        page->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + i)));
+    }
+    view->addSeparator();
+    QAction* presentation = view->addAction(tr("P&resentation mode"));
+    presentation->setObjectName(QStringLiteral("presentationAction"));
+    presentation->setCheckable(true);
+    presentation->setShortcut(QKeySequence(Qt::Key_F11));
+    presentation->setToolTip(tr("Full screen with larger fonts, for a projector (F11)"));
+    connect(presentation, &QAction::toggled, this, &MainWindow::setPresentationMode);
+
+    QToolBar* tools = addToolBar(tr("Main"));
+    tools->setObjectName(QStringLiteral("mainToolBar"));
+    tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
+    tools->addAction(openFolder);
+    openFolder->setIconText(tr("Open folder…"));
+    tools->addAction(openFile);
+    openFile->setIconText(tr("Open file…"));
+    tools->addAction(demo);
+    demo->setIconText(tr("Demo"));
+    tools->addSeparator();
+    tools->addAction(start);
+    tools->addAction(presentation);
+    presentation->setIconText(tr("Presentation (F11)"));
+    updateRecentMenu();
 }
 
 void MainWindow::loadDemo(const datasets::DemoOptions& options)
 {
-    loadingDataset_ = true;
-    updateButtons();
-    datasetTitle_->setText(datasets::BrainSliceDemo::available()
-                               ? tr("Generating the demo dataset from a real T1 brain MRI (Colin27)…")
-                               : tr("Generating the procedural demo dataset (install mricron-data for real anatomy)…"));
-    statusBar()->showMessage(tr("Generating the demo dataset…"));
-    auto* watcher = new QFutureWatcher<std::shared_ptr<const datasets::ImageSet>>(this);
-    connect(watcher, &QFutureWatcherBase::finished, this, [this, watcher] {
-        watcher->deleteLater();
-        loadingDataset_ = false;
-        try {
-            setDataset(watcher->result());
-        } catch (const std::exception& e) {
-            datasetTitle_->setText(tr("The demo dataset could not be generated: %1").arg(QString::fromLocal8Bit(e.what())));
-            updateButtons();
-        }
-    });
-    watcher->setFuture(QtConcurrent::run([options] {
-        return std::shared_ptr<const datasets::ImageSet>(
-            std::make_shared<datasets::ImageSet>(datasets::BrainSliceDemo::available()
-                                                     ? datasets::BrainSliceDemo().generate(options)
-                                                     : datasets::DemoMriGenerator().generate(options)));
-    }));
+    tabs_->setCurrentWidget(datasetPage_);
+    datasetPage_->loadDemo(options);
 }
 
-void MainWindow::setDataset(std::shared_ptr<const datasets::ImageSet> set)
+void MainWindow::openDataset(const QString& source)
 {
-    dataset_ = std::move(set);
-    const datasets::ImageSet& data = *dataset_;
-    datasetTitle_->setText(tr("<b>%1</b><br>%2 images, %3 classes, %4×%5 %6")
-                               .arg(data.sourceDescription.toHtmlEscaped())
-                               .arg(data.count())
-                               .arg(data.classNames.size())
-                               .arg(data.width)
-                               .arg(data.height)
-                               .arg(data.channels == 1 ? tr("grey") : tr("colour")));
-    sampleGrid_->setDataset(data, 5);
-    const QList<qsizetype> counts = data.classCounts();
-    balanceTable_->setRowCount(int(counts.size()));
-    for (int c = 0; c < counts.size(); ++c) {
-        balanceTable_->setItem(c, 0, new QTableWidgetItem(data.classNames[c]));
-        auto* count = new QTableWidgetItem(QString::number(counts[c]));
-        count->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        balanceTable_->setItem(c, 1, count);
-        auto* share = new QTableWidgetItem(QStringLiteral("%1 %").arg(100.0 * double(counts[c]) / double(data.count()), 0, 'f', 1));
-        share->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        balanceTable_->setItem(c, 2, share);
+    if (!QFileInfo::exists(source)) {
+        showError(tr("Dataset not opened"),
+                  tr("%1 does not exist (any more). Choose another folder or file.").arg(source));
+        return;
     }
-    job_->setDataset(dataset_);
-    statusBar()->showMessage(tr("Dataset ready: %1 images").arg(data.count()));
-    updateButtons();
-    emit datasetReady();
+    QSettings().setValue(QStringLiteral("datasets/lastFolder"), QFileInfo(source).absolutePath());
+    tabs_->setCurrentWidget(datasetPage_);
+    datasetPage_->open(source, workbench::loadOptions(recipe()));
+}
+
+void MainWindow::chooseFolder()
+{
+    const QString folder = QFileDialog::getExistingDirectory(
+        this, tr("Open a folder of class folders"),
+        QSettings().value(QStringLiteral("datasets/lastFolder"), QDir::homePath()).toString());
+    if (!folder.isEmpty())
+        openDataset(folder);
+}
+
+void MainWindow::chooseFile()
+{
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Open a dataset file"),
+        QSettings().value(QStringLiteral("datasets/lastFolder"), QDir::homePath()).toString(),
+        tr("Datasets (*.zip *.csv *.nii *.nii.gz *-idx3-ubyte *-idx3-ubyte.gz *.idx *.gz);;All files (*)"));
+    if (!file.isEmpty())
+        openDataset(file);
+}
+
+void MainWindow::rememberDataset(const QString& source)
+{
+    QSettings settings;
+    QStringList recent = settings.value(kRecentKey).toStringList();
+    const QString path = QFileInfo(source).absoluteFilePath();
+    recent.removeAll(path);
+    recent.prepend(path);
+    while (recent.size() > kMaxRecent)
+        recent.removeLast();
+    settings.setValue(kRecentKey, recent);
+    updateRecentMenu();
+}
+
+QStringList MainWindow::recentDatasets() const
+{
+    return QSettings().value(kRecentKey).toStringList();
+}
+
+void MainWindow::updateRecentMenu()
+{
+    recentMenu_->clear();
+    const QStringList recent = recentDatasets();
+    for (const QString& path : recent)
+        recentMenu_->addAction(QDir::toNativeSeparators(path), this, [this, path] { openDataset(path); });
+    recentMenu_->setEnabled(!recent.isEmpty());
+}
+
+workbench::Recipe MainWindow::recipe() const
+{
+    return runPage_->recipe();
+}
+
+void MainWindow::setRecipe(const workbench::Recipe& recipe)
+{
+    runPage_->setRecipe(recipe);
 }
 
 bool MainWindow::isRunning() const
@@ -316,47 +264,108 @@ bool MainWindow::isRunning() const
 
 void MainWindow::startRun()
 {
-    if (!dataset_ || job_->isRunning())
-        return;
-    const workbench::Recipe config = recipe();
-    if (config.model.hidden.isEmpty()) {
-        statusBar()->showMessage(tr("Give at least one hidden layer width, e.g. 256, 128"));
-        return;
-    }
-    chart_->clear();
-    sparsityChart_->clear();
-    log_->clear();
-    result_->clear();
-    progress_->setValue(0);
-    job_->setRecipe(config);
-    job_->start();
-    statusBar()->showMessage(tr("Training…"));
-    updateButtons();
+    runPage_->startRun();
+    if (job_->isRunning())
+        tabs_->setCurrentWidget(runPage_);
 }
 
 void MainWindow::cancelRun()
 {
-    if (!job_->isRunning())
+    runPage_->cancelRun();
+}
+
+void MainWindow::setPresentationMode(bool on)
+{
+    if (presentation_ == on)
         return;
-    job_->cancel();
-    cancel_->setEnabled(false);
-    statusBar()->showMessage(tr("Cancelling…"));
+    presentation_ = on;
+    QFont f = normalFont_;
+    const double size = (normalFont_.pointSizeF() > 0 ? normalFont_.pointSizeF() : 10.0) * (on ? 1.5 : 1.0);
+    f.setPointSizeF(size);
+    setFont(f);
+    scaleCharts(this, size, on ? 1.75 : 1.0 / 1.75);
+    if (on)
+        showFullScreen();
+    else
+        showNormal();
+    if (auto* action = findChild<QAction*>(QStringLiteral("presentationAction")); action && action->isChecked() != on)
+        action->setChecked(on);
 }
 
-void MainWindow::updateButtons()
+QStringList MainWindow::saveScreenshots(const QString& folder)
 {
-    const bool running = job_ != nullptr && job_->isRunning();
-    start_->setEnabled(!running && !loadingDataset_ && dataset_ != nullptr);
-    cancel_->setEnabled(running);
-    for (QWidget* w : std::initializer_list<QWidget*>{hidden_, epochs_, optimizer_, learningRate_, batchSize_, method_,
-                                                      schedule_, sparsity_, fineTuneEpochs_, seed_})
-        w->setEnabled(!running);
-    rounds_->setEnabled(!running && schedule_->currentText() != QLatin1String("one-shot"));
+    QDir().mkpath(folder);
+    QStringList written;
+    const auto save = [&](QWidget* widget, const QString& name) {
+        const QString file = QDir(folder).filePath(name + QStringLiteral(".png"));
+        if (widget->grab().save(file))
+            written << file;
+        else
+            qWarning("could not write %s", qPrintable(file));
+    };
+    const QStringList pageNames{QStringLiteral("dataset"), QStringLiteral("run"), QStringLiteral("results")};
+    for (int i = 0; i < tabs_->count(); ++i) {
+        tabs_->setCurrentIndex(i);
+        for (int k = 0; k < 5; ++k) // let the charts' coalescing timers draw what they hold
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        QWidget* page = tabs_->widget(i);
+        save(this, QStringLiteral("page-") + pageNames.value(i));
+        QList<QWidget*> charts;
+        for (QWidget* w : page->findChildren<QWidget*>())
+            if (qobject_cast<TrainingChart*>(w) || qobject_cast<SparsityChart*>(w) ||
+                qobject_cast<WeightHistogramWidget*>(w) || qobject_cast<MaskHeatmapWidget*>(w) ||
+                qobject_cast<ConfusionMatrixWidget*>(w))
+                charts << w;
+        for (QWidget* chart : charts)
+            save(chart, QStringLiteral("chart-") + chart->objectName());
+    }
+    tabs_->setCurrentIndex(0);
+    return written;
 }
 
-void MainWindow::appendLog(const QString& line)
+void MainWindow::closeEvent(QCloseEvent* event)
 {
-    log_->appendPlainText(QTime::currentTime().toString(QStringLiteral("HH:mm:ss  ")) + line);
+    if (job_->isRunning()) {
+        const auto answer = QMessageBox::question(
+            this, tr("Stop the run?"),
+            tr("A run is in progress. Stop it and close PruneLab? Completed rounds are kept in its session."),
+            QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        job_->cancel();
+    }
+    if (presentation_)
+        setPresentationMode(false);
+    QSettings settings;
+    settings.setValue(kGeometryKey, saveGeometry());
+    settings.setValue(kStateKey, saveState());
+    event->accept();
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent* event)
+{
+    if (event->mimeData()->hasUrls() && !event->mimeData()->urls().isEmpty() &&
+        event->mimeData()->urls().first().isLocalFile())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent* event)
+{
+    const QList<QUrl> urls = event->mimeData()->urls();
+    if (urls.isEmpty() || !urls.first().isLocalFile())
+        return;
+    event->acceptProposedAction();
+    openDataset(urls.first().toLocalFile());
+}
+
+void MainWindow::showError(const QString& title, const QString& message)
+{
+    statusBar()->showMessage(message);
+    if (QApplication::platformName() == QLatin1String("offscreen"))
+        return; // tests and --tour: no modal dialog to click away
+    QMessageBox::warning(this, title, message);
 }
 
 } // namespace prunelab::ui

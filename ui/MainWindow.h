@@ -5,18 +5,12 @@
 #include "datasets/DemoMriGenerator.h"
 
 #include <QMainWindow>
+#include <QStringList>
 
 #include <memory>
 
-class QComboBox;
-class QDoubleSpinBox;
-class QLabel;
-class QLineEdit;
-class QPlainTextEdit;
-class QProgressBar;
-class QPushButton;
-class QSpinBox;
-class QTableWidget;
+class QMenu;
+class QTabWidget;
 
 namespace prunelab::workbench {
 class RunJob;
@@ -24,12 +18,13 @@ class RunJob;
 
 namespace prunelab::ui {
 
-class SampleGridWidget;
-class SparsityChart;
-class TrainingChart;
+class DatasetPage;
+class ResultsPage;
+class RunPage;
 
-/// The workbench window: the dataset (samples and class balance), the run settings, Start/Cancel with progress,
-/// a live loss/accuracy chart and the run log. Decoding and training happen off the GUI thread.
+/// The workbench window: a tab per page (Dataset, Run, Results), the File and View menus, a toolbar, drag-and-drop
+/// of datasets, recent datasets, F11 presentation mode, and the window layout remembered with QSettings. The pages
+/// do the work; decoding and training happen off the GUI thread.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -38,10 +33,20 @@ public:
 
     /// Generates the built-in demo dataset on a worker thread; datasetReady() follows.
     void loadDemo(const datasets::DemoOptions& options = {});
-    /// The recipe the form describes: the quick-demo preset with the form's values.
+    /// Opens a folder, .zip, .csv, IDX or NIfTI source on a worker thread; datasetReady() follows, or a message.
+    void openDataset(const QString& source);
+    /// The recipe the Run page describes: the quick-demo preset with the form's values.
     workbench::Recipe recipe() const;
     void setRecipe(const workbench::Recipe& recipe);
     bool isRunning() const;
+    QStringList recentDatasets() const;
+
+    /// Presentation mode: full screen and larger fonts, for a projector (F11).
+    void setPresentationMode(bool on);
+    bool presentationMode() const { return presentation_; }
+
+    /// Saves a PNG of every page and of every chart on it into `folder` (the --tour); returns the files written.
+    QStringList saveScreenshots(const QString& folder);
 
 public slots:
     void startRun();
@@ -51,37 +56,28 @@ signals:
     void datasetReady();
     void runFinished(const prunelab::workbench::RunSummary& summary);
 
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
 private:
-    void buildUi();
-    void setDataset(std::shared_ptr<const datasets::ImageSet> set);
-    void updateButtons();
-    void appendLog(const QString& line);
+    void buildMenus();
+    void chooseFolder();
+    void chooseFile();
+    void rememberDataset(const QString& source);
+    void updateRecentMenu();
+    void showError(const QString& title, const QString& message);
 
     std::shared_ptr<const datasets::ImageSet> dataset_;
     workbench::RunJob* job_ = nullptr;
-
-    QLabel* datasetTitle_ = nullptr;
-    SampleGridWidget* sampleGrid_ = nullptr;
-    QTableWidget* balanceTable_ = nullptr;
-    QLineEdit* hidden_ = nullptr;
-    QSpinBox* epochs_ = nullptr;
-    QComboBox* optimizer_ = nullptr;
-    QDoubleSpinBox* learningRate_ = nullptr;
-    QSpinBox* batchSize_ = nullptr;
-    QComboBox* method_ = nullptr;
-    QComboBox* schedule_ = nullptr;
-    QSpinBox* rounds_ = nullptr;
-    QDoubleSpinBox* sparsity_ = nullptr;
-    QSpinBox* fineTuneEpochs_ = nullptr;
-    QSpinBox* seed_ = nullptr;
-    QPushButton* start_ = nullptr;
-    QPushButton* cancel_ = nullptr;
-    QProgressBar* progress_ = nullptr;
-    TrainingChart* chart_ = nullptr;
-    SparsityChart* sparsityChart_ = nullptr;
-    QPlainTextEdit* log_ = nullptr;
-    QLabel* result_ = nullptr;
-    bool loadingDataset_ = false;
+    QTabWidget* tabs_ = nullptr;
+    DatasetPage* datasetPage_ = nullptr;
+    RunPage* runPage_ = nullptr;
+    ResultsPage* resultsPage_ = nullptr;
+    QMenu* recentMenu_ = nullptr;
+    bool presentation_ = false;
+    QFont normalFont_;
 };
 
 } // namespace prunelab::ui

@@ -1,5 +1,7 @@
 #include "ui/SparsityChart.h"
 
+#include "ui/ChartContextMenu.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QLineSeries>
@@ -16,7 +18,7 @@ SparsityChart::SparsityChart(QWidget* parent) : QWidget(parent)
 {
     chart_ = new QChart;
     chart_->setAnimationOptions(QChart::NoAnimation);
-    chart_->setTitle(tr("Accuracy vs weights remaining (one point per pruning round)"));
+    chart_->setTitle(tr("Accuracy vs weights remaining (one point per round)"));
     chart_->legend()->setAlignment(Qt::AlignBottom);
 
     validation_ = new QLineSeries;
@@ -57,6 +59,7 @@ SparsityChart::SparsityChart(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view);
+    ChartContextMenu::install(view, QStringLiteral("sparsity"), [this] { return toCsv(); });
 }
 
 void SparsityChart::addRound(const workbench::RoundStats& s)
@@ -79,6 +82,23 @@ void SparsityChart::clear()
 int SparsityChart::plottedRounds() const
 {
     return int(validation_->count());
+}
+
+} // namespace prunelab::ui
+
+namespace prunelab::ui {
+
+QString SparsityChart::toCsv() const
+{
+    QString csv = QStringLiteral("weights_remaining_percent,validation_accuracy_percent,test_accuracy_percent\n");
+    const QList<QPointF> validation = validation_->points();
+    const QList<QPointF> test = test_->points();
+    for (qsizetype i = 0; i < validation.size(); ++i)
+        csv += QStringLiteral("%1,%2,%3\n")
+                   .arg(validation[i].x(), 0, 'g', 6)
+                   .arg(validation[i].y(), 0, 'g', 6)
+                   .arg(i < test.size() ? QString::number(test[i].y(), 'g', 6) : QString());
+    return csv;
 }
 
 } // namespace prunelab::ui

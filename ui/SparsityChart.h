@@ -23,6 +23,8 @@ public:
     void addRound(const workbench::RoundStats& stats);
     void clear();
     int plottedRounds() const;
+    /// weights_remaining_percent, validation_accuracy, test_accuracy per round drawn.
+    QString toCsv() const;
 
 private:
     QChart* chart_ = nullptr;

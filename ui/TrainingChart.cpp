@@ -1,5 +1,7 @@
 #include "ui/TrainingChart.h"
 
+#include "ui/ChartContextMenu.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QLegend>
@@ -76,6 +78,7 @@ TrainingChart::TrainingChart(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view_);
+    ChartContextMenu::install(view_, QStringLiteral("training"), [this] { return toCsv(); });
 
     replotTimer_ = new QTimer(this);
     replotTimer_->setInterval(40); // ~25 Hz
@@ -127,6 +130,20 @@ void TrainingChart::clear()
 int TrainingChart::plottedPoints() const
 {
     return int(validationAccuracy_->count());
+}
+
+QString TrainingChart::toCsv() const
+{
+    QString csv = QStringLiteral("epoch,round,train_loss,validation_loss,train_accuracy,validation_accuracy\n");
+    for (qsizetype i = 0; i < trainLossPoints_.size(); ++i)
+        csv += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
+                   .arg(trainLossPoints_[i].x())
+                   .arg(epochRounds_.value(i))
+                   .arg(trainLossPoints_[i].y(), 0, 'g', 8)
+                   .arg(validationLossPoints_[i].y(), 0, 'g', 8)
+                   .arg(trainAccuracyPoints_[i].y() / 100.0, 0, 'g', 8)
+                   .arg(validationAccuracyPoints_[i].y() / 100.0, 0, 'g', 8);
+    return csv;
 }
 
 void TrainingChart::replot()

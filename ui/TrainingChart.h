@@ -31,6 +31,8 @@ public:
 
     /// Points currently drawn on the validation-accuracy series (what a person sees, not what is buffered).
     int plottedPoints() const;
+    /// epoch, round, train_loss, validation_loss, train_accuracy, validation_accuracy (the points buffered).
+    QString toCsv() const;
 
 private:
     void replot();

@@ -1,9 +1,30 @@
+#include "ui/ChartContextMenu.h"
+#include "ui/ConfusionMatrixWidget.h"
 #include "ui/MainWindow.h"
+#include "ui/MaskHeatmapWidget.h"
+#include "ui/ResultsPage.h"
 #include "ui/SampleGridWidget.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
+#include "ui/WeightHistogramWidget.h"
 
+#include <QApplication>
+#include <QChart>
+#include <QChartView>
+#include <QComboBox>
+#include <QXYSeries>
+#include <QDragEnterEvent>
+#include <QDropEvent>
+#include <QMimeData>
+#include <QUrl>
+#include <QDir>
 #include <QElapsedTimer>
+#include <QFile>
+#include <QFileInfo>
+#include <QImage>
+#include <QLabel>
+#include <QSettings>
+#include <QTemporaryDir>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -45,7 +66,22 @@ class tst_MainWindow : public QObject {
         return options;
     }
 
+    static void loadSmallDemo(ui::MainWindow& window)
+    {
+        QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
+        window.loadDemo(smallDemo());
+        QVERIFY(ready.wait(30000));
+    }
+
 private slots:
+    void initTestCase()
+    {
+        // Keep the tests' recent datasets and window geometry away from a person's own settings.
+        QCoreApplication::setOrganizationName(QStringLiteral("PruneLabTests"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
+        QSettings().clear();
+    }
+
     void opensWithTheDemoDataset()
     {
         ui::MainWindow window;
@@ -62,6 +98,157 @@ private slots:
         QCOMPARE(table->item(2, 0)->text(), QStringLiteral("NonDemented"));
         QCOMPARE(table->item(2, 1)->text(), QStringLiteral("90"));
         QCOMPARE(window.findChild<ui::SampleGridWidget*>()->shownImages(), 20);
+        // Which demo is in use, and the (empty) skipped-files list.
+        QVERIFY(
+            window.findChild<QLabel*>("datasetTitle")->text().contains(QStringLiteral("demo"), Qt::CaseInsensitive));
+        QCOMPARE(window.findChild<QTableWidget*>("skippedTable")->rowCount(), 0);
+        QVERIFY(window.findChild<QLabel*>("datasetDetails")->text().contains(QStringLiteral("duplicates")));
+    }
+
+    void opensAFolderListsSkippedFilesAndRemembersIt()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        for (const QString& cls : {QStringLiteral("cats"), QStringLiteral("dogs")}) {
+            QVERIFY(QDir(dir.path()).mkpath(cls));
+            for (int i = 0; i < 3; ++i) {
+                QImage image(16, 16, QImage::Format_Grayscale8);
+                image.fill(cls == QLatin1String("cats") ? 40 + i * 60 : 200 - i * 50);
+                QVERIFY(image.save(dir.filePath(cls + QStringLiteral("/%1.png").arg(i))));
+            }
+        }
+        QFile broken(dir.filePath(QStringLiteral("dogs/broken.png")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("this is not a PNG file");
+        broken.close();
+
+        ui::MainWindow window;
+        window.show();
+        QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
+        // Dropped on the window, as from a file manager.
+        QMimeData mime;
+        mime.setUrls({QUrl::fromLocalFile(dir.path())});
+        QDragEnterEvent enter(QPoint(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &enter);
+        QVERIFY(enter.isAccepted());
+        QDropEvent drop(QPointF(100, 100), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+        QApplication::sendEvent(&window, &drop);
+        QVERIFY(ready.wait(30000));
+        auto* table = window.findChild<QTableWidget*>("balanceTable");
+        QCOMPARE(table->rowCount(), 2);
+        QCOMPARE(table->item(0, 1)->text(), QStringLiteral("3"));
+        QCOMPARE(table->item(1, 1)->text(), QStringLiteral("3"));
+        auto* skipped = window.findChild<QTableWidget*>("skippedTable");
+        QCOMPARE(skipped->rowCount(), 1);
+        QVERIFY(skipped->item(0, 0)->text().contains(QStringLiteral("broken.png")));
+        QVERIFY(!skipped->item(0, 1)->text().isEmpty());
+        QVERIFY(window.recentDatasets().contains(QDir(dir.path()).absolutePath()));
+        QVERIFY(window.findChild<QPushButton*>("startButton")->isEnabled());
+    }
+
+    void cancellingALoadKeepsTheWindowUsable()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        for (const QString& cls : {QStringLiteral("a"), QStringLiteral("b")}) {
+            QVERIFY(QDir(dir.path()).mkpath(cls));
+            for (int i = 0; i < 1500; ++i) {
+                QImage image(32, 32, QImage::Format_Grayscale8);
+                image.fill(i % 251);
+                QVERIFY(image.save(dir.filePath(cls + QStringLiteral("/%1.png").arg(i))));
+            }
+        }
+        ui::MainWindow window;
+        window.show();
+        QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
+        window.openDataset(dir.path());
+        auto* cancel = window.findChild<QPushButton*>("cancelLoadButton");
+        QVERIFY(cancel && cancel->isVisible() && cancel->isEnabled());
+        QTest::mouseClick(cancel, Qt::LeftButton); // long before 3000 files are decoded
+        QTRY_VERIFY_WITH_TIMEOUT(!cancel->isVisible(), 30000);
+        QCOMPARE(ready.size(), 0);
+        QVERIFY(window.findChild<QLabel*>("datasetTitle")->text().contains(QStringLiteral("cancelled")));
+        QVERIFY(!window.findChild<QPushButton*>("startButton")->isEnabled());
+        // The window still works: the demo opens after the cancelled load.
+        window.loadDemo(smallDemo());
+        QVERIFY(ready.wait(30000));
+        QVERIFY(window.findChild<QPushButton*>("startButton")->isEnabled());
+    }
+
+    void aMissingSourceIsAMessageNotACrash()
+    {
+        ui::MainWindow window;
+        window.show();
+        QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
+        window.openDataset(QStringLiteral("/nonexistent/prunelab-dataset"));
+        QCOMPARE(ready.size(), 0);
+        QVERIFY(!window.findChild<QPushButton*>("startButton")->isEnabled());
+    }
+
+    void pauseAndResumeWhileHistogramAndHeatmapFillLive()
+    {
+        ui::MainWindow window;
+        window.show();
+        loadSmallDemo(window);
+        workbench::Recipe recipe = window.recipe();
+        recipe.train.epochs = 1;
+        recipe.prune.schedule = QStringLiteral("iterative");
+        recipe.prune.rounds = 2;
+        recipe.prune.sparsity = 0.75;
+        recipe.prune.fineTuneEpochs = 300; // far longer than the test: it cancels
+        window.setRecipe(recipe);
+
+        auto* histogram = window.findChild<ui::WeightHistogramWidget*>("weightHistogram");
+        auto* heatmap = window.findChild<ui::MaskHeatmapWidget*>("maskHeatmap");
+        auto* layers = window.findChild<QComboBox*>("layerCombo");
+        auto* pause = window.findChild<QPushButton*>("pauseButton");
+        auto* chart = window.findChild<ui::TrainingChart*>("trainingChart");
+        QVERIFY(histogram && heatmap && layers && pause && chart);
+        QVERIFY(!pause->isEnabled());
+        QCOMPARE(histogram->plottedBins(), 0);
+        QCOMPARE(heatmap->paintedCells(), 0);
+
+        window.startRun();
+        QVERIFY(pause->isEnabled());
+        // Round 0 (the trained dense model) arrives after the dense epoch: its histogram and its (full) mask.
+        QTRY_VERIFY_WITH_TIMEOUT(window.findChild<ui::ResultsPage*>()->rounds() >= 1, 60000);
+        QTRY_VERIFY(histogram->plottedBins() > 0);
+        QTRY_VERIFY(heatmap->paintedCells() > 0);
+        QVERIFY(layers->count() >= 2);
+        QVERIFY(histogram->toCsv().contains(QStringLiteral(",before,")));
+        const QString firstLayer = heatmap->toCsv();
+        layers->setCurrentIndex(1);
+        QTRY_VERIFY(heatmap->toCsv() != firstLayer);
+
+        QTest::mouseClick(pause, Qt::LeftButton);
+        QTRY_COMPARE(pause->text(), QStringLiteral("&Resume"));
+        QTRY_VERIFY(window.findChild<QProgressBar*>("progressBar")->format().contains(QStringLiteral("paused")));
+        QTest::mouseClick(pause, Qt::LeftButton);
+        QTRY_COMPARE(pause->text(), QStringLiteral("&Pause"));
+        const int points = chart->plottedPoints();
+        QTRY_VERIFY_WITH_TIMEOUT(chart->plottedPoints() > points, 30000); // training goes on after resuming
+
+        QSignalSpy finished(&window, &ui::MainWindow::runFinished);
+        window.cancelRun();
+        QVERIFY(finished.wait(5000));
+        QVERIFY(!pause->isEnabled());
+    }
+
+    void presentationModeEnlargesTheFonts()
+    {
+        ui::MainWindow window;
+        window.show();
+        const qreal normal = window.font().pointSizeF();
+        auto* series =
+            window.findChild<ui::TrainingChart*>("trainingChart")->findChild<QChartView*>()->chart()->series().first();
+        const qreal normalPen = qobject_cast<QXYSeries*>(series)->pen().widthF();
+        window.setPresentationMode(true);
+        QVERIFY(window.presentationMode());
+        QVERIFY(window.font().pointSizeF() > normal * 1.3);
+        QVERIFY(qobject_cast<QXYSeries*>(series)->pen().widthF() > normalPen * 1.5); // thick lines for a projector
+        window.setPresentationMode(false);
+        QCOMPARE(window.font().pointSizeF(), normal);
+        QVERIFY(qAbs(qobject_cast<QXYSeries*>(series)->pen().widthF() - normalPen) < 1e-9);
     }
 
     void startFillsTheChartLiveAndCancelStopsWithinOneSecond()
@@ -125,10 +312,51 @@ private slots:
         QSignalSpy finished(&window, &ui::MainWindow::runFinished);
         QTest::mouseClick(window.findChild<QPushButton*>("startButton"), Qt::LeftButton);
         QVERIFY(finished.wait(60000));
-        QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome, workbench::RunSummary::Outcome::Completed);
+        QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome,
+                 workbench::RunSummary::Outcome::Completed);
         QCOMPARE(window.findChild<ui::SparsityChart*>("sparsityChart")->plottedRounds(), 4); // dense + 3 rounds
         QTRY_COMPARE(window.findChild<ui::TrainingChart*>("trainingChart")->plottedPoints(), 2 + 3);
         QCOMPARE(window.findChild<QProgressBar*>("progressBar")->value(), 100);
+
+        // Results: one row per round, the best one known, a confusion matrix over the four classes.
+        const auto summary = finished.first().first().value<workbench::RunSummary>();
+        auto* results = window.findChild<ui::ResultsPage*>();
+        QCOMPARE(results->rounds(), 4);
+        QCOMPARE(results->bestRound(), summary.bestRound);
+        QCOMPARE(window.findChild<QTableWidget*>("roundsTable")->rowCount(), 4);
+        QVERIFY(window.findChild<QTableWidget*>("roundsTable")
+                    ->item(summary.bestRound, 0)
+                    ->text()
+                    .contains(QStringLiteral("best")));
+        QCOMPARE(window.findChild<ui::ConfusionMatrixWidget*>("confusionMatrix")->classCount(), 4);
+
+        // Every chart's context menu saves PNG, SVG and CSV.
+        QTemporaryDir dir;
+        auto* chart = window.findChild<ui::TrainingChart*>("trainingChart");
+        auto* menu = chart->findChild<ui::ChartContextMenu*>();
+        QVERIFY(menu);
+        QVERIFY(menu->saveTo(dir.filePath(QStringLiteral("training.png"))));
+        QVERIFY(menu->saveTo(dir.filePath(QStringLiteral("training.svg"))));
+        QVERIFY(menu->saveTo(dir.filePath(QStringLiteral("training.csv"))));
+        QImage png(dir.filePath(QStringLiteral("training.png")));
+        QVERIFY(png.width() > 100 && png.height() > 100);
+        QFile svg(dir.filePath(QStringLiteral("training.svg")));
+        QVERIFY(svg.open(QIODevice::ReadOnly));
+        QVERIFY(svg.readAll().contains("<svg"));
+        QFile csv(dir.filePath(QStringLiteral("training.csv")));
+        QVERIFY(csv.open(QIODevice::ReadOnly));
+        const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
+        QCOMPARE(lines.size(), 1 + 2 + 3); // header + epochs
+        QVERIFY(lines.first().startsWith("epoch,round,train_loss"));
+        for (QWidget* other : QList<QWidget*>{window.findChild<ui::WeightHistogramWidget*>(),
+                                              window.findChild<ui::MaskHeatmapWidget*>(),
+                                              window.findChild<ui::ConfusionMatrixWidget*>()}) {
+            auto* otherMenu = other->findChild<ui::ChartContextMenu*>();
+            QVERIFY(otherMenu);
+            const QString file = dir.filePath(other->objectName() + QStringLiteral(".csv"));
+            QVERIFY(otherMenu->saveTo(file));
+            QVERIFY2(QFileInfo(file).size() > 100, qPrintable(file)); // a header and rows
+        }
     }
 
     void closingWhileRunningStopsTheWorker()

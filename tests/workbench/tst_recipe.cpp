@@ -75,7 +75,6 @@ private slots:
         QTest::newRow("unknown key") << R"({"train": {"epoch": 3}})" << "train.epoch" << "train.epoch is not a known key";
         QTest::newRow("unknown top key") << R"({"trian": {}})" << "trian" << "not a known key";
         QTest::newRow("unknown method") << R"({"prune": {"method": "magic"}})" << "prune.method" << "must be one of threshold, global-magnitude";
-        QTest::newRow("schedule of a later version") << R"({"prune": {"schedule": "layer-by-layer"}})" << "prune.schedule" << "not available in this version";
         QTest::newRow("geometric needs neurons") << R"({"prune": {"method": "global-magnitude", "schedule": "geometric"}})" << "prune.schedule" << "needs prune.method neuron-l1";
         QTest::newRow("q of 1") << R"({"prune": {"method": "neuron-l1", "schedule": "geometric", "q": 1}})" << "prune.q" << "<= 0.999";
         QTest::newRow("adjoint of what") << R"({"prune": {"adjoint": "weights"}})" << "prune.adjoint" << "logits, loss";

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "datasets/DatasetLoader.h"
+#include "datasets/DatasetSummary.h"
+#include "datasets/DemoMriGenerator.h"
+#include "datasets/ImageSet.h"
+
+#include <QWidget>
+
+#include <memory>
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTableWidget;
+class QTimer;
+
+namespace prunelab::ui {
+
+class SampleGridWidget;
+
+/// The Dataset page: what was opened (source, counts per class, sizes, duplicates, which demo generator), a grid of
+/// samples per class, and every skipped file with its reason. Loading runs on a worker thread (QtConcurrent) with a
+/// progress bar and a Cancel button; the page never decodes on the GUI thread.
+class DatasetPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit DatasetPage(QWidget* parent = nullptr);
+    /// Cancels a load in progress and waits for its worker.
+    ~DatasetPage() override;
+
+    /// Generates the built-in demo (the real-anatomy generator when mricron-data is installed).
+    void loadDemo(const datasets::DemoOptions& options = {});
+    /// Opens any source DatasetLoader reads: a folder, .zip, .csv manifest, IDX file or folder, NIfTI folder.
+    void open(const QString& source, const datasets::LoadOptions& options);
+    bool isLoading() const { return loading_; }
+    std::shared_ptr<const datasets::ImageSet> dataset() const { return dataset_; }
+    const datasets::DatasetSummary& summary() const { return summary_; }
+
+public slots:
+    /// Stops the load in progress at the next file; the dataset shown before stays.
+    void cancelLoading();
+
+signals:
+    void loadingChanged(bool loading);
+    void datasetReady(const QString& source);
+    void loadFailed(const QString& message);
+
+private:
+    struct LoadState;
+    struct LoadResult;
+    void startLoad(const QString& title, const QString& source, std::function<LoadResult(LoadState&)> work);
+    void finishLoad(const LoadResult& result);
+    void showDataset();
+    void pollProgress();
+
+    std::shared_ptr<const datasets::ImageSet> dataset_;
+    datasets::DatasetSummary summary_;
+    std::shared_ptr<LoadState> state_;
+    bool loading_ = false;
+    QString loadingSource_;
+
+    QLabel* title_ = nullptr;
+    QLabel* details_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    QPushButton* cancel_ = nullptr;
+    QWidget* progressRow_ = nullptr;
+    SampleGridWidget* sampleGrid_ = nullptr;
+    QTableWidget* balanceTable_ = nullptr;
+    QLabel* skippedTitle_ = nullptr;
+    QTableWidget* skippedTable_ = nullptr;
+    QTimer* pollTimer_ = nullptr;
+    QObject* watcher_ = nullptr;
+};
+
+} // namespace prunelab::ui

@@ -1,0 +1,50 @@
+#pragma once
+
+#include "core/workbench/RunTypes.h"
+
+#include <QList>
+#include <QStringList>
+#include <QWidget>
+
+class QLabel;
+class QTableWidget;
+
+namespace prunelab::workbench {
+class RunJob;
+}
+
+namespace prunelab::ui {
+
+class ConfusionMatrixWidget;
+
+/// The Results page of the current run: one row per round (sparsity, accuracy, F1, size, compute) with the best
+/// round highlighted, the confusion-matrix heatmap and the classification report of the chosen round (the latest
+/// while the run goes, the best one when it ends; click a row to see another).
+class ResultsPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit ResultsPage(workbench::RunJob* job, QWidget* parent = nullptr);
+
+    void setClassNames(const QStringList& names);
+    void clear();
+    int rounds() const { return int(rounds_.size()); }
+    int bestRound() const { return bestRound_; }
+    /// round, sparsity, accuracy… as in the table.
+    QString roundsCsv() const;
+
+private:
+    void addRound(const workbench::RoundStats& stats);
+    void showRound(int index);
+    void highlightBest(int round);
+
+    QList<workbench::RoundStats> rounds_;
+    QStringList classNames_;
+    int bestRound_ = -1;
+
+    QLabel* headline_ = nullptr;
+    QTableWidget* roundsTable_ = nullptr;
+    ConfusionMatrixWidget* confusion_ = nullptr;
+    QTableWidget* report_ = nullptr;
+};
+
+} // namespace prunelab::ui

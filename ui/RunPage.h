@@ -1,0 +1,85 @@
+#pragma once
+
+#include "core/workbench/Recipe.h"
+#include "core/workbench/RunTypes.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDoubleSpinBox;
+class QLabel;
+class QLineEdit;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+
+namespace prunelab::workbench {
+class RunJob;
+}
+
+namespace prunelab::ui {
+
+class MaskHeatmapWidget;
+class SparsityChart;
+class TrainingChart;
+class WeightHistogramWidget;
+
+/// The Run page: model, training and pruning settings; Start, Pause/Resume and Cancel with a progress bar that
+/// tells the time left; and the live charts: loss and accuracy per epoch, accuracy against sparsity, and, for the
+/// layer chosen, the weight histogram before and after pruning and the pruning mask as a heatmap. Every chart
+/// redraws on its own coalescing timer, so a fast run never floods the event loop.
+class RunPage : public QWidget {
+    Q_OBJECT
+public:
+    explicit RunPage(workbench::RunJob* job, QWidget* parent = nullptr);
+
+    /// The recipe the form describes: the quick-demo preset with the form's values.
+    workbench::Recipe recipe() const;
+    void setRecipe(const workbench::Recipe& recipe);
+    /// Whether a dataset is there to train on (the Start button needs one).
+    void setDatasetAvailable(bool available);
+
+public slots:
+    void startRun();
+    void cancelRun();
+    void togglePause();
+
+signals:
+    void message(const QString& text);
+
+private:
+    void updateButtons();
+    void appendLog(const QString& line);
+    void updateProgressText();
+    void addRound(const workbench::RoundStats& stats);
+
+    workbench::RunJob* job_;
+    bool datasetAvailable_ = false;
+    double etaSeconds_ = -1.0;
+
+    QLineEdit* hidden_ = nullptr;
+    QSpinBox* epochs_ = nullptr;
+    QComboBox* optimizer_ = nullptr;
+    QDoubleSpinBox* learningRate_ = nullptr;
+    QSpinBox* batchSize_ = nullptr;
+    QComboBox* method_ = nullptr;
+    QComboBox* schedule_ = nullptr;
+    QSpinBox* rounds_ = nullptr;
+    QDoubleSpinBox* sparsity_ = nullptr;
+    QSpinBox* fineTuneEpochs_ = nullptr;
+    QSpinBox* seed_ = nullptr;
+    QPushButton* start_ = nullptr;
+    QPushButton* pause_ = nullptr;
+    QPushButton* cancel_ = nullptr;
+    QProgressBar* progress_ = nullptr;
+    TrainingChart* chart_ = nullptr;
+    SparsityChart* sparsityChart_ = nullptr;
+    QComboBox* layer_ = nullptr;
+    WeightHistogramWidget* histogram_ = nullptr;
+    MaskHeatmapWidget* heatmap_ = nullptr;
+    QPlainTextEdit* log_ = nullptr;
+    QLabel* result_ = nullptr;
+};
+
+} // namespace prunelab::ui
