@@ -178,26 +178,9 @@ std::vector<uint8_t> BrainSliceDemo::render(double severity, double band, quint6
 ImageSet BrainSliceDemo::generate(const DemoOptions& options, const std::function<bool(int, int)>& progress,
                                   const std::atomic<bool>* cancel) const
 {
-    const QStringList names = DemoMriGenerator::classNames();
-    if (options.perClass.size() != names.size())
-        throw std::invalid_argument("demo needs one count per class (4)");
-    ImageSet set;
-    set.channels = 1;
-    set.height = set.width = options.size;
-    set.classNames = names;
-    set.sourceDescription = QStringLiteral("Demo from real T1 MRI (Colin27, mricron-data; %1×%1, seed %2)")
-                                .arg(options.size)
-                                .arg(options.seed);
-    for (int c = 0; c < names.size(); ++c) {
-        if (options.perClass[c] < 0)
-            throw std::invalid_argument("demo class counts must be >= 0");
-        for (int i = 0; i < options.perClass[c]; ++i) {
-            set.labels.push_back(c);
-            set.files.append(QStringLiteral("demo:%1/%2.png").arg(names[c]).arg(i, 5, 10, QLatin1Char('0')));
-        }
-    }
+    ImageSet set = DemoMriGenerator::emptySet(
+        options, QStringLiteral("Demo from real T1 MRI (Colin27, mricron-data; %1×%1, seed %2)").arg(options.size).arg(options.seed));
     const int total = int(set.labels.size());
-    set.pixels.resize(size_t(total) * size_t(set.imageSize()));
     const int chunk = 32;
     for (int begin = 0; begin < total; begin += chunk) {
         if ((cancel && cancel->load()) || (progress && !progress(begin, total)))

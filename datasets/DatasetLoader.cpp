@@ -1,5 +1,7 @@
 #include "datasets/DatasetLoader.h"
 
+#include "datasets/SourceError.h"
+
 #include "datasets/BrainSliceDemo.h"
 #include "datasets/DatasetCache.h"
 #include "datasets/DemoMriGenerator.h"
@@ -24,11 +26,6 @@
 namespace prunelab::datasets {
 
 namespace {
-
-[[noreturn]] void fail(const QString& path, const QString& problem)
-{
-    throw std::runtime_error(QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), problem).toStdString());
-}
 
 constexpr int kDefaultSide = 128;
 
@@ -293,16 +290,16 @@ LoadedDataset DatasetLoader::load(const QString& source, const Progress& progres
     const QString kind = kindOf(source);
     LoadedDataset result;
     if (kind == QLatin1String("missing"))
-        fail(source, QStringLiteral("does not exist (expected a folder, a .zip, a .csv manifest, IDX files, demo or fashion-mnist)"));
+        throwSourceError(source, QStringLiteral("does not exist (expected a folder, a .zip, a .csv manifest, IDX files, demo or fashion-mnist)"));
     if (kind == QLatin1String("unknown"))
-        fail(source, QStringLiteral("is not a dataset PruneLab reads (a folder of class folders, a .zip, a .csv manifest, or IDX files)"));
+        throwSourceError(source, QStringLiteral("is not a dataset PruneLab reads (a folder of class folders, a .zip, a .csv manifest, or IDX files)"));
 
     if (kind == QLatin1String("demo")) {
         DemoOptions demo;
         demo.seed = options_.demoSeed;
         if (options_.width > 0) {
             if (options_.width != options_.height)
-                fail(source, QStringLiteral("demo images are square: ask for N×N"));
+                throwSourceError(source, QStringLiteral("demo images are square: ask for N×N"));
             demo.size = options_.width;
         }
         if (options_.demoPerClass > 0)
@@ -328,14 +325,14 @@ LoadedDataset DatasetLoader::load(const QString& source, const Progress& progres
         if (kind == QLatin1String("fashion-mnist")) {
             const QString folder = IdxReader::debianFashionMnistFolder();
             if (!QFileInfo::exists(folder))
-                fail(source, QStringLiteral("the Debian package dataset-fashion-mnist is not installed (%1 is missing)").arg(folder));
+                throwSourceError(source, QStringLiteral("the Debian package dataset-fashion-mnist is not installed (%1 is missing)").arg(folder));
             idx = IdxReader::readFolder(folder);
         } else if (info.isDir()) {
             idx = IdxReader::readFolder(source);
         } else {
             const QString labels = idxLabelsFor(source);
             if (!QFileInfo::exists(labels))
-                fail(source, QStringLiteral("has no labels file beside it (expected %1)").arg(QFileInfo(labels).fileName()));
+                throwSourceError(source, QStringLiteral("has no labels file beside it (expected %1)").arg(QFileInfo(labels).fileName()));
             idx.train = IdxReader::readPair(source, labels);
         }
         const int nativeWidth = idx.train.width, nativeHeight = idx.train.height;
@@ -385,9 +382,9 @@ LoadedDataset DatasetLoader::sliceVolumes(const SourceListing& listing, const Pr
 {
     const NiftiOptions& n = options_.nifti;
     if (n.axis < 0 || n.axis > 2)
-        fail(listing.source, QStringLiteral("the slice axis must be 0, 1 or 2, got %1").arg(n.axis));
+        throwSourceError(listing.source, QStringLiteral("the slice axis must be 0, 1 or 2, got %1").arg(n.axis));
     if (!(n.windowLow >= 0 && n.windowLow < n.windowHigh && n.windowHigh <= 100))
-        fail(listing.source, QStringLiteral("the intensity window must be two percentiles, low < high, in [0, 100]"));
+        throwSourceError(listing.source, QStringLiteral("the intensity window must be two percentiles, low < high, in [0, 100]"));
     const int side = options_.width > 0 ? options_.width : kDefaultSide;
     const int sideY = options_.height > 0 ? options_.height : kDefaultSide;
     LoadedDataset result;
@@ -451,7 +448,7 @@ LoadedDataset DatasetLoader::sliceVolumes(const SourceListing& listing, const Pr
     if (progress)
         progress(listing.entries.size(), listing.entries.size());
     if (set.isEmpty())
-        fail(listing.source, QStringLiteral("no slice could be read from its volumes (%1 skipped)").arg(found.skipped.size()));
+        throwSourceError(listing.source, QStringLiteral("no slice could be read from its volumes (%1 skipped)").arg(found.skipped.size()));
     result.summary = DatasetSummary::describe(set, DatasetSummary::pixelHashes(set));
     result.summary.source = listing.source;
     result.summary.sizes = found.sizes;
@@ -480,7 +477,7 @@ LoadedDataset DatasetLoader::decodeListing(const SourceListing& listing, bool ar
     result.images = decode.run(progress, cancel, &found, &hashes);
     result.images.sourceDescription = listing.source;
     if (result.images.isEmpty())
-        fail(listing.source, QStringLiteral("no image could be read (%1 skipped; first: %2)")
+        throwSourceError(listing.source, QStringLiteral("no image could be read (%1 skipped; first: %2)")
                                  .arg(found.skipped.size())
                                  .arg(found.skipped.isEmpty() ? QStringLiteral("no files")
                                                               : found.skipped.first().file + QStringLiteral(": ") + found.skipped.first().reason));

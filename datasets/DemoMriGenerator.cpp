@@ -144,8 +144,7 @@ std::vector<uint8_t> DemoMriGenerator::renderSlice(double severity, quint64 samp
     return std::vector<uint8_t>(bytes.datastart, bytes.dataend);
 }
 
-ImageSet DemoMriGenerator::generate(const DemoOptions& options, const std::function<bool(int, int)>& progress,
-                                    const std::atomic<bool>* cancel) const
+ImageSet DemoMriGenerator::emptySet(const DemoOptions& options, const QString& description)
 {
     const QStringList names = classNames();
     if (options.perClass.size() != names.size())
@@ -155,7 +154,7 @@ ImageSet DemoMriGenerator::generate(const DemoOptions& options, const std::funct
     set.height = options.size;
     set.width = options.size;
     set.classNames = names;
-    set.sourceDescription = QStringLiteral("Procedural MRI-like demo (%1×%1, seed %2)").arg(options.size).arg(options.seed);
+    set.sourceDescription = description;
     for (int c = 0; c < names.size(); ++c) {
         if (options.perClass[c] < 0)
             throw std::invalid_argument("demo class counts must be >= 0");
@@ -164,8 +163,15 @@ ImageSet DemoMriGenerator::generate(const DemoOptions& options, const std::funct
             set.files.append(QStringLiteral("demo:%1/%2.png").arg(names[c]).arg(i, 5, 10, QLatin1Char('0')));
         }
     }
+    set.pixels.resize(set.labels.size() * size_t(set.imageSize()));
+    return set;
+}
+
+ImageSet DemoMriGenerator::generate(const DemoOptions& options, const std::function<bool(int, int)>& progress,
+                                    const std::atomic<bool>* cancel) const
+{
+    ImageSet set = emptySet(options, QStringLiteral("Procedural MRI-like demo (%1×%1, seed %2)").arg(options.size).arg(options.seed));
     const int total = int(set.labels.size());
-    set.pixels.resize(size_t(total) * size_t(set.imageSize()));
 
     const int chunk = 64;
     for (int begin = 0; begin < total; begin += chunk) {

@@ -34,6 +34,9 @@ public:
     ImageSet generate(const DemoOptions& options, const std::function<bool(int, int)>& progress = {},
                       const std::atomic<bool>* cancel = nullptr) const;
 
+    /// The labels, file names and zeroed pixels of a demo set of `options` (both demo generators fill it in).
+    static ImageSet emptySet(const DemoOptions& options, const QString& description);
+
     /// One grey-scale slice at `severity` (0 healthy … 1 severe), size×size uint8, row-major.
     static std::vector<uint8_t> renderSlice(double severity, quint64 sampleSeed, int size);
 };

@@ -1,5 +1,7 @@
 #include "datasets/FolderSource.h"
 
+#include "datasets/SourceError.h"
+
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QDir>
@@ -14,11 +16,6 @@
 namespace prunelab::datasets {
 
 namespace {
-
-[[noreturn]] void fail(const QString& path, const QString& problem)
-{
-    throw std::runtime_error(QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), problem).toStdString());
-}
 
 bool hiddenName(const QString& name)
 {
@@ -39,9 +36,9 @@ SourceListing FolderSource::list(const QString& folder)
 {
     QFileInfo rootInfo(folder);
     if (!rootInfo.exists())
-        fail(folder, QStringLiteral("does not exist"));
+        throwSourceError(folder, QStringLiteral("does not exist"));
     if (!rootInfo.isDir())
-        fail(folder, QStringLiteral("is not a folder"));
+        throwSourceError(folder, QStringLiteral("is not a folder"));
     QDir root(rootInfo.absoluteFilePath());
     const QDir::Filters filters = QDir::NoDotAndDotDot | QDir::Readable;
     // Descend through a lone wrapper folder ("dataset/Alzheimer_MRI/<classes>").
@@ -96,7 +93,7 @@ SourceListing FolderSource::list(const QString& folder)
         }
     }
     if (listing.classNames.isEmpty())
-        fail(root.absolutePath(), QStringLiteral("has no class folders (expected one sub-folder of images per class)"));
+        throwSourceError(root.absolutePath(), QStringLiteral("has no class folders (expected one sub-folder of images per class)"));
     listing.signature = signature.result();
     return listing;
 }
@@ -163,9 +160,9 @@ SourceListing ManifestSource::list(const QString& csvPath)
 {
     QFile file(csvPath);
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
-        fail(csvPath, QStringLiteral("cannot be read: %1").arg(file.errorString()));
+        throwSourceError(csvPath, QStringLiteral("cannot be read: %1").arg(file.errorString()));
     if (file.size() > (qint64(256) << 20))
-        fail(csvPath, QStringLiteral("is larger than 256 MB; a manifest lists files, it does not hold them"));
+        throwSourceError(csvPath, QStringLiteral("is larger than 256 MB; a manifest lists files, it does not hold them"));
     const QDir base = QFileInfo(csvPath).absoluteDir();
     SourceListing listing;
     listing.source = QFileInfo(csvPath).absoluteFilePath();
@@ -226,7 +223,7 @@ SourceListing ManifestSource::list(const QString& csvPath)
         listing.entries.append(entry);
     }
     if (listing.entries.isEmpty())
-        fail(csvPath, QStringLiteral("lists no images (expected rows of path,label)"));
+        throwSourceError(csvPath, QStringLiteral("lists no images (expected rows of path,label)"));
     listing.signature = signature.result();
     return listing;
 }

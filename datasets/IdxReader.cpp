@@ -1,5 +1,7 @@
 #include "datasets/IdxReader.h"
 
+#include "datasets/SourceError.h"
+
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
@@ -13,16 +15,11 @@ namespace prunelab::datasets {
 
 namespace {
 
-[[noreturn]] void fail(const QString& path, const QString& problem)
-{
-    throw std::runtime_error(QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), problem).toStdString());
-}
-
 QByteArray gunzip(const QByteArray& compressed, const QString& path, qint64 maxBytes)
 {
     z_stream stream{};
     if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)
-        fail(path, QStringLiteral("cannot start gzip decompression"));
+        throwSourceError(path, QStringLiteral("cannot start gzip decompression"));
     QByteArray out;
     stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(compressed.constData()));
     stream.avail_in = uInt(compressed.size());
@@ -34,13 +31,13 @@ QByteArray gunzip(const QByteArray& compressed, const QString& path, qint64 maxB
         status = inflate(&stream, Z_NO_FLUSH);
         if (status != Z_OK && status != Z_STREAM_END) {
             inflateEnd(&stream);
-            fail(path, status == Z_BUF_ERROR ? QStringLiteral("the gzip data is truncated")
+            throwSourceError(path, status == Z_BUF_ERROR ? QStringLiteral("the gzip data is truncated")
                                              : QStringLiteral("the gzip data is corrupt"));
         }
         out.append(buffer, qsizetype(sizeof(buffer) - stream.avail_out));
         if (out.size() > maxBytes) {
             inflateEnd(&stream);
-            fail(path, QStringLiteral("decompresses to more than %1 bytes").arg(maxBytes));
+            throwSourceError(path, QStringLiteral("decompresses to more than %1 bytes").arg(maxBytes));
         }
     }
     inflateEnd(&stream);
@@ -56,30 +53,30 @@ struct IdxArray {
 IdxArray parse(const QByteArray& bytes, const QString& path, int expectedDims)
 {
     if (bytes.size() < 4)
-        fail(path, QStringLiteral("too short for an IDX header (%1 bytes)").arg(bytes.size()));
+        throwSourceError(path, QStringLiteral("too short for an IDX header (%1 bytes)").arg(bytes.size()));
     const auto* b = reinterpret_cast<const uchar*>(bytes.constData());
     if (b[0] != 0 || b[1] != 0)
-        fail(path, QStringLiteral("not an IDX file (the magic number must start with two zero bytes)"));
+        throwSourceError(path, QStringLiteral("not an IDX file (the magic number must start with two zero bytes)"));
     if (b[2] != 0x08)
-        fail(path, QStringLiteral("IDX data type 0x%1 is not supported (only unsigned bytes, 0x08)").arg(b[2], 2, 16, QLatin1Char('0')));
+        throwSourceError(path, QStringLiteral("IDX data type 0x%1 is not supported (only unsigned bytes, 0x08)").arg(b[2], 2, 16, QLatin1Char('0')));
     const int ndims = b[3];
     if (ndims != expectedDims)
-        fail(path, QStringLiteral("expected %1 dimensions, the header says %2").arg(expectedDims).arg(ndims));
+        throwSourceError(path, QStringLiteral("expected %1 dimensions, the header says %2").arg(expectedDims).arg(ndims));
     const qint64 header = 4 + 4 * qint64(ndims);
     if (bytes.size() < header)
-        fail(path, QStringLiteral("truncated header"));
+        throwSourceError(path, QStringLiteral("truncated header"));
     IdxArray array;
     qint64 count = 1;
     for (int d = 0; d < ndims; ++d) {
         const uchar* p = b + 4 + 4 * d;
         const qint64 dim = (qint64(p[0]) << 24) | (qint64(p[1]) << 16) | (qint64(p[2]) << 8) | qint64(p[3]);
         if (dim <= 0 || count > std::numeric_limits<qint64>::max() / dim)
-            fail(path, QStringLiteral("dimension %1 is %2: empty or too large").arg(d).arg(dim));
+            throwSourceError(path, QStringLiteral("dimension %1 is %2: empty or too large").arg(d).arg(dim));
         count *= dim;
         array.dims.push_back(dim);
     }
     if (bytes.size() - header != count)
-        fail(path, QStringLiteral("the header promises %1 bytes of data, the file has %2").arg(count).arg(bytes.size() - header));
+        throwSourceError(path, QStringLiteral("the header promises %1 bytes of data, the file has %2").arg(count).arg(bytes.size() - header));
     array.data = b + header;
     array.count = count;
     return array;
@@ -90,7 +87,7 @@ QString findFile(const QDir& dir, const QString& stem)
     for (const QString& name : {stem, stem + QStringLiteral(".gz")})
         if (QFileInfo::exists(dir.filePath(name)))
             return dir.filePath(name);
-    fail(dir.filePath(stem), QStringLiteral("missing (neither the file nor its .gz is there)"));
+    throwSourceError(dir.filePath(stem), QStringLiteral("missing (neither the file nor its .gz is there)"));
 }
 
 } // namespace
@@ -111,12 +108,12 @@ QByteArray IdxReader::readFile(const QString& path, qint64 maxBytes)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        fail(path, QStringLiteral("cannot open: %1").arg(file.errorString()));
+        throwSourceError(path, QStringLiteral("cannot open: %1").arg(file.errorString()));
     if (file.size() > maxBytes)
-        fail(path, QStringLiteral("larger than %1 bytes").arg(maxBytes));
+        throwSourceError(path, QStringLiteral("larger than %1 bytes").arg(maxBytes));
     const QByteArray raw = file.readAll();
     if (raw.size() != file.size())
-        fail(path, QStringLiteral("read error: %1").arg(file.errorString()));
+        throwSourceError(path, QStringLiteral("read error: %1").arg(file.errorString()));
     const bool gzip = raw.size() >= 2 && uchar(raw[0]) == 0x1f && uchar(raw[1]) == 0x8b;
     return gzip ? gunzip(raw, path, maxBytes) : raw;
 }
@@ -128,9 +125,9 @@ ImageSet IdxReader::readPair(const QString& imagesPath, const QString& labelsPat
     const IdxArray images = parse(imageBytes, imagesPath, 3);
     const IdxArray labels = parse(labelBytes, labelsPath, 1);
     if (images.dims[0] != labels.dims[0])
-        fail(labelsPath, QStringLiteral("%1 labels for %2 images in %3").arg(labels.dims[0]).arg(images.dims[0]).arg(imagesPath));
+        throwSourceError(labelsPath, QStringLiteral("%1 labels for %2 images in %3").arg(labels.dims[0]).arg(images.dims[0]).arg(imagesPath));
     if (images.dims[1] > 4096 || images.dims[2] > 4096)
-        fail(imagesPath, QStringLiteral("images of %1×%2 pixels are too large").arg(images.dims[2]).arg(images.dims[1]));
+        throwSourceError(imagesPath, QStringLiteral("images of %1×%2 pixels are too large").arg(images.dims[2]).arg(images.dims[1]));
 
     ImageSet set;
     set.channels = 1;
@@ -144,7 +141,7 @@ ImageSet IdxReader::readPair(const QString& imagesPath, const QString& labelsPat
         maxLabel = std::max<int>(maxLabel, labels.data[i]);
     }
     if (!classNames.isEmpty() && maxLabel >= classNames.size())
-        fail(labelsPath, QStringLiteral("label %1 but only %2 class names").arg(maxLabel).arg(classNames.size()));
+        throwSourceError(labelsPath, QStringLiteral("label %1 but only %2 class names").arg(maxLabel).arg(classNames.size()));
     set.classNames = classNames;
     for (int c = int(set.classNames.size()); c <= maxLabel; ++c)
         set.classNames.append(QString::number(c));
@@ -160,7 +157,7 @@ IdxDataset IdxReader::readFolder(const QString& folder)
 {
     const QDir dir(folder);
     if (!dir.exists())
-        fail(folder, QStringLiteral("no such folder"));
+        throwSourceError(folder, QStringLiteral("no such folder"));
     const QStringList names =
         QFileInfo(folder).absoluteFilePath().contains(QLatin1String("fashion"), Qt::CaseInsensitive) ? fashionMnistClassNames() : QStringList();
     IdxDataset data;

@@ -1,5 +1,7 @@
 #include "datasets/NiftiVolume.h"
 
+#include "datasets/SourceError.h"
+
 #include <nifti2_io.h>
 
 #include <QDir>
@@ -14,11 +16,6 @@ namespace prunelab::datasets {
 
 namespace {
 
-[[noreturn]] void fail(const QString& path, const QString& problem)
-{
-    throw std::runtime_error(QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), problem).toStdString());
-}
-
 template <typename T>
 void convert(const void* data, size_t count, double slope, double inter, std::vector<float>& out)
 {
@@ -32,30 +29,30 @@ void convert(const void* data, size_t count, double slope, double inter, std::ve
 NiftiVolume NiftiVolume::read(const QString& path, qint64 maxVoxels)
 {
     if (!QFile::exists(path))
-        fail(path, QStringLiteral("does not exist"));
+        throwSourceError(path, QStringLiteral("does not exist"));
     nifti_set_debug_level(0);
     const QByteArray name = QFile::encodeName(path);
     // Header only: sizes are checked before any voxel is allocated.
     std::unique_ptr<nifti_image, void (*)(nifti_image*)> image(nifti_image_read(name.constData(), 0), nifti_image_free);
     if (!image)
-        fail(path, QStringLiteral("is not a readable NIfTI file"));
+        throwSourceError(path, QStringLiteral("is not a readable NIfTI file"));
     if (image->nx < 1 || image->ny < 1 || image->nz < 1 || image->ndim < 2)
-        fail(path, QStringLiteral("has no 3-D volume (dimensions %1×%2×%3)").arg(image->nx).arg(image->ny).arg(image->nz));
+        throwSourceError(path, QStringLiteral("has no 3-D volume (dimensions %1×%2×%3)").arg(image->nx).arg(image->ny).arg(image->nz));
     const qint64 voxels3d = qint64(image->nx) * image->ny * image->nz;
     if (image->nx > 65535 || image->ny > 65535 || image->nz > 65535 || voxels3d > maxVoxels)
-        fail(path, QStringLiteral("declares %1×%2×%3 voxels, more than the limit of %4")
+        throwSourceError(path, QStringLiteral("declares %1×%2×%3 voxels, more than the limit of %4")
                        .arg(image->nx).arg(image->ny).arg(image->nz).arg(maxVoxels));
     if (image->nvox > maxVoxels * 4) // a 4-D series: only its first volume is used, but the library loads all
-        fail(path, QStringLiteral("holds %1 voxels in all; only single volumes or short series are read").arg(image->nvox));
+        throwSourceError(path, QStringLiteral("holds %1 voxels in all; only single volumes or short series are read").arg(image->nvox));
     const int type = image->datatype;
     const bool supported = type == DT_UINT8 || type == DT_INT8 || type == DT_INT16 || type == DT_UINT16 ||
                            type == DT_INT32 || type == DT_UINT32 || type == DT_FLOAT32 || type == DT_FLOAT64;
     if (!supported)
-        fail(path, QStringLiteral("has voxel type %1 (%2); PruneLab reads integer and float scalar volumes")
+        throwSourceError(path, QStringLiteral("has voxel type %1 (%2); PruneLab reads integer and float scalar volumes")
                        .arg(type)
                        .arg(QString::fromLatin1(nifti_datatype_string(type))));
     if (nifti_image_load(image.get()) != 0 || !image->data)
-        fail(path, QStringLiteral("the voxel data is missing or truncated"));
+        throwSourceError(path, QStringLiteral("the voxel data is missing or truncated"));
 
     NiftiVolume volume;
     volume.nx = int(image->nx);

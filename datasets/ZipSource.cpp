@@ -1,5 +1,7 @@
 #include "datasets/ZipSource.h"
 
+#include "datasets/SourceError.h"
+
 #include <quazip/quazip.h>
 #include <quazip/quazipfile.h>
 #include <quazip/quazipfileinfo.h>
@@ -14,11 +16,6 @@
 namespace prunelab::datasets {
 
 namespace {
-
-[[noreturn]] void fail(const QString& path, const QString& problem)
-{
-    throw std::runtime_error(QStringLiteral("%1: %2").arg(QDir::toNativeSeparators(path), problem).toStdString());
-}
 
 bool hiddenComponent(const QString& part)
 {
@@ -61,12 +58,12 @@ bool ZipSource::isSafeEntryName(const QString& name, QString* reason)
 SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
 {
     if (!QFileInfo(zipPath).isFile())
-        fail(zipPath, QStringLiteral("does not exist"));
+        throwSourceError(zipPath, QStringLiteral("does not exist"));
     QuaZip zip(zipPath);
     if (!zip.open(QuaZip::mdUnzip))
-        fail(zipPath, QStringLiteral("is not a readable zip archive (QuaZip error %1)").arg(zip.getZipError()));
+        throwSourceError(zipPath, QStringLiteral("is not a readable zip archive (QuaZip error %1)").arg(zip.getZipError()));
     if (zip.getEntriesCount() > limits.maxEntries)
-        fail(zipPath, QStringLiteral("holds %1 entries, more than the limit of %2").arg(zip.getEntriesCount()).arg(limits.maxEntries));
+        throwSourceError(zipPath, QStringLiteral("holds %1 entries, more than the limit of %2").arg(zip.getEntriesCount()).arg(limits.maxEntries));
 
     const QString display = QFileInfo(zipPath).fileName();
     SourceListing listing;
@@ -85,7 +82,7 @@ SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
     for (bool more = zip.goToFirstFile(); more; more = zip.goToNextFile(), ++index) {
         QuaZipFileInfo64 info;
         if (!zip.getCurrentFileInfo(&info))
-            fail(zipPath, QStringLiteral("entry %1 has an unreadable header").arg(index));
+            throwSourceError(zipPath, QStringLiteral("entry %1 has an unreadable header").arg(index));
         const QString shown = display + QLatin1Char(':') + info.name;
         if (info.name.endsWith(QLatin1Char('/')))
             continue; // a folder
@@ -121,7 +118,7 @@ SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
         }
         total += size;
         if (total > limits.maxTotalBytes)
-            fail(zipPath, QStringLiteral("uncompresses to more than %1 GB; refused").arg(limits.maxTotalBytes >> 30));
+            throwSourceError(zipPath, QStringLiteral("uncompresses to more than %1 GB; refused").arg(limits.maxTotalBytes >> 30));
         signature.addData(info.name.toUtf8());
         signature.addData(QByteArray::number(info.crc));
         signature.addData(QByteArray::number(size));
@@ -134,7 +131,7 @@ SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
         candidates.append(candidate);
     }
     if (zip.getZipError() != UNZ_OK)
-        fail(zipPath, QStringLiteral("the archive's directory is corrupt (QuaZip error %1)").arg(zip.getZipError()));
+        throwSourceError(zipPath, QStringLiteral("the archive's directory is corrupt (QuaZip error %1)").arg(zip.getZipError()));
 
     // Strip a wrapper folder shared by every entry ("Alzheimer_MRI/<class>/…").
     while (!candidates.isEmpty()) {
@@ -167,7 +164,7 @@ SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
         listing.entries.append(c.entry);
     }
     if (listing.classNames.isEmpty())
-        fail(zipPath, QStringLiteral("has no class folders (expected one folder of images per class)"));
+        throwSourceError(zipPath, QStringLiteral("has no class folders (expected one folder of images per class)"));
     listing.signature = signature.result();
     return listing;
 }

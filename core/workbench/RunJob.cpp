@@ -393,6 +393,21 @@ void RunJob::start()
     Private* const p = d.get();
     auto post = [this](auto fn) { QMetaObject::invokeMethod(this, std::move(fn), Qt::QueuedConnection); };
     auto log = [post, this](const QString& line) { post([this, line] { emit logMessage(line); }); };
+    // The worker's last word: the thread is reaped on the job's thread, then finished() is emitted.
+    auto finishWith = [post, this](const RunSummary& summary) {
+        post([this, summary] {
+            if (d->thread != nullptr) {
+                d->thread->wait();
+                delete d->thread;
+                d->thread = nullptr;
+            }
+            if (d->paused.exchange(false))
+                emit pausedChanged(false);
+            if (summary.outcome == RunSummary::Outcome::Completed && d->lastPercent != 100)
+                emit progressChanged(d->lastPercent = 100);
+            emit finished(summary);
+        });
+    };
 
     d->thread = QThread::create([=]() {
         QElapsedTimer clock;
@@ -526,14 +541,7 @@ void RunJob::start()
                                           .arg(exportPath, exportCompact ? QStringLiteral("compact-torchscript") : QStringLiteral("torchscript"))
                                           .arg(k);
                     summary.seconds = double(clock.elapsed()) / 1000.0;
-                    post([this, summary] {
-                        if (d->thread != nullptr) {
-                            d->thread->wait();
-                            delete d->thread;
-                            d->thread = nullptr;
-                        }
-                        emit finished(summary);
-                    });
+                    finishWith(summary);
                     return;
                 }
                 const engine::Evaluation validation = trainer.evaluate(split.validation);
@@ -554,14 +562,7 @@ void RunJob::start()
                                       .arg(reproduced, 0, 'g', 17)
                                       .arg(same ? QStringLiteral("identical") : QStringLiteral("DIFFERENT"));
                 summary.seconds = double(clock.elapsed()) / 1000.0;
-                post([this, summary] {
-                    if (d->thread != nullptr) {
-                        d->thread->wait();
-                        delete d->thread;
-                        d->thread = nullptr;
-                    }
-                    emit finished(summary);
-                });
+                finishWith(summary);
                 return;
             }
 
@@ -851,18 +852,7 @@ void RunJob::start()
             }
         }
         summary.seconds = double(clock.elapsed()) / 1000.0;
-        post([this, summary] {
-            if (d->thread != nullptr) {
-                d->thread->wait();
-                delete d->thread;
-                d->thread = nullptr;
-            }
-            if (d->paused.exchange(false))
-                emit pausedChanged(false);
-            if (summary.outcome == RunSummary::Outcome::Completed && d->lastPercent != 100)
-                emit progressChanged(d->lastPercent = 100);
-            emit finished(summary);
-        });
+        finishWith(summary);
     });
     d->thread->setObjectName(QStringLiteral("RunJob worker"));
     d->thread->start();
