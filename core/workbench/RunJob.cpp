@@ -469,6 +469,8 @@ void RunJob::start()
                                               {"test", qint64(test.size())},
                                               {"fingerprint", fingerprint},
                                               {"split_fingerprint", splitFingerprint({&split.train, &split.validation, &test})}});
+                // The exact split, reusable by another run with dataset.split.file.
+                session.writeJson(QStringLiteral("split.json"), data.split.toJson());
                 session.writeFile(QStringLiteral("metrics.jsonl"), {});
                 session.writeState({{"status", "running"}, {"completed_round", -1}});
             } else if (session.isValid() && session.datasetFingerprint() != fingerprint) {

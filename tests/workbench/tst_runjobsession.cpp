@@ -1,11 +1,13 @@
 // RunJob writing a session as it runs, continuing one after an interruption, validating a saved round, pausing.
 #include "core/workbench/RunJob.h"
 #include "core/workbench/Session.h"
+#include "datasets/DatasetSplit.h"
 #include "datasets/DemoMriGenerator.h"
 
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QJsonArray>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -161,6 +163,13 @@ private slots:
             job.setSession(s.path());
             QCOMPARE(runToEnd(job).outcome, RunSummary::Outcome::Completed);
         }
+        // The split is saved with the session and reloads as a split of the same images.
+        const QJsonObject split = s.readJson(QStringLiteral("split.json"));
+        const datasets::DatasetSplit reloaded = datasets::DatasetSplit::load(s.filePath(QStringLiteral("split.json")),
+                                                                             qsizetype(split.value("train").toArray().size() +
+                                                                                       split.value("validation").toArray().size() +
+                                                                                       split.value("test").toArray().size()));
+        QCOMPARE(reloaded.fingerprint(), split.value(QStringLiteral("fingerprint")).toString());
         for (int k : {0, 2}) {
             workbench::RunJob job;
             job.validateSession(s.path(), k);
