@@ -35,7 +35,14 @@ RecipeData loadRecipeData(const Recipe& recipe, const datasets::DatasetLoader::P
     data.fromCache = loaded.fromCache;
     if (d.limitPerClass > 0) {
         data.train = std::make_shared<datasets::ImageSet>(loaded.images.firstPerClass(d.limitPerClass));
-        data.summary = datasets::DatasetSummary::describe(*data.train, datasets::DatasetSummary::pixelHashes(*data.train));
+        // Counts and duplicates of the images kept; what was skipped, and the sizes found, still hold.
+        datasets::DatasetSummary kept = datasets::DatasetSummary::describe(*data.train, datasets::DatasetSummary::pixelHashes(*data.train));
+        kept.source = data.summary.source;
+        kept.skipped = data.summary.skipped;
+        kept.sizes = data.summary.sizes;
+        kept.channels = data.summary.channels;
+        kept.volumes = data.summary.volumes;
+        data.summary = std::move(kept);
     } else {
         data.train = std::make_shared<datasets::ImageSet>(std::move(loaded.images));
     }
