@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <algorithm>
+#include <memory>
 
 int main(int argc, char* argv[])
 {
@@ -71,15 +72,26 @@ int main(int argc, char* argv[])
     }
     const QString screenshotPath = parser.value(screenshot);
     auto saveAndQuit = [&] {
-        if (!window.grab().save(screenshotPath))
-            qCritical("could not write %s", qPrintable(screenshotPath));
-        QApplication::quit();
+        // Wait (at most 20 s) for the dataset page's volume preview to finish reading, then let it paint.
+        auto* idle = new QTimer(&window);
+        auto waited = std::make_shared<int>(0);
+        QObject::connect(idle, &QTimer::timeout, &window, [&, idle, waited] {
+            if (window.isDatasetPageBusy() && ++*waited < 200)
+                return;
+            idle->stop();
+            QTimer::singleShot(300, &window, [&] {
+                if (!window.grab().save(screenshotPath))
+                    qCritical("could not write %s", qPrintable(screenshotPath));
+                QApplication::quit();
+            });
+        });
+        idle->start(100);
     };
     QObject::connect(&window, &prunelab::ui::MainWindow::datasetReady, &window, [&] {
         if (parser.isSet(autostart) || !tourFolder.isEmpty())
             window.startRun();
         else if (!screenshotPath.isEmpty())
-            QTimer::singleShot(300, &window, saveAndQuit);
+            saveAndQuit();
     });
     QObject::connect(&window, &prunelab::ui::MainWindow::runFinished, &window, [&] {
         if (!tourFolder.isEmpty()) {
@@ -90,7 +102,7 @@ int main(int argc, char* argv[])
                 QApplication::exit(files.isEmpty() ? 1 : 0);
             });
         } else if (!screenshotPath.isEmpty()) {
-            QTimer::singleShot(300, &window, saveAndQuit);
+            saveAndQuit();
         }
     });
     if (!screenshotPath.isEmpty() || !tourFolder.isEmpty())

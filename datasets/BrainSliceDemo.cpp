@@ -14,10 +14,6 @@ namespace prunelab::datasets {
 
 namespace {
 
-// Axial slices of Colin27 (MNI grid, voxel z = mm + 72) that cross the bodies of the lateral ventricles.
-constexpr int kBandFirst = 83;
-constexpr int kBandLast = 100;
-
 quint64 mix(quint64 seed, quint64 index)
 {
     quint64 z = seed + 0x9E3779B97F4A7C15ULL * (index + 1);
@@ -68,9 +64,9 @@ BrainSliceDemo::BrainSliceDemo(const QString& t1Path)
     maskPath.replace(QLatin1String("ch2.nii"), QLatin1String("ch2bet.nii"));
     const NiftiVolume t1 = NiftiVolume::read(t1Path);
     const NiftiVolume bet = NiftiVolume::read(maskPath);
-    if (t1.nx != bet.nx || t1.ny != bet.ny || t1.nz != bet.nz || t1.nz <= kBandLast)
+    if (t1.nx != bet.nx || t1.ny != bet.ny || t1.nz != bet.nz || t1.nz <= BrainSliceDemo::kLastSlice)
         throw std::runtime_error((t1Path + QStringLiteral(": not the Colin27 grid (181×217×181) its brain mask has")).toStdString());
-    for (int z = kBandFirst; z <= kBandLast; ++z) {
+    for (int z = BrainSliceDemo::kFirstSlice; z <= BrainSliceDemo::kLastSlice; ++z) {
         SliceAnatomy a;
         a.t1 = square(t1.slice(2, z));
         cv::Mat mask = square(bet.slice(2, z)) > 0.5f;

@@ -23,6 +23,11 @@ namespace prunelab::datasets {
 /// only on (seed, i). The brain mask comes from the skull-stripped copy (ch2bet) beside the T1.
 class BrainSliceDemo {
 public:
+    /// The axial slices (z, inclusive) of Colin27 the samples come from: the band that crosses the bodies of the
+    /// lateral ventricles (MNI grid, voxel z = mm + 72).
+    static constexpr int kFirstSlice = 83;
+    static constexpr int kLastSlice = 100;
+
     static QString defaultVolumePath(); ///< /usr/share/mricron/templates/ch2.nii.gz
     static bool available(const QString& t1Path = defaultVolumePath());
 

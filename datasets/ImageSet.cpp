@@ -1,5 +1,7 @@
 #include "datasets/ImageSet.h"
 
+#include <algorithm>
+
 namespace prunelab::datasets {
 
 QList<qsizetype> ImageSet::classCounts() const
@@ -14,15 +16,18 @@ QList<qsizetype> ImageSet::classCounts() const
 
 QList<qsizetype> ImageSet::samplesPerClass(int perClass) const
 {
+    std::vector<std::vector<qsizetype>> members(static_cast<size_t>(classNames.size()));
+    for (qsizetype i = 0; i < count(); ++i) {
+        const int64_t label = labels[static_cast<size_t>(i)];
+        if (label >= 0 && label < classNames.size())
+            members[static_cast<size_t>(label)].push_back(i);
+    }
     QList<qsizetype> result;
-    for (qsizetype c = 0; c < classNames.size(); ++c) {
-        int found = 0;
-        for (qsizetype i = 0; i < count() && found < perClass; ++i) {
-            if (labels[static_cast<size_t>(i)] == c) {
-                result.append(i);
-                ++found;
-            }
-        }
+    for (const std::vector<qsizetype>& indices : members) {
+        const auto n = static_cast<qsizetype>(indices.size());
+        const qsizetype shown = std::min<qsizetype>(std::max(perClass, 0), n);
+        for (qsizetype k = 0; k < shown; ++k)
+            result.append(indices[static_cast<size_t>(k * n / shown)]);
     }
     return result;
 }

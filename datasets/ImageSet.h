@@ -31,7 +31,8 @@ struct ImageSet {
     const uint8_t* image(qsizetype index) const { return pixels.data() + index * imageSize(); }
     /// Images per class, indexed like classNames.
     QList<qsizetype> classCounts() const;
-    /// Indices of the first `perClass` images of each class, class by class (for sample grids).
+    /// Indices of `perClass` images of each class spread evenly over the class (the first, then every n/perClass-th:
+    /// a volume's slices from bottom to top, a folder's files from first to last), class by class (sample grids).
     QList<qsizetype> samplesPerClass(int perClass) const;
     /// A copy holding only the first `perClass` images of each class, in order (recipe's limit_per_class).
     ImageSet firstPerClass(int perClass) const;

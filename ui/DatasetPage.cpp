@@ -6,6 +6,9 @@
 #include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QDir>
+#include <QFileInfo>
+#include <QHash>
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
@@ -17,6 +20,7 @@
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <atomic>
 
 namespace prunelab::ui {
@@ -30,6 +34,10 @@ struct DatasetPage::LoadState {
 struct DatasetPage::LoadResult {
     std::shared_ptr<const datasets::ImageSet> set;
     datasets::DatasetSummary summary;
+    QList<QImage> strip;
+    QStringList stripCaptions;
+    QList<PreviewVolume> volumes;
+    QString volumeNote;
     QString error;
     bool cancelled = false;
 };
@@ -53,6 +61,46 @@ QTableWidget* makeTable(const QStringList& headers, const QString& objectName, c
     table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table->setSelectionBehavior(QAbstractItemView::SelectRows);
     return table;
+}
+
+QImage greyImage(const std::vector<uint8_t>& pixels, int size)
+{
+    QImage image(size, size, QImage::Format_Grayscale8);
+    for (int y = 0; y < size; ++y)
+        std::copy_n(pixels.data() + qsizetype(y) * size, size, image.scanLine(y));
+    return image;
+}
+
+/// The volumes behind a NIfTI dataset and the slices of each that became samples (files read "volume#z=83").
+QList<PreviewVolume> volumesOf(const datasets::ImageSet& set, const QString& source)
+{
+    QList<PreviewVolume> volumes;
+    QHash<QString, qsizetype> byPath;
+    const QDir root(source);
+    for (const QString& file : set.files) {
+        const qsizetype hash = file.lastIndexOf(QLatin1Char('#'));
+        if (hash < 0 || file.size() < hash + 4 || file[hash + 2] != QLatin1Char('='))
+            continue;
+        const int axis = int(QStringLiteral("xyz").indexOf(file[hash + 1]));
+        bool ok = false;
+        const int slice = file.mid(hash + 3).toInt(&ok);
+        if (axis < 0 || !ok)
+            continue;
+        const QString path = file.left(hash);
+        auto it = byPath.find(path);
+        if (it == byPath.end()) {
+            PreviewVolume volume;
+            volume.path = path;
+            volume.name = QFileInfo(path).isAbsolute() ? root.relativeFilePath(path) : path;
+            volume.sampleAxis = axis;
+            it = byPath.insert(path, volumes.size());
+            volumes.append(volume);
+        }
+        volumes[*it].sampleSlices.append(slice);
+    }
+    for (PreviewVolume& volume : volumes)
+        std::sort(volume.sampleSlices.begin(), volume.sampleSlices.end());
+    return volumes;
 }
 
 } // namespace
@@ -90,6 +138,30 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     auto* samplesLayout = new QVBoxLayout(samplesBox);
     samplesLayout->addWidget(gridScroll);
 
+    stripBox_ = new QGroupBox(tr("Severity strip: the same slice at each class's atrophy, mildest first"));
+    stripBox_->setObjectName(QStringLiteral("severityStripBox"));
+    stripRow_ = new QWidget;
+    stripRow_->setObjectName(QStringLiteral("severityStrip"));
+    auto* stripLayout = new QHBoxLayout(stripRow_);
+    stripLayout->setContentsMargins(0, 0, 0, 0);
+    stripLayout->setAlignment(Qt::AlignLeft);
+    auto* stripBoxLayout = new QVBoxLayout(stripBox_);
+    stripBoxLayout->addWidget(stripRow_);
+    stripBox_->hide();
+    auto* left = new QWidget;
+    auto* leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(samplesBox, 1);
+    leftLayout->addWidget(stripBox_);
+
+    volumePreview_ = new VolumePreviewWidget;
+    volumePreview_->setObjectName(QStringLiteral("volumePreview"));
+    volumeBox_ = new QGroupBox(tr("Volume preview"));
+    volumeBox_->setObjectName(QStringLiteral("volumePreviewBox"));
+    auto* volumeLayout = new QVBoxLayout(volumeBox_);
+    volumeLayout->addWidget(volumePreview_);
+    volumeBox_->hide();
+
     balanceTable_ = makeTable({tr("Class"), tr("Images"), tr("Share")}, QStringLiteral("balanceTable"),
                               tr("Images per class"));
     balanceTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
@@ -111,9 +183,16 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     summaryLayout->addWidget(skippedTitle_);
     summaryLayout->addWidget(skippedTable_, 1);
 
+    auto* right = new QSplitter(Qt::Vertical);
+    right->addWidget(summaryBox);
+    right->addWidget(volumeBox_);
+    right->setStretchFactor(0, 2);
+    right->setStretchFactor(1, 3);
+    right->setSizes({320, 480}); // the preview gets room for a legible slice
+
     auto* splitter = new QSplitter(Qt::Horizontal);
-    splitter->addWidget(samplesBox);
-    splitter->addWidget(summaryBox);
+    splitter->addWidget(left);
+    splitter->addWidget(right);
     splitter->setStretchFactor(0, 3);
     splitter->setStretchFactor(1, 2);
     splitter->setSizes({780, 560}); // five 64-pixel samples per class and the class names fit
@@ -141,15 +220,53 @@ DatasetPage::~DatasetPage()
 void DatasetPage::loadDemo(const datasets::DemoOptions& options)
 {
     const bool real = datasets::BrainSliceDemo::available();
+    window_ = {};
     startLoad(real ? tr("Generating the demo dataset from a real T1 brain MRI (Colin27, mricron-data)…")
                    : tr("Generating the procedural demo dataset (install mricron-data for real anatomy)…"),
               QStringLiteral("demo"), [options, real](LoadState& state) {
                   LoadResult result;
-                  auto set =
-                      std::make_shared<datasets::ImageSet>(real ? datasets::BrainSliceDemo().generate(options)
-                                                                : datasets::DemoMriGenerator().generate(options));
-                  if (state.cancel) // the generators cannot stop half-way; drop what they made
+                  const auto progress = [&state](int done, int total) {
+                      state.done = done;
+                      state.total = total;
+                      return !state.cancel.load();
+                  };
+                  std::unique_ptr<datasets::BrainSliceDemo> anatomy;
+                  if (real)
+                      anatomy = std::make_unique<datasets::BrainSliceDemo>();
+                  auto set = std::make_shared<datasets::ImageSet>(
+                      real ? anatomy->generate(options, progress, &state.cancel)
+                           : datasets::DemoMriGenerator().generate(options, progress, &state.cancel));
+                  if (state.cancel)
                       throw datasets::LoadCancelled();
+                  // The strip: one slice, one seed, no pose or noise (real anatomy), at each class's mean severity.
+                  QList<int> order;
+                  for (int c = 0; c < set->classNames.size(); ++c)
+                      order.append(c);
+                  std::stable_sort(order.begin(), order.end(), [](int a, int b) {
+                      return datasets::DemoMriGenerator::classSeverity(a) < datasets::DemoMriGenerator::classSeverity(b);
+                  });
+                  for (int c : order) {
+                      const double severity = datasets::DemoMriGenerator::classSeverity(c);
+                      result.strip.append(greyImage(
+                          real ? anatomy->render(severity, 0.5, options.seed, options.size, false)
+                               : datasets::DemoMriGenerator::renderSlice(severity, options.seed, options.size),
+                          options.size));
+                      result.stripCaptions.append(
+                          tr("<b>%1</b><br>severity %2").arg(set->classNames[c]).arg(severity, 0, 'f', 2));
+                  }
+                  if (real) {
+                      PreviewVolume volume;
+                      volume.name = QStringLiteral("Colin27 T1");
+                      volume.path = datasets::BrainSliceDemo::defaultVolumePath();
+                      for (int z = datasets::BrainSliceDemo::kFirstSlice; z <= datasets::BrainSliceDemo::kLastSlice; ++z)
+                          volume.sampleSlices.append(z);
+                      result.volumes.append(volume);
+                      result.volumeNote = tr("The demo's images are axial slices %1–%2 of this volume (%3), with "
+                                             "simulated atrophy, pose and noise added.")
+                                              .arg(datasets::BrainSliceDemo::kFirstSlice)
+                                              .arg(datasets::BrainSliceDemo::kLastSlice)
+                                              .arg(volume.path.toHtmlEscaped());
+                  }
                   result.summary =
                       datasets::DatasetSummary::describe(*set, datasets::DatasetSummary::pixelHashes(*set));
                   result.summary.source = set->sourceDescription;
@@ -160,6 +277,7 @@ void DatasetPage::loadDemo(const datasets::DemoOptions& options)
 
 void DatasetPage::open(const QString& source, const datasets::LoadOptions& options)
 {
+    window_ = options.nifti;
     startLoad(tr("Opening %1…").arg(source), source, [source, options](LoadState& state) {
         LoadResult result;
         const datasets::DatasetLoader loader(options);
@@ -173,6 +291,12 @@ void DatasetPage::open(const QString& source, const datasets::LoadOptions& optio
             &state.cancel);
         result.summary = std::move(loaded.summary);
         result.set = std::make_shared<datasets::ImageSet>(std::move(loaded.images));
+        if (result.summary.volumes > 0) {
+            result.volumes = volumesOf(*result.set, source);
+            result.volumeNote =
+                (result.volumes.size() == 1 ? tr("1 volume") : tr("%1 volumes").arg(result.volumes.size())) +
+                tr("; the slider runs through every slice, green marks the ones that became samples.");
+        }
         return result;
     });
 }
@@ -219,6 +343,11 @@ void DatasetPage::startLoad(const QString& title, const QString& source, std::fu
     }));
 }
 
+bool DatasetPage::isPreviewReading() const
+{
+    return volumePreview_->isReading();
+}
+
 void DatasetPage::cancelLoading()
 {
     if (!loading_ || !state_)
@@ -263,8 +392,35 @@ void DatasetPage::finishLoad(const LoadResult& result)
     dataset_ = result.set;
     summary_ = result.summary;
     showDataset();
+    showExtras(result);
     emit loadingChanged(false);
     emit datasetReady(loadingSource_);
+}
+
+void DatasetPage::showExtras(const LoadResult& result)
+{
+    strip_ = result.strip;
+    while (QLayoutItem* item = stripRow_->layout()->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    for (qsizetype i = 0; i < strip_.size(); ++i) {
+        auto* cell = new QWidget;
+        auto* cellLayout = new QVBoxLayout(cell);
+        cellLayout->setContentsMargins(0, 0, 8, 0);
+        auto* picture = new QLabel;
+        picture->setPixmap(
+            QPixmap::fromImage(strip_[i]).scaled(112, 112, Qt::KeepAspectRatio, Qt::SmoothTransformation));
+        auto* caption = new QLabel(result.stripCaptions.value(i));
+        caption->setAlignment(Qt::AlignHCenter);
+        cellLayout->addWidget(picture, 0, Qt::AlignHCenter);
+        cellLayout->addWidget(caption);
+        stripRow_->layout()->addWidget(cell);
+    }
+    stripBox_->setVisible(!strip_.isEmpty());
+
+    volumeBox_->setVisible(!result.volumes.isEmpty());
+    volumePreview_->setVolumes(result.volumes, window_.windowLow, window_.windowHigh, result.volumeNote);
 }
 
 void DatasetPage::showDataset()

@@ -4,11 +4,14 @@
 #include "datasets/DatasetSummary.h"
 #include "datasets/DemoMriGenerator.h"
 #include "datasets/ImageSet.h"
+#include "ui/VolumePreviewWidget.h"
 
+#include <QImage>
 #include <QWidget>
 
 #include <memory>
 
+class QGroupBox;
 class QLabel;
 class QProgressBar;
 class QPushButton;
@@ -20,8 +23,9 @@ namespace prunelab::ui {
 class SampleGridWidget;
 
 /// The Dataset page: what was opened (source, counts per class, sizes, duplicates, which demo generator), a grid of
-/// samples per class, and every skipped file with its reason. Loading runs on a worker thread (QtConcurrent) with a
-/// progress bar and a Cancel button; the page never decodes on the GUI thread.
+/// samples per class, every skipped file with its reason, the demo's severity strip (one slice at each class's
+/// atrophy) and, for NIfTI sources and the real-anatomy demo, a volume preview with a slice slider. Loading runs on a
+/// worker thread (QtConcurrent) with a progress bar and a Cancel button; the page never decodes on the GUI thread.
 class DatasetPage : public QWidget {
     Q_OBJECT
 public:
@@ -34,8 +38,12 @@ public:
     /// Opens any source DatasetLoader reads: a folder, .zip, .csv manifest, IDX file or folder, NIfTI folder.
     void open(const QString& source, const datasets::LoadOptions& options);
     bool isLoading() const { return loading_; }
+    /// Whether the volume preview is still reading its volume (screenshots wait for it).
+    bool isPreviewReading() const;
     std::shared_ptr<const datasets::ImageSet> dataset() const { return dataset_; }
     const datasets::DatasetSummary& summary() const { return summary_; }
+    /// The severity strip shown (empty unless the demo is loaded): one image per class, mildest first.
+    const QList<QImage>& severityStrip() const { return strip_; }
 
 public slots:
     /// Stops the load in progress at the next file; the dataset shown before stays.
@@ -52,10 +60,16 @@ private:
     void startLoad(const QString& title, const QString& source, std::function<LoadResult(LoadState&)> work);
     void finishLoad(const LoadResult& result);
     void showDataset();
+    void showExtras(const LoadResult& result);
     void pollProgress();
 
     std::shared_ptr<const datasets::ImageSet> dataset_;
     datasets::DatasetSummary summary_;
+    QList<QImage> strip_;
+    QStringList stripCaptions_;
+    QList<PreviewVolume> volumes_;
+    datasets::NiftiOptions window_;
+    QString volumeNote_;
     std::shared_ptr<LoadState> state_;
     bool loading_ = false;
     QString loadingSource_;
@@ -66,6 +80,10 @@ private:
     QPushButton* cancel_ = nullptr;
     QWidget* progressRow_ = nullptr;
     SampleGridWidget* sampleGrid_ = nullptr;
+    QGroupBox* stripBox_ = nullptr;
+    QWidget* stripRow_ = nullptr;
+    QGroupBox* volumeBox_ = nullptr;
+    VolumePreviewWidget* volumePreview_ = nullptr;
     QTableWidget* balanceTable_ = nullptr;
     QLabel* skippedTitle_ = nullptr;
     QTableWidget* skippedTable_ = nullptr;

@@ -292,6 +292,11 @@ void MainWindow::setPresentationMode(bool on)
         action->setChecked(on);
 }
 
+bool MainWindow::isDatasetPageBusy() const
+{
+    return datasetPage_->isLoading() || datasetPage_->isPreviewReading();
+}
+
 QStringList MainWindow::saveScreenshots(const QString& folder)
 {
     QDir().mkpath(folder);

@@ -39,6 +39,8 @@ public:
     workbench::Recipe recipe() const;
     void setRecipe(const workbench::Recipe& recipe);
     bool isRunning() const;
+    /// Whether the dataset page is still loading a dataset or reading a volume for its preview.
+    bool isDatasetPageBusy() const;
     QStringList recentDatasets() const;
 
     /// Presentation mode: full screen and larger fonts, for a projector (F11).

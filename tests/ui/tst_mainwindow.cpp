@@ -1,12 +1,16 @@
 #include "ui/ChartContextMenu.h"
 #include "ui/ConfusionMatrixWidget.h"
+#include "ui/DatasetPage.h"
 #include "ui/MainWindow.h"
 #include "ui/MaskHeatmapWidget.h"
 #include "ui/ResultsPage.h"
 #include "ui/SampleGridWidget.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
+#include "ui/VolumePreviewWidget.h"
 #include "ui/WeightHistogramWidget.h"
+#include "datasets/BrainSliceDemo.h"
+#include "tests/datasets/NiftiTestVolume.h"
 
 #include <QApplication>
 #include <QChart>
@@ -24,6 +28,7 @@
 #include <QImage>
 #include <QLabel>
 #include <QSettings>
+#include <QSlider>
 #include <QTemporaryDir>
 #include <QProgressBar>
 #include <QPushButton>
@@ -143,6 +148,8 @@ private slots:
         QVERIFY(skipped->item(0, 0)->text().contains(QStringLiteral("broken.png")));
         QVERIFY(!skipped->item(0, 1)->text().isEmpty());
         QVERIFY(window.recentDatasets().contains(QDir(dir.path()).absolutePath()));
+        QVERIFY(!window.findChild<QWidget*>("volumePreviewBox")->isVisible()); // pictures, not volumes
+        QVERIFY(!window.findChild<QWidget*>("severityStripBox")->isVisible());
         QVERIFY(window.findChild<QPushButton*>("startButton")->isEnabled());
     }
 
@@ -173,6 +180,116 @@ private slots:
         window.loadDemo(smallDemo());
         QVERIFY(ready.wait(30000));
         QVERIFY(window.findChild<QPushButton*>("startButton")->isEnabled());
+    }
+
+    void theDemoShowsItsSeverityStripAndSourceVolume()
+    {
+        ui::MainWindow window;
+        window.show();
+        loadSmallDemo(window);
+        auto* page = window.findChild<ui::DatasetPage*>();
+        QVERIFY(page);
+        // One slice per class, mildest first, each captioned with its class.
+        const QList<QImage>& strip = page->severityStrip();
+        QCOMPARE(strip.size(), 4);
+        QVERIFY(window.findChild<QWidget*>("severityStripBox")->isVisible());
+        const QList<QLabel*> labels = window.findChild<QWidget*>("severityStrip")->findChildren<QLabel*>();
+        QStringList captions;
+        for (QLabel* label : labels)
+            if (!label->text().isEmpty())
+                captions << label->text();
+        QCOMPARE(captions.size(), 4);
+        QVERIFY(captions[0].contains(QStringLiteral("NonDemented")));
+        QVERIFY(captions[1].contains(QStringLiteral("VeryMildDemented")));
+        QVERIFY(captions[2].contains(QStringLiteral("MildDemented")));
+        QVERIFY(captions[3].contains(QStringLiteral("ModerateDemented")));
+        // The strip's images differ only by atrophy: the dark (CSF) area in the middle grows along it.
+        const auto darkCentre = [](const QImage& image) {
+            int dark = 0;
+            for (int y = image.height() / 5; y < image.height() * 4 / 5; ++y)
+                for (int x = image.width() / 5; x < image.width() * 4 / 5; ++x)
+                    dark += qGray(image.pixel(x, y)) < 50;
+            return dark;
+        };
+        QVERIFY2(darkCentre(strip[0]) < darkCentre(strip[3]),
+                 qPrintable(QStringLiteral("%1 vs %2").arg(darkCentre(strip[0])).arg(darkCentre(strip[3]))));
+
+        auto* preview = window.findChild<ui::VolumePreviewWidget*>("volumePreview");
+        QVERIFY(preview);
+        if (!datasets::BrainSliceDemo::available()) {
+            QVERIFY(!window.findChild<QWidget*>("volumePreviewBox")->isVisible());
+            QSKIP("mricron-data is not installed: the procedural demo has no source volume to preview");
+        }
+        QVERIFY(window.findChild<QWidget*>("volumePreviewBox")->isVisible());
+        QTRY_VERIFY_WITH_TIMEOUT(!preview->isReading(), 20000);
+        QCOMPARE(preview->currentAxis(), 2);
+        QVERIFY(preview->currentSlice() >= datasets::BrainSliceDemo::kFirstSlice);
+        QVERIFY(preview->currentSlice() <= datasets::BrainSliceDemo::kLastSlice);
+        QVERIFY(preview->currentSliceIsSample());
+        const QImage inBand = preview->currentImage();
+        QCOMPARE(inBand.size(), QSize(181, 217)); // Colin27's axial plane, x across, y (anterior) up
+        auto* slider = window.findChild<QSlider*>("sliceSlider");
+        QCOMPARE(slider->maximum(), 180);
+        slider->setValue(40); // far below the ventricles: not one of the demo's slices, and another picture
+        QVERIFY(!preview->currentSliceIsSample());
+        QVERIFY(preview->currentImage() != inBand);
+        QVERIFY(window.findChild<QLabel*>("sliceCaption")->text().contains(QStringLiteral("not a sample")));
+        window.findChild<QComboBox*>("previewAxisBox")->setCurrentIndex(0); // sagittal
+        QCOMPARE(slider->maximum(), 180);
+        QCOMPARE(preview->currentImage().size(), QSize(217, 181));
+        QVERIFY(!preview->currentSliceIsSample());
+    }
+
+    void aNiftiFolderIsPreviewedVolumeByVolume()
+    {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        // Two classes, three volumes; the "brain" is an ellipse whose slices brighten with z.
+        const auto brain = [](int volume) {
+            return [volume](int x, int y, int z) {
+                const double dx = (x - 10) / 8.0, dy = (y - 12) / 10.0;
+                return dx * dx + dy * dy > 1.0 ? 0 : 100 + 30 * z + 5 * volume;
+            };
+        };
+        testing::writeVolume(dir.filePath("healthy/s1.nii.gz"), 20, 24, 10, brain(0));
+        testing::writeVolume(dir.filePath("healthy/s2.nii"), 20, 24, 10, brain(1));
+        testing::writeVolume(dir.filePath("ill/s3.nii.gz"), 20, 24, 12, brain(2));
+        QFile broken(dir.filePath(QStringLiteral("ill/broken.nii.gz")));
+        QVERIFY(broken.open(QIODevice::WriteOnly));
+        broken.write("not a volume");
+        broken.close();
+
+        ui::MainWindow window;
+        window.show();
+        loadSmallDemo(window); // a strip from before must not stay on screen
+        QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
+        window.openDataset(dir.path());
+        QVERIFY(ready.wait(30000));
+        QVERIFY(!window.findChild<QWidget*>("severityStripBox")->isVisible());
+        QVERIFY(window.findChild<QWidget*>("volumePreviewBox")->isVisible());
+        QCOMPARE(window.findChild<QTableWidget*>("skippedTable")->rowCount(), 1); // broken.nii.gz, with its reason
+        auto* preview = window.findChild<ui::VolumePreviewWidget*>("volumePreview");
+        QCOMPARE(preview->volumeCount(), 3); // the broken file is not offered
+        QTRY_VERIFY_WITH_TIMEOUT(!preview->isReading(), 10000);
+        auto* slider = window.findChild<QSlider*>("sliceSlider");
+        QCOMPARE(slider->maximum(), 9);
+        QVERIFY(preview->currentSliceIsSample()); // every slice of these volumes is a sample
+        QCOMPARE(preview->currentImage().size(), QSize(20, 24));
+        const QImage first = preview->currentImage();
+        slider->setValue(9);
+        QVERIFY(preview->currentImage() != first); // a brighter slice, windowed like the samples
+        auto* volumes = window.findChild<QComboBox*>("previewVolumeBox");
+        QCOMPARE(volumes->count(), 3);
+        QVERIFY(volumes->itemText(2).contains(QStringLiteral("ill/s3.nii.gz")));
+        volumes->setCurrentIndex(2);
+        QTRY_VERIFY_WITH_TIMEOUT(!preview->isReading(), 10000);
+        QCOMPARE(slider->maximum(), 11);
+
+        // Back to the demo: its strip returns, and the preview offers the demo's own source volume (or nothing).
+        window.loadDemo(smallDemo());
+        QVERIFY(ready.wait(30000));
+        QVERIFY(window.findChild<QWidget*>("severityStripBox")->isVisible());
+        QCOMPARE(preview->volumeCount(), datasets::BrainSliceDemo::available() ? 1 : 0);
     }
 
     void aMissingSourceIsAMessageNotACrash()
