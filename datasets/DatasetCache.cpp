@@ -20,7 +20,8 @@ DatasetCache::DatasetCache(QString directory)
 
 QString DatasetCache::defaultDirectory()
 {
-    return QStandardPaths::writableLocation(QStandardPaths::CacheLocation) + QStringLiteral("/datasets");
+    // Generic, not CacheLocation: the GUI (which sets an organisation name) and the CLI share one cache.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/PruneLab/datasets");
 }
 
 QString DatasetCache::pathFor(const QByteArray& key) const

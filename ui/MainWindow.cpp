@@ -7,6 +7,7 @@
 #include "ui/MaskHeatmapWidget.h"
 #include "ui/ResultsPage.h"
 #include "ui/RunPage.h"
+#include "ui/SessionsPage.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
 #include "ui/WeightHistogramWidget.h"
@@ -22,6 +23,7 @@
 #include <QDropEvent>
 #include <QFileDialog>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QKeySequence>
 #include <QLegend>
 #include <QMenuBar>
@@ -85,6 +87,8 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     runPage_->setObjectName(QStringLiteral("runPage"));
     resultsPage_ = new ResultsPage(job_);
     resultsPage_->setObjectName(QStringLiteral("resultsPage"));
+    sessionsPage_ = new SessionsPage;
+    sessionsPage_->setObjectName(QStringLiteral("sessionsPage"));
     tabs_ = new QTabWidget;
     tabs_->setObjectName(QStringLiteral("pages"));
     tabs_->setAccessibleName(tr("Pages"));
@@ -92,6 +96,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     tabs_->addTab(datasetPage_, tr("1  Dataset"));
     tabs_->addTab(runPage_, tr("2  Run"));
     tabs_->addTab(resultsPage_, tr("3  Results"));
+    tabs_->addTab(sessionsPage_, tr("4  Sessions"));
     setCentralWidget(tabs_);
 
     connect(datasetPage_, &DatasetPage::loadingChanged, this, [this](bool loading) {
@@ -104,6 +109,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         job_->setDataset(dataset_);
         resultsPage_->setClassNames(dataset_->classNames);
         runPage_->setDatasetAvailable(!job_->isRunning());
+        runPage_->setDatasetSource(source);
         if (source != QLatin1String("demo"))
             rememberDataset(source);
         statusBar()->showMessage(tr("Dataset ready: %1 images").arg(dataset_->count()));
@@ -112,11 +118,27 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(datasetPage_, &DatasetPage::loadFailed, this,
             [this](const QString& message) { showError(tr("Dataset not opened"), message); });
     connect(runPage_, &RunPage::message, this, [this](const QString& text) { statusBar()->showMessage(text); });
+    connect(job_, &workbench::RunJob::started, this,
+            [this] { sessionsPage_->setRunningSession(job_->sessionPath()); });
     connect(job_, &workbench::RunJob::finished, this, [this](const workbench::RunSummary& summary) {
+        sessionsPage_->setRunningSession({});
         statusBar()->showMessage(workbench::describe(summary));
         runPage_->setDatasetAvailable(dataset_ != nullptr && !datasetPage_->isLoading());
         emit runFinished(summary);
     });
+
+    const QString root = sessionsRoot();
+    runPage_->setSessionsRoot(root);
+    sessionsPage_->setRoot(root);
+    connect(sessionsPage_, &SessionsPage::rootChanged, this, [this](const QString& folder) {
+        QSettings().setValue(QStringLiteral("sessions/root"), folder);
+        runPage_->setSessionsRoot(folder);
+    });
+    connect(sessionsPage_, &SessionsPage::reopenRequested, this, &MainWindow::reopenSession);
+    connect(sessionsPage_, &SessionsPage::compareRequested, this, &MainWindow::compareSessions);
+    connect(sessionsPage_, &SessionsPage::resumeRequested, this, &MainWindow::resumeSession);
+    connect(sessionsPage_, &SessionsPage::sessionError, this,
+            [this](const QString& message) { showError(tr("Session"), message); });
 
     buildMenus();
     resize(1400, 900);
@@ -292,6 +314,70 @@ void MainWindow::setPresentationMode(bool on)
         action->setChecked(on);
 }
 
+QString MainWindow::sessionsRoot() const
+{
+    return QSettings().value(QStringLiteral("sessions/root"), workbench::SessionStore::defaultRoot()).toString();
+}
+
+void MainWindow::reopenSession(const QString& path)
+{
+    if (job_->isRunning()) {
+        showError(tr("Session not reopened"), tr("A run is going on: its charts are on screen. Reopen %1 when it "
+                                                 "has finished or after Cancel.")
+                                                  .arg(path));
+        return;
+    }
+    try {
+        const workbench::RecordedRun run = workbench::SessionStore::reopen(path);
+        QStringList classes;
+        for (const QJsonValue& name :
+             workbench::Session::open(path).readJson(QStringLiteral("dataset.json")).value(QStringLiteral("classes")).toArray())
+            classes.append(name.toString());
+        resultsPage_->setClassNames(classes);
+        runPage_->showRecorded(run);
+        resultsPage_->showRecorded(tr("Session %1 (%2, recipe %3)").arg(run.info.name, run.info.status, run.info.recipeName),
+                                   run.rounds, run.bestRound);
+        tabs_->setCurrentWidget(resultsPage_);
+        statusBar()->showMessage(tr("Reopened %1").arg(path));
+    } catch (const std::exception& e) {
+        showError(tr("Session not reopened"), QString::fromLocal8Bit(e.what()));
+    }
+}
+
+void MainWindow::compareSessions(const QStringList& paths)
+{
+    QList<QPair<QString, QList<workbench::RoundStats>>> runs;
+    try {
+        for (const QString& path : paths) {
+            const workbench::RecordedRun run = workbench::SessionStore::reopen(path);
+            runs.append({run.info.name, run.rounds});
+        }
+    } catch (const std::exception& e) {
+        showError(tr("Sessions not compared"), QString::fromLocal8Bit(e.what()));
+        return;
+    }
+    runPage_->setComparison(runs);
+    tabs_->setCurrentWidget(runPage_);
+    statusBar()->showMessage(tr("Overlaid on the accuracy-vs-weights-remaining chart: %1")
+                                 .arg(paths.size() == 1 ? tr("1 session") : tr("%1 sessions").arg(paths.size())));
+}
+
+void MainWindow::resumeSession(const QString& path)
+{
+    if (job_->isRunning()) {
+        showError(tr("Session not resumed"), tr("A run is going on; resume %1 when it has finished.").arg(path));
+        return;
+    }
+    try {
+        runPage_->resumeSession(path); // the open dataset serves if it is the session's; else the job loads it
+        const workbench::RecordedRun run = workbench::SessionStore::reopen(path);
+        resultsPage_->showRecorded(tr("Resuming %1…").arg(run.info.name), run.rounds, -1);
+        tabs_->setCurrentWidget(runPage_);
+    } catch (const std::exception& e) {
+        showError(tr("Session not resumed"), QString::fromLocal8Bit(e.what()));
+    }
+}
+
 bool MainWindow::isDatasetPageBusy() const
 {
     return datasetPage_->isLoading() || datasetPage_->isPreviewReading();
@@ -308,7 +394,8 @@ QStringList MainWindow::saveScreenshots(const QString& folder)
         else
             qWarning("could not write %s", qPrintable(file));
     };
-    const QStringList pageNames{QStringLiteral("dataset"), QStringLiteral("run"), QStringLiteral("results")};
+    const QStringList pageNames{QStringLiteral("dataset"), QStringLiteral("run"), QStringLiteral("results"),
+                                QStringLiteral("sessions")};
     for (int i = 0; i < tabs_->count(); ++i) {
         tabs_->setCurrentIndex(i);
         for (int k = 0; k < 5; ++k) // let the charts' coalescing timers draw what they hold

@@ -21,8 +21,9 @@ namespace prunelab::ui {
 class DatasetPage;
 class ResultsPage;
 class RunPage;
+class SessionsPage;
 
-/// The workbench window: a tab per page (Dataset, Run, Results), the File and View menus, a toolbar, drag-and-drop
+/// The workbench window: a tab per page (Dataset, Run, Results, Sessions), the File and View menus, a toolbar, drag-and-drop
 /// of datasets, recent datasets, F11 presentation mode, and the window layout remembered with QSettings. The pages
 /// do the work; decoding and training happen off the GUI thread.
 class MainWindow : public QMainWindow {
@@ -42,6 +43,13 @@ public:
     /// Whether the dataset page is still loading a dataset or reading a volume for its preview.
     bool isDatasetPageBusy() const;
     QStringList recentDatasets() const;
+    /// Where runs are saved: QSettings sessions/root, else SessionStore::defaultRoot().
+    QString sessionsRoot() const;
+    /// Sessions page actions: show a session's charts and results; overlay sessions on the accuracy-vs-sparsity
+    /// chart; continue an interrupted session. Each shows a message instead when it cannot.
+    void reopenSession(const QString& path);
+    void compareSessions(const QStringList& paths);
+    void resumeSession(const QString& path);
 
     /// Presentation mode: full screen and larger fonts, for a projector (F11).
     void setPresentationMode(bool on);
@@ -77,6 +85,7 @@ private:
     DatasetPage* datasetPage_ = nullptr;
     RunPage* runPage_ = nullptr;
     ResultsPage* resultsPage_ = nullptr;
+    SessionsPage* sessionsPage_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     bool presentation_ = false;
     QFont normalFont_;

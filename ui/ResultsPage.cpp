@@ -117,6 +117,16 @@ void ResultsPage::clear()
     headline_->setText(tr("Running… rounds appear here as they finish."));
 }
 
+void ResultsPage::showRecorded(const QString& title, const QList<workbench::RoundStats>& rounds, int bestRound)
+{
+    clear();
+    for (const workbench::RoundStats& r : rounds)
+        addRound(r);
+    if (bestRound >= 0)
+        highlightBest(bestRound);
+    headline_->setText(title.toHtmlEscaped());
+}
+
 void ResultsPage::addRound(const workbench::RoundStats& s)
 {
     rounds_.append(s);

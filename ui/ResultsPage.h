@@ -27,6 +27,8 @@ public:
 
     void setClassNames(const QStringList& names);
     void clear();
+    /// Shows the rounds a session recorded (Sessions page → Reopen) and highlights `bestRound` (-1: none yet).
+    void showRecorded(const QString& title, const QList<workbench::RoundStats>& rounds, int bestRound);
     int rounds() const { return int(rounds_.size()); }
     int bestRound() const { return bestRound_; }
     /// round, sparsity, accuracy… as in the table.

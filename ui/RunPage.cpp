@@ -285,12 +285,53 @@ void RunPage::startRun()
 {
     if (!datasetAvailable_ || job_->isRunning())
         return;
-    const workbench::Recipe config = recipe();
+    workbench::Recipe config = recipe();
     if (config.model.hidden.isEmpty()) {
         emit message(tr("Give at least one hidden layer width, e.g. 256, 128"));
         hidden_->setFocus();
         return;
     }
+    if (!datasetSource_.isEmpty())
+        config.dataset.source = datasetSource_;
+    clearCharts();
+    job_->setRecipe(config);
+    // Every run is a session on disk: it can be reopened, compared, resumed and exported later.
+    QString saved;
+    try {
+        if (!sessionsRoot_.isEmpty()) {
+            const workbench::Session session = workbench::SessionStore(sessionsRoot_).create(config.name);
+            job_->setSession(session.path());
+            saved = session.path();
+        } else {
+            job_->setSession({});
+        }
+    } catch (const std::exception& e) {
+        job_->setSession({});
+        appendLog(tr("This run is not saved: %1").arg(QString::fromLocal8Bit(e.what())));
+    }
+    job_->start();
+    emit message(saved.isEmpty() ? tr("Training (not saved)…") : tr("Training… saving to %1").arg(saved));
+    updateProgressText();
+    updateButtons();
+}
+
+void RunPage::resumeSession(const QString& sessionPath)
+{
+    if (job_->isRunning())
+        return;
+    job_->continueSession(sessionPath); // throws SessionError for a folder that is not a session
+    clearCharts();
+    // The completed rounds come back from the session; the worker then runs the rest live.
+    showRecorded(workbench::SessionStore::reopen(sessionPath));
+    result_->clear();
+    job_->start();
+    emit message(tr("Resuming %1…").arg(sessionPath));
+    updateProgressText();
+    updateButtons();
+}
+
+void RunPage::clearCharts()
+{
     chart_->clear();
     sparsityChart_->clear();
     histogram_->clear();
@@ -299,11 +340,24 @@ void RunPage::startRun()
     result_->clear();
     progress_->setValue(0);
     etaSeconds_ = -1.0;
-    job_->setRecipe(config);
-    job_->start();
-    emit message(tr("Training…"));
-    updateProgressText();
-    updateButtons();
+}
+
+void RunPage::showRecorded(const workbench::RecordedRun& run)
+{
+    clearCharts();
+    for (const EpochStats& epoch : run.epochs)
+        chart_->addEpoch(epoch);
+    for (const RoundStats& round : run.rounds)
+        addRound(round);
+    result_->setText(tr("Session %1 (%2): %3 of %4 rounds")
+                         .arg(run.info.name, run.info.status)
+                         .arg(run.info.completedRound + 1)
+                         .arg(run.info.rounds + 1));
+}
+
+void RunPage::setComparison(const QList<QPair<QString, QList<workbench::RoundStats>>>& runs)
+{
+    sparsityChart_->setOverlays(runs);
 }
 
 void RunPage::cancelRun()

@@ -2,6 +2,7 @@
 
 #include "core/workbench/Recipe.h"
 #include "core/workbench/RunTypes.h"
+#include "core/workbench/SessionStore.h"
 
 #include <QWidget>
 
@@ -39,6 +40,17 @@ public:
     void setRecipe(const workbench::Recipe& recipe);
     /// Whether a dataset is there to train on (the Start button needs one).
     void setDatasetAvailable(bool available);
+    /// The source of the dataset open in the window ("demo", a folder or file): what a run's recipe records, so
+    /// that the session can be resumed and validated from the command line too.
+    void setDatasetSource(const QString& source) { datasetSource_ = source; }
+    /// Where runs started here save their sessions; empty: runs are not saved.
+    void setSessionsRoot(const QString& root) { sessionsRoot_ = root; }
+    /// Resumes an interrupted session (Sessions page) in the job, with the live charts.
+    void resumeSession(const QString& sessionPath);
+    /// Shows what a session recorded in the charts (Sessions page → Reopen); mask heatmaps stay empty.
+    void showRecorded(const workbench::RecordedRun& run);
+    /// Earlier runs overlaid on the accuracy-vs-weights-remaining chart (Sessions page → Compare).
+    void setComparison(const QList<QPair<QString, QList<workbench::RoundStats>>>& runs);
 
 public slots:
     void startRun();
@@ -49,6 +61,7 @@ signals:
     void message(const QString& text);
 
 private:
+    void clearCharts();
     void updateButtons();
     void appendLog(const QString& line);
     void updateProgressText();
@@ -56,6 +69,8 @@ private:
 
     workbench::RunJob* job_;
     bool datasetAvailable_ = false;
+    QString datasetSource_;
+    QString sessionsRoot_;
     double etaSeconds_ = -1.0;
 
     QLineEdit* hidden_ = nullptr;

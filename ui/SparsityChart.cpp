@@ -11,6 +11,8 @@
 #include <QValueAxis>
 
 #include <algorithm>
+#include <iterator>
+#include <utility>
 
 namespace prunelab::ui {
 
@@ -72,6 +74,36 @@ void SparsityChart::addRound(const workbench::RoundStats& s)
     remainingAxis_->setMin(std::min(remainingAxis_->min(), std::max(0.01, remaining / 2.0)));
 }
 
+void SparsityChart::setOverlays(const QList<QPair<QString, QList<workbench::RoundStats>>>& runs)
+{
+    for (QLineSeries* series : std::as_const(overlays_)) {
+        chart_->removeSeries(series);
+        delete series;
+    }
+    overlays_.clear();
+    // Colours that stay apart from the current run's orange and green.
+    static const QColor palette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                     QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0x17, 0xbe, 0xcf)};
+    for (const auto& [label, rounds] : runs) {
+        auto* series = new QLineSeries;
+        series->setName(label);
+        QPen pen(palette[overlays_.size() % std::size(palette)]);
+        pen.setWidthF(validation_->pen().widthF());
+        pen.setStyle(Qt::DashLine);
+        series->setPen(pen);
+        series->setPointsVisible(true);
+        for (const workbench::RoundStats& r : rounds) {
+            const double remaining = std::max(0.01, 100.0 * (1.0 - r.sparsity));
+            series->append(remaining, 100.0 * (r.hasTest ? r.testAccuracy : r.validationAccuracy));
+            remainingAxis_->setMin(std::min(remainingAxis_->min(), std::max(0.01, remaining / 2.0)));
+        }
+        chart_->addSeries(series);
+        series->attachAxis(remainingAxis_);
+        series->attachAxis(accuracyAxis_);
+        overlays_.append(series);
+    }
+}
+
 void SparsityChart::clear()
 {
     validation_->clear();
@@ -98,6 +130,15 @@ QString SparsityChart::toCsv() const
                    .arg(validation[i].x(), 0, 'g', 6)
                    .arg(validation[i].y(), 0, 'g', 6)
                    .arg(i < test.size() ? QString::number(test[i].y(), 'g', 6) : QString());
+    if (!overlays_.isEmpty()) {
+        csv += QStringLiteral("\nrun,weights_remaining_percent,accuracy_percent\n");
+        for (const QLineSeries* series : overlays_) {
+            QString name = series->name();
+            name.replace(QLatin1Char('"'), QLatin1String("\"\""));
+            for (const QPointF& p : series->points())
+                csv += QStringLiteral("\"%1\",%2,%3\n").arg(name).arg(p.x(), 0, 'g', 6).arg(p.y(), 0, 'g', 6);
+        }
+    }
     return csv;
 }
 

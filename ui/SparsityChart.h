@@ -21,15 +21,21 @@ public:
     explicit SparsityChart(QWidget* parent = nullptr);
 
     void addRound(const workbench::RoundStats& stats);
+    /// Runs drawn beside the current one for comparison (earlier sessions): one dashed line each, test accuracy
+    /// where the run has a test split, else validation. Replaces the overlays shown before; clear() keeps them.
+    void setOverlays(const QList<QPair<QString, QList<workbench::RoundStats>>>& runs);
+    int overlayCount() const { return int(overlays_.size()); }
     void clear();
     int plottedRounds() const;
-    /// weights_remaining_percent, validation_accuracy, test_accuracy per round drawn.
+    /// weights_remaining_percent, validation_accuracy, test_accuracy per round drawn; then, when runs are overlaid,
+    /// a second table `run,weights_remaining_percent,accuracy_percent`.
     QString toCsv() const;
 
 private:
     QChart* chart_ = nullptr;
     QLineSeries* validation_ = nullptr;
     QLineSeries* test_ = nullptr;
+    QList<QLineSeries*> overlays_;
     QLogValueAxis* remainingAxis_ = nullptr;
     QValueAxis* accuracyAxis_ = nullptr;
 };

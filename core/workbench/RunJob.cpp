@@ -418,9 +418,20 @@ void RunJob::start()
             summary.device = QString::fromStdString(engine::describeDevice(device));
 
             RecipeData data;
-            if (given) {
-                data.train = given;
-                data.summary = datasets::DatasetSummary::describe(*given, datasets::DatasetSummary::pixelHashes(*given));
+            std::shared_ptr<const datasets::ImageSet> open = given;
+            if (open && session.isValid() && mode != Private::Mode::Run) {
+                // Continuing a session: the window's dataset serves only if it is the very data recorded.
+                QCryptographicHash openHash(QCryptographicHash::Sha256);
+                addToHash(openHash, *open);
+                if (QString::fromLatin1(openHash.result().toHex()) != session.datasetFingerprint()) {
+                    log(tr("the dataset open in the window is not the one %1 was recorded with: loading %2")
+                            .arg(session.path(), recipe.dataset.source));
+                    open.reset();
+                }
+            }
+            if (open) {
+                data.train = open;
+                data.summary = datasets::DatasetSummary::describe(*open, datasets::DatasetSummary::pixelHashes(*open));
                 planSplit(recipe, data);
             } else {
                 log(tr("loading %1…").arg(recipe.dataset.source));

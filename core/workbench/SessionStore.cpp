@@ -13,7 +13,9 @@ namespace prunelab::workbench {
 SessionStore::SessionStore(QString root) : root_(root.isEmpty() ? defaultRoot() : std::move(root)) {}
 
 QString SessionStore::defaultRoot() {
-    return QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + QStringLiteral("/sessions");
+    // Not AppDataLocation: it adds the organisation name, which the GUI sets and the CLI does not, and both must
+    // see the same sessions.
+    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/PruneLab/sessions");
 }
 
 SessionInfo SessionStore::info(const Session& session) {
@@ -79,6 +81,33 @@ void SessionStore::remove(const Session& session) const {
         throw SessionError("refusing to delete " + session.path().toStdString() + ": it is not a session folder");
     if (!dir.removeRecursively())
         throw SessionError("cannot delete " + session.path().toStdString() + " completely: check its permissions");
+}
+
+RecordedRun SessionStore::reopen(const QString& path)
+{
+    const Session session = Session::open(path);
+    RecordedRun run;
+    run.info = info(session);
+    for (const QJsonObject& event : session.metrics()) {
+        const QString kind = event.value(QStringLiteral("event")).toString();
+        if (kind == QLatin1String("epoch")) {
+            run.epochs.append(epochStatsFromJson(event));
+        } else if (kind == QLatin1String("round")) {
+            RoundStats round = roundStatsFromJson(event);
+            const auto same = std::find_if(run.rounds.begin(), run.rounds.end(),
+                                           [&](const RoundStats& r) { return r.round == round.round; });
+            if (same != run.rounds.end())
+                *same = std::move(round);
+            else
+                run.rounds.append(std::move(round));
+        } else if (kind == QLatin1String("done") &&
+                   event.value(QStringLiteral("outcome")).toString() == QLatin1String("completed")) {
+            run.bestRound = event.value(QStringLiteral("best_round")).toInt(-1);
+        } else if (kind == QLatin1String("resumed")) {
+            run.bestRound = -1; // a later "done" says it again
+        }
+    }
+    return run;
 }
 
 } // namespace prunelab::workbench

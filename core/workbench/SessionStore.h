@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/workbench/RunTypes.h"
 #include "core/workbench/Session.h"
 
 #include <QDateTime>
@@ -22,19 +23,30 @@ struct SessionInfo {
     QString message; ///< the failure's message
 };
 
+/// What a session recorded, back as the events the GUI's charts and tables take (from metrics.jsonl), to reopen
+/// a finished or interrupted run. Mask images are not recorded and stay empty.
+struct RecordedRun {
+    SessionInfo info;
+    QList<EpochStats> epochs;
+    QList<RoundStats> rounds; ///< in round order, each round once
+    int bestRound = -1;       ///< the round the finished run chose (its "done" event); -1 while unfinished
+};
+
 /// The folder that holds the sessions: list, create, rename, delete, reopen.
 class SessionStore {
 public:
     /// `root` empty: defaultRoot().
     explicit SessionStore(QString root = {});
 
-    /// Qt's AppDataLocation + "/sessions" (~/.local/share/PruneLab/sessions).
+    /// ~/.local/share/PruneLab/sessions (Qt's GenericDataLocation + "/PruneLab/sessions"), for the GUI and the CLI.
     static QString defaultRoot();
     const QString& root() const { return root_; }
 
     /// Every session folder under the root, newest first; folders that are not sessions are left out.
     QList<SessionInfo> list() const;
     static SessionInfo info(const Session& session);
+    /// Reads a session's recorded events; throws SessionError when the folder is not a session.
+    static RecordedRun reopen(const QString& path);
     Session create(const QString& name) const;
     /// Renames a session's folder, keeping its time stamp; returns the reopened session.
     Session rename(const Session& session, const QString& newName) const;

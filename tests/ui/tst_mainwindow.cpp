@@ -5,10 +5,12 @@
 #include "ui/MaskHeatmapWidget.h"
 #include "ui/ResultsPage.h"
 #include "ui/SampleGridWidget.h"
+#include "ui/SessionsPage.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
 #include "ui/VolumePreviewWidget.h"
 #include "ui/WeightHistogramWidget.h"
+#include "core/workbench/Session.h"
 #include "datasets/BrainSliceDemo.h"
 #include "tests/datasets/NiftiTestVolume.h"
 
@@ -27,7 +29,11 @@
 #include <QFileInfo>
 #include <QImage>
 #include <QLabel>
+#include <QJsonObject>
+#include <QMessageBox>
+#include <QPlainTextEdit>
 #include <QSettings>
+#include <QTabWidget>
 #include <QSlider>
 #include <QTemporaryDir>
 #include <QProgressBar>
@@ -63,6 +69,8 @@ private:
 class tst_MainWindow : public QObject {
     Q_OBJECT
 
+    QTemporaryDir sessionsDir_;
+
     static datasets::DemoOptions smallDemo()
     {
         datasets::DemoOptions options;
@@ -85,6 +93,9 @@ private slots:
         QCoreApplication::setOrganizationName(QStringLiteral("PruneLabTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
         QSettings().clear();
+        // Runs started in these tests save their sessions here, not in a person's own sessions folder.
+        QVERIFY(sessionsDir_.isValid());
+        QSettings().setValue(QStringLiteral("sessions/root"), sessionsDir_.path());
     }
 
     void opensWithTheDemoDataset()
@@ -290,6 +301,111 @@ private slots:
         QVERIFY(ready.wait(30000));
         QVERIFY(window.findChild<QWidget*>("severityStripBox")->isVisible());
         QCOMPARE(preview->volumeCount(), datasets::BrainSliceDemo::available() ? 1 : 0);
+    }
+
+    void runsAreSessionsToReopenCompareResumeRenameAndDelete()
+    {
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        QSettings().setValue(QStringLiteral("sessions/root"), root.path());
+        ui::MainWindow window;
+        window.show();
+        loadSmallDemo(window);
+        workbench::Recipe recipe = window.recipe();
+        recipe.train.epochs = 1;
+        recipe.prune.schedule = QStringLiteral("iterative");
+        recipe.prune.rounds = 2;
+        recipe.prune.sparsity = 0.75;
+        recipe.prune.fineTuneEpochs = 1;
+        window.setRecipe(recipe);
+
+        // A run started in the window is saved as a session.
+        QSignalSpy finished(&window, &ui::MainWindow::runFinished);
+        window.startRun();
+        QVERIFY(finished.wait(60000));
+        const auto first = finished.takeFirst().first().value<workbench::RunSummary>();
+        QCOMPARE(first.outcome, workbench::RunSummary::Outcome::Completed);
+        QVERIFY(first.session.startsWith(root.path()));
+        auto* page = window.findChild<ui::SessionsPage*>();
+        QTRY_COMPARE(page->sessions().size(), 1);
+        QCOMPARE(page->sessions().first().status, QStringLiteral("completed"));
+        QCOMPARE(page->sessions().first().completedRound, 2);
+        auto* table = window.findChild<QTableWidget*>("sessionsTable");
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(workbench::Session::open(first.session).recipeJson().value(QStringLiteral("dataset")).toObject()
+                     .value(QStringLiteral("source")).toString(),
+                 QStringLiteral("demo"));
+
+        // Reopen: the Results page and the charts show what the session recorded.
+        auto* tabs = window.findChild<QTabWidget*>("pages");
+        tabs->setCurrentWidget(page);
+        page->select({first.session});
+        QVERIFY(window.findChild<QPlainTextEdit*>("sessionRecipe")->toPlainText().contains(QStringLiteral("iterative")));
+        auto* results = window.findChild<ui::ResultsPage*>();
+        results->clear();
+        QTest::mouseClick(window.findChild<QPushButton*>("reopenSessionButton"), Qt::LeftButton);
+        QCOMPARE(results->rounds(), 3);
+        QCOMPARE(results->bestRound(), first.bestRound);
+        QCOMPARE(tabs->currentWidget(), static_cast<QWidget*>(results));
+        auto* sparsity = window.findChild<ui::SparsityChart*>("sparsityChart");
+        QCOMPARE(sparsity->plottedRounds(), 3);
+        QTRY_COMPARE(window.findChild<ui::TrainingChart*>("trainingChart")->plottedPoints(), 1 + 2);
+
+        // A second run, cancelled after its dense round, then resumed from the Sessions page.
+        recipe.train.epochs = 2;
+        recipe.prune.fineTuneEpochs = 2;
+        recipe.prune.rounds = 3;
+        window.setRecipe(recipe);
+        window.startRun();
+        QTRY_VERIFY_WITH_TIMEOUT(results->rounds() >= 1, 60000);
+        window.cancelRun();
+        QVERIFY(finished.wait(60000));
+        const auto cancelled = finished.takeFirst().first().value<workbench::RunSummary>();
+        QCOMPARE(cancelled.outcome, workbench::RunSummary::Outcome::Cancelled);
+        const int kept = workbench::Session::open(cancelled.session).completedRound();
+        QVERIFY(kept >= 0 && kept < 3);
+        tabs->setCurrentWidget(page);
+        QTRY_COMPARE(page->sessions().size(), 2);
+        page->select({cancelled.session});
+        auto* resume = window.findChild<QPushButton*>("resumeSessionButton");
+        QVERIFY(resume->isEnabled());
+        QTest::mouseClick(resume, Qt::LeftButton);
+        QVERIFY(window.isRunning());
+        QVERIFY(!resume->isEnabled()); // one run at a time
+        QVERIFY(finished.wait(60000));
+        const auto resumed = finished.takeFirst().first().value<workbench::RunSummary>();
+        QCOMPARE(resumed.outcome, workbench::RunSummary::Outcome::Completed);
+        QCOMPARE(resumed.session, cancelled.session);
+        QCOMPARE(results->rounds(), 4); // the recorded rounds and the ones run now, each once
+        QList<int> recorded;
+        for (const QJsonObject& e : workbench::Session::open(resumed.session).metrics())
+            if (e.value(QStringLiteral("event")).toString() == QLatin1String("round"))
+                recorded.append(e.value(QStringLiteral("round")).toInt());
+        QCOMPARE(recorded, (QList<int>{0, 1, 2, 3}));
+
+        // Compare: both sessions overlaid on the Run page's accuracy-vs-weights-remaining chart.
+        tabs->setCurrentWidget(page);
+        page->select({first.session, cancelled.session});
+        QTest::mouseClick(window.findChild<QPushButton*>("compareSessionsButton"), Qt::LeftButton);
+        QCOMPARE(sparsity->overlayCount(), 2);
+        QVERIFY(sparsity->toCsv().contains(QStringLiteral("run,weights_remaining_percent,accuracy_percent")));
+
+        // Rename keeps the date; Delete asks, then removes the folder.
+        QVERIFY(page->renameSession(first.session, QStringLiteral("class demo")));
+        QStringList names;
+        for (const workbench::SessionInfo& s : page->sessions())
+            names << s.name;
+        QVERIFY2(names.contains(QStringLiteral("class-demo")), qPrintable(names.join(',')));
+        const QString renamed = page->selectedPaths().value(0);
+        QVERIFY(QFileInfo(renamed).fileName().endsWith(QStringLiteral("_class-demo")));
+        QTimer::singleShot(200, [] {
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget()))
+                box->button(QMessageBox::Yes)->click();
+        });
+        QTest::mouseClick(window.findChild<QPushButton*>("deleteSessionButton"), Qt::LeftButton);
+        QTRY_COMPARE(page->sessions().size(), 1);
+        QVERIFY(!QFileInfo::exists(renamed));
+        QSettings().setValue(QStringLiteral("sessions/root"), sessionsDir_.path());
     }
 
     void aMissingSourceIsAMessageNotACrash()
