@@ -137,7 +137,10 @@ void SessionsPage::setRoot(const QString& root)
 void SessionsPage::setRunningSession(const QString& path)
 {
     running_ = path;
-    refresh();
+    // Reading every session's JSON files costs time on the GUI thread: only when the page is on screen (it reads
+    // the folder again when shown).
+    if (isVisible())
+        refresh();
 }
 
 void SessionsPage::showEvent(QShowEvent* event)

@@ -327,6 +327,8 @@ private slots:
         QCOMPARE(first.outcome, workbench::RunSummary::Outcome::Completed);
         QVERIFY(first.session.startsWith(root.path()));
         auto* page = window.findChild<ui::SessionsPage*>();
+        auto* tabs = window.findChild<QTabWidget*>("pages");
+        tabs->setCurrentWidget(page); // the page reads the folder when it is shown
         QTRY_COMPARE(page->sessions().size(), 1);
         QCOMPARE(page->sessions().first().status, QStringLiteral("completed"));
         QCOMPARE(page->sessions().first().completedRound, 2);
@@ -337,8 +339,6 @@ private slots:
                  QStringLiteral("demo"));
 
         // Reopen: the Results page and the charts show what the session recorded.
-        auto* tabs = window.findChild<QTabWidget*>("pages");
-        tabs->setCurrentWidget(page);
         page->select({first.session});
         QVERIFY(window.findChild<QPlainTextEdit*>("sessionRecipe")->toPlainText().contains(QStringLiteral("iterative")));
         auto* results = window.findChild<ui::ResultsPage*>();
