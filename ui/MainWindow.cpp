@@ -107,6 +107,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(datasetPage_, &DatasetPage::datasetReady, this, [this](const QString& source) {
         dataset_ = datasetPage_->dataset();
         job_->setDataset(dataset_);
+        sessionsPage_->setDataset(dataset_);
         resultsPage_->setClassNames(dataset_->classNames);
         runPage_->setDatasetAvailable(!job_->isRunning());
         runPage_->setDatasetSource(source);

@@ -1,5 +1,17 @@
 #include "ui/SessionsPage.h"
 
+#include "core/workbench/RunJob.h"
+#include "core/workbench/SessionExporter.h"
+#include "ui/ChartExport.h"
+
+#include <QComboBox>
+#include <QDialog>
+#include <QDialogButtonBox>
+#include <QFormLayout>
+#include <QFutureWatcher>
+#include <QLineEdit>
+#include <QtConcurrent/QtConcurrentRun>
+
 #include <QFileDialog>
 #include <QFontDatabase>
 #include <QHBoxLayout>
@@ -68,9 +80,8 @@ SessionsPage::SessionsPage(QWidget* parent) : QWidget(parent)
         updateButtons();
         showDetails();
     });
-    connect(table_, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
-        emit reopenRequested(sessions_.value(row).path);
-    });
+    connect(table_, &QTableWidget::cellDoubleClicked, this,
+            [this](int row, int) { emit reopenRequested(sessions_.value(row).path); });
 
     reopen_ = new QPushButton(tr("&Reopen"));
     reopen_->setObjectName(QStringLiteral("reopenSessionButton"));
@@ -90,8 +101,16 @@ SessionsPage::SessionsPage(QWidget* parent) : QWidget(parent)
     delete_ = new QPushButton(tr("&Delete…"));
     delete_->setObjectName(QStringLiteral("deleteSessionButton"));
     connect(delete_, &QPushButton::clicked, this, &SessionsPage::askDelete);
+    validate_ = new QPushButton(tr("&Validate"));
+    validate_->setObjectName(QStringLiteral("validateSessionButton"));
+    validate_->setToolTip(tr("Reload the last round's saved model and check that it reproduces the recorded accuracy"));
+    connect(validate_, &QPushButton::clicked, this, [this] { validateSession(selectedPaths().value(0)); });
+    export_ = new QPushButton(tr("E&xport…"));
+    export_->setObjectName(QStringLiteral("exportSessionButton"));
+    export_->setToolTip(tr("Write a report, plots, CSV, a model for Python or C++, or a zip bundle of the session"));
+    connect(export_, &QPushButton::clicked, this, &SessionsPage::askExport);
     auto* buttons = new QHBoxLayout;
-    for (QPushButton* b : {reopen_, compare_, resume_, rename_, delete_})
+    for (QPushButton* b : {reopen_, compare_, resume_, validate_, export_, rename_, delete_})
         buttons->addWidget(b);
     buttons->addStretch(1);
 
@@ -108,6 +127,11 @@ SessionsPage::SessionsPage(QWidget* parent) : QWidget(parent)
     auto* rightLayout = new QVBoxLayout(right);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addWidget(details_);
+    actionResult_ = new QLabel;
+    actionResult_->setObjectName(QStringLiteral("sessionActionResult"));
+    actionResult_->setWordWrap(true);
+    actionResult_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    rightLayout->addWidget(actionResult_);
     rightLayout->addWidget(recipe_, 1);
 
     auto* left = new QWidget;
@@ -124,7 +148,170 @@ SessionsPage::SessionsPage(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->addLayout(top);
     layout->addWidget(splitter, 1);
+    sideJob_ = new workbench::RunJob(this);
+    connect(sideJob_, &workbench::RunJob::finished, this, [this](const workbench::RunSummary& summary) {
+        const bool ok = summary.outcome == workbench::RunSummary::Outcome::Completed;
+        if (sideJobExports_) {
+            sideJobExports_ = false;
+            finishAction(ok, summary.message);
+            emit exported(ok ? QStringList{exportOut_} : QStringList{}, ok ? QString() : summary.message);
+        } else {
+            finishAction(ok, summary.message);
+            emit validated(ok, summary.message);
+        }
+    });
     setRoot(store_.root());
+}
+
+QStringList SessionsPage::exportFormats()
+{
+    return {QStringLiteral("report"),      QStringLiteral("bundle"),
+            QStringLiteral("plots"),       QStringLiteral("csv"),
+            QStringLiteral("state-dict"),  QStringLiteral("masks"),
+            QStringLiteral("torchscript"), QStringLiteral("compact-torchscript")};
+}
+
+void SessionsPage::finishAction(bool ok, const QString& message)
+{
+    busy_ = false;
+    actionResult_->setText(ok ? message.toHtmlEscaped()
+                              : tr("<span style='color:#c62828'><b>%1</b></span>").arg(message.toHtmlEscaped()));
+    updateButtons();
+}
+
+bool SessionsPage::validateSession(const QString& path, int round)
+{
+    if (busy_ || path.isEmpty())
+        return false;
+    try {
+        sideJob_->validateSession(path, round);
+    } catch (const std::exception& e) {
+        finishAction(false, QString::fromLocal8Bit(e.what()));
+        return false;
+    }
+    busy_ = true;
+    sideJobExports_ = false;
+    actionResult_->setText(tr("Validating %1…").arg(path.toHtmlEscaped()));
+    updateButtons();
+    sideJob_->start();
+    return true;
+}
+
+bool SessionsPage::exportSession(const QString& path, const QString& format, const QString& roundSpec,
+                                 const QString& out)
+{
+    if (busy_ || path.isEmpty() || out.isEmpty() || !exportFormats().contains(format))
+        return false;
+    int round = 0;
+    try {
+        round = workbench::SessionExporter(workbench::Session::open(path)).resolveRound(roundSpec);
+    } catch (const std::exception& e) {
+        finishAction(false, QString::fromLocal8Bit(e.what()));
+        emit exported({}, QString::fromLocal8Bit(e.what()));
+        return false;
+    }
+    busy_ = true;
+    actionResult_->setText(tr("Exporting %1 of round %2 to %3…").arg(format).arg(round).arg(out.toHtmlEscaped()));
+    updateButtons();
+    if (format.endsWith(QLatin1String("torchscript"))) {
+        // Rebuilt from the recipe and the round's checked weights, with the data's normalisation: a job of its own.
+        sideJobExports_ = true;
+        exportOut_ = out;
+        sideJob_->exportTorchScript(path, round, out, format == QLatin1String("compact-torchscript"));
+        sideJob_->start();
+        return true;
+    }
+    QStringList written;
+    QString error;
+    if (format == QLatin1String("plots") || format == QLatin1String("report")) {
+        // Drawn by the GUI's own chart classes, which live on this thread: small files, rendered offscreen.
+        try {
+            if (format == QLatin1String("plots")) {
+                written = ChartExport::writePlots(path, out);
+            } else {
+                const QString stem = out.endsWith(QLatin1String(".html")) || out.endsWith(QLatin1String(".pdf"))
+                                         ? out.section(QLatin1Char('.'), 0, -2)
+                                         : out;
+                written = workbench::SessionExporter(workbench::Session::open(path))
+                              .write(format, stem + QStringLiteral(".html"), round);
+                ChartExport::writeReportPdf(path, round, stem + QStringLiteral(".pdf"));
+                written << stem + QStringLiteral(".pdf");
+            }
+        } catch (const std::exception& e) {
+            error = QString::fromLocal8Bit(e.what());
+        }
+        finishAction(error.isEmpty(), error.isEmpty() ? tr("Wrote %1").arg(written.join(QStringLiteral(", "))) : error);
+        emit exported(written, error);
+        return error.isEmpty();
+    }
+    // Models, CSV and the bundle can be large: written on a worker thread.
+    using Result = std::pair<QStringList, QString>;
+    auto* watcher = new QFutureWatcher<Result>(this);
+    connect(watcher, &QFutureWatcher<Result>::finished, this, [this, watcher] {
+        watcher->deleteLater();
+        const Result result = watcher->result();
+        finishAction(result.second.isEmpty(), result.second.isEmpty()
+                                                  ? tr("Wrote %1").arg(result.first.join(QStringLiteral(", ")))
+                                                  : result.second);
+        emit exported(result.first, result.second);
+    });
+    watcher->setFuture(QtConcurrent::run([path, format, out, round]() -> Result {
+        try {
+            return {workbench::SessionExporter(workbench::Session::open(path)).write(format, out, round), {}};
+        } catch (const std::exception& e) {
+            return {{}, QString::fromLocal8Bit(e.what())};
+        }
+    }));
+    return true;
+}
+
+void SessionsPage::askExport()
+{
+    const QString path = selectedPaths().value(0);
+    if (path.isEmpty())
+        return;
+    QDialog dialog(this);
+    dialog.setWindowTitle(tr("Export session"));
+    auto* format = new QComboBox;
+    const QStringList descriptions{tr("report: HTML and PDF (curves, rounds, confusion matrix, recipe)"),
+                                   tr("bundle: the whole session as one .zip"),
+                                   tr("plots: PNG and SVG of the charts, into a folder"),
+                                   tr("csv: every plotted series, into a folder"),
+                                   tr("state-dict: the model's tensors for torch.load (.pt)"),
+                                   tr("masks: the pruning masks for torch.load (.pt)"),
+                                   tr("torchscript: the masked model for torch.jit.load (.pt)"),
+                                   tr("compact-torchscript: the smaller model, pruned units removed (.pt)")};
+    for (int i = 0; i < descriptions.size(); ++i)
+        format->addItem(descriptions[i], exportFormats()[i]);
+    auto* round = new QComboBox;
+    round->addItems({QStringLiteral("last"), QStringLiteral("best")});
+    for (int k : workbench::Session::open(path, false).savedRounds())
+        round->addItem(QString::number(k));
+    auto* out = new QLineEdit;
+    auto* browse = new QPushButton(tr("Browse…"));
+    connect(browse, &QPushButton::clicked, &dialog, [&] {
+        const QString kind = format->currentData().toString();
+        const QString chosen = kind == QLatin1String("plots") || kind == QLatin1String("csv")
+                                   ? QFileDialog::getExistingDirectory(&dialog, tr("Folder to write into"))
+                                   : QFileDialog::getSaveFileName(&dialog, tr("File to write"));
+        if (!chosen.isEmpty())
+            out->setText(chosen);
+    });
+    auto* where = new QHBoxLayout;
+    where->addWidget(out, 1);
+    where->addWidget(browse);
+    auto* form = new QFormLayout;
+    form->addRow(tr("What"), format);
+    form->addRow(tr("Round"), round);
+    form->addRow(tr("Where"), where);
+    auto* box = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
+    connect(box, &QDialogButtonBox::accepted, &dialog, &QDialog::accept);
+    connect(box, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    auto* layout = new QVBoxLayout(&dialog);
+    layout->addLayout(form);
+    layout->addWidget(box);
+    if (dialog.exec() == QDialog::Accepted && !out->text().isEmpty())
+        exportSession(path, format->currentData().toString(), round->currentText(), out->text());
 }
 
 void SessionsPage::setRoot(const QString& root)
@@ -132,6 +319,11 @@ void SessionsPage::setRoot(const QString& root)
     store_ = workbench::SessionStore(root);
     rootLabel_->setText(tr("Sessions in <b>%1</b>").arg(store_.root().toHtmlEscaped()));
     refresh();
+}
+
+void SessionsPage::setDataset(std::shared_ptr<const datasets::ImageSet> dataset)
+{
+    sideJob_->setDataset(std::move(dataset));
 }
 
 void SessionsPage::setRunningSession(const QString& path)
@@ -213,6 +405,8 @@ void SessionsPage::updateButtons()
     reopen_->setEnabled(one);
     compare_->setEnabled(!paths.isEmpty());
     resume_->setEnabled(s && !busy && s->status != QLatin1String("completed") && s->status != QLatin1String("damaged"));
+    validate_->setEnabled(s && !busy_ && s->completedRound >= 0);
+    export_->setEnabled(s && !busy_ && s->completedRound >= 0);
     rename_->setEnabled(one && !paths.contains(running_));
     delete_->setEnabled(!paths.isEmpty() && !paths.contains(running_));
 }
@@ -244,8 +438,7 @@ void SessionsPage::showDetails()
 
 void SessionsPage::chooseRoot()
 {
-    const QString folder =
-        QFileDialog::getExistingDirectory(this, tr("Folder that holds the sessions"), store_.root());
+    const QString folder = QFileDialog::getExistingDirectory(this, tr("Folder that holds the sessions"), store_.root());
     if (folder.isEmpty())
         return;
     setRoot(folder);

@@ -92,7 +92,8 @@ int main(int argc, char* argv[])
     QCoreApplication::setApplicationName(QStringLiteral("bench_gui_stall"));
     QCommandLineParser parser;
     parser.addHelpOption();
-    const QCommandLineOption epochsOption(QStringLiteral("epochs"), QStringLiteral("Training epochs (default: the preset's)."), QStringLiteral("n"));
+    const QCommandLineOption epochsOption(
+        QStringLiteral("epochs"), QStringLiteral("Training epochs (default: the preset's)."), QStringLiteral("n"));
     const QCommandLineOption json(QStringLiteral("json"), QStringLiteral("One JSON object instead of text."));
     parser.addOptions({epochsOption, json});
     parser.process(app);
@@ -133,28 +134,30 @@ int main(int argc, char* argv[])
     const auto summary = finished.first().first().value<workbench::RunSummary>();
 
     if (parser.isSet(json)) {
-        const QJsonObject o{{"run_seconds", seconds},
-                            {"outcome", summary.outcome == workbench::RunSummary::Outcome::Completed ? "completed" : "not completed"},
-                            {"ticks", qint64(live.count())},
-                            {"worst_stall_ms", live.worst()},
-                            {"p99_gap_ms", live.percentile(99)},
-                            {"median_gap_ms", live.percentile(50)},
-                            {"idle_worst_gap_ms", idle.worst()},
-                            {"idle_median_gap_ms", idle.percentile(50)},
-                            {"ratio_worst_to_idle_worst", idle.worst() > 0 ? live.worst() / idle.worst() : 0.0},
-                            {"worst_gaps", live.worstGaps(5)},
-                            {"goal_ms", 50},
-                            {"goal_met", live.worst() < 50.0}};
+        const QJsonObject o{
+            {"run_seconds", seconds},
+            {"outcome", summary.outcome == workbench::RunSummary::Outcome::Completed ? "completed" : "not completed"},
+            {"ticks", qint64(live.count())},
+            {"worst_stall_ms", live.worst()},
+            {"p99_gap_ms", live.percentile(99)},
+            {"median_gap_ms", live.percentile(50)},
+            {"idle_worst_gap_ms", idle.worst()},
+            {"idle_median_gap_ms", idle.percentile(50)},
+            {"ratio_worst_to_idle_worst", idle.worst() > 0 ? live.worst() / idle.worst() : 0.0},
+            {"worst_gaps", live.worstGaps(5)},
+            {"goal_ms", 50},
+            {"goal_met", live.worst() < 50.0}};
         std::printf("%s\n", QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
     } else {
         std::printf("quick-demo in the window: %.1f s, %s\n", seconds, qPrintable(workbench::describe(summary)));
-        std::printf("event-loop gaps while training (5 ms timer, %zu ticks): median %.1f ms, p99 %.1f ms, worst %.1f ms\n",
-                    live.count(), live.percentile(50), live.percentile(99), live.worst());
+        std::printf(
+            "event-loop gaps while training (5 ms timer, %zu ticks): median %.1f ms, p99 %.1f ms, worst %.1f ms\n",
+            live.count(), live.percentile(50), live.percentile(99), live.worst());
         std::printf("longest gaps while training: %s\n", qPrintable(live.worstGaps(5)));
         std::printf("same window idle for 3 s (reference):                median %.1f ms, worst %.1f ms\n",
                     idle.percentile(50), idle.worst());
-        std::printf("worst stall ×%.2f the idle worst; goal < 50 ms: %s\n", idle.worst() > 0 ? live.worst() / idle.worst() : 0.0,
-                    live.worst() < 50.0 ? "met" : "NOT met");
+        std::printf("worst stall ×%.2f the idle worst; goal < 50 ms: %s\n",
+                    idle.worst() > 0 ? live.worst() / idle.worst() : 0.0, live.worst() < 50.0 ? "met" : "NOT met");
     }
     return 0;
 }

@@ -390,6 +390,32 @@ private slots:
         QCOMPARE(sparsity->overlayCount(), 2);
         QVERIFY(sparsity->toCsv().contains(QStringLiteral("run,weights_remaining_percent,accuracy_percent")));
 
+        // Validate reloads the saved model and reproduces the recorded accuracy; Export writes what was asked.
+        page->select({first.session});
+        QSignalSpy validated(page, &ui::SessionsPage::validated);
+        QTest::mouseClick(window.findChild<QPushButton*>("validateSessionButton"), Qt::LeftButton);
+        QVERIFY(validated.wait(60000));
+        QVERIFY2(validated.first().first().toBool(), qPrintable(validated.first().last().toString()));
+        QTemporaryDir exports;
+        QSignalSpy exported(page, &ui::SessionsPage::exported);
+        for (const QString& format : {QStringLiteral("bundle"), QStringLiteral("compact-torchscript"),
+                                      QStringLiteral("report"), QStringLiteral("plots")}) {
+            const QString out = exports.filePath(format == QLatin1String("bundle") ? QStringLiteral("s.zip")
+                                                 : format == QLatin1String("report") ? QStringLiteral("report.html")
+                                                 : format == QLatin1String("plots")  ? QStringLiteral("plots")
+                                                                                     : QStringLiteral("model.pt"));
+            exported.clear();
+            QVERIFY(page->exportSession(first.session, format, QStringLiteral("last"), out));
+            QVERIFY(!exported.isEmpty() || exported.wait(60000));
+            const QStringList files = exported.first().first().toStringList();
+            QVERIFY2(exported.first().last().toString().isEmpty(), qPrintable(exported.first().last().toString()));
+            QVERIFY(!files.isEmpty());
+            for (const QString& file : files)
+                QVERIFY2(QFileInfo(file).size() > 0, qPrintable(file));
+        }
+        QVERIFY(QFileInfo::exists(exports.filePath(QStringLiteral("report.pdf"))));
+        QVERIFY(!page->exportSession(first.session, QStringLiteral("pickle"), QStringLiteral("last"), exports.path()));
+
         // Rename keeps the date; Delete asks, then removes the folder.
         QVERIFY(page->renameSession(first.session, QStringLiteral("class demo")));
         QStringList names;
