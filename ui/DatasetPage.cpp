@@ -1,6 +1,7 @@
 #include "ui/DatasetPage.h"
 
 #include "datasets/BrainSliceDemo.h"
+#include "ui/ClassBalanceChart.h"
 #include "ui/SampleGridWidget.h"
 
 #include <QFutureWatcher>
@@ -15,6 +16,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTimer>
 #include <QVBoxLayout>
@@ -165,7 +167,16 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     balanceTable_ = makeTable({tr("Class"), tr("Images"), tr("Share")}, QStringLiteral("balanceTable"),
                               tr("Images per class"));
     balanceTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    balanceTable_->setMaximumHeight(220);
+    balanceBars_ = new ClassBalanceChart(ClassBalanceChart::Style::Bars);
+    balanceBars_->setObjectName(QStringLiteral("classBalanceBars"));
+    balancePie_ = new ClassBalanceChart(ClassBalanceChart::Style::Pie);
+    balancePie_->setObjectName(QStringLiteral("classBalancePie"));
+    auto* balanceTabs = new QTabWidget;
+    balanceTabs->setObjectName(QStringLiteral("classBalanceTabs"));
+    balanceTabs->addTab(balanceTable_, tr("Table"));
+    balanceTabs->addTab(balanceBars_, tr("Bars"));
+    balanceTabs->addTab(balancePie_, tr("Pie"));
+    balanceTabs->setMaximumHeight(240);
     details_ = new QLabel;
     details_->setObjectName(QStringLiteral("datasetDetails"));
     details_->setWordWrap(true);
@@ -178,7 +189,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     skippedTable_->setColumnWidth(0, 260);
     auto* summaryBox = new QGroupBox(tr("Summary"));
     auto* summaryLayout = new QVBoxLayout(summaryBox);
-    summaryLayout->addWidget(balanceTable_);
+    summaryLayout->addWidget(balanceTabs);
     summaryLayout->addWidget(details_);
     summaryLayout->addWidget(skippedTitle_);
     summaryLayout->addWidget(skippedTable_, 1);
@@ -437,6 +448,8 @@ void DatasetPage::showDataset()
     sampleGrid_->setDataset(data, 5);
 
     const QList<qsizetype> counts = data.classCounts();
+    balanceBars_->setCounts(data.classNames, counts);
+    balancePie_->setCounts(data.classNames, counts);
     balanceTable_->setRowCount(int(counts.size()));
     for (int c = 0; c < counts.size(); ++c) {
         balanceTable_->setItem(c, 0, new QTableWidgetItem(data.classNames[c]));

@@ -20,6 +20,7 @@ class QTimer;
 
 namespace prunelab::ui {
 
+class ClassBalanceChart;
 class SampleGridWidget;
 
 /// The Dataset page: what was opened (source, counts per class, sizes, duplicates, which demo generator), a grid of
@@ -85,6 +86,8 @@ private:
     QGroupBox* volumeBox_ = nullptr;
     VolumePreviewWidget* volumePreview_ = nullptr;
     QTableWidget* balanceTable_ = nullptr;
+    ClassBalanceChart* balanceBars_ = nullptr;
+    ClassBalanceChart* balancePie_ = nullptr;
     QLabel* skippedTitle_ = nullptr;
     QTableWidget* skippedTable_ = nullptr;
     QTimer* pollTimer_ = nullptr;

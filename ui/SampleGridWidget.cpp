@@ -1,10 +1,17 @@
 #include "ui/SampleGridWidget.h"
 
+#include <QDialog>
+#include <QFileInfo>
 #include <QGridLayout>
+#include <QMouseEvent>
+#include <QVBoxLayout>
 #include <QImage>
 #include <QLabel>
 #include <QLayoutItem>
 #include <QPixmap>
+
+#include <algorithm>
+#include <functional>
 
 namespace prunelab::ui {
 
@@ -30,6 +37,30 @@ QImage toQImage(const datasets::ImageSet& set, qsizetype index)
     return image;
 }
 
+namespace {
+
+/// A thumbnail that opens the enlarged view when clicked.
+class Thumbnail : public QLabel {
+public:
+    Thumbnail(std::function<void()> onClick, QWidget* parent) : QLabel(parent), onClick_(std::move(onClick))
+    {
+        setCursor(Qt::PointingHandCursor);
+    }
+
+protected:
+    void mousePressEvent(QMouseEvent* event) override
+    {
+        if (event->button() == Qt::LeftButton)
+            onClick_();
+        QLabel::mousePressEvent(event);
+    }
+
+private:
+    std::function<void()> onClick_;
+};
+
+} // namespace
+
 SampleGridWidget::SampleGridWidget(QWidget* parent) : QWidget(parent)
 {
     grid_ = new QGridLayout(this);
@@ -43,6 +74,7 @@ void SampleGridWidget::setDataset(const datasets::ImageSet& set, int perClass)
         delete item;
     }
     shown_ = 0;
+    images_.clear();
     const QList<qsizetype> counts = set.classCounts();
     const QList<qsizetype> samples = set.samplesPerClass(perClass);
     const int thumb = 64;
@@ -54,14 +86,53 @@ void SampleGridWidget::setDataset(const datasets::ImageSet& set, int perClass)
         for (qsizetype index : samples) {
             if (set.labels[size_t(index)] != c)
                 continue;
-            auto* label = new QLabel(this);
-            label->setPixmap(QPixmap::fromImage(toQImage(set, index)).scaled(thumb, thumb, Qt::KeepAspectRatio,
-                                                                            Qt::SmoothTransformation));
+            const int position = shown_;
+            auto* label = new Thumbnail([this, position] { enlarge(position); }, this);
+            label->setObjectName(QStringLiteral("sampleThumbnail"));
+            label->setAccessibleName(tr("%1 sample %2; click to enlarge").arg(set.classNames[c]).arg(column));
+            const QImage image = toQImage(set, index);
+            images_.append({image, set.files.value(index), set.classNames[c]});
+            label->setPixmap(
+                QPixmap::fromImage(image).scaled(thumb, thumb, Qt::KeepAspectRatio, Qt::SmoothTransformation));
             label->setToolTip(QStringLiteral("%1\n%2×%3").arg(set.files.value(index)).arg(set.width).arg(set.height));
             grid_->addWidget(label, int(c), column++);
             ++shown_;
         }
     }
+}
+
+QWidget* SampleGridWidget::enlarge(int shown)
+{
+    if (shown < 0 || shown >= images_.size())
+        return nullptr;
+    const Shown& s = images_[shown];
+    auto* dialog = new QDialog(this);
+    dialog->setObjectName(QStringLiteral("sampleDialog"));
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->setWindowTitle(tr("%1: %2").arg(s.className, QFileInfo(s.file).fileName()));
+    auto* picture = new QLabel;
+    const int side = std::max(256, 3 * std::max(s.image.width(), s.image.height()));
+    // Small images are enlarged without smoothing, so their pixels stay visible.
+    picture->setPixmap(QPixmap::fromImage(s.image).scaled(side, side, Qt::KeepAspectRatio,
+                                                          s.image.width() < 96 ? Qt::FastTransformation
+                                                                               : Qt::SmoothTransformation));
+    QString text = tr("<b>%1</b><br>%2<br>stored as %3×%4 %5")
+                       .arg(s.className.toHtmlEscaped(), s.file.toHtmlEscaped())
+                       .arg(s.image.width())
+                       .arg(s.image.height())
+                       .arg(s.image.format() == QImage::Format_Grayscale8 ? tr("grey") : tr("colour"));
+    const QFileInfo info(s.file.section(QLatin1Char('#'), 0, 0));
+    if (info.isFile())
+        text += tr("<br>file: %1 KB").arg(double(info.size()) / 1024.0, 0, 'f', 1);
+    auto* caption = new QLabel(text);
+    caption->setObjectName(QStringLiteral("sampleCaption"));
+    caption->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    caption->setWordWrap(true);
+    auto* layout = new QVBoxLayout(dialog);
+    layout->addWidget(picture, 0, Qt::AlignHCenter);
+    layout->addWidget(caption);
+    dialog->show();
+    return dialog;
 }
 
 } // namespace prunelab::ui

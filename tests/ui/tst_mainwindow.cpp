@@ -1,4 +1,5 @@
 #include "ui/ChartContextMenu.h"
+#include "ui/ClassBalanceChart.h"
 #include "ui/ConfusionMatrixWidget.h"
 #include "ui/DatasetPage.h"
 #include "ui/MainWindow.h"
@@ -18,6 +19,7 @@
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
+#include <QDialog>
 #include <QXYSeries>
 #include <QDragEnterEvent>
 #include <QDropEvent>
@@ -114,6 +116,22 @@ private slots:
         QCOMPARE(table->item(2, 0)->text(), QStringLiteral("NonDemented"));
         QCOMPARE(table->item(2, 1)->text(), QStringLiteral("90"));
         QCOMPARE(window.findChild<ui::SampleGridWidget*>()->shownImages(), 20);
+        // The class balance as bars and as a pie, with the numbers behind them.
+        auto* bars = window.findChild<ui::ClassBalanceChart*>("classBalanceBars");
+        QCOMPARE(bars->plottedClasses(), 4);
+        QVERIFY(bars->toCsv().contains(QStringLiteral("\"NonDemented\",90,29.03")));
+        QCOMPARE(window.findChild<ui::ClassBalanceChart*>("classBalancePie")->plottedClasses(), 4);
+        // A click on a sample opens it enlarged, with its class and file.
+        auto* grid = window.findChild<ui::SampleGridWidget*>();
+        QWidget* thumb = grid->findChildren<QLabel*>("sampleThumbnail").value(0);
+        QVERIFY(thumb);
+        QTRY_VERIFY(thumb->isVisible()); // shown by its layout on the next pass of the event loop
+        QTest::mouseClick(thumb, Qt::LeftButton);
+        auto* sample = grid->findChild<QDialog*>("sampleDialog");
+        QVERIFY(sample);
+        QTRY_VERIFY(sample->isVisible());
+        QVERIFY(sample->findChild<QLabel*>("sampleCaption")->text().contains(QStringLiteral("MildDemented")));
+        sample->close();
         // Which demo is in use, and the (empty) skipped-files list.
         QVERIFY(
             window.findChild<QLabel*>("datasetTitle")->text().contains(QStringLiteral("demo"), Qt::CaseInsensitive));
