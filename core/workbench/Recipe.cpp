@@ -265,6 +265,22 @@ Recipe Recipe::fromJson(const QJsonObject& json)
                                   {QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
         r.model.width = m.number(QStringLiteral("width"), r.model.width, 0.0, 4.0, true);
         r.model.batchNorm = m.boolean(QStringLiteral("batch_norm"), r.model.batchNorm);
+        if (r.model.arch == QLatin1String("mlp")) {
+            // Every width is allowed alone, but not every product: refuse a network that cannot be allocated
+            // (weights, gradients and optimiser state) before anything tries to, with the key that asks for it.
+            double weights = 0;
+            double in = double(r.dataset.imageWidth) * r.dataset.imageHeight * 3; // 0 when the source decides
+            for (int width : r.model.hidden) {
+                weights += in * width;
+                in = width;
+            }
+            constexpr double kMaxWeights = 1e9;
+            if (weights > kMaxWeights)
+                m.fail(QStringLiteral("hidden"), QStringLiteral("asks for %1 weights (with the image size), more than the "
+                                                                "%2 PruneLab trains")
+                                                     .arg(weights, 0, 'g', 3)
+                                                     .arg(kMaxWeights, 0, 'g', 3));
+        }
         m.finish();
     }
     {
