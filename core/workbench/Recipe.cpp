@@ -34,6 +34,15 @@ QString show(const QJsonValue& v)
     return QStringLiteral("nothing");
 }
 
+/// A key as a person can read it in a message: control characters (a NUL would end the message) as \uXXXX.
+QString printable(const QString& key)
+{
+    QString out;
+    for (const QChar c : key)
+        out += c.unicode() < 0x20 || c.unicode() == 0x7f ? QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0')) : QString(c);
+    return out;
+}
+
 /// Reads one JSON object, field by field, with the key path for every message, and refuses keys it never read.
 class Reader {
 public:
@@ -152,7 +161,7 @@ public:
                 QStringList known(read_.begin(), read_.end());
                 known.sort();
                 throw RecipeError(pathOf(it.key()), QStringLiteral("%1 is not a known key; known here: %2")
-                                                        .arg(pathOf(it.key()), known.join(QStringLiteral(", "))));
+                                                        .arg(printable(pathOf(it.key())), known.join(QStringLiteral(", "))));
             }
         }
     }

@@ -440,6 +440,9 @@ QList<HostileBytes> hostileRecipes() {
         QStringLiteral("train.epoch is not a known key"));
     add(QStringLiteral("unknown-top-key"), with(QStringLiteral("launch_missiles"), "true"),
         QStringLiteral("launch_missiles is not a known key"));
+    add(QStringLiteral("key-with-nul"),
+        QByteArray(goodRecipe()).replace("{\"schema\": 1,", "{\"schema\": 1, \"\\u0000evice\": 1,"),
+        QStringLiteral("\\u0000evice is not a known key")); // found by fuzz_recipe: the NUL ended the message
     add(QStringLiteral("schema-future"), with(QStringLiteral("schema"), "2"), QStringLiteral("schema"));
     add(QStringLiteral("deep-nesting"), QByteArray(100000, '[') + QByteArray(100000, ']'), QStringLiteral("JSON"));
     return cases;
