@@ -45,6 +45,7 @@ struct Outcome {
     int exitCode = -1;
     QString errors;
     qint64 ms = 0;
+    qint64 sessionMs = -1; ///< when the session folder was reported
 };
 
 /// Starts prunelab-cli and SIGKILLs it `killAfterMs` after it started (or after it reported its session folder, for
@@ -69,6 +70,7 @@ Outcome runCli(const QStringList& arguments, int killAfterMs, bool countFromSess
             if (event.value(QStringLiteral("event")).toString() == QLatin1String("session")) {
                 *session = event.value(QStringLiteral("session")).toString();
                 sinceSession.start();
+                outcome.sessionMs = timer.elapsed();
             }
         }
         const bool due =
@@ -160,6 +162,7 @@ private slots:
         const Outcome whole = runCli(run, -1, false, &reference);
         QVERIFY2(whole.exitCode == 0, qPrintable(whole.errors));
         QCOMPARE(checkIntact(reference, QStringLiteral("uninterrupted run")), kRounds);
+        const int afterSession = int(std::max<qint64>(200, whole.ms - whole.sessionMs)); // training and writing
         const int span = int(std::max<qint64>(400, whole.ms));
 
         std::mt19937 rng(20240610);
@@ -173,7 +176,9 @@ private slots:
         while (session.isEmpty() || Session::open(session).state().value(QStringLiteral("status")).toString() !=
                                         QLatin1String("completed")) {
             const bool last = kills >= 14 || total.elapsed() > 45000;
-            const int delay = last ? -1 : int(std::uniform_int_distribution<int>(10, span * 3 / 4)(rng));
+            const int delay = last ? -1
+                                   : int(std::uniform_int_distribution<int>(
+                                         10, (session.isEmpty() ? afterSession : span) * 3 / 4)(rng));
             Outcome o;
             if (session.isEmpty()) {
                 o = runCli(run, delay, true, &session);
@@ -186,8 +191,20 @@ private slots:
             if (session.isEmpty())
                 continue;
             kills += o.killed;
+            if (!QFile::exists(QDir(session).filePath(QStringLiteral("recipe.json")))) {
+                // Killed while the data was loading, before the session wrote recipe.json: nothing was completed,
+                // nothing to resume (resume says "not a session folder"); the run starts again.
+                QVERIFY(!QDir(session).exists(QStringLiteral("rounds/0/validation.json")));
+                session.clear();
+                continue;
+            }
             const QString when = QStringLiteral("after kill %1 (%2 ms)").arg(kills).arg(delay);
-            const int completed = checkIntact(session, when);
+            int completed = -1;
+            try {
+                completed = checkIntact(session, when);
+            } catch (const std::exception& e) {
+                QFAIL(qPrintable(when + QStringLiteral(": ") + QString::fromUtf8(e.what())));
+            }
             qInfo("%s: rounds 0..%d completed", qPrintable(when), completed);
             QVERIFY(resumes < 60);
         }
