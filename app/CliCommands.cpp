@@ -238,14 +238,17 @@ int runComparison(const workbench::Comparison& comparison, bool json)
     return exitCode;
 }
 
-/// Validates the JSON as a recipe; prints the key path and the problem and returns false when it is wrong.
-bool toRecipe(const QJsonObject& json, workbench::Recipe& recipe)
+/// Validates the JSON as a recipe; prints the key path and the problem (after the file, when it came from one) and
+/// returns false when it is wrong.
+bool toRecipe(const QJsonObject& json, workbench::Recipe& recipe, const QString& file = {})
 {
     try {
         recipe = workbench::Recipe::fromJson(json);
         return true;
     } catch (const workbench::RecipeError& e) {
-        QTextStream(stderr) << "prunelab-cli: bad recipe: " << e.what() << Qt::endl;
+        QTextStream(stderr) << "prunelab-cli: bad recipe: "
+                            << (file.isEmpty() ? QString() : QDir::toNativeSeparators(file) + QStringLiteral(": "))
+                            << e.what() << Qt::endl;
         return false;
     }
 }
@@ -459,7 +462,8 @@ int run(const QStringList& arguments)
                 return Success;
             }
         }
-        if (!toRecipe(json, recipe))
+        const QString source = parser.positionalArguments().first();
+        if (!toRecipe(json, recipe, workbench::Recipe::presetNames().contains(source) ? QString() : source))
             return BadUsage;
     } catch (const workbench::RecipeError& e) {
         QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;

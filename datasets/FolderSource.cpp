@@ -63,12 +63,18 @@ SourceListing FolderSource::list(const QString& folder)
     }
     const QFileInfoList classDirs = root.entryInfoList(QDir::Dirs | filters, QDir::Name);
     for (const QFileInfo& classDir : classDirs) {
-        if (hiddenName(classDir.fileName()) || classDir.isSymLink())
+        if (hiddenName(classDir.fileName()))
             continue;
+        if (classDir.isSymLink()) { // could lead back up the tree, or anywhere on the disk
+            listing.skipped.append({classDir.absoluteFilePath(), QStringLiteral("symbolic link to a folder; not followed")});
+            continue;
+        }
         const int label = int(listing.classNames.size());
         listing.classNames.append(classDir.fileName());
         QStringList paths;
-        QDirIterator it(classDir.absoluteFilePath(), QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden,
+        // QDir::System lists broken symbolic links too, so that they are reported rather than silently missing.
+        QDirIterator it(classDir.absoluteFilePath(),
+                        QDir::Files | QDir::Dirs | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
                         QDirIterator::Subdirectories);
         while (it.hasNext()) {
             it.next();
@@ -76,8 +82,22 @@ SourceListing FolderSource::list(const QString& folder)
             // Skip hidden files and anything under a hidden folder.
             const QString relative = QDir(classDir.absoluteFilePath()).relativeFilePath(info.absoluteFilePath());
             const QStringList parts = relative.split(QLatin1Char('/'));
-            if (std::any_of(parts.begin(), parts.end(), hiddenName) || !info.isFile())
+            if (std::any_of(parts.begin(), parts.end(), hiddenName))
                 continue;
+            if (info.isSymLink() && info.isDir()) { // QDirIterator does not descend into it: no loops
+                listing.skipped.append({info.absoluteFilePath(), QStringLiteral("symbolic link to a folder; not followed")});
+                continue;
+            }
+            if (info.isSymLink() && !info.exists()) {
+                listing.skipped.append({info.absoluteFilePath(),
+                                        QStringLiteral("symbolic link that leads nowhere (broken, or a loop)")});
+                continue;
+            }
+            if (!info.isFile()) {
+                if (!info.isDir())
+                    listing.skipped.append({info.absoluteFilePath(), QStringLiteral("not a regular file")});
+                continue;
+            }
             paths.append(info.absoluteFilePath());
         }
         std::sort(paths.begin(), paths.end()); // QDirIterator's order depends on the file system

@@ -31,6 +31,14 @@ public:
     /// One images file and its labels file.
     static ImageSet readPair(const QString& imagesPath, const QString& labelsPath, const QStringList& classNames = {});
 
+    /// The same from bytes already read (and decompressed); the paths name the files in messages.
+    static ImageSet fromBytes(const QByteArray& images, const QByteArray& labels, const QString& imagesPath,
+                              const QString& labelsPath, const QStringList& classNames = {});
+
+    /// `raw` gunzipped when it is gzip (else as it is), at most `maxBytes`, and never beyond the length the IDX
+    /// header at its start describes; `path` names the file in messages.
+    static QByteArray decompress(const QByteArray& raw, const QString& path, qint64 maxBytes = qint64(4) << 30);
+
     /// The file's bytes, gunzipped when it is gzip, at most `maxBytes` after decompression.
     static QByteArray readFile(const QString& path, qint64 maxBytes = qint64(4) << 30);
 };

@@ -9,6 +9,7 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
+#include <QSet>
 #include <QMap>
 
 #include <stdexcept>
@@ -77,6 +78,7 @@ SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
         SourceEntry entry;
     };
     QList<Candidate> candidates;
+    QSet<QString> names; // an archive may hold one name twice: which one a person sees depends on the tool
     qint64 total = 0;
     int index = 0;
     for (bool more = zip.goToFirstFile(); more; more = zip.goToNextFile(), ++index) {
@@ -103,6 +105,11 @@ SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
             listing.skipped.append({shown, QStringLiteral("encrypted entry")});
             continue;
         }
+        if (names.contains(info.name)) {
+            listing.skipped.append({shown, QStringLiteral("duplicate entry name (an earlier entry has the same name); not read")});
+            continue;
+        }
+        names.insert(info.name);
         const qint64 size = qint64(info.uncompressedSize);
         if (size > limits.maxEntryBytes) {
             listing.skipped.append({shown, QStringLiteral("declares %1 MB uncompressed, more than the %2 MB limit")

@@ -6,6 +6,10 @@
 
 #include <QCryptographicHash>
 
+#include <set>
+#include <string>
+#include <vector>
+
 namespace prunelab::workbench {
 
 namespace {
@@ -44,25 +48,73 @@ QByteArray ModelFiles::stateDict(torch::nn::Module& model) {
     return save(dict);
 }
 
+namespace {
+
+std::string shapeOf(const at::Tensor& t) {
+    std::string s = "[";
+    for (size_t i = 0; i < size_t(t.dim()); ++i)
+        s += (i ? ", " : "") + std::to_string(t.size(int64_t(i)));
+    return s + "]";
+}
+
+std::string listOf(const std::vector<std::string>& names) {
+    std::string s;
+    for (size_t i = 0; i < names.size() && i < 5; ++i)
+        s += (i ? ", " : "") + names[i];
+    return names.size() > 5 ? s + " and " + std::to_string(names.size() - 5) + " more" : s;
+}
+
+/// Refuses a tensor of the file that does not fit `target`: another architecture, or a forged file.
+void checkFits(const std::string& file, const std::string& name, const at::Tensor& stored, const at::Tensor& target) {
+    if (stored.sizes() != target.sizes())
+        throw SessionError(file + ": '" + name + "' has shape " + shapeOf(stored) + ", this model's is " +
+                           shapeOf(target) + ": the file belongs to another model");
+    if (!stored.is_floating_point() && stored.scalar_type() != target.scalar_type())
+        throw SessionError(file + ": '" + name + "' holds " + std::string(c10::toString(stored.scalar_type())) +
+                           ", this model's holds " + std::string(c10::toString(target.scalar_type())));
+}
+
+} // namespace
+
 void ModelFiles::loadStateDict(torch::nn::Module& model, const QByteArray& bytes, const QString& file) {
     const c10::Dict<std::string, at::Tensor> dict = load(bytes, file);
+    const std::string name = file.toStdString();
     torch::NoGradGuard noGrad;
-    size_t used = 0;
-    const auto copyInto = [&](const std::string& name, torch::Tensor& target) {
-        const auto it = dict.find(name);
-        if (it == dict.end())
-            throw SessionError(file.toStdString() + " has no tensor '" + name + "': it belongs to another model");
-        if (it->value().sizes() != target.sizes())
-            throw SessionError(file.toStdString() + ": '" + name + "' has the wrong shape for this model");
-        target.copy_(it->value());
-        ++used;
+    struct Copy {
+        std::string key;
+        at::Tensor stored;
+        torch::Tensor target;
     };
-    for (auto& p : model.named_parameters())
-        copyInto(p.key(), p.value());
-    for (auto& b : model.named_buffers())
-        copyInto(b.key(), b.value());
-    if (used != dict.size())
-        throw SessionError(file.toStdString() + " has tensors this model does not: it belongs to another model");
+    std::vector<Copy> copies; // everything is checked before anything is copied
+    std::vector<std::string> missing;
+    std::set<std::string> used;
+    const auto pair = [&](const std::string& key, const torch::Tensor& target) {
+        const auto it = dict.find(key);
+        if (it == dict.end())
+            missing.push_back(key);
+        else
+            copies.push_back({key, it->value(), target});
+        used.insert(key);
+    };
+    for (const auto& p : model.named_parameters())
+        pair(p.key(), p.value());
+    for (const auto& b : model.named_buffers())
+        pair(b.key(), b.value());
+    // Names first (a deeper or shallower model), then shapes (a wider one): the message says which.
+    if (!missing.empty())
+        throw SessionError(name + " has no tensor '" + missing.front() + "' (missing: " + listOf(missing) +
+                           "): it belongs to another model");
+    std::vector<std::string> extra;
+    for (const auto& entry : dict)
+        if (!used.count(entry.key()))
+            extra.push_back(entry.key());
+    if (!extra.empty())
+        throw SessionError(name + " has tensors this model does not have (" + listOf(extra) +
+                           "): it belongs to another model");
+    for (const Copy& c : copies)
+        checkFits(name, c.key, c.stored, c.target);
+    for (Copy& c : copies)
+        c.target.copy_(c.stored);
 }
 
 QByteArray ModelFiles::masks(const engine::MaskSet& masks) {
@@ -72,10 +124,22 @@ QByteArray ModelFiles::masks(const engine::MaskSet& masks) {
     return save(dict);
 }
 
-engine::MaskSet ModelFiles::loadMasks(const QByteArray& bytes, const QString& file, const torch::Device& device) {
+engine::MaskSet ModelFiles::loadMasks(const QByteArray& bytes, const QString& file, torch::nn::Module& model,
+                                      const torch::Device& device) {
+    const std::string name = file.toStdString();
+    const auto parameters = model.named_parameters();
     engine::MaskSet masks;
-    for (const auto& entry : load(bytes, file))
-        masks.set(entry.key(), entry.value().to(device));
+    for (const auto& entry : load(bytes, file)) {
+        const torch::Tensor* target = parameters.find(entry.key());
+        if (!target)
+            throw SessionError(name + " has a mask for '" + entry.key() +
+                               "', which this model does not have: it belongs to another model");
+        checkFits(name, entry.key(), entry.value(), *target);
+        const at::Tensor mask = entry.value();
+        if (!(mask.eq(0) | mask.eq(1)).all().item<bool>())
+            throw SessionError(name + ": the mask of '" + entry.key() + "' holds values that are not 0/1");
+        masks.set(entry.key(), mask.to(device));
+    }
     return masks;
 }
 

@@ -34,6 +34,15 @@ QString show(const QJsonValue& v)
     return QStringLiteral("nothing");
 }
 
+/// A key as a person can read it in a message: control characters (a NUL would end the message) as \uXXXX.
+QString printable(const QString& key)
+{
+    QString out;
+    for (const QChar c : key)
+        out += c.unicode() < 0x20 || c.unicode() == 0x7f ? QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0')) : QString(c);
+    return out;
+}
+
 /// Reads one JSON object, field by field, with the key path for every message, and refuses keys it never read.
 class Reader {
 public:
@@ -152,7 +161,7 @@ public:
                 QStringList known(read_.begin(), read_.end());
                 known.sort();
                 throw RecipeError(pathOf(it.key()), QStringLiteral("%1 is not a known key; known here: %2")
-                                                        .arg(pathOf(it.key()), known.join(QStringLiteral(", "))));
+                                                        .arg(printable(pathOf(it.key())), known.join(QStringLiteral(", "))));
             }
         }
     }
@@ -265,6 +274,22 @@ Recipe Recipe::fromJson(const QJsonObject& json)
                                   {QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
         r.model.width = m.number(QStringLiteral("width"), r.model.width, 0.0, 4.0, true);
         r.model.batchNorm = m.boolean(QStringLiteral("batch_norm"), r.model.batchNorm);
+        if (r.model.arch == QLatin1String("mlp")) {
+            // Every width is allowed alone, but not every product: refuse a network that cannot be allocated
+            // (weights, gradients and optimiser state) before anything tries to, with the key that asks for it.
+            double weights = 0;
+            double in = double(r.dataset.imageWidth) * r.dataset.imageHeight * 3; // 0 when the source decides
+            for (int width : r.model.hidden) {
+                weights += in * width;
+                in = width;
+            }
+            constexpr double kMaxWeights = 1e9;
+            if (weights > kMaxWeights)
+                m.fail(QStringLiteral("hidden"), QStringLiteral("asks for %1 weights (with the image size), more than the "
+                                                                "%2 PruneLab trains")
+                                                     .arg(weights, 0, 'g', 3)
+                                                     .arg(kMaxWeights, 0, 'g', 3));
+        }
         m.finish();
     }
     {

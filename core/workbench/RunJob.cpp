@@ -609,7 +609,7 @@ void RunJob::start()
                         const QJsonObject record = session.readJson(folder + QStringLiteral("/validation.json"));
                         return ModelFiles::loadMasks(readChecked(session, folder + QStringLiteral("/masks.pt"),
                                                                  record.value(QStringLiteral("masks_sha256")).toString()),
-                                                     session.filePath(folder + QStringLiteral("/masks.pt")), device);
+                                                     session.filePath(folder + QStringLiteral("/masks.pt")), *model, device);
                     };
                     if (recipe.prune.schedule == QLatin1String("sweep") && resumeState.bestRound > 0) {
                         const QString folder = Session::roundFolder(resumeState.bestRound);
