@@ -1,5 +1,7 @@
 // Crash loop: prunelab-cli run, SIGKILLed at random moments (seeded) again and again, each time followed by
-// prunelab-cli resume. After every kill the session is checked: every completed round's files are there and are
+// prunelab-cli resume. A kill is placed by the run's own progress, not by the clock (a loaded machine runs 5× slower
+// than an idle one): after the Nth event it prints (N = 1 to 3: epochs and rounds finished) and a random 0–8 ms
+// more, so kills fall in training, in evaluation and in the writing of a round's files. After every kill the session is checked: every completed round's files are there and are
 // the files it recorded (SHA-256), metrics.jsonl has each completed round exactly once and no torn line in the
 // middle; at the end the run completes with every round once.
 #include "core/workbench/Session.h"
@@ -13,12 +15,13 @@
 #include <QTest>
 
 #include <random>
+#include <set>
 
 using prunelab::workbench::Session;
 
 namespace {
 
-constexpr int kRounds = 4;
+constexpr int kRounds = 8;
 
 const QStringList kRecipe{QStringLiteral("quick-demo"),
                           QStringLiteral("--set"),
@@ -34,9 +37,9 @@ const QStringList kRecipe{QStringLiteral("quick-demo"),
                           QStringLiteral("--set"),
                           QStringLiteral("prune.schedule=iterative"),
                           QStringLiteral("--set"),
-                          QStringLiteral("prune.rounds=4"),
+                          QStringLiteral("prune.rounds=8"),
                           QStringLiteral("--set"),
-                          QStringLiteral("prune.rate=0.4"),
+                          QStringLiteral("prune.rate=0.3"),
                           QStringLiteral("--set"),
                           QStringLiteral("prune.fine_tune_epochs=1")};
 
@@ -48,9 +51,9 @@ struct Outcome {
     qint64 sessionMs = -1; ///< when the session folder was reported
 };
 
-/// Starts prunelab-cli and SIGKILLs it `killAfterMs` after it started (or after it reported its session folder, for
-/// a new run); -1: let it finish.
-Outcome runCli(const QStringList& arguments, int killAfterMs, bool countFromSession, QString* session) {
+/// Starts prunelab-cli and SIGKILLs it `delayMs` after the `killAfterEvents`-th JSON event it prints (the session
+/// announcement not counted); killAfterEvents < 0: let it finish.
+Outcome runCli(const QStringList& arguments, int killAfterEvents, int delayMs, QString* session) {
     Outcome outcome;
     QProcess process;
     process.start(QStringLiteral(PRUNELAB_CLI), arguments + QStringList{QStringLiteral("--json")});
@@ -58,10 +61,11 @@ Outcome runCli(const QStringList& arguments, int killAfterMs, bool countFromSess
         return outcome;
     QElapsedTimer timer;
     timer.start();
-    QElapsedTimer sinceSession;
+    QElapsedTimer sinceEvent; // started at the event the kill counts from
+    int events = 0;
     QByteArray pending;
     while (process.state() != QProcess::NotRunning) {
-        process.waitForReadyRead(5);
+        process.waitForReadyRead(1);
         pending += process.readAllStandardOutput();
         qsizetype newline;
         while ((newline = pending.indexOf('\n')) >= 0) {
@@ -69,13 +73,12 @@ Outcome runCli(const QStringList& arguments, int killAfterMs, bool countFromSess
             pending.remove(0, newline + 1);
             if (event.value(QStringLiteral("event")).toString() == QLatin1String("session")) {
                 *session = event.value(QStringLiteral("session")).toString();
-                sinceSession.start();
                 outcome.sessionMs = timer.elapsed();
+            } else if (!event.isEmpty() && ++events == killAfterEvents) {
+                sinceEvent.start();
             }
         }
-        const bool due =
-            killAfterMs >= 0 && (countFromSession ? sinceSession.isValid() && sinceSession.elapsed() >= killAfterMs
-                                                  : timer.elapsed() >= killAfterMs);
+        const bool due = killAfterEvents > 0 && sinceEvent.isValid() && sinceEvent.elapsed() >= delayMs;
         if (due && process.state() == QProcess::Running) {
             process.kill(); // SIGKILL
             process.waitForFinished(10000);
@@ -157,17 +160,16 @@ private slots:
         QTemporaryDir root;
         const QStringList run =
             QStringList{QStringLiteral("run")} + kRecipe + QStringList{QStringLiteral("--sessions"), root.path()};
-        // How long an uninterrupted run takes here: the kills fall within it.
+        // The uninterrupted run: what the killed and resumed one must end up equal to.
         QString reference;
-        const Outcome whole = runCli(run, -1, false, &reference);
+        const Outcome whole = runCli(run, -1, 0, &reference);
         QVERIFY2(whole.exitCode == 0, qPrintable(whole.errors));
         QCOMPARE(checkIntact(reference, QStringLiteral("uninterrupted run")), kRounds);
-        const int afterSession = int(std::max<qint64>(200, whole.ms - whole.sessionMs)); // training and writing
-        const int span = int(std::max<qint64>(400, whole.ms));
 
         std::mt19937 rng(20240610);
         QString session;
         int kills = 0;
+        std::set<int> stages; // the completed round at each kill: kills must land all along the run
         int resumes = 0;
         QElapsedTimer total;
         total.start();
@@ -176,15 +178,14 @@ private slots:
         while (session.isEmpty() || Session::open(session).state().value(QStringLiteral("status")).toString() !=
                                         QLatin1String("completed")) {
             const bool last = kills >= 14 || total.elapsed() > 45000;
-            const int delay = last ? -1
-                                   : int(std::uniform_int_distribution<int>(
-                                         10, (session.isEmpty() ? afterSession : span) * 3 / 4)(rng));
+            const int afterEvents = last ? -1 : std::uniform_int_distribution<int>(1, 3)(rng);
+            const int delay = std::uniform_int_distribution<int>(0, 8)(rng);
             Outcome o;
             if (session.isEmpty()) {
-                o = runCli(run, delay, true, &session);
+                o = runCli(run, afterEvents, delay, &session);
             } else {
                 QString ignored;
-                o = runCli({QStringLiteral("resume"), session}, delay, false, &ignored);
+                o = runCli({QStringLiteral("resume"), session}, afterEvents, delay, &ignored);
                 ++resumes;
             }
             QVERIFY2(o.killed || o.exitCode == 0, qPrintable(o.errors));
@@ -198,7 +199,8 @@ private slots:
                 session.clear();
                 continue;
             }
-            const QString when = QStringLiteral("after kill %1 (%2 ms)").arg(kills).arg(delay);
+            const QString when =
+                QStringLiteral("after kill %1 (event %2 + %3 ms)").arg(kills).arg(afterEvents).arg(delay);
             int completed = -1;
             try {
                 completed = checkIntact(session, when);
@@ -206,9 +208,12 @@ private slots:
                 QFAIL(qPrintable(when + QStringLiteral(": ") + QString::fromUtf8(e.what())));
             }
             qInfo("%s: rounds 0..%d completed", qPrintable(when), completed);
+            if (o.killed)
+                stages.insert(completed);
             QVERIFY(resumes < 60);
         }
-        QVERIFY2(kills >= 10, qPrintable(QStringLiteral("only %1 kills landed").arg(kills)));
+        QVERIFY2(kills >= 8, qPrintable(QStringLiteral("only %1 kills landed").arg(kills)));
+        QVERIFY2(stages.size() >= 3, qPrintable(QStringLiteral("kills landed at only %1 stages").arg(stages.size())));
         QCOMPARE(checkIntact(session, QStringLiteral("the end")), kRounds);
         const Session done = Session::open(session);
         QCOMPARE(done.savedRounds(), Session::open(reference).savedRounds());
