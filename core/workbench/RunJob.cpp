@@ -1,9 +1,10 @@
 #include "core/workbench/RunJob.h"
 
 #include "core/engine/AnnealedPruner.h"
+#include "core/engine/Compaction.h"
 #include "core/engine/DataSplit.h"
-#include "datasets/DatasetSummary.h"
 #include "core/engine/Device.h"
+#include "core/engine/GeometricRetention.h"
 #include "core/engine/IntervalAdjointPruner.h"
 #include "core/engine/MagnitudePruners.h"
 #include "core/engine/ModelFactory.h"
@@ -17,6 +18,7 @@
 #include "core/workbench/RecipeData.h"
 #include "core/workbench/Session.h"
 #include "core/workbench/SessionExporter.h"
+#include "datasets/DatasetSummary.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -642,6 +644,15 @@ void RunJob::start()
             };
             if (session.isValid())
                 writeState(QStringLiteral("running"), {});
+            // Seed 001's retain.txt and its two plots: the geometric schedule's table, known before anything trains
+            // (the same table the schedule prunes by), written again unchanged by a resumed run.
+            if (session.isValid() && recipe.prune.schedule == QLatin1String("geometric")) {
+                const std::string table = engine::GeometricRetention::toText(engine::GeometricRetention::table(
+                    engine::hiddenWidths(*model), recipe.prune.q, recipe.prune.rounds));
+                session.writeFile(SessionExporter::retentionFile(), QByteArray::fromStdString(table));
+                SvgChart::writePlots(session.filePath(QStringLiteral("results/plots")),
+                                     SessionExporter(session).retentionPlots());
+            }
 
             const int64_t batchesAtStart = batchesDone;
             qint64 pausedMs = 0;
@@ -709,6 +720,17 @@ void RunJob::start()
                 s.accuracyBefore = r.round == 0 ? r.validation.accuracy : r.beforeFineTune.accuracy;
                 s.validationAccuracy = r.validation.accuracy;
                 s.validationLoss = r.validation.loss;
+                if (!r.epochs.empty()) { // the epoch the model comes from: the last, or the first best one
+                    size_t e = r.epochs.size() - 1;
+                    if (recipe.train.restoreBest)
+                        for (size_t i = 0; i < r.epochs.size(); ++i)
+                            if (r.epochs[i].validation.accuracy > r.epochs[e].validation.accuracy ||
+                                (r.epochs[i].validation.accuracy == r.epochs[e].validation.accuracy && i < e))
+                                e = i;
+                    s.hasTrain = true;
+                    s.trainLoss = r.epochs[e].train.loss;
+                    s.trainAccuracy = r.epochs[e].train.accuracy;
+                }
                 s.hasTest = r.test.samples > 0;
                 s.testAccuracy = r.test.accuracy;
                 s.testLoss = r.test.loss;
@@ -830,6 +852,8 @@ void RunJob::start()
                     const SessionExporter exporter(session);
                     exporter.write(QStringLiteral("csv"), session.filePath(QStringLiteral("results")), lastCompleted);
                     exporter.write(QStringLiteral("report"), session.filePath(QStringLiteral("results/report.html")), lastCompleted);
+                    // seed 001's concatenate.py: accuracy and loss across the rounds (the table is rounds.csv)
+                    SvgChart::writePlots(session.filePath(QStringLiteral("results/plots")), exporter.iterationPlots());
                 }
             }
         } catch (const std::exception& e) {
