@@ -18,6 +18,8 @@ const char* const kUsage = R"(usage: prunelab-cli COMMAND [OPTIONS]
 commands:
   run RECIPE.json|PRESET [--set KEY=VALUE]... [--sessions DIR] [--name NAME] [--json]
                         run an experiment in a new session: train, prune round by round, measure
+  run [RECIPE] --from SESSION_DIR [--round K] [--set KEY=VALUE]...
+                        a new session that starts after round K of an earlier one (its rounds 0..K copied)
   resume SESSION_DIR [--json]
                         continue a session after its last completed round (after Ctrl-C or a kill)
   validate SESSION_DIR [--round K]

@@ -24,6 +24,7 @@
 #include <torch/torch.h>
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QThread>
@@ -346,6 +347,46 @@ void RunJob::continueSession(const QString& sessionPath)
         throw SessionError(session.filePath(QStringLiteral("recipe.json")).toStdString() + ": " + e.what());
     }
     d->sessionPath = session.path();
+    d->mode = Private::Mode::Continue;
+}
+
+void RunJob::startFrom(const QString& sessionPath, const QString& sourcePath, int round) {
+    const Session source = Session::open(sourcePath);
+    const Session target = Session::open(sessionPath, false);
+    const int completed = source.completedRound();
+    const int k = round >= 0 ? round : completed;
+    const QList<int> saved = source.savedRounds();
+    bool complete = k >= 0 && k <= completed;
+    for (int n = 0; complete && n <= k; ++n)
+        complete = saved.contains(n);
+    if (!complete)
+        throw SessionError("round " + std::to_string(k) + " is not a completed round of " +
+                           source.path().toStdString() +
+                           (completed >= 0 ? " (completed rounds: 0 to " + std::to_string(completed) + ")"
+                                           : " (it has no completed round)"));
+    if (target.exists(QStringLiteral("recipe.json")) || !target.savedRounds().isEmpty())
+        throw SessionError(target.path().toStdString() + " is not a new session: refusing to write rounds into it");
+    // The copies first, recipe.json last: until it exists the folder is not a session anything would resume.
+    for (const QString& file : {QStringLiteral("dataset.json"), QStringLiteral("split.json")})
+        if (source.exists(file))
+            target.writeFile(file, source.readFile(file));
+    for (int n = 0; n <= k; ++n) {
+        const QString folder = Session::roundFolder(n) + QLatin1Char('/');
+        for (const QString& file : QDir(source.filePath(folder)).entryList(QDir::Files, QDir::Name))
+            target.writeFile(folder + file, source.readFile(folder + file));
+    }
+    target.writeFile(QStringLiteral("metrics.jsonl"), source.exists(QStringLiteral("metrics.jsonl"))
+                                                          ? source.readFile(QStringLiteral("metrics.jsonl"))
+                                                          : QByteArray());
+    target.truncateMetricsAfterRound(k);
+    const QJsonObject origin{{"session", source.path()}, {"round", k}, {"recipe", source.recipeJson()}};
+    target.writeJson(QStringLiteral("origin.json"), origin);
+    target.appendMetric({{"event", "started_from"}, {"session", source.path()}, {"round", k}});
+    target.writeState({{"status", "running"}, {"completed_round", k}});
+    QJsonObject stored = d->recipe.toJson();
+    stored.insert(QStringLiteral("dataset_fingerprint"), source.datasetFingerprint());
+    target.writeJson(QStringLiteral("recipe.json"), stored);
+    d->sessionPath = target.path();
     d->mode = Private::Mode::Continue;
 }
 
