@@ -49,6 +49,7 @@ signals:
     void message(const QString& text);
 
 private:
+    void updateRetentionPreview();
     void updateButtons();
     void appendLog(const QString& line);
     void updateProgressText();
@@ -66,6 +67,8 @@ private:
     QComboBox* method_ = nullptr;
     QComboBox* schedule_ = nullptr;
     QSpinBox* rounds_ = nullptr;
+    QDoubleSpinBox* q_ = nullptr;                ///< geometric retention factor
+    QPlainTextEdit* retentionPreview_ = nullptr; ///< the geometric schedule's table, before anything trains
     QDoubleSpinBox* sparsity_ = nullptr;
     QSpinBox* fineTuneEpochs_ = nullptr;
     QSpinBox* seed_ = nullptr;
