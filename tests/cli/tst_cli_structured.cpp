@@ -5,6 +5,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFile>
 #include <QJsonArray>
 #include <QSize>
 #include <QTemporaryDir>
@@ -132,6 +133,23 @@ private slots:
         for (int k = 0; k <= 4; ++k)
             QCOMPARE(neurons(s, k), kNeurons[k]);
         QCOMPARE(roundEvents(s), QList<int>({0, 1, 2, 3, 4}));
+
+        // export --format plots draws them again from the session: the same points, PNG beside the SVG.
+        const QString out = root_.filePath(QStringLiteral("plots"));
+        QProcess exporter;
+        exporter.start(cli(), {QStringLiteral("export"), path, QStringLiteral("--format"), QStringLiteral("plots"),
+                               QStringLiteral("--out"), out});
+        QVERIFY(exporter.waitForFinished(60000));
+        QVERIFY2(exporter.exitCode() == 0, exporter.readAllStandardError().constData());
+        for (const char* name : {"neurons-per-iteration", "neuron-distribution", "accuracies", "losses"}) {
+            const QString file = QLatin1String(name);
+            QFile csv(out + QLatin1Char('/') + file + QStringLiteral(".csv"));
+            QVERIFY(csv.open(QIODevice::ReadOnly));
+            QCOMPARE(csv.readAll(), s.readFile(QStringLiteral("results/plots/") + file + QStringLiteral(".csv")));
+            QFile png(out + QLatin1Char('/') + file + QStringLiteral(".png"));
+            QVERIFY(png.open(QIODevice::ReadOnly));
+            QCOMPARE(pngSize(png.readAll()), QSize(1280, 600));
+        }
     }
 
     void structuredResumesAfterSigkill_data() {
