@@ -141,8 +141,8 @@ int runComparison(const workbench::Comparison& comparison, bool json);
 
 /// Runs a recipe in a new session under `sessionsRoot` (empty: the default folder); a recipe with a compare list
 /// runs as a comparison.
-int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsRoot = {}, const QString& name = {})
-{
+int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsRoot = {}, const QString& name = {},
+            const QString& fromSession = {}, int fromRound = -1) {
     // A dataset that is not there is a mistake in the recipe (exit 2), found before a session is made.
     QList<workbench::Recipe> recipes{recipe};
     for (qsizetype i = 0; i < recipe.compare.size(); ++i)
@@ -171,7 +171,17 @@ int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsR
     job.setRecipe(recipe);
     try {
         const workbench::Session session = workbench::SessionStore(sessionsRoot).create(name.isEmpty() ? recipe.name : name);
-        job.setSession(session.path());
+        if (fromSession.isEmpty()) {
+            job.setSession(session.path());
+        } else {
+            try { // seed 001's begin_itr: rounds 0…K of the earlier session, then this recipe's rounds after K
+                job.startFrom(session.path(), fromSession, fromRound);
+            } catch (const workbench::SessionError& e) {
+                QDir(session.path()).removeRecursively(); // nothing was run in it
+                QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+                return BadUsage;
+            }
+        }
         if (json)
             printJson({{"event", "session"}, {"session", session.path()}});
         else
@@ -432,22 +442,56 @@ int run(const QStringList& arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Run a recipe (a JSON file or a built-in preset)."));
-    parser.addPositionalArgument(QStringLiteral("recipe"), QStringLiteral("RECIPE.json or a preset name (prunelab-cli presets)."));
+    parser.addPositionalArgument(QStringLiteral("recipe"),
+                                 QStringLiteral("RECIPE.json or a preset name (prunelab-cli presets); with --from, the "
+                                                "earlier session's recipe when left out."),
+                                 QStringLiteral("[RECIPE]"));
     parser.addOption(option("set", "Override a recipe field: KEY=VALUE, e.g. train.epochs=1 (repeatable).", "key=value"));
     parser.addOption(option("json", "Print one JSON object per event."));
     parser.addOption(option("sessions", "Folder of sessions (default: ~/.local/share/PruneLab/sessions).", "dir"));
     parser.addOption(option("name", "Session name (default: the recipe's name).", "name"));
     parser.addOption(option("grid", "Run every combination of values: KEY=V1,V2,… (repeatable), as one comparison.", "key=values"));
     parser.addOption(option("shard", "Run only grid points i with i % N == I (0-based; Slurm: $SLURM_ARRAY_TASK_ID/N).", "I/N"));
+    parser.addOption(option("from",
+                            "Start after a round of an earlier session (its rounds 0…K copied into the new "
+                            "session), continuing the schedule at round K + 1.",
+                            "session"));
+    parser.addOption(
+        option("round", "With --from: the round K to start after (default: its last completed round).", "K"));
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
-    if (parser.positionalArguments().size() != 1) {
-        QTextStream(stderr) << "prunelab-cli: run needs exactly one RECIPE.json or preset name\n";
+    const QString from = parser.value(QStringLiteral("from"));
+    if (parser.positionalArguments().size() != 1 && !(from.size() > 0 && parser.positionalArguments().isEmpty())) {
+        QTextStream(stderr) << "prunelab-cli: run needs exactly one RECIPE.json or preset name (or --from SESSION)\n";
+        return BadUsage;
+    }
+    int fromRound = -1;
+    if (parser.isSet(QStringLiteral("round"))) {
+        bool ok = false;
+        fromRound = parser.value(QStringLiteral("round")).toInt(&ok);
+        if (from.isEmpty() || !ok || fromRound < 0) {
+            QTextStream(stderr) << "prunelab-cli: --round needs --from SESSION and a round number >= 0, got \""
+                                << parser.value(QStringLiteral("round")) << "\"\n";
+            return BadUsage;
+        }
+    }
+    if (!from.isEmpty() && (parser.isSet(QStringLiteral("grid")) || parser.isSet(QStringLiteral("shard")))) {
+        QTextStream(stderr) << "prunelab-cli: --from starts one run; it cannot be combined with --grid or --shard\n";
         return BadUsage;
     }
     workbench::Recipe recipe;
     try {
-        QJsonObject json = workbench::Recipe::loadJson(parser.positionalArguments().first());
+        QJsonObject json;
+        if (!parser.positionalArguments().isEmpty()) {
+            json = workbench::Recipe::loadJson(parser.positionalArguments().first());
+        } else {
+            try {
+                json = workbench::Session::open(from).recipeJson();
+            } catch (const workbench::SessionError& e) {
+                QTextStream(stderr) << "prunelab-cli: --from: " << e.what() << Qt::endl;
+                return BadUsage;
+            }
+        }
         for (const QString& assignment : parser.values(QStringLiteral("set")))
             workbench::Recipe::applyOverride(json, assignment);
         if (parser.isSet(QStringLiteral("grid")) || parser.isSet(QStringLiteral("shard"))) {
@@ -462,15 +506,21 @@ int run(const QStringList& arguments)
                 return Success;
             }
         }
-        const QString source = parser.positionalArguments().first();
-        if (!toRecipe(json, recipe, workbench::Recipe::presetNames().contains(source) ? QString() : source))
+        // A recipe file is named in its error messages; a preset or the recipe of --from's session is not a file.
+        const QString source = parser.positionalArguments().value(0);
+        const bool isFile = !source.isEmpty() && !workbench::Recipe::presetNames().contains(source);
+        if (!toRecipe(json, recipe, isFile ? source : QString()))
             return BadUsage;
     } catch (const workbench::RecipeError& e) {
         QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
         return BadUsage;
     }
+    if (!from.isEmpty() && !recipe.compare.isEmpty()) {
+        QTextStream(stderr) << "prunelab-cli: --from starts one run; the recipe has a compare list\n";
+        return BadUsage;
+    }
     return execute(recipe, parser.isSet(QStringLiteral("json")), parser.value(QStringLiteral("sessions")),
-                   parser.value(QStringLiteral("name")));
+                   parser.value(QStringLiteral("name")), from, fromRound);
 }
 
 int train(const QStringList& arguments)

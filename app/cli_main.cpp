@@ -2,8 +2,11 @@
 #include "CliCommands.h"
 #include "DatasetCommands.h"
 
+#include "ui/ChartExport.h"
+
 #include <QApplication>
 #include <QCoreApplication>
+#include <QGuiApplication>
 #include <QTextStream>
 
 #include <memory>
@@ -15,6 +18,8 @@ const char* const kUsage = R"(usage: prunelab-cli COMMAND [OPTIONS]
 commands:
   run RECIPE.json|PRESET [--set KEY=VALUE]... [--sessions DIR] [--name NAME] [--json]
                         run an experiment in a new session: train, prune round by round, measure
+  run [RECIPE] --from SESSION_DIR [--round K] [--set KEY=VALUE]...
+                        a new session that starts after round K of an earlier one (its rounds 0..K copied)
   resume SESSION_DIR [--json]
                         continue a session after its last completed round (after Ctrl-C or a kill)
   validate SESSION_DIR [--round K]
@@ -47,12 +52,19 @@ Run 'prunelab-cli COMMAND --help' for a command's options.
 int main(int argc, char* argv[])
 {
     // export draws plots and the PDF report with the GUI's chart widgets: a QApplication on the offscreen platform
-    // (no display needed); every other command is Qt Core only.
+    // (no display needed). run, resume and train write PNG plots into the session (rasterised SVG): a
+    // QGuiApplication, also offscreen. Every other command is Qt Core only.
     const bool drawsCharts = argc > 1 && qstrcmp(argv[1], "export") == 0;
-    if (drawsCharts && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+    const bool drawsPictures =
+        argc > 1 && (qstrcmp(argv[1], "run") == 0 || qstrcmp(argv[1], "resume") == 0 || qstrcmp(argv[1], "train") == 0);
+    if ((drawsCharts || drawsPictures) && qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
         qputenv("QT_QPA_PLATFORM", "offscreen");
-    const std::unique_ptr<QCoreApplication> application =
-        drawsCharts ? std::make_unique<QApplication>(argc, argv) : std::make_unique<QCoreApplication>(argc, argv);
+    const std::unique_ptr<QCoreApplication> application = drawsCharts ? std::make_unique<QApplication>(argc, argv)
+                                                          : drawsPictures
+                                                              ? std::make_unique<QGuiApplication>(argc, argv)
+                                                              : std::make_unique<QCoreApplication>(argc, argv);
+    if (drawsCharts || drawsPictures)
+        prunelab::ui::ChartExport::installPngRenderer();
     QCoreApplication::setApplicationName(QStringLiteral("PruneLab"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PRUNELAB_VERSION));
     const QStringList args = QCoreApplication::arguments();

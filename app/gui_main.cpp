@@ -1,4 +1,5 @@
 // prunelab: the desktop workbench. Argument parsing only; the window lives in ui/.
+#include "ui/ChartExport.h"
 #include "ui/MainWindow.h"
 
 #include <QApplication>
@@ -15,6 +16,7 @@ int main(int argc, char* argv[])
     QApplication::setApplicationName(QStringLiteral("PruneLab"));
     QApplication::setOrganizationName(QStringLiteral("PruneLab"));
     QApplication::setApplicationVersion(QStringLiteral(PRUNELAB_VERSION));
+    prunelab::ui::ChartExport::installPngRenderer(); // sessions get PNG beside the SVG of their plots
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Train and prune neural networks on image datasets."));

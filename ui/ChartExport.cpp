@@ -3,6 +3,7 @@
 #include "core/workbench/RunTypes.h"
 #include "core/workbench/Session.h"
 #include "core/workbench/SessionExporter.h"
+#include "core/workbench/SvgChart.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
 
@@ -14,6 +15,7 @@
 #include <QPainter>
 #include <QPdfWriter>
 #include <QSvgGenerator>
+#include <QSvgRenderer>
 #include <QTextDocument>
 #include <QThread>
 #include <QUrl>
@@ -119,26 +121,40 @@ QStringList ChartExport::writePlots(const QString& sessionPath, const QString& f
         save(QStringLiteral("sparsity.png"), png(image(w)));
         save(QStringLiteral("sparsity.svg"), svg(w, QStringLiteral("Accuracy against weights remaining")));
     });
+    installPngRenderer();
+    const workbench::SessionExporter exporter(workbench::Session::open(sessionPath));
+    written << workbench::SvgChart::writePlots(folder, exporter.iterationPlots() + exporter.retentionPlots());
     return written;
 }
 
-QImage ChartExport::widgetImage(QWidget& chart)
-{
+void ChartExport::installPngRenderer() {
+    workbench::SvgChart::setPngRenderer([](const QByteArray& document) {
+        QSvgRenderer renderer(document);
+        if (!renderer.isValid())
+            return QByteArray();
+        QImage picture(renderer.defaultSize() * 2, QImage::Format_RGB32);
+        picture.fill(Qt::white);
+        QPainter painter(&picture);
+        painter.setRenderHint(QPainter::Antialiasing);
+        renderer.render(&painter);
+        painter.end();
+        return png(picture);
+    });
+}
+
+QImage ChartExport::widgetImage(QWidget& chart) {
     return image(chart);
 }
 
-QByteArray ChartExport::widgetPng(QWidget& chart)
-{
+QByteArray ChartExport::widgetPng(QWidget& chart) {
     return png(image(chart));
 }
 
-QByteArray ChartExport::widgetSvg(QWidget& chart, const QString& title)
-{
+QByteArray ChartExport::widgetSvg(QWidget& chart, const QString& title) {
     return svg(chart, title);
 }
 
-void ChartExport::saveChart(QWidget& chart, const QString& file, const QString& csv)
-{
+void ChartExport::saveChart(QWidget& chart, const QString& file, const QString& csv) {
     const QString suffix = QFileInfo(file).suffix().toLower();
     if (suffix == QLatin1String("png"))
         workbench::Session::writeFileAtomically(file, widgetPng(chart));
@@ -151,8 +167,7 @@ void ChartExport::saveChart(QWidget& chart, const QString& file, const QString& 
             QStringLiteral("%1: choose a file name ending in .png, .svg or .csv").arg(file).toStdString());
 }
 
-void ChartExport::writeReportPdf(const QString& sessionPath, int round, const QString& file)
-{
+void ChartExport::writeReportPdf(const QString& sessionPath, int round, const QString& file) {
     const workbench::Session session = workbench::Session::open(sessionPath);
     QTextDocument document;
     document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:training")),

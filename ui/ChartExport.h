@@ -15,8 +15,13 @@ namespace prunelab::ui {
 class ChartExport {
 public:
     /// training.png/.svg (loss and accuracy per epoch, pruning rounds marked) and sparsity.png/.svg (accuracy
-    /// against weights remaining) in `folder`; returns the files written. Throws workbench::SessionError.
+    /// against weights remaining) in `folder`, then the session's series charts (workbench::SvgChart, with their
+    /// CSV): accuracies and losses across the rounds and, for a geometric schedule, neurons-per-iteration and
+    /// neuron-distribution. Returns the files written. Throws workbench::SessionError.
     static QStringList writePlots(const QString& sessionPath, const QString& folder);
+    /// Lets the workbench write PNG beside the SVG of its charts (workbench::SvgChart::setPngRenderer): the SVG
+    /// drawn by QSvgRenderer at twice its size on white. Needs a QGuiApplication; safe from any thread.
+    static void installPngRenderer();
     /// The report of `round` as a PDF: the HTML report's tables with the two charts as images.
     static void writeReportPdf(const QString& sessionPath, int round, const QString& file);
 

@@ -8,6 +8,7 @@
 
 #include <QComboBox>
 #include <QDoubleSpinBox>
+#include <QFontMetricsF>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -79,20 +80,45 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent) : QWidget(parent), job
         {"layer-magnitude", tr("Smallest |w| of each layer, the same share everywhere")},
         {"random", tr("Random weights: the control every pruning result needs")},
         {"snip", tr("Least sensitive connections |w·∂L/∂w| on a training batch")},
-        {"annealed", tr("Thermodynamic: masks as Ising spins, Gibbs-sampled while the temperature anneals to 0")}};
+        {"annealed", tr("Thermodynamic: masks as Ising spins, Gibbs-sampled while the temperature anneals to 0")},
+        {"neuron-l1", tr("Structured: whole neurons with the smallest L1 norm of their weights")},
+        {"neuron-taylor",
+         tr("Structured: whole neurons with the smallest |activation · gradient| on a calibration set")},
+        {"interval-adjoint",
+         tr("Structured (seed 001): whole neurons with the smallest max |A·G| of their value and adjoint intervals")}};
     for (const auto& [name, help] : methods) {
         method_->addItem(name);
         method_->setItemData(method_->count() - 1, help, Qt::ToolTipRole);
     }
     schedule_ = named(new QComboBox, "scheduleCombo", tr("Pruning schedule"));
-    schedule_->addItems({QStringLiteral("one-shot"), QStringLiteral("iterative"), QStringLiteral("lottery")});
+    schedule_->addItems({QStringLiteral("one-shot"), QStringLiteral("iterative"), QStringLiteral("lottery"),
+                         QStringLiteral("geometric")});
     schedule_->setToolTip(tr("one-shot: prune once, then fine-tune. iterative: reach the sparsity in several rounds, "
                              "fine-tuning after each. lottery: iterative, rewinding the survivors to their initial "
-                             "weights and retraining each round"));
+                             "weights and retraining each round. geometric (structured methods): each hidden layer "
+                             "of width h keeps max(1, round(h·q^t)) neurons after round t"));
+    q_ = named(new QDoubleSpinBox, "qSpin", tr("Geometric retention factor q"));
+    q_->setRange(0.01, 0.99);
+    q_->setDecimals(3);
+    q_->setSingleStep(0.01);
+    q_->setValue(0.9);
+    q_->setToolTip(tr("Geometric schedule: the share of each hidden layer's neurons kept per round"));
+    retentionPreview_ = named(new QPlainTextEdit, "retentionPreview", tr("Neurons kept per round"));
+    retentionPreview_->setReadOnly(true);
+    retentionPreview_->setFont(QFont(QStringLiteral("monospace"), 9));
+    retentionPreview_->setMaximumHeight(110);
+    retentionPreview_->setLineWrapMode(QPlainTextEdit::NoWrap); // one iteration per line, as in retain.txt
+    retentionPreview_->setTabStopDistance(
+        QFontMetricsF(retentionPreview_->font()).horizontalAdvance(QStringLiteral("0000")));
+    retentionPreview_->setToolTip(tr("The geometric schedule's table (seed 001's retain.txt): the run writes it to "
+                                     "results/retain.txt"));
     rounds_ = named(new QSpinBox, "roundsSpin", tr("Pruning rounds"));
     rounds_->setRange(1, 100);
     rounds_->setToolTip(tr("Rounds to reach the target sparsity (iterative and lottery)"));
     connect(schedule_, &QComboBox::currentTextChanged, this, [this] { updateButtons(); });
+    connect(q_, &QDoubleSpinBox::valueChanged, this, &RunPage::updateRetentionPreview);
+    connect(rounds_, &QSpinBox::valueChanged, this, &RunPage::updateRetentionPreview);
+    connect(hidden_, &QLineEdit::textChanged, this, &RunPage::updateRetentionPreview);
     fineTuneEpochs_ = named(new QSpinBox, "fineTuneSpin", tr("Fine-tune epochs"));
     fineTuneEpochs_->setRange(0, 1000);
     fineTuneEpochs_->setToolTip(tr("Epochs trained after pruning; pruned weights stay exactly zero"));
@@ -108,6 +134,8 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent) : QWidget(parent), job
     form->addRow(tr("Pruning method"), method_);
     form->addRow(tr("Schedule"), schedule_);
     form->addRow(tr("Rounds"), rounds_);
+    form->addRow(tr("Retention q"), q_);
+    form->addRow(tr("Neurons kept"), retentionPreview_);
     form->addRow(tr("Prune to sparsity"), sparsity_);
     form->addRow(tr("Fine-tune epochs"), fineTuneEpochs_);
     form->addRow(tr("Seed"), seed_);
@@ -251,6 +279,7 @@ workbench::Recipe RunPage::recipe() const
     r.prune.rounds = r.prune.schedule == QLatin1String("one-shot") ? 1 : rounds_->value();
     // Iterative schedules reach the target in `rounds` equal steps of the remaining weights: 1 − (1 − rate)^rounds.
     r.prune.rate = std::min(0.99, 1.0 - std::pow(1.0 - r.prune.sparsity, 1.0 / r.prune.rounds));
+    r.prune.q = q_->value();
     r.prune.fineTuneEpochs = fineTuneEpochs_->value();
     r.seed = quint64(seed_->value());
     return r;
@@ -269,6 +298,7 @@ void RunPage::setRecipe(const workbench::Recipe& r)
     method_->setCurrentText(r.prune.method);
     schedule_->setCurrentText(r.prune.schedule);
     rounds_->setValue(r.prune.rounds);
+    q_->setValue(r.prune.q);
     sparsity_->setValue(r.prune.sparsity * 100.0);
     fineTuneEpochs_->setValue(r.prune.fineTuneEpochs);
     seed_->setValue(int(r.seed));
@@ -403,6 +433,23 @@ void RunPage::updateButtons()
                                                       schedule_, sparsity_, fineTuneEpochs_, seed_})
         w->setEnabled(!running);
     rounds_->setEnabled(!running && schedule_->currentText() != QLatin1String("one-shot"));
+    const bool geometric = schedule_->currentText() == QLatin1String("geometric");
+    q_->setEnabled(!running && geometric);
+    sparsity_->setEnabled(!running && !geometric); // the table sets how many neurons each round keeps
+    retentionPreview_->setEnabled(geometric);
+    updateRetentionPreview();
+}
+
+void RunPage::updateRetentionPreview() {
+    if (schedule_->currentText() != QLatin1String("geometric")) {
+        retentionPreview_->setPlainText(tr("(geometric schedule only)"));
+        return;
+    }
+    QList<int> widths;
+    for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        if (const int width = part.trimmed().toInt(); width > 0)
+            widths.append(width);
+    retentionPreview_->setPlainText(workbench::Recipe::retentionTable(widths, q_->value(), rounds_->value()));
 }
 
 void RunPage::appendLog(const QString& line)

@@ -62,6 +62,7 @@ signals:
 
 private:
     void clearCharts();
+    void updateRetentionPreview();
     void updateButtons();
     void appendLog(const QString& line);
     void updateProgressText();
@@ -81,6 +82,8 @@ private:
     QComboBox* method_ = nullptr;
     QComboBox* schedule_ = nullptr;
     QSpinBox* rounds_ = nullptr;
+    QDoubleSpinBox* q_ = nullptr;                ///< geometric retention factor
+    QPlainTextEdit* retentionPreview_ = nullptr; ///< the geometric schedule's table, before anything trains
     QDoubleSpinBox* sparsity_ = nullptr;
     QSpinBox* fineTuneEpochs_ = nullptr;
     QSpinBox* seed_ = nullptr;

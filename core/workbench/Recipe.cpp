@@ -1,5 +1,7 @@
 #include "core/workbench/Recipe.h"
 
+#include "core/engine/GeometricRetention.h"
+
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonArray>
@@ -557,6 +559,16 @@ QJsonObject Recipe::loadJson(const QString& presetOrPath)
     if (!doc.isObject())
         throw RecipeError(QString(), QStringLiteral("%1: a recipe is a JSON object").arg(presetOrPath));
     return doc.object();
+}
+
+QString Recipe::retentionTable(const QList<int>& hidden, double q, int rounds) {
+    try {
+        const std::vector<int64_t> widths(hidden.begin(), hidden.end());
+        return QString::fromStdString(
+            engine::GeometricRetention::toText(engine::GeometricRetention::table(widths, q, rounds)));
+    } catch (const std::invalid_argument& e) {
+        return QString::fromStdString(e.what());
+    }
 }
 
 } // namespace prunelab::workbench

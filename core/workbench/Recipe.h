@@ -124,6 +124,10 @@ struct Recipe {
     static QJsonObject presetJson(const QString& name);
     /// A preset name or a path to a JSON file; throws RecipeError naming the file and the problem.
     static QJsonObject loadJson(const QString& presetOrPath);
+    /// The geometric schedule's retention table for hidden widths `hidden` (seed 001's retain.txt, as
+    /// GeometricRetention::toText writes it): a pure function, so the GUI shows it before anything trains. A
+    /// line saying what is wrong instead when the widths, q or rounds are out of range.
+    static QString retentionTable(const QList<int>& hidden, double q, int rounds);
 };
 
 } // namespace prunelab::workbench

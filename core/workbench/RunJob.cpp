@@ -1,9 +1,10 @@
 #include "core/workbench/RunJob.h"
 
 #include "core/engine/AnnealedPruner.h"
+#include "core/engine/Compaction.h"
 #include "core/engine/DataSplit.h"
-#include "datasets/DatasetSummary.h"
 #include "core/engine/Device.h"
+#include "core/engine/GeometricRetention.h"
 #include "core/engine/IntervalAdjointPruner.h"
 #include "core/engine/MagnitudePruners.h"
 #include "core/engine/ModelFactory.h"
@@ -17,11 +18,13 @@
 #include "core/workbench/RecipeData.h"
 #include "core/workbench/Session.h"
 #include "core/workbench/SessionExporter.h"
+#include "datasets/DatasetSummary.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <QCryptographicHash>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QThread>
@@ -347,6 +350,46 @@ void RunJob::continueSession(const QString& sessionPath)
     d->mode = Private::Mode::Continue;
 }
 
+void RunJob::startFrom(const QString& sessionPath, const QString& sourcePath, int round) {
+    const Session source = Session::open(sourcePath);
+    const Session target = Session::open(sessionPath, false);
+    const int completed = source.completedRound();
+    const int k = round >= 0 ? round : completed;
+    const QList<int> saved = source.savedRounds();
+    bool complete = k >= 0 && k <= completed;
+    for (int n = 0; complete && n <= k; ++n)
+        complete = saved.contains(n);
+    if (!complete)
+        throw SessionError("round " + std::to_string(k) + " is not a completed round of " +
+                           source.path().toStdString() +
+                           (completed >= 0 ? " (completed rounds: 0 to " + std::to_string(completed) + ")"
+                                           : " (it has no completed round)"));
+    if (target.exists(QStringLiteral("recipe.json")) || !target.savedRounds().isEmpty())
+        throw SessionError(target.path().toStdString() + " is not a new session: refusing to write rounds into it");
+    // The copies first, recipe.json last: until it exists the folder is not a session anything would resume.
+    for (const QString& file : {QStringLiteral("dataset.json"), QStringLiteral("split.json")})
+        if (source.exists(file))
+            target.writeFile(file, source.readFile(file));
+    for (int n = 0; n <= k; ++n) {
+        const QString folder = Session::roundFolder(n) + QLatin1Char('/');
+        for (const QString& file : QDir(source.filePath(folder)).entryList(QDir::Files, QDir::Name))
+            target.writeFile(folder + file, source.readFile(folder + file));
+    }
+    target.writeFile(QStringLiteral("metrics.jsonl"), source.exists(QStringLiteral("metrics.jsonl"))
+                                                          ? source.readFile(QStringLiteral("metrics.jsonl"))
+                                                          : QByteArray());
+    target.truncateMetricsAfterRound(k);
+    const QJsonObject origin{{"session", source.path()}, {"round", k}, {"recipe", source.recipeJson()}};
+    target.writeJson(QStringLiteral("origin.json"), origin);
+    target.appendMetric({{"event", "started_from"}, {"session", source.path()}, {"round", k}});
+    target.writeState({{"status", "running"}, {"completed_round", k}});
+    QJsonObject stored = d->recipe.toJson();
+    stored.insert(QStringLiteral("dataset_fingerprint"), source.datasetFingerprint());
+    target.writeJson(QStringLiteral("recipe.json"), stored);
+    d->sessionPath = target.path();
+    d->mode = Private::Mode::Continue;
+}
+
 void RunJob::validateSession(const QString& sessionPath, int round)
 {
     continueSession(sessionPath);
@@ -653,6 +696,15 @@ void RunJob::start()
             };
             if (session.isValid())
                 writeState(QStringLiteral("running"), {});
+            // Seed 001's retain.txt and its two plots: the geometric schedule's table, known before anything trains
+            // (the same table the schedule prunes by), written again unchanged by a resumed run.
+            if (session.isValid() && recipe.prune.schedule == QLatin1String("geometric")) {
+                const std::string table = engine::GeometricRetention::toText(engine::GeometricRetention::table(
+                    engine::hiddenWidths(*model), recipe.prune.q, recipe.prune.rounds));
+                session.writeFile(SessionExporter::retentionFile(), QByteArray::fromStdString(table));
+                SvgChart::writePlots(session.filePath(QStringLiteral("results/plots")),
+                                     SessionExporter(session).retentionPlots());
+            }
 
             const int64_t batchesAtStart = batchesDone;
             qint64 pausedMs = 0;
@@ -720,6 +772,17 @@ void RunJob::start()
                 s.accuracyBefore = r.round == 0 ? r.validation.accuracy : r.beforeFineTune.accuracy;
                 s.validationAccuracy = r.validation.accuracy;
                 s.validationLoss = r.validation.loss;
+                if (!r.epochs.empty()) { // the epoch the model comes from: the last, or the first best one
+                    size_t e = r.epochs.size() - 1;
+                    if (recipe.train.restoreBest)
+                        for (size_t i = 0; i < r.epochs.size(); ++i)
+                            if (r.epochs[i].validation.accuracy > r.epochs[e].validation.accuracy ||
+                                (r.epochs[i].validation.accuracy == r.epochs[e].validation.accuracy && i < e))
+                                e = i;
+                    s.hasTrain = true;
+                    s.trainLoss = r.epochs[e].train.loss;
+                    s.trainAccuracy = r.epochs[e].train.accuracy;
+                }
                 s.hasTest = r.test.samples > 0;
                 s.testAccuracy = r.test.accuracy;
                 s.testLoss = r.test.loss;
@@ -841,6 +904,8 @@ void RunJob::start()
                     const SessionExporter exporter(session);
                     exporter.write(QStringLiteral("csv"), session.filePath(QStringLiteral("results")), lastCompleted);
                     exporter.write(QStringLiteral("report"), session.filePath(QStringLiteral("results/report.html")), lastCompleted);
+                    // seed 001's concatenate.py: accuracy and loss across the rounds (the table is rounds.csv)
+                    SvgChart::writePlots(session.filePath(QStringLiteral("results/plots")), exporter.iterationPlots());
                 }
             }
         } catch (const std::exception& e) {

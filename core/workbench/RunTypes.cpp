@@ -108,6 +108,10 @@ QJsonObject toJson(const RoundStats& s)
                   {"sparse_bytes", s.sparseBytes},
                   {"dense_macs", s.denseMacs},
                   {"remaining_macs", s.remainingMacs}};
+    if (s.hasTrain) {
+        o.insert(QStringLiteral("train_loss"), s.trainLoss);
+        o.insert(QStringLiteral("train_accuracy"), s.trainAccuracy);
+    }
     if (s.hasTest) {
         o.insert(QStringLiteral("test_accuracy"), s.testAccuracy);
         o.insert(QStringLiteral("test_loss"), s.testLoss);
@@ -203,6 +207,9 @@ RoundStats roundStatsFromJson(const QJsonObject& o)
     s.accuracyBefore = o.value(QStringLiteral("val_accuracy_before_fine_tune")).toDouble();
     s.validationAccuracy = o.value(QStringLiteral("val_accuracy")).toDouble();
     s.validationLoss = o.value(QStringLiteral("val_loss")).toDouble();
+    s.hasTrain = o.contains(QStringLiteral("train_accuracy"));
+    s.trainLoss = o.value(QStringLiteral("train_loss")).toDouble();
+    s.trainAccuracy = o.value(QStringLiteral("train_accuracy")).toDouble();
     s.hasTest = o.contains(QStringLiteral("test_accuracy"));
     s.testAccuracy = o.value(QStringLiteral("test_accuracy")).toDouble();
     s.testLoss = o.value(QStringLiteral("test_loss")).toDouble();
@@ -220,6 +227,8 @@ RoundStats roundStatsFromJson(const QJsonObject& o)
         layer.kept = qint64(l.value(QStringLiteral("kept")).toDouble());
         layer.sparsity = l.value(QStringLiteral("sparsity")).toDouble();
         layer.cka = l.value(QStringLiteral("cka")).toDouble(-1.0);
+        layer.units = qint64(l.value(QStringLiteral("units")).toDouble());
+        layer.unitsKept = qint64(l.value(QStringLiteral("units_kept")).toDouble());
         const QJsonObject h = l.value(QStringLiteral("histogram")).toObject();
         layer.histogramMin = h.value(QStringLiteral("min")).toDouble();
         layer.histogramMax = h.value(QStringLiteral("max")).toDouble();
@@ -227,6 +236,11 @@ RoundStats roundStatsFromJson(const QJsonObject& o)
             layer.histogram.append(qint64(n.toDouble()));
         s.layers.append(layer);
     }
+    s.structured = o.contains(QStringLiteral("compact"));
+    const QJsonObject compact = o.value(QStringLiteral("compact")).toObject();
+    s.compactParameters = qint64(compact.value(QStringLiteral("parameters")).toDouble());
+    s.compactBytes = qint64(compact.value(QStringLiteral("bytes")).toDouble());
+    s.compactMacs = qint64(compact.value(QStringLiteral("macs")).toDouble());
     const QJsonObject report = o.value(QStringLiteral("report")).toObject();
     s.reportOnTest = report.value(QStringLiteral("split")).toString() == QLatin1String("test");
     for (const QJsonValue& row : report.value(QStringLiteral("confusion")).toArray()) {

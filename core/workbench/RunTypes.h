@@ -54,6 +54,11 @@ struct RoundStats {
     double accuracyBefore = 0.0; ///< validation accuracy right after pruning, before fine-tuning
     double validationAccuracy = 0.0;
     double validationLoss = 0.0;
+    /// The training loss and accuracy of the epoch the round's model comes from (the last one, or the best one
+    /// with train.restore_best), as train.csv records them: means over that epoch's batches.
+    bool hasTrain = false;
+    double trainLoss = 0.0;
+    double trainAccuracy = 0.0;
     bool hasTest = false;
     double testAccuracy = 0.0;
     double testLoss = 0.0;

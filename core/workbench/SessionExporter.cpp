@@ -130,57 +130,88 @@ QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
              exact(e.value(QStringLiteral("train_accuracy"))), exact(e.value(QStringLiteral("val_loss"))),
              exact(e.value(QStringLiteral("val_accuracy"))), exact(e.value(QStringLiteral("seconds")))});
     }
-    QByteArray rounds = csvLine({"round",
-                                 "method",
-                                 "schedule",
-                                 "target_sparsity",
-                                 "sweep_value",
-                                 "sparsity",
-                                 "weights_total",
-                                 "weights_kept",
-                                 "weights_remaining",
-                                 "val_accuracy_before_fine_tune",
-                                 "val_accuracy",
-                                 "val_loss",
-                                 "test_accuracy",
-                                 "test_loss",
-                                 "parameters",
-                                 "nonzero_parameters",
-                                 "dense_bytes",
-                                 "sparse_bytes",
-                                 "dense_macs",
-                                 "remaining_macs"});
-    QByteArray layers = csvLine({"round", "layer", "total", "kept", "sparsity", "cka"});
+    // The units kept per layer, one column each, named after the layers of the first round.
+    const QList<QJsonObject> records = roundRecords();
+    QStringList unitLayers;
+    if (!records.isEmpty())
+        for (const QJsonValue& l : records.first().value(QStringLiteral("layers")).toArray())
+            unitLayers << l.toObject().value(QStringLiteral("name")).toString();
+    QStringList roundColumns{"round",
+                             "method",
+                             "schedule",
+                             "target_sparsity",
+                             "sweep_value",
+                             "sparsity",
+                             "weights_total",
+                             "weights_kept",
+                             "weights_remaining",
+                             "val_accuracy_before_fine_tune",
+                             "val_accuracy",
+                             "val_loss",
+                             "test_accuracy",
+                             "test_loss",
+                             "parameters",
+                             "nonzero_parameters",
+                             "dense_bytes",
+                             "sparse_bytes",
+                             "dense_macs",
+                             "remaining_macs",
+                             "train_loss",
+                             "train_accuracy",
+                             "compact_parameters",
+                             "compact_bytes",
+                             "compact_macs"};
+    for (const QString& name : unitLayers)
+        roundColumns << QStringLiteral("units_kept:") + name;
+    QByteArray rounds = csvLine(roundColumns);
+    QByteArray layers = csvLine({"round", "layer", "total", "kept", "sparsity", "cka", "units", "units_kept"});
     QByteArray confusion;
-    for (const QJsonObject& r : roundRecords()) {
+    for (const QJsonObject& r : records) {
         const double total = r.value(QStringLiteral("weights_total")).toDouble();
-        rounds += csvLine({QString::number(r.value(QStringLiteral("round")).toInt()),
-                           r.value(QStringLiteral("method")).toString(),
-                           r.value(QStringLiteral("schedule")).toString(),
-                           exact(r.value(QStringLiteral("target_sparsity"))),
-                           exact(r.value(QStringLiteral("sweep_value"))),
-                           exact(r.value(QStringLiteral("sparsity"))),
-                           exact(r.value(QStringLiteral("weights_total"))),
-                           exact(r.value(QStringLiteral("weights_kept"))),
-                           total > 0 ? exact(r.value(QStringLiteral("weights_kept")).toDouble() / total) : QString(),
-                           exact(r.value(QStringLiteral("val_accuracy_before_fine_tune"))),
-                           exact(r.value(QStringLiteral("val_accuracy"))),
-                           exact(r.value(QStringLiteral("val_loss"))),
-                           exact(r.value(QStringLiteral("test_accuracy"))),
-                           exact(r.value(QStringLiteral("test_loss"))),
-                           exact(r.value(QStringLiteral("parameters"))),
-                           exact(r.value(QStringLiteral("nonzero_parameters"))),
-                           exact(r.value(QStringLiteral("dense_bytes"))),
-                           exact(r.value(QStringLiteral("sparse_bytes"))),
-                           exact(r.value(QStringLiteral("dense_macs"))),
-                           exact(r.value(QStringLiteral("remaining_macs")))});
+        const QJsonObject compact = r.value(QStringLiteral("compact")).toObject();
+        QStringList units;
+        for (const QString& name : unitLayers) {
+            QString kept;
+            for (const QJsonValue& l : r.value(QStringLiteral("layers")).toArray())
+                if (l.toObject().value(QStringLiteral("name")).toString() == name)
+                    kept = exact(l.toObject().value(QStringLiteral("units_kept")));
+            units << kept;
+        }
+        rounds += csvLine(
+            QStringList{QString::number(r.value(QStringLiteral("round")).toInt()),
+                        r.value(QStringLiteral("method")).toString(),
+                        r.value(QStringLiteral("schedule")).toString(),
+                        exact(r.value(QStringLiteral("target_sparsity"))),
+                        exact(r.value(QStringLiteral("sweep_value"))),
+                        exact(r.value(QStringLiteral("sparsity"))),
+                        exact(r.value(QStringLiteral("weights_total"))),
+                        exact(r.value(QStringLiteral("weights_kept"))),
+                        total > 0 ? exact(r.value(QStringLiteral("weights_kept")).toDouble() / total) : QString(),
+                        exact(r.value(QStringLiteral("val_accuracy_before_fine_tune"))),
+                        exact(r.value(QStringLiteral("val_accuracy"))),
+                        exact(r.value(QStringLiteral("val_loss"))),
+                        exact(r.value(QStringLiteral("test_accuracy"))),
+                        exact(r.value(QStringLiteral("test_loss"))),
+                        exact(r.value(QStringLiteral("parameters"))),
+                        exact(r.value(QStringLiteral("nonzero_parameters"))),
+                        exact(r.value(QStringLiteral("dense_bytes"))),
+                        exact(r.value(QStringLiteral("sparse_bytes"))),
+                        exact(r.value(QStringLiteral("dense_macs"))),
+                        exact(r.value(QStringLiteral("remaining_macs"))),
+                        exact(r.value(QStringLiteral("train_loss"))),
+                        exact(r.value(QStringLiteral("train_accuracy"))),
+                        exact(compact.value(QStringLiteral("parameters"))),
+                        exact(compact.value(QStringLiteral("bytes"))),
+                        exact(compact.value(QStringLiteral("macs")))} +
+            units);
         for (const QJsonValue& l : r.value(QStringLiteral("layers")).toArray()) {
             const QJsonObject layer = l.toObject();
             layers +=
                 csvLine({QString::number(r.value(QStringLiteral("round")).toInt()),
                          layer.value(QStringLiteral("name")).toString(), exact(layer.value(QStringLiteral("total"))),
                          exact(layer.value(QStringLiteral("kept"))), exact(layer.value(QStringLiteral("sparsity"))),
-                         exact(layer.value(QStringLiteral("cka")))});
+                         exact(layer.value(QStringLiteral("cka"))), exact(layer.value(QStringLiteral("units"))),
+                         exact(layer.value(QStringLiteral("units_kept")))});
         }
         if (r.value(QStringLiteral("round")).toInt() == round) {
             const QJsonArray matrix =
@@ -201,6 +232,90 @@ QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
             {QStringLiteral("rounds.csv"), rounds},
             {QStringLiteral("layers.csv"), layers},
             {QStringLiteral("confusion.csv"), confusion}};
+}
+
+QString SessionExporter::retentionFile() {
+    return QStringLiteral("results/retain.txt");
+}
+
+QList<SvgChart::Plot> SessionExporter::retentionPlots() const {
+    if (!session_.exists(retentionFile()))
+        return {};
+    const QString file = session_.filePath(retentionFile());
+    const QStringList lines =
+        QString::fromUtf8(session_.readFile(retentionFile())).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    const QStringList header = lines.value(0).split(QLatin1Char('\t'));
+    if (header.size() < 3 || header.first() != QLatin1String("t") || header.last() != QLatin1String("percent"))
+        throw SessionError(file.toStdString() + ":1: expected the header t, one column per hidden layer, percent");
+    const qsizetype layerCount = header.size() - 2;
+    static const QStringList colors{QStringLiteral("#000000"), QStringLiteral("#ff7f0e"), QStringLiteral("#1f77b4"),
+                                    QStringLiteral("#2ca02c"), QStringLiteral("#d62728"), QStringLiteral("#9467bd")};
+    QList<SvgChart::Series> perIteration, distribution;
+    for (qsizetype l = 0; l < layerCount; ++l) {
+        perIteration << SvgChart::Series{QStringLiteral("hidden layer %1").arg(l + 1), colors[l % colors.size()], {}};
+        if (l > 0)
+            distribution << SvgChart::Series{
+                QStringLiteral("hidden layer %1").arg(l + 1), colors[l % colors.size()], {}};
+    }
+    for (qsizetype i = 1; i < lines.size(); ++i) {
+        const QStringList cells = lines[i].split(QLatin1Char('\t'));
+        QList<double> values;
+        bool ok = cells.size() == header.size();
+        for (const QString& c : cells) {
+            bool number = false;
+            values << c.toDouble(&number);
+            ok = ok && number;
+        }
+        if (!ok)
+            throw SessionError(file.toStdString() + ":" + std::to_string(i + 1) + ": expected " +
+                               std::to_string(header.size()) + " numbers separated by tabs, got '" +
+                               lines[i].toStdString() + "'");
+        for (qsizetype l = 0; l < layerCount; ++l) {
+            perIteration[l].points << QPointF(values[0], values[l + 1]);
+            if (l > 0)
+                distribution[l - 1].points << QPointF(values[1], values[l + 1]);
+        }
+    }
+    QList<SvgChart::Plot> plots{{QStringLiteral("neurons-per-iteration"),
+                                 QStringLiteral("Neurons retained per hidden layer"), QStringLiteral("iteration t"),
+                                 QStringLiteral("neurons N_t"), perIteration}};
+    if (layerCount >= 2)
+        plots << SvgChart::Plot{QStringLiteral("neuron-distribution"),
+                                QStringLiteral("Neuron retention across hidden layers"),
+                                QStringLiteral("hidden layer 1 neurons"), QStringLiteral("neurons"), distribution};
+    return plots;
+}
+
+QList<SvgChart::Plot> SessionExporter::iterationPlots() const {
+    SvgChart::Series trainAcc{QStringLiteral("train"), QStringLiteral("#1f77b4"), {}},
+        valAcc{QStringLiteral("validation"), QStringLiteral("#ff7f0e"), {}},
+        testAcc{QStringLiteral("test"), QStringLiteral("#2ca02c"), {}};
+    SvgChart::Series trainLoss = trainAcc, valLoss = valAcc, testLoss = testAcc;
+    for (const QJsonObject& r : roundRecords()) {
+        const double k = r.value(QStringLiteral("round")).toDouble();
+        const auto add = [&](SvgChart::Series& acc, SvgChart::Series& loss, const char* accKey, const char* lossKey) {
+            if (r.contains(QLatin1String(accKey)))
+                acc.points << QPointF(k, r.value(QLatin1String(accKey)).toDouble() * 100.0);
+            if (r.contains(QLatin1String(lossKey)))
+                loss.points << QPointF(k, r.value(QLatin1String(lossKey)).toDouble());
+        };
+        add(trainAcc, trainLoss, "train_accuracy", "train_loss");
+        add(valAcc, valLoss, "val_accuracy", "val_loss");
+        add(testAcc, testLoss, "test_accuracy", "test_loss");
+    }
+    const auto present = [](const QList<SvgChart::Series>& all) {
+        QList<SvgChart::Series> kept;
+        for (const SvgChart::Series& s : all)
+            if (!s.points.isEmpty())
+                kept << s;
+        return kept;
+    };
+    return {{QStringLiteral("accuracies"), QStringLiteral("Accuracy across iterations"),
+             QStringLiteral("iteration (pruning round)"), QStringLiteral("accuracy (%)"),
+             present({trainAcc, valAcc, testAcc})},
+            {QStringLiteral("losses"), QStringLiteral("Loss across iterations"),
+             QStringLiteral("iteration (pruning round)"), QStringLiteral("loss"),
+             present({trainLoss, valLoss, testLoss})}};
 }
 
 QString SessionExporter::reportHtml(int round, bool chartImages) const {

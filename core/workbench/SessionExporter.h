@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/workbench/Session.h"
+#include "core/workbench/SvgChart.h"
 
 #include <QJsonObject>
 #include <QList>
@@ -34,8 +35,22 @@ public:
     /// charts, which ui/ChartExport adds for the PDF).
     QString reportHtml(int round, bool chartImages = false) const;
     /// CSV files of every plotted series: curves.csv (per epoch), rounds.csv (per round, accuracy vs
-    /// sparsity), layers.csv (per layer and round), confusion.csv (of `round`). Relative name → contents.
+    /// sparsity; with the train, validation and test accuracy and loss, the parameters of the compact model and
+    /// the units kept per layer: the table across iterations), layers.csv (per layer and round), confusion.csv
+    /// (of `round`). Relative name → contents.
     QList<std::pair<QString, QByteArray>> csvFiles(int round) const;
+
+    /// `results/retain.txt`: a geometric schedule's retention table as seed 001's retain.txt, written by the run
+    /// before it trains (GeometricRetention::toText).
+    static QString retentionFile();
+    /// The charts of results/retain.txt (none without it): neurons-per-iteration (N_t of every hidden layer
+    /// against t, seed 001's pruneNodesIteration.png) and neuron-distribution (every further hidden layer's N_t
+    /// against the first one's, one point per iteration, seed 001's pruneNodesDistribution.png; only with two or
+    /// more hidden layers). Throws SessionError naming the line of a damaged file.
+    QList<SvgChart::Plot> retentionPlots() const;
+    /// The charts across the saved rounds (seed 001's concatenate.py): accuracies (train, validation, test) and
+    /// losses (the same three) against the round.
+    QList<SvgChart::Plot> iterationPlots() const;
 
 private:
     QStringList copyModelFile(const QString& file, const QString& shaKey, const QString& out, int round) const;

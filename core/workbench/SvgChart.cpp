@@ -1,6 +1,11 @@
 #include "core/workbench/SvgChart.h"
 
+#include "core/workbench/Session.h"
+
+#include <QStringList>
+
 #include <algorithm>
+#include <mutex>
 
 namespace prunelab::workbench {
 
@@ -74,6 +79,80 @@ QString SvgChart::lineChart(const QString& title, const QString& xLabel, const Q
                    .arg(s.name.toHtmlEscaped());
     }
     return svg + QStringLiteral("</svg>");
+}
+
+namespace {
+
+std::mutex rendererMutex;
+SvgChart::PngRenderer& renderer() {
+    static SvgChart::PngRenderer installed;
+    return installed;
+}
+
+QString csvCell(QString text) {
+    if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')))
+        return QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
+    return text;
+}
+
+} // namespace
+
+QByteArray SvgChart::csv(const Plot& plot) {
+    QByteArray out =
+        (QStringList{QStringLiteral("series"), csvCell(plot.xLabel), csvCell(plot.yLabel)}.join(QLatin1Char(',')) +
+         QLatin1Char('\n'))
+            .toUtf8();
+    for (const Series& s : plot.series)
+        for (const QPointF& p : s.points)
+            out += QStringLiteral("%1,%2,%3\n")
+                       .arg(csvCell(s.name))
+                       .arg(p.x(), 0, 'g', 17)
+                       .arg(p.y(), 0, 'g', 17)
+                       .toUtf8();
+    return out;
+}
+
+QByteArray SvgChart::svgDocument(const Plot& plot) {
+    return "<?xml version='1.0' encoding='UTF-8'?>\n" +
+           lineChart(plot.title, plot.xLabel, plot.yLabel, plot.series).toUtf8() + '\n';
+}
+
+void SvgChart::setPngRenderer(PngRenderer r) {
+    std::lock_guard<std::mutex> lock(rendererMutex);
+    renderer() = std::move(r);
+}
+
+bool SvgChart::canRenderPng() {
+    std::lock_guard<std::mutex> lock(rendererMutex);
+    return bool(renderer());
+}
+
+QByteArray SvgChart::png(const QByteArray& svg) {
+    PngRenderer r;
+    {
+        std::lock_guard<std::mutex> lock(rendererMutex);
+        r = renderer();
+    }
+    return r ? r(svg) : QByteArray();
+}
+
+QStringList SvgChart::writePlots(const QString& folder, const QList<Plot>& plots) {
+    QStringList written;
+    for (const Plot& plot : plots) {
+        if (std::all_of(plot.series.cbegin(), plot.series.cend(), [](const Series& s) { return s.points.isEmpty(); }))
+            continue; // nothing to draw
+        const QString stem = folder + QLatin1Char('/') + plot.name;
+        const QByteArray svg = svgDocument(plot);
+        Session::writeFileAtomically(stem + QStringLiteral(".svg"), svg);
+        Session::writeFileAtomically(stem + QStringLiteral(".csv"), csv(plot));
+        written << stem + QStringLiteral(".svg") << stem + QStringLiteral(".csv");
+        const QByteArray image = png(svg);
+        if (!image.isEmpty()) {
+            Session::writeFileAtomically(stem + QStringLiteral(".png"), image);
+            written << stem + QStringLiteral(".png");
+        }
+    }
+    return written;
 }
 
 } // namespace prunelab::workbench

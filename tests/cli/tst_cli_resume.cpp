@@ -1,16 +1,14 @@
 // prunelab-cli run killed with SIGKILL at several points, then prunelab-cli resume: every completed round is kept
 // as it was (files not rewritten) and the finished session equals an uninterrupted run's, round for round.
-#include "core/workbench/Session.h"
+// Structured runs: tst_cli_structured.
+#include "CliRun.h"
 
 #include <QDir>
-#include <QJsonDocument>
-#include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
 
-#include <functional>
-
 using prunelab::workbench::Session;
+using namespace prunelab::clitest;
 
 namespace {
 
@@ -34,61 +32,6 @@ const QStringList kRecipe{QStringLiteral("quick-demo"),
                           QStringLiteral("--set"),
                           QStringLiteral("prune.fine_tune_epochs=2")};
 
-QString cli() {
-    return QStringLiteral(PRUNELAB_CLI);
-}
-
-/// Runs prunelab-cli with --json; calls `onEvent` for every event line as it arrives (true = kill it now).
-struct CliRun {
-    int exitCode = -1;
-    QProcess::ExitStatus status = QProcess::NormalExit;
-    QList<QJsonObject> events;
-    QString session;
-    QString errors;
-};
-
-CliRun runCli(const QStringList& arguments, const QString& killDuringWrite = {},
-              const std::function<bool(const QJsonObject&)>& killWhen = {}) {
-    CliRun result;
-    QProcess process;
-    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
-    if (!killDuringWrite.isEmpty())
-        env.insert(QStringLiteral("PRUNELAB_TEST_KILL_DURING_WRITE"), killDuringWrite);
-    process.setProcessEnvironment(env);
-    QByteArray pending;
-    QObject::connect(&process, &QProcess::readyReadStandardOutput, [&] {
-        pending += process.readAllStandardOutput();
-        qsizetype newline;
-        while ((newline = pending.indexOf('\n')) >= 0) {
-            const QJsonObject event = QJsonDocument::fromJson(pending.left(newline)).object();
-            pending.remove(0, newline + 1);
-            result.events.append(event);
-            if (event.value(QStringLiteral("event")).toString() == QLatin1String("session"))
-                result.session = event.value(QStringLiteral("session")).toString();
-            if (killWhen && killWhen(event) && process.state() == QProcess::Running)
-                process.kill(); // SIGKILL
-        }
-    });
-    process.start(cli(), arguments + QStringList{QStringLiteral("--json")});
-    process.waitForStarted();
-    while (process.state() != QProcess::NotRunning)
-        process.waitForFinished(100);
-    result.exitCode = process.exitCode();
-    result.status = process.exitStatus();
-    result.errors = QString::fromUtf8(process.readAllStandardError());
-    return result;
-}
-
-QList<QJsonObject> epochEvents(const Session& s) {
-    QList<QJsonObject> events;
-    for (QJsonObject e : s.metrics())
-        if (e.value(QStringLiteral("event")).toString() == QLatin1String("epoch")) {
-            e.remove(QStringLiteral("seconds"));
-            events.append(e);
-        }
-    return events;
-}
-
 } // namespace
 
 class tst_CliResume : public QObject {
@@ -96,7 +39,6 @@ class tst_CliResume : public QObject {
 
     QTemporaryDir root_;
     QString reference_;
-
 private slots:
     void initTestCase() {
         const CliRun run =

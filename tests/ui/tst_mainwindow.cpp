@@ -21,11 +21,10 @@
 #include <QComboBox>
 #include <QDialog>
 #include <QXYSeries>
+#include <QDir>
+#include <QDoubleSpinBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
-#include <QMimeData>
-#include <QUrl>
-#include <QDir>
 #include <QElapsedTimer>
 #include <QFile>
 #include <QFileInfo>
@@ -38,6 +37,7 @@
 #include <QTabWidget>
 #include <QSlider>
 #include <QTemporaryDir>
+#include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -45,6 +45,7 @@
 #include <QTableWidget>
 #include <QTest>
 #include <QTimer>
+#include <QUrl>
 
 using namespace prunelab;
 
@@ -526,6 +527,36 @@ private slots:
         window.setPresentationMode(false);
         QCOMPARE(window.font().pointSizeF(), normal);
         QVERIFY(qAbs(qobject_cast<QXYSeries*>(series)->pen().widthF() - normalPen) < 1e-9);
+    }
+
+    // Seed 001 in the form: the structured methods, the geometric schedule with q, and its table before any run.
+    void geometricScheduleShowsTheRetentionTable() {
+        ui::MainWindow window;
+        window.show();
+        auto* method = window.findChild<QComboBox*>("methodCombo");
+        auto* schedule = window.findChild<QComboBox*>("scheduleCombo");
+        auto* q = window.findChild<QDoubleSpinBox*>("qSpin");
+        auto* preview = window.findChild<QPlainTextEdit*>("retentionPreview");
+        QVERIFY(method && schedule && q && preview);
+        for (const char* name : {"neuron-l1", "neuron-taylor", "interval-adjoint"})
+            QVERIFY2(method->findText(QLatin1String(name)) >= 0, name);
+        QVERIFY(!q->isEnabled()); // not for the weight schedules
+        workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson("interval-adjoint-structured"));
+        window.setRecipe(r);
+        QCOMPARE(schedule->currentText(), QStringLiteral("geometric"));
+        QCOMPARE(method->currentText(), QStringLiteral("interval-adjoint"));
+        QVERIFY(q->isEnabled());
+        QCOMPARE(q->value(), 0.9);
+        const QStringList lines = preview->toPlainText().split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        QCOMPARE(lines.size(), 1 + 31);
+        QCOMPARE(lines.first(), QStringLiteral("t\tN1\tN2\tpercent"));
+        QCOMPARE(lines[1], QStringLiteral("0\t256\t64\t100.00"));
+        QCOMPARE(lines[2], QStringLiteral("1\t230\t58\t90.00"));
+        QCOMPARE(lines.last(), QStringLiteral("30\t11\t3\t4.38"));
+        q->setValue(0.5);
+        QVERIFY(preview->toPlainText().contains(QStringLiteral("\n1\t128\t32\t50.00\n")));
+        QCOMPARE(window.recipe().prune.q, 0.5);
+        QCOMPARE(window.recipe().prune.schedule, QStringLiteral("geometric"));
     }
 
     void startFillsTheChartLiveAndCancelStopsWithinOneSecond()

@@ -1,6 +1,8 @@
 // RunJob writing a session as it runs, continuing one after an interruption, validating a saved round, pausing.
 #include "core/workbench/RunJob.h"
 #include "core/workbench/Session.h"
+#include "core/workbench/SessionExporter.h"
+#include "core/workbench/SvgChart.h"
 #include "datasets/DatasetSplit.h"
 #include "datasets/DemoMriGenerator.h"
 
@@ -165,10 +167,10 @@ private slots:
         }
         // The split is saved with the session and reloads as a split of the same images.
         const QJsonObject split = s.readJson(QStringLiteral("split.json"));
-        const datasets::DatasetSplit reloaded = datasets::DatasetSplit::load(s.filePath(QStringLiteral("split.json")),
-                                                                             qsizetype(split.value("train").toArray().size() +
-                                                                                       split.value("validation").toArray().size() +
-                                                                                       split.value("test").toArray().size()));
+        const datasets::DatasetSplit reloaded = datasets::DatasetSplit::load(
+            s.filePath(QStringLiteral("split.json")),
+            qsizetype(split.value("train").toArray().size() + split.value("validation").toArray().size() +
+                      split.value("test").toArray().size()));
         QCOMPARE(reloaded.fingerprint(), split.value(QStringLiteral("fingerprint")).toString());
         for (int k : {0, 2}) {
             workbench::RunJob job;
@@ -213,6 +215,99 @@ private slots:
         const auto summary = finished.first().first().value<RunSummary>();
         QCOMPARE(summary.outcome, RunSummary::Outcome::Failed);
         QVERIFY2(summary.message.contains(QStringLiteral("fingerprint")), qPrintable(summary.message));
+    }
+
+    // Seed 001: retain.txt and its plots before training, every round's folder, and after the last round the
+    // table across iterations (rounds.csv) with its accuracy and loss plots.
+    void geometricRunWritesRetentionAndIterationResults() {
+        QTemporaryDir root;
+        const Session s = Session::create(root.path(), QStringLiteral("geometric"));
+        workbench::Recipe r = recipe(QStringLiteral("geometric"));
+        r.prune.method = QStringLiteral("neuron-l1");
+        r.prune.q = 0.8;
+        // A stand-in renderer (Qt Core cannot draw): the PNG is written when one is installed.
+        workbench::SvgChart::setPngRenderer(
+            [](const QByteArray& svg) { return "PNG of " + QByteArray::number(svg.size()); });
+        {
+            workbench::RunJob job;
+            job.setRecipe(r);
+            job.setSession(s.path());
+            const RunSummary summary = runToEnd(job);
+            QVERIFY2(summary.outcome == RunSummary::Outcome::Completed, qPrintable(summary.message));
+        }
+        workbench::SvgChart::setPngRenderer({});
+        // N_t = max(1, round(h·0.8^t)) for h = 32 and 16
+        QCOMPARE(
+            s.readFile(QStringLiteral("results/retain.txt")),
+            QByteArray("t\tN1\tN2\tpercent\n0\t32\t16\t100.00\n1\t26\t13\t81.25\n2\t20\t10\t62.50\n3\t16\t8\t50.00\n"));
+        QCOMPARE(
+            s.readFile(QStringLiteral("results/plots/neurons-per-iteration.csv")),
+            QByteArray("series,iteration t,neurons N_t\nhidden layer 1,0,32\nhidden layer 1,1,26\nhidden layer 1,2,20\n"
+                       "hidden layer 1,3,16\nhidden layer 2,0,16\nhidden layer 2,1,13\nhidden layer 2,2,10\n"
+                       "hidden layer 2,3,8\n"));
+        QCOMPARE(s.readFile(QStringLiteral("results/plots/neuron-distribution.csv")),
+                 QByteArray("series,hidden layer 1 neurons,neurons\nhidden layer 2,32,16\nhidden layer 2,26,13\n"
+                            "hidden layer 2,20,10\nhidden layer 2,16,8\n"));
+        for (const char* name : {"neurons-per-iteration", "neuron-distribution", "accuracies", "losses"}) {
+            const QString stem = QStringLiteral("results/plots/") + QLatin1String(name);
+            const QByteArray svg = s.readFile(stem + QStringLiteral(".svg"));
+            QVERIFY2(svg.startsWith("<?xml") && svg.contains("<polyline") && svg.trimmed().endsWith("</svg>"), name);
+            QCOMPARE(s.readFile(stem + QStringLiteral(".png")), "PNG of " + QByteArray::number(svg.size()));
+        }
+
+        // rounds.csv is the table across iterations: units kept per layer, compact parameters, train/val/test.
+        const QList<QByteArray> lines = s.readFile(QStringLiteral("results/rounds.csv")).trimmed().split('\n');
+        QCOMPARE(lines.size(), 1 + 4);
+        const QList<QByteArray> header = lines[0].split(',');
+        for (const char* column : {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "test_loss",
+                                   "test_accuracy", "compact_parameters", "units_kept:layers.0.weight",
+                                   "units_kept:layers.1.weight", "units_kept:layers.2.weight"})
+            QVERIFY2(header.contains(column), column);
+        const QList<QList<qint64>> expectedUnits{{32, 16}, {26, 13}, {20, 10}, {16, 8}};
+        for (int k = 0; k <= 3; ++k) {
+            const QList<QByteArray> row = lines[k + 1].split(',');
+            QCOMPARE(row.size(), header.size());
+            const auto cell = [&](const char* column) { return row[header.indexOf(column)]; };
+            QCOMPARE(cell("round").toInt(), k);
+            QCOMPARE(cell("units_kept:layers.0.weight").toLongLong(), expectedUnits[k][0]);
+            QCOMPARE(cell("units_kept:layers.1.weight").toLongLong(), expectedUnits[k][1]);
+            QCOMPARE(cell("units_kept:layers.2.weight").toLongLong(), 4); // the output layer is never pruned
+            // each round's folder: the model, the training results and the validation results
+            const QString folder = Session::roundFolder(k) + QLatin1Char('/');
+            const QJsonObject record = s.readJson(folder + QStringLiteral("validation.json"));
+            QCOMPARE(
+                cell("compact_parameters").toLongLong(),
+                qint64(
+                    record.value(QStringLiteral("compact")).toObject().value(QStringLiteral("parameters")).toDouble()));
+            QCOMPARE(cell("compact_parameters").toLongLong(), (1024 + 1) * expectedUnits[k][0] +
+                                                                  (expectedUnits[k][0] + 1) * expectedUnits[k][1] +
+                                                                  (expectedUnits[k][1] + 1) * 4);
+            QCOMPARE(cell("test_accuracy").toDouble(), record.value(QStringLiteral("test_accuracy")).toDouble());
+            // the train columns are the last epoch of the round's train.csv (no restore_best)
+            const QList<QByteArray> epochs = s.readFile(folder + QStringLiteral("train.csv")).trimmed().split('\n');
+            QCOMPARE(epochs.size(), 1 + (k == 0 ? 2 : 1));
+            QCOMPARE(cell("train_accuracy"), epochs.last().split(',')[3]);
+            QCOMPARE(cell("train_loss"), epochs.last().split(',')[2]);
+            QVERIFY(s.exists(folder + QStringLiteral("model.pt")));
+            QCOMPARE(s.exists(folder + QStringLiteral("masks.pt")), k > 0);
+        }
+        // accuracies.csv: train, validation and test accuracy of the four rounds, in percent
+        const QByteArray accuracies = s.readFile(QStringLiteral("results/plots/accuracies.csv"));
+        QCOMPARE(accuracies.count('\n'), 1 + 3 * 4);
+        QVERIFY(accuracies.startsWith("series,iteration (pruning round),accuracy (%)\ntrain,0,"));
+    }
+
+    void damagedRetentionTableIsNamed() {
+        QTemporaryDir root;
+        const Session s = Session::create(root.path(), QStringLiteral("damaged"));
+        s.writeFile(QStringLiteral("results/retain.txt"), "t\tN1\tpercent\n0\t32\t100.00\n1\tx\t80\n");
+        try {
+            workbench::SessionExporter(s).retentionPlots();
+            QFAIL("a damaged retain.txt was read");
+        } catch (const workbench::SessionError& e) {
+            QVERIFY2(QString::fromUtf8(e.what()).contains(QStringLiteral("retain.txt:3: expected 3 numbers")),
+                     e.what());
+        }
     }
 
     void pauseHoldsTheWorkerUntilResumed() {
