@@ -25,6 +25,7 @@
 
 #include <QCryptographicHash>
 #include <QDir>
+#include <QFileInfo>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QThread>
@@ -336,6 +337,10 @@ void RunJob::setSession(const QString& sessionPath)
 {
     d->sessionPath = sessionPath;
     d->mode = Private::Mode::Run;
+    // The recipe goes in at once (without the data's fingerprint, which needs the data): a run killed while its
+    // data loads leaves a session that resume can start again, not a folder that is not a session.
+    if (!sessionPath.isEmpty() && !QFileInfo::exists(QDir(sessionPath).filePath(QStringLiteral("recipe.json"))))
+        Session::open(sessionPath, false).writeJson(QStringLiteral("recipe.json"), d->recipe.toJson());
 }
 
 void RunJob::continueSession(const QString& sessionPath)
@@ -506,7 +511,12 @@ void RunJob::start()
             if (data.test && recipe.dataset.testGiven)
                 addToHash(dataHash, *data.test);
             const QString fingerprint = QString::fromLatin1(dataHash.result().toHex());
-            if (session.isValid() && mode == Private::Mode::Run) {
+            // A session killed before its data was loaded has a recipe but no fingerprint and no round: it starts
+            // afresh, as a new run would.
+            const bool fresh = mode == Private::Mode::Run ||
+                               (mode == Private::Mode::Continue && session.isValid() &&
+                                session.datasetFingerprint().isEmpty() && session.completedRound() < 0);
+            if (session.isValid() && fresh) {
                 QJsonObject stored = recipe.toJson();
                 stored.insert(QStringLiteral("dataset_fingerprint"), fingerprint);
                 session.writeJson(QStringLiteral("recipe.json"), stored);

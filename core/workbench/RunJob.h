@@ -27,8 +27,9 @@ public:
     void setDataset(std::shared_ptr<const datasets::ImageSet> dataset);
     bool isRunning() const;
 
-    /// Writes the run into this session folder (made by Session::create) as it goes: recipe.json, dataset.json,
-    /// metrics.jsonl (each event appended and flushed before its signal), rounds/<k>/ and state.json.
+    /// Writes the run into this session folder (made by Session::create) as it goes: recipe.json (at once, with the
+    /// recipe set before; again with the data's fingerprint once loaded), dataset.json, metrics.jsonl (each event
+    /// appended and flushed before its signal), rounds/<k>/ and state.json.
     void setSession(const QString& sessionPath);
     /// Continues the run recorded in `sessionPath` from its last completed round: the recipe is the session's,
     /// completed rounds are kept as they are, the interrupted one is run again from its start. Throws

@@ -192,6 +192,27 @@ private slots:
         QVERIFY2(refused.message.contains(QStringLiteral("SHA-256")), qPrintable(refused.message));
     }
 
+    // Killed while the data was loading: recipe.json is there (written by setSession), no fingerprint, no round.
+    void aSessionKilledBeforeItsDataLoadedStartsAfresh() {
+        QTemporaryDir root;
+        const Session s = Session::create(root.path(), QStringLiteral("early"));
+        {
+            workbench::RunJob job;
+            job.setRecipe(recipe(QStringLiteral("one-shot")));
+            job.setSession(s.path()); // never started: what a kill before the data loaded leaves
+        }
+        QVERIFY(s.exists(QStringLiteral("recipe.json")));
+        QVERIFY(s.datasetFingerprint().isEmpty());
+        workbench::RunJob job;
+        job.continueSession(s.path());
+        const RunSummary summary = runToEnd(job);
+        QCOMPARE(summary.outcome, RunSummary::Outcome::Completed);
+        const Session done = Session::open(s.path());
+        QVERIFY(!done.datasetFingerprint().isEmpty());
+        QCOMPARE(done.completedRound(), 1);
+        QVERIFY(done.exists(QStringLiteral("dataset.json")));
+    }
+
     void otherDataIsRefused() {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("d"));
