@@ -82,6 +82,20 @@ class tst_MainWindow : public QObject {
         return options;
     }
 
+    /// Sets the window's form to an iterative run; returns the recipe it describes.
+    static workbench::Recipe setIterative(ui::MainWindow& window, int epochs, int rounds, double sparsity,
+                                          int fineTuneEpochs)
+    {
+        workbench::Recipe recipe = window.recipe();
+        recipe.train.epochs = epochs;
+        recipe.prune.schedule = QStringLiteral("iterative");
+        recipe.prune.rounds = rounds;
+        recipe.prune.sparsity = sparsity;
+        recipe.prune.fineTuneEpochs = fineTuneEpochs;
+        window.setRecipe(recipe);
+        return recipe;
+    }
+
     static void loadSmallDemo(ui::MainWindow& window)
     {
         QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
@@ -330,13 +344,7 @@ private slots:
         ui::MainWindow window;
         window.show();
         loadSmallDemo(window);
-        workbench::Recipe recipe = window.recipe();
-        recipe.train.epochs = 1;
-        recipe.prune.schedule = QStringLiteral("iterative");
-        recipe.prune.rounds = 2;
-        recipe.prune.sparsity = 0.75;
-        recipe.prune.fineTuneEpochs = 1;
-        window.setRecipe(recipe);
+        workbench::Recipe recipe = setIterative(window, 1, 2, 0.75, 1);
 
         // A run started in the window is saved as a session.
         QSignalSpy finished(&window, &ui::MainWindow::runFinished);
@@ -468,13 +476,7 @@ private slots:
         ui::MainWindow window;
         window.show();
         loadSmallDemo(window);
-        workbench::Recipe recipe = window.recipe();
-        recipe.train.epochs = 1;
-        recipe.prune.schedule = QStringLiteral("iterative");
-        recipe.prune.rounds = 2;
-        recipe.prune.sparsity = 0.75;
-        recipe.prune.fineTuneEpochs = 300; // far longer than the test: it cancels
-        window.setRecipe(recipe);
+        setIterative(window, 1, 2, 0.75, 300); // fine-tuning far longer than the test: it cancels
 
         auto* histogram = window.findChild<ui::WeightHistogramWidget*>("weightHistogram");
         auto* heatmap = window.findChild<ui::MaskHeatmapWidget*>("maskHeatmap");
@@ -607,13 +609,7 @@ private slots:
         QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
         window.loadDemo(smallDemo());
         QVERIFY(ready.wait(30000));
-        workbench::Recipe recipe = window.recipe();
-        recipe.train.epochs = 2;
-        recipe.prune.schedule = QStringLiteral("iterative");
-        recipe.prune.rounds = 3;
-        recipe.prune.sparsity = 0.875;
-        recipe.prune.fineTuneEpochs = 1;
-        window.setRecipe(recipe);
+        setIterative(window, 2, 3, 0.875, 1);
         QCOMPARE(window.recipe().prune.rounds, 3);
         QVERIFY(qAbs(window.recipe().prune.rate - 0.5) < 1e-9); // three halvings reach 87.5 %
 
