@@ -264,7 +264,9 @@ void RunPage::addRound(const RoundStats& stats)
 
 workbench::Recipe RunPage::recipe() const
 {
-    workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo")));
+    // The recipe set last (a preset, a recipe file, quick-demo at first) with the form's values over it: fields the
+    // form does not show (architecture, initialisation, rewinding, …) are kept as that recipe has them.
+    workbench::Recipe r = base_;
     r.model.hidden.clear();
     for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
         if (const int width = part.trimmed().toInt(); width > 0)
@@ -275,10 +277,16 @@ workbench::Recipe RunPage::recipe() const
     r.train.batchSize = batchSize_->value();
     r.prune.method = method_->currentText();
     r.prune.schedule = schedule_->currentText();
-    r.prune.sparsity = sparsity_->value() / 100.0;
-    r.prune.rounds = r.prune.schedule == QLatin1String("one-shot") ? 1 : rounds_->value();
+    const bool sparsityEdited = sparsity_->value() != shownSparsity_;
+    r.prune.sparsity = sparsityEdited ? sparsity_->value() / 100.0 : base_.prune.sparsity;
+    // One-shot prunes once whatever `rounds` says; a one-shot recipe keeps its own value.
+    const bool oneShot = r.prune.schedule == QLatin1String("one-shot");
+    r.prune.rounds = oneShot ? (base_.prune.schedule == QLatin1String("one-shot") ? base_.prune.rounds : 1)
+                             : rounds_->value();
     // Iterative schedules reach the target in `rounds` equal steps of the remaining weights: 1 − (1 − rate)^rounds.
-    r.prune.rate = std::min(0.99, 1.0 - std::pow(1.0 - r.prune.sparsity, 1.0 / r.prune.rounds));
+    // Only when the form changed them: a preset's own rate (lottery: 20 % a round) stays as the preset has it.
+    if (sparsityEdited || r.prune.rounds != base_.prune.rounds || r.prune.schedule != base_.prune.schedule)
+        r.prune.rate = std::min(0.99, 1.0 - std::pow(1.0 - sparsity_->value() / 100.0, 1.0 / r.prune.rounds));
     r.prune.q = q_->value();
     r.prune.fineTuneEpochs = fineTuneEpochs_->value();
     r.seed = quint64(seed_->value());
@@ -287,6 +295,7 @@ workbench::Recipe RunPage::recipe() const
 
 void RunPage::setRecipe(const workbench::Recipe& r)
 {
+    base_ = r;
     QStringList widths;
     for (int width : r.model.hidden)
         widths.append(QString::number(width));
@@ -295,11 +304,19 @@ void RunPage::setRecipe(const workbench::Recipe& r)
     optimizer_->setCurrentText(r.train.optimizer);
     learningRate_->setValue(r.train.lr);
     batchSize_->setValue(r.train.batchSize);
-    method_->setCurrentText(r.prune.method);
-    schedule_->setCurrentText(r.prune.schedule);
+    // A recipe's value the lists do not offer yet (a sweep, the threshold method, …) is added, never replaced.
+    for (const auto& [combo, value] : {std::pair{optimizer_, r.train.optimizer}, std::pair{method_, r.prune.method},
+                                       std::pair{schedule_, r.prune.schedule}}) {
+        if (combo->findText(value) < 0)
+            combo->addItem(value);
+        combo->setCurrentText(value);
+    }
     rounds_->setValue(r.prune.rounds);
     q_->setValue(r.prune.q);
-    sparsity_->setValue(r.prune.sparsity * 100.0);
+    // Iterative and lottery schedules prune by `rate` each round: the form shows where that ends.
+    const bool perRound = r.prune.schedule == QLatin1String("iterative") || r.prune.schedule == QLatin1String("lottery");
+    sparsity_->setValue(100.0 * (perRound ? 1.0 - std::pow(1.0 - r.prune.rate, r.prune.rounds) : r.prune.sparsity));
+    shownSparsity_ = sparsity_->value();
     fineTuneEpochs_->setValue(r.prune.fineTuneEpochs);
     seed_->setValue(int(r.seed));
     updateButtons();

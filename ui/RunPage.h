@@ -35,7 +35,7 @@ class RunPage : public QWidget {
 public:
     explicit RunPage(workbench::RunJob* job, QWidget* parent = nullptr);
 
-    /// The recipe the form describes: the quick-demo preset with the form's values.
+    /// The recipe the form describes: the recipe set last (quick-demo at first) with the form's values.
     workbench::Recipe recipe() const;
     void setRecipe(const workbench::Recipe& recipe);
     /// Whether a dataset is there to train on (the Start button needs one).
@@ -71,6 +71,9 @@ private:
     workbench::RunJob* job_;
     bool datasetAvailable_ = false;
     QString datasetSource_;
+    double shownSparsity_ = -1.0; ///< what setRecipe put in the sparsity field: unchanged, the recipe's own values stay
+    workbench::Recipe base_ =
+        workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo")));
     QString sessionsRoot_;
     double etaSeconds_ = -1.0;
 

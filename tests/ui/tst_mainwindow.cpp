@@ -1,3 +1,6 @@
+#include "core/workbench/Session.h"
+#include "datasets/BrainSliceDemo.h"
+#include "tests/datasets/NiftiTestVolume.h"
 #include "ui/ChartContextMenu.h"
 #include "ui/ClassBalanceChart.h"
 #include "ui/ConfusionMatrixWidget.h"
@@ -11,16 +14,12 @@
 #include "ui/TrainingChart.h"
 #include "ui/VolumePreviewWidget.h"
 #include "ui/WeightHistogramWidget.h"
-#include "core/workbench/Session.h"
-#include "datasets/BrainSliceDemo.h"
-#include "tests/datasets/NiftiTestVolume.h"
 
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
 #include <QComboBox>
 #include <QDialog>
-#include <QXYSeries>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QDragEnterEvent>
@@ -29,23 +28,27 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QImage>
-#include <QLabel>
+#include <QJsonDocument>
 #include <QJsonObject>
+#include <QLabel>
 #include <QMessageBox>
-#include <QPlainTextEdit>
-#include <QSettings>
-#include <QTabWidget>
-#include <QSlider>
-#include <QTemporaryDir>
 #include <QMimeData>
+#include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QSlider>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QTimer>
 #include <QUrl>
+#include <QXYSeries>
+
+#include <cmath>
 
 using namespace prunelab;
 
@@ -55,9 +58,7 @@ public:
     ResponsivenessProbe()
     {
         timer_.setInterval(10);
-        connect(&timer_, &QTimer::timeout, this, [this] {
-            worst_ = std::max(worst_, clock_.restart());
-        });
+        connect(&timer_, &QTimer::timeout, this, [this] { worst_ = std::max(worst_, clock_.restart()); });
         clock_.start();
         timer_.start();
     }
@@ -91,6 +92,7 @@ class tst_MainWindow : public QObject {
         recipe.prune.schedule = QStringLiteral("iterative");
         recipe.prune.rounds = rounds;
         recipe.prune.sparsity = sparsity;
+        recipe.prune.rate = 1.0 - std::pow(1.0 - sparsity, 1.0 / rounds); // reaches `sparsity` after `rounds`
         recipe.prune.fineTuneEpochs = fineTuneEpochs;
         window.setRecipe(recipe);
         return recipe;
@@ -361,13 +363,18 @@ private slots:
         QCOMPARE(page->sessions().first().completedRound, 2);
         auto* table = window.findChild<QTableWidget*>("sessionsTable");
         QCOMPARE(table->rowCount(), 1);
-        QCOMPARE(workbench::Session::open(first.session).recipeJson().value(QStringLiteral("dataset")).toObject()
-                     .value(QStringLiteral("source")).toString(),
+        QCOMPARE(workbench::Session::open(first.session)
+                     .recipeJson()
+                     .value(QStringLiteral("dataset"))
+                     .toObject()
+                     .value(QStringLiteral("source"))
+                     .toString(),
                  QStringLiteral("demo"));
 
         // Reopen: the Results page and the charts show what the session recorded.
         page->select({first.session});
-        QVERIFY(window.findChild<QPlainTextEdit*>("sessionRecipe")->toPlainText().contains(QStringLiteral("iterative")));
+        QVERIFY(
+            window.findChild<QPlainTextEdit*>("sessionRecipe")->toPlainText().contains(QStringLiteral("iterative")));
         auto* results = window.findChild<ui::ResultsPage*>();
         results->clear();
         QTest::mouseClick(window.findChild<QPushButton*>("reopenSessionButton"), Qt::LeftButton);
@@ -427,7 +434,7 @@ private slots:
         QSignalSpy exported(page, &ui::SessionsPage::exported);
         for (const QString& format : {QStringLiteral("bundle"), QStringLiteral("compact-torchscript"),
                                       QStringLiteral("report"), QStringLiteral("plots")}) {
-            const QString out = exports.filePath(format == QLatin1String("bundle") ? QStringLiteral("s.zip")
+            const QString out = exports.filePath(format == QLatin1String("bundle")   ? QStringLiteral("s.zip")
                                                  : format == QLatin1String("report") ? QStringLiteral("report.html")
                                                  : format == QLatin1String("plots")  ? QStringLiteral("plots")
                                                                                      : QStringLiteral("model.pt"));
@@ -459,6 +466,23 @@ private slots:
         QTRY_COMPARE(page->sessions().size(), 1);
         QVERIFY(!QFileInfo::exists(renamed));
         QSettings().setValue(QStringLiteral("sessions/root"), sessionsDir_.path());
+    }
+
+    void aPresetKeepsWhatTheFormDoesNotShow()
+    {
+        ui::MainWindow window;
+        for (const QString& name : workbench::Recipe::presetNames()) {
+            const workbench::Recipe preset = workbench::Recipe::fromJson(workbench::Recipe::presetJson(name));
+            window.setRecipe(preset);
+            const workbench::Recipe shown = window.recipe();
+            const QJsonObject a = shown.toJson(), b = preset.toJson();
+            for (const QString& section : b.keys()) // the form changes nothing it was given
+                QVERIFY2(a.value(section) == b.value(section),
+                         qPrintable(name + QStringLiteral(" ") + section + QStringLiteral(": ") +
+                                    QString::fromUtf8(QJsonDocument(a.value(section).toObject()).toJson()) +
+                                    QStringLiteral(" vs ") +
+                                    QString::fromUtf8(QJsonDocument(b.value(section).toObject()).toJson())));
+        }
     }
 
     void aMissingSourceIsAMessageNotACrash()
@@ -532,7 +556,8 @@ private slots:
     }
 
     // Seed 001 in the form: the structured methods, the geometric schedule with q, and its table before any run.
-    void geometricScheduleShowsTheRetentionTable() {
+    void geometricScheduleShowsTheRetentionTable()
+    {
         ui::MainWindow window;
         window.show();
         auto* method = window.findChild<QComboBox*>("methodCombo");
@@ -652,9 +677,9 @@ private slots:
         const QList<QByteArray> lines = csv.readAll().trimmed().split('\n');
         QCOMPARE(lines.size(), 1 + 2 + 3); // header + epochs
         QVERIFY(lines.first().startsWith("epoch,round,train_loss"));
-        for (QWidget* other : QList<QWidget*>{window.findChild<ui::WeightHistogramWidget*>(),
-                                              window.findChild<ui::MaskHeatmapWidget*>(),
-                                              window.findChild<ui::ConfusionMatrixWidget*>()}) {
+        for (QWidget* other :
+             QList<QWidget*>{window.findChild<ui::WeightHistogramWidget*>(), window.findChild<ui::MaskHeatmapWidget*>(),
+                             window.findChild<ui::ConfusionMatrixWidget*>()}) {
             auto* otherMenu = other->findChild<ui::ChartContextMenu*>();
             QVERIFY(otherMenu);
             const QString file = dir.filePath(other->objectName() + QStringLiteral(".csv"));
