@@ -112,8 +112,12 @@ int main(int argc, char* argv[])
     window.show();
     if (parser.isSet(presentation))
         window.setPresentationMode(true);
+    // The dataset named on the command line, else the recipe's own (fashion-mnist for the lottery preset), else the demo.
+    const QString recipeSource = window.recipe().dataset.source;
     if (!parser.positionalArguments().isEmpty() && tourFolder.isEmpty())
         window.openDataset(parser.positionalArguments().first());
+    else if (tourFolder.isEmpty() && recipeSource != QLatin1String("demo"))
+        window.openDataset(recipeSource);
     else
         window.loadDemo();
     return app.exec();

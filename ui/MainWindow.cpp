@@ -214,12 +214,19 @@ void MainWindow::loadDemo(const datasets::DemoOptions& options)
 
 void MainWindow::openDataset(const QString& source)
 {
-    if (!QFileInfo::exists(source)) {
+    if (source == QLatin1String("demo")) {
+        loadDemo();
+        return;
+    }
+    // Besides files and folders, the loader knows a few sources by name (Debian's Fashion-MNIST, the phantom demo).
+    const bool named = source == QLatin1String("fashion-mnist") || source == QLatin1String("demo-procedural");
+    if (!named && !QFileInfo::exists(source)) {
         showError(tr("Dataset not opened"),
                   tr("%1 does not exist (any more). Choose another folder or file.").arg(source));
         return;
     }
-    QSettings().setValue(QStringLiteral("datasets/lastFolder"), QFileInfo(source).absolutePath());
+    if (!named)
+        QSettings().setValue(QStringLiteral("datasets/lastFolder"), QFileInfo(source).absolutePath());
     tabs_->setCurrentWidget(datasetPage_);
     datasetPage_->open(source, workbench::loadOptions(recipe()));
 }

@@ -478,8 +478,12 @@ void RunJob::start()
                 }
             }
             if (open) {
-                data.train = open;
-                data.summary = datasets::DatasetSummary::describe(*open, datasets::DatasetSummary::pixelHashes(*open));
+                // The window's images, cut to the recipe's limit per class as a loaded source would be.
+                data.train = recipe.dataset.limitPerClass > 0
+                                 ? std::make_shared<datasets::ImageSet>(open->firstPerClass(recipe.dataset.limitPerClass))
+                                 : open;
+                data.summary =
+                    datasets::DatasetSummary::describe(*data.train, datasets::DatasetSummary::pixelHashes(*data.train));
                 planSplit(recipe, data);
             } else {
                 log(tr("loading %1…").arg(recipe.dataset.source));
