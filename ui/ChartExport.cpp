@@ -3,6 +3,7 @@
 #include "core/workbench/RunTypes.h"
 #include "core/workbench/Session.h"
 #include "core/workbench/SessionExporter.h"
+#include "core/workbench/SessionStore.h"
 #include "core/workbench/SvgChart.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
@@ -30,16 +31,13 @@ constexpr QSize kSize(900, 480);
 
 /// Fills the GUI's training chart from the session's events, as the live run did, and waits for its replot.
 void fillTraining(TrainingChart& chart, const workbench::Session& session) {
-    int epochs = 0;
-    for (const QJsonObject& e : session.metrics()) {
-        const QString event = e.value(QStringLiteral("event")).toString();
-        if (event == QLatin1String("epoch")) {
-            chart.addEpoch(workbench::epochStatsFromJson(e));
-            ++epochs;
-        } else if (event == QLatin1String("round") && e.value(QStringLiteral("round")).toInt() > 0) {
-            chart.markPruning(workbench::roundStatsFromJson(e));
-        }
-    }
+    const workbench::RecordedRun run = workbench::SessionStore::reopen(session.path());
+    for (const workbench::EpochStats& epoch : run.epochs)
+        chart.addEpoch(epoch);
+    for (const workbench::RoundStats& round : run.rounds)
+        if (round.round > 0)
+            chart.markPruning(round);
+    const int epochs = int(run.epochs.size());
     QElapsedTimer clock; // the chart replots on its ~25 Hz timer
     clock.start();
     while (chart.plottedPoints() < epochs && clock.elapsed() < 10000) {
@@ -49,9 +47,8 @@ void fillTraining(TrainingChart& chart, const workbench::Session& session) {
 }
 
 void fillSparsity(SparsityChart& chart, const workbench::Session& session) {
-    for (const QJsonObject& e : session.metrics())
-        if (e.value(QStringLiteral("event")).toString() == QLatin1String("round"))
-            chart.addRound(workbench::roundStatsFromJson(e));
+    for (const workbench::RoundStats& round : workbench::SessionStore::reopen(session.path()).rounds)
+        chart.addRound(round);
 }
 
 template <typename Chart>

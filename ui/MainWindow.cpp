@@ -377,8 +377,8 @@ void MainWindow::resumeSession(const QString& path)
         return;
     }
     try {
-        runPage_->resumeSession(path); // the open dataset serves if it is the session's; else the job loads it
         const workbench::RecordedRun run = workbench::SessionStore::reopen(path);
+        runPage_->resumeSession(path, run); // the open dataset serves if it is the session's; else the job loads it
         resultsPage_->showRecorded(tr("Resuming %1…").arg(run.info.name), run.rounds, -1);
         tabs_->setCurrentWidget(runPage_);
     } catch (const std::exception& e) {

@@ -362,14 +362,14 @@ void RunPage::startRun()
     updateButtons();
 }
 
-void RunPage::resumeSession(const QString& sessionPath)
+void RunPage::resumeSession(const QString& sessionPath, const workbench::RecordedRun& recorded)
 {
     if (job_->isRunning())
         return;
     job_->continueSession(sessionPath); // throws SessionError for a folder that is not a session
     clearCharts();
     // The completed rounds come back from the session; the worker then runs the rest live.
-    showRecorded(workbench::SessionStore::reopen(sessionPath));
+    showRecorded(recorded);
     result_->clear();
     job_->start();
     emit message(tr("Resuming %1…").arg(sessionPath));

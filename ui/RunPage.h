@@ -45,8 +45,9 @@ public:
     void setDatasetSource(const QString& source) { datasetSource_ = source; }
     /// Where runs started here save their sessions; empty: runs are not saved.
     void setSessionsRoot(const QString& root) { sessionsRoot_ = root; }
-    /// Resumes an interrupted session (Sessions page) in the job, with the live charts.
-    void resumeSession(const QString& sessionPath);
+    /// Resumes an interrupted session (Sessions page) in the job: `recorded` (what it holds so far) in the charts,
+    /// then the remaining rounds live.
+    void resumeSession(const QString& sessionPath, const workbench::RecordedRun& recorded);
     /// Shows what a session recorded in the charts (Sessions page → Reopen); mask heatmaps stay empty.
     void showRecorded(const workbench::RecordedRun& run);
     /// Earlier runs overlaid on the accuracy-vs-weights-remaining chart (Sessions page → Compare).
