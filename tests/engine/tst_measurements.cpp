@@ -62,7 +62,13 @@ TEST_CASE("cost: dense and remaining MACs, CSR bytes, for MLP and conv nets")
     ModelCost dense = measureCost(*mlp, 1, 28, 28);
     VERIFY_EQ(dense.parameters, int64_t(266610));
     VERIFY_EQ(dense.denseMacs, int64_t(784 * 300 + 300 * 100 + 100 * 10));
-    VERIFY_EQ(dense.remainingMacs, dense.denseMacs);
+    // Remaining MACs count the non-zero weights; a random init can draw an exact 0.0 now and then (about one run in
+    // sixty for 266,200 weights), so the expectation counts them rather than assuming none.
+    int64_t nonzero = 0;
+    for (const auto& [name, weight] : prunableParameters(*mlp))
+        nonzero += weight.count_nonzero().item<int64_t>();
+    VERIFY_EQ(dense.remainingMacs, nonzero);
+    VERIFY(dense.denseMacs - dense.remainingMacs <= 2);
     GlobalMagnitudePruner().computeMasks(*mlp, {0.9}, nullptr).applyTo(*mlp);
     const ModelCost pruned = measureCost(*mlp, 1, 28, 28);
     VERIFY_EQ(pruned.remainingMacs, std::llround(0.1 * dense.denseMacs));
