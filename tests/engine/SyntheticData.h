@@ -2,6 +2,7 @@
 // Small learnable data for engine suites: class c lights up the c-th horizontal band of a size×size image, plus noise.
 
 #include "core/engine/TensorDataset.h"
+#include "core/engine/Vgg.h"
 
 #include <torch/torch.h>
 
@@ -22,4 +23,24 @@ inline prunelab::engine::TensorDataset makeBandDataset(int64_t perClass, int64_t
     data.labels = labels;
     data.classCount = classes;
     return data;
+}
+
+/// A small VGG on 16×16 RGB (width 1/8, four classes) whose batch norms are not the identity: running variances in
+/// [0.5, 2] and scales and shifts in [−1, 1], so exports and compaction must carry them over to match.
+inline prunelab::engine::Vgg makeBatchNormVgg()
+{
+    prunelab::engine::VggOptions vo;
+    vo.width = 0.125;
+    vo.channels = 3;
+    vo.height = vo.width_px = 16;
+    vo.classCount = 4;
+    prunelab::engine::Vgg vgg(vo);
+    torch::NoGradGuard noGrad;
+    for (auto& item : vgg->named_buffers())
+        if (item.key().find("running_var") != std::string::npos)
+            item.value().uniform_(0.5, 2.0);
+    for (auto& item : vgg->named_parameters())
+        if (item.value().dim() == 1)
+            item.value().uniform_(-1.0, 1.0);
+    return vgg;
 }

@@ -86,21 +86,7 @@ TEST_CASE("LeNet-5: same logits after export") {
 
 TEST_CASE("VGG with batch norm on RGB: same logits after export") {
     torch::manual_seed(3);
-    VggOptions vo;
-    vo.width = 0.125;
-    vo.channels = 3;
-    vo.height = vo.width_px = 16;
-    vo.classCount = 4;
-    Vgg vgg(vo);
-    {
-        torch::NoGradGuard noGrad;
-        for (auto& item : vgg->named_buffers())
-            if (item.key().find("running_var") != std::string::npos)
-                item.value().uniform_(0.5, 2.0);
-        for (auto& item : vgg->named_parameters())
-            if (item.value().dim() == 1)
-                item.value().uniform_(-1.0, 1.0);
-    }
+    Vgg vgg = makeBatchNormVgg();
     roundTrip(*vgg, 3, 16);
 }
 

@@ -1,6 +1,7 @@
 // Writes what tests/engine/interop/compare_torchscript.py checks in Python: a structurally pruned LeNet-5 and VGG
 // (batch norm) exported as compact-torchscript and torchscript, and expected.pt, a dict of the input pixels in [0, 1]
 // and PruneLab's logits for them. Usage: export_torchscript OUTDIR
+#include "../SyntheticData.h"
 #include "core/engine/LeNet5.h"
 #include "core/engine/NeuronNormPruner.h"
 #include "core/engine/TorchScriptExport.h"
@@ -38,21 +39,7 @@ int main(int argc, char** argv) {
     };
     LeNet5 lenet(LeNet5Options{1, 28, 28, 4});
     run("lenet5", *lenet, 1, 28);
-    VggOptions vo;
-    vo.width = 0.125;
-    vo.channels = 3;
-    vo.height = vo.width_px = 16;
-    vo.classCount = 4;
-    Vgg vgg(vo);
-    {
-        torch::NoGradGuard noGrad;
-        for (auto& item : vgg->named_buffers())
-            if (item.key().find("running_var") != std::string::npos)
-                item.value().uniform_(0.5, 2.0);
-        for (auto& item : vgg->named_parameters())
-            if (item.value().dim() == 1)
-                item.value().uniform_(-1.0, 1.0);
-    }
+    Vgg vgg = makeBatchNormVgg();
     run("vgg", *vgg, 3, 16);
 
     const std::vector<char> bytes = torch::pickle_save(expected);
