@@ -1,4 +1,5 @@
 // prunelab-cli: runs PruneLab headless. Dispatches to app/CliCommands.cpp.
+#include "BenchCommands.h"
 #include "CliCommands.h"
 #include "DatasetCommands.h"
 
@@ -25,8 +26,8 @@ commands:
   validate SESSION_DIR [--round K]
                         reload a saved model and reproduce its recorded test accuracy
   export SESSION_DIR --format FORMAT --out PATH [--round K|best|last]
-                        FORMAT: state-dict | masks | csv | plots | report | bundle
-                        (torchscript, compact-torchscript: not available yet)
+                        FORMAT: torchscript | compact-torchscript | state-dict | masks | csv | plots | report
+                        | bundle
   run RECIPE --grid KEY=V1,V2,... [--grid ...] [--shard I/N]
                         every combination of values as one comparison; --shard runs the points i % N == I
   merge SESSION... --out DIR
@@ -43,6 +44,8 @@ commands:
                         write a dataset as PNG class folders, or a .zip of them
   dataset demo OUTDIR [--per-class N] [--seed S] [--image-size N]
                         write the demo dataset as class folders of PNG images
+  bench train|infer|prune|decode|all [--model M] [--no-reference] [--json]
+                        speed against PyTorch / torchvision measured in the same run (see bench --help)
 
 Run 'prunelab-cli COMMAND --help' for a command's options.
 )";
@@ -93,6 +96,8 @@ int main(int argc, char* argv[])
         return prunelab::cli::session(args.mid(1));
     if (args[1] == QLatin1String("train"))
         return prunelab::cli::train(args.mid(1));
+    if (args[1] == QLatin1String("bench"))
+        return prunelab::cli::bench(args.mid(1));
     if (args[1] == QLatin1String("presets"))
         return prunelab::cli::presets(args.mid(1));
     if (args[1] == QLatin1String("dataset") && args.size() > 2 && args[2] == QLatin1String("demo"))

@@ -1,5 +1,7 @@
 #include "core/engine/Normalizer.h"
 
+#include "core/engine/kernels/CpuKernels.h"
+
 #include <torch/torch.h>
 
 #include <stdexcept>
@@ -43,6 +45,27 @@ torch::Tensor Normalizer::operator()(const torch::Tensor& images) const
         throw std::logic_error("normaliser used before it was configured");
     const torch::Device device = images.device();
     return images.to(torch::kFloat).mul_(scale_.to(device)).add_(shift_.to(device));
+}
+
+torch::Tensor Normalizer::gather(const torch::Tensor& images, const torch::Tensor& indices) const
+{
+    if (!scale_.defined())
+        throw std::logic_error("normaliser used before it was configured");
+    const bool fast = images.device().is_cpu() && images.scalar_type() == torch::kUInt8 && images.dim() == 4 &&
+                      images.is_contiguous() && images.size(1) == scale_.size(1) && indices.device().is_cpu() &&
+                      indices.scalar_type() == torch::kLong && indices.dim() == 1;
+    if (!fast)
+        return (*this)(images.index_select(0, indices.to(images.device())));
+    const torch::Tensor index = indices.contiguous();
+    const int64_t count = index.numel(), channels = images.size(1), plane = images.size(2) * images.size(3);
+    const int64_t n = images.size(0);
+    torch::Tensor out = torch::empty({count, channels, images.size(2), images.size(3)}, torch::kFloat);
+    const int64_t bad = kernels::gatherNormalized(images.data_ptr<uint8_t>(), n, index.data_ptr<int64_t>(), count,
+                                                  channels, plane, scale_.data_ptr<float>(), shift_.data_ptr<float>(),
+                                                  out.data_ptr<float>());
+    if (bad >= 0)
+        throw std::out_of_range("sample index " + std::to_string(bad) + " outside 0…" + std::to_string(n - 1));
+    return out;
 }
 
 } // namespace prunelab::engine

@@ -18,6 +18,10 @@ public:
     static Normalizer fromData(const torch::Tensor& images);
 
     torch::Tensor operator()(const torch::Tensor& images) const;
+    /// `operator()(images.index_select(0, indices))` in one pass: each selected uint8 pixel is read once and written
+    /// once as a normalised float, with no uint8 batch or unnormalised float batch in between (CPU uint8 contiguous
+    /// images; anything else takes the two-step path).
+    torch::Tensor gather(const torch::Tensor& images, const torch::Tensor& indices) const;
 
     const std::vector<double>& mean() const { return mean_; }
     const std::vector<double>& std() const { return std_; }

@@ -1,13 +1,19 @@
 #include "core/engine/Trainer.h"
 
+#include "core/engine/FusedAdam.h"
+#include "core/engine/Measurements.h"
+#include "core/engine/Runtime.h"
 #include "core/engine/WeightCopy.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <chrono>
+#include <optional>
 #include <cmath>
 #include <stdexcept>
+#include <thread>
 
 namespace prunelab::engine {
 
@@ -17,10 +23,10 @@ std::unique_ptr<torch::optim::Optimizer> makeOptimizer(torch::nn::Module& model,
 {
     const auto params = model.parameters();
     if (options.optimizer == "adam")
-        return std::make_unique<torch::optim::Adam>(
+        return std::make_unique<FusedAdam>(
             params, torch::optim::AdamOptions(options.learningRate).weight_decay(options.weightDecay));
     if (options.optimizer == "adamw")
-        return std::make_unique<torch::optim::AdamW>(
+        return std::make_unique<FusedAdamW>(
             params, torch::optim::AdamWOptions(options.learningRate).weight_decay(options.weightDecay));
     if (options.optimizer == "sgd")
         return std::make_unique<torch::optim::SGD>(params, torch::optim::SGDOptions(options.learningRate)
@@ -60,6 +66,15 @@ double scheduledLearningRate(const TrainOptions& options, int epoch)
                                 "': expected constant, step or cosine");
 }
 
+ThreadPlan trainingThreadPlan(ClassifierImpl& model, int64_t batchSize, int64_t channels, int64_t height, int64_t width)
+{
+    const std::vector<ForwardStep> steps = model.forwardSteps();
+    const bool convolution = std::any_of(steps.begin(), steps.end(),
+                                         [](const ForwardStep& s) { return s.kind == ForwardStep::Kind::Conv2d; });
+    const ModelCost cost = measureCost(model, channels, height, width);
+    return planThreads(convolution, double(cost.denseMacs) * double(batchSize), int(std::thread::hardware_concurrency()));
+}
+
 Trainer::Trainer(ClassifierPtr model, Normalizer normalizer, torch::Device device)
     : model_(std::move(model)), normalizer_(std::move(normalizer)), device_(device)
 {
@@ -84,11 +99,15 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
                                     "), got " + std::to_string(options.classWeights.size()));
     scheduledLearningRate(options, 1); // refuses an unknown schedule before any work
 
-    // Pruned weights decay towards zero; denormal floats would slow every multiply that touches them.
-    at::globalContext().setFlushDenormal(true);
+    prepareTrainingRuntime();
+    std::optional<ScopedThreads> threads;
+    if (device_.is_cpu())
+        threads.emplace(trainingThreadPlan(*model_, options.batchSize, trainData.images.size(1), trainData.images.size(2),
+                                           trainData.images.size(3)));
 
     const TensorDataset train = onDevice(trainData, device_);
     auto optimizer = makeOptimizer(*model_, options);
+    const std::vector<torch::Tensor> parameters = model_->parameters();
     if (masks != nullptr && !masks->empty())
         masks->applyTo(*model_);
 
@@ -120,18 +139,19 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
         model_->train();
         const torch::Tensor order = torch::randperm(n, generator, torch::kLong).to(device_);
         double lossSum = 0.0;
-        int64_t correct = 0;
+        torch::Tensor correct = torch::zeros({}, torch::TensorOptions(torch::kLong).device(device_));
         for (int64_t b = 0; b < batches; ++b) {
             if (cancelled(callbacks.cancel))
                 return finish(StopReason::Cancelled);
             const int64_t begin = b * options.batchSize;
             const int64_t count = std::min(options.batchSize, n - begin);
             const torch::Tensor idx = order.narrow(0, begin, count);
-            const torch::Tensor batch = train.images.index_select(0, idx);
-            const torch::Tensor x = normalizer_(options.augment.enabled() ? augmentBatch(batch, options.augment, generator) : batch);
+            const torch::Tensor x = options.augment.enabled()
+                                        ? normalizer_(augmentBatch(train.images.index_select(0, idx), options.augment, generator))
+                                        : normalizer_.gather(train.images, idx);
             const torch::Tensor y = train.labels.index_select(0, idx);
 
-            optimizer->zero_grad();
+            clearGradients(parameters);
             const torch::Tensor logits = model_->forward(x);
             const torch::Tensor loss = torch::nn::functional::cross_entropy(logits, y, lossOptions);
             const double lossValue = loss.item<double>();
@@ -147,7 +167,7 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
                 masks->applyTo(*model_);
 
             lossSum += lossValue * static_cast<double>(count);
-            correct += logits.argmax(1).eq(y).sum().item<int64_t>();
+            correct += logits.detach().argmax(1).eq(y).sum(); // read once per epoch, not a sync per batch
             if (callbacks.onBatch && !callbacks.onBatch({epoch, b + 1, batches, lossValue}))
                 return finish(StopReason::StoppedByCallback);
         }
@@ -155,7 +175,7 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
         EpochReport report;
         report.epoch = epoch;
         report.epochs = options.epochs;
-        report.train = {lossSum / static_cast<double>(n), static_cast<double>(correct) / static_cast<double>(n), n};
+        report.train = {lossSum / static_cast<double>(n), static_cast<double>(correct.item<int64_t>()) / static_cast<double>(n), n};
         report.validation = evaluate(validation, 512, callbacks.cancel);
         if (cancelled(callbacks.cancel))
             return finish(StopReason::Cancelled);

@@ -4,6 +4,7 @@
 #include "core/engine/Classifier.h"
 #include "core/engine/MaskSet.h"
 #include "core/engine/Normalizer.h"
+#include "core/engine/Runtime.h"
 #include "core/engine/TensorDataset.h"
 
 #include <atomic>
@@ -38,6 +39,9 @@ struct TrainOptions {
 
 /// Learning rate of epoch `epoch` (1-based) under the options' schedule.
 double scheduledLearningRate(const TrainOptions& options, int epoch);
+
+/// The thread plan (Runtime.h) the Trainer uses for `model` on images of channels×height×width at `batchSize`.
+ThreadPlan trainingThreadPlan(ClassifierImpl& model, int64_t batchSize, int64_t channels, int64_t height, int64_t width);
 
 struct BatchProgress {
     int epoch = 0; ///< 1-based

@@ -1,5 +1,6 @@
-"""Reference for bench_decode: torchvision's ImageFolder through a DataLoader, as the seed notebook loads images.
-Prints the seconds taken to decode and resize every image of ROOT once. Usage: torchvision_decode.py ROOT SIZE WORKERS"""
+"""Reference for `prunelab-cli bench decode`: torchvision's ImageFolder through a DataLoader, as the seed notebook loads images.
+Prints (as one JSON line) the seconds taken to decode and resize every image of ROOT once. Usage: torchvision_decode.py ROOT SIZE WORKERS"""
+import json
 import sys
 import time
 
@@ -13,4 +14,4 @@ start = time.perf_counter()
 count = 0
 for images, labels in loader:
     count += images.shape[0]
-print(time.perf_counter() - start)
+print(json.dumps({"seconds": time.perf_counter() - start, "images": count}))

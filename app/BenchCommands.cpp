@@ -1,0 +1,124 @@
+#include "BenchCommands.h"
+
+#include "CliOptions.h"
+
+#include "core/bench/DecodeBench.h"
+#include "core/bench/InferBench.h"
+#include "core/bench/PruneBench.h"
+#include "core/bench/TrainBench.h"
+
+#include <stdexcept>
+
+namespace prunelab::cli {
+
+namespace {
+
+bool readNumber(const QCommandLineParser& parser, const char* name, double low, double high, double* value)
+{
+    if (!parser.isSet(QString::fromLatin1(name)))
+        return true;
+    bool ok = false;
+    const double v = parser.value(QString::fromLatin1(name)).toDouble(&ok);
+    if (!ok || v < low || v > high) {
+        QTextStream(stderr) << "prunelab-cli: --" << name << " must be a number from " << low << " to " << high
+                            << ", got '" << parser.value(QString::fromLatin1(name)) << "'\n";
+        return false;
+    }
+    *value = v;
+    return true;
+}
+
+void print(const std::vector<bench::BenchReport>& reports, bool json)
+{
+    QTextStream out(stdout);
+    for (const bench::BenchReport& report : reports) {
+        if (json)
+            out << QString::fromStdString(report.json()) << '\n';
+        else
+            for (const std::string& line : report.lines)
+                out << QString::fromStdString(line) << '\n';
+        out.flush();
+    }
+}
+
+} // namespace
+
+int bench(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Benchmarks against references measured in the same run (python3-torch for train and prune, torchvision for "
+        "decode, LibTorch's dense forward for infer).\n"
+        "  train   samples/s of the Trainer vs a plain PyTorch loop (models: lenet-300-100, mlp-003, mlp-000, lenet5, "
+        "vgg-small)\n"
+        "  infer   batch-1 and batch-64 latency: dense vs sparse (CSR) at 90/95/98 % vs structurally compacted\n"
+        "  prune   global magnitude mask over seed 000's 12.6 M weights vs torch.nn.utils.prune.global_unstructured\n"
+        "  decode  images/s to decode, resize and cache a JPEG folder vs torchvision ImageFolder + DataLoader\n"
+        "  all     the four, one after the other"));
+    parser.addPositionalArgument(QStringLiteral("benchmark"), QStringLiteral("train | infer | prune | decode | all"));
+    parser.addOption(option("model", "train: a model or all (default); infer: lenet-300-100 (default), mlp-003, mlp-000.", "name"));
+    parser.addOption(option("batch-size", "train: batch size (default: each model's seed's).", "n"));
+    parser.addOption(option("steps", "train: timed optimiser steps (default: a few seconds per model).", "n"));
+    parser.addOption(option("device", "train: cpu (default) or cuda.", "device"));
+    parser.addOption(option("sparsity", "prune: fraction of the weights to remove (default 0.9).", "s"));
+    parser.addOption(option("images", "decode: how many JPEG files to write and decode (default 4000).", "n"));
+    parser.addOption(option("size", "decode: square size to resize to (default 128).", "n"));
+    parser.addOption(option("keep", "decode: write (or reuse) the JPEG files in this folder.", "dir"));
+    parser.addOption(option("no-reference", "Skip the Python references (PruneLab's own figures only)."));
+    parser.addOption(option("json", "One JSON object per measured case."));
+    if (const int exit = parseOrExit(parser, arguments); exit >= 0)
+        return exit;
+    const QStringList positional = parser.positionalArguments();
+    const QString what = positional.value(0);
+    const QStringList known{QStringLiteral("train"), QStringLiteral("infer"), QStringLiteral("prune"),
+                            QStringLiteral("decode"), QStringLiteral("all")};
+    if (positional.size() != 1 || !known.contains(what)) {
+        QTextStream(stderr) << "prunelab-cli: bench needs one of train, infer, prune, decode or all"
+                            << (what.isEmpty() ? QString() : QStringLiteral(", got '%1'").arg(what)) << '\n';
+        return BadUsage;
+    }
+    const bool reference = !parser.isSet(QStringLiteral("no-reference"));
+    const bool json = parser.isSet(QStringLiteral("json"));
+
+    bench::TrainBenchOptions train;
+    train.reference = reference;
+    bench::InferBenchOptions infer;
+    bench::PruneBenchOptions prune;
+    prune.reference = reference;
+    bench::DecodeBenchOptions decode;
+    decode.reference = reference;
+    double batch = 0, steps = 0, images = decode.images, size = decode.size;
+    if (!readNumber(parser, "batch-size", 1, 1e6, &batch) || !readNumber(parser, "steps", 1, 1e7, &steps) ||
+        !readNumber(parser, "sparsity", 0, 0.999, &prune.sparsity) || !readNumber(parser, "images", 8, 1e7, &images) ||
+        !readNumber(parser, "size", 8, 4096, &size))
+        return BadUsage;
+    train.batchSize = int64_t(batch);
+    train.steps = int64_t(steps);
+    decode.images = int(images);
+    decode.size = int(size);
+    decode.keep = parser.value(QStringLiteral("keep")).toStdString();
+    if (parser.isSet(QStringLiteral("device")))
+        train.device = parser.value(QStringLiteral("device")).toStdString();
+    if (parser.isSet(QStringLiteral("model")))
+        train.model = infer.model = parser.value(QStringLiteral("model")).toStdString();
+
+    try {
+        if (what == QLatin1String("train") || what == QLatin1String("all"))
+            print(bench::runTrainBench(train), json);
+        if (what == QLatin1String("infer") || what == QLatin1String("all"))
+            print(bench::runInferBench(infer), json);
+        if (what == QLatin1String("prune") || what == QLatin1String("all"))
+            print({bench::runPruneBench(prune)}, json);
+        if (what == QLatin1String("decode") || what == QLatin1String("all"))
+            print({bench::runDecodeBench(decode)}, json);
+    } catch (const std::invalid_argument& e) {
+        QTextStream(stderr) << "prunelab-cli: bench " << what << ": " << e.what() << '\n';
+        return BadUsage;
+    } catch (const std::exception& e) {
+        QTextStream(stderr) << "prunelab-cli: bench " << what << " failed: " << e.what() << '\n';
+        return RunFailed;
+    }
+    return Success;
+}
+
+} // namespace prunelab::cli

@@ -1,0 +1,154 @@
+#include "core/bench/DecodeBench.h"
+
+#include "core/bench/PythonReference.h"
+#include "datasets/DatasetLoader.h"
+#include "datasets/DemoMriGenerator.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QTemporaryDir>
+#include <QThread>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include <sys/resource.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <iostream>
+
+namespace prunelab::bench {
+
+using namespace prunelab::datasets;
+
+namespace {
+
+double seconds(std::chrono::steady_clock::time_point since)
+{
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
+}
+
+long peakRssKiB()
+{
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return usage.ru_maxrss;
+}
+
+long currentRssKiB()
+{
+    QFile status(QStringLiteral("/proc/self/statm"));
+    if (!status.open(QIODevice::ReadOnly))
+        return 0;
+    const QList<QByteArray> fields = status.readAll().split(' ');
+    return fields.size() > 1 ? fields[1].toLong() * (sysconf(_SC_PAGESIZE) / 1024) : 0;
+}
+
+void writeImages(const QString& root, int count)
+{
+    const QStringList classes = DemoMriGenerator::classNames();
+    for (const QString& c : classes)
+        QDir(root).mkpath(c);
+    cv::parallel_for_(cv::Range(0, count), [&](const cv::Range& range) {
+        for (int i = range.start; i < range.end; ++i) {
+            const int label = i % int(classes.size());
+            const std::vector<uint8_t> slice = DemoMriGenerator::renderSlice(label / 3.0, quint64(i) * 7919, 208);
+            cv::Mat gray(208, 208, CV_8U, const_cast<uint8_t*>(slice.data()));
+            cv::Mat cropped = gray(cv::Rect(16, 0, 176, 208)).clone(), bgr;
+            cv::cvtColor(cropped, bgr, cv::COLOR_GRAY2BGR);
+            cv::imwrite(QStringLiteral("%1/%2/%3.jpg").arg(root, classes[label]).arg(i).toStdString(), bgr);
+        }
+    });
+}
+
+double openCvLoop(const QString& root, int size)
+{
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<uint8_t> out;
+    for (const QString& c : QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        for (const QString& f : QDir(root + QLatin1Char('/') + c).entryList(QDir::Files)) {
+            cv::Mat image = cv::imread((root + QLatin1Char('/') + c + QLatin1Char('/') + f).toStdString(), cv::IMREAD_COLOR), small;
+            cv::resize(image, small, cv::Size(size, size), 0, 0, cv::INTER_AREA);
+            out.insert(out.end(), small.datastart, small.dataend);
+        }
+    }
+    return seconds(start);
+}
+
+} // namespace
+
+BenchReport runDecodeBench(const DecodeBenchOptions& options)
+{
+    const int size = options.size;
+    QTemporaryDir temp;
+    const QString root = options.keep.empty() ? temp.filePath(QStringLiteral("images")) : QString::fromStdString(options.keep);
+    if (!QFileInfo::exists(root + QStringLiteral("/NonDemented"))) {
+        std::cerr << "writing " << options.images << " JPEG files to " << root.toStdString() << "…\n";
+        writeImages(root, options.images);
+    }
+
+    LoadOptions load;
+    load.width = load.height = size;
+    load.color = ColorMode::Rgb; // the memory target is for an RGB set
+    load.cacheDirectory = temp.filePath(QStringLiteral("cache"));
+    const long rssBefore = currentRssKiB();
+    auto start = std::chrono::steady_clock::now();
+    LoadedDataset first = DatasetLoader(load).load(root);
+    const double decode = seconds(start);
+    const double uint8MiB = double(first.images.pixels.size()) / (1 << 20);
+    const double peakMiB = double(peakRssKiB() - rssBefore) / 1024.0;
+    const qsizetype loaded = first.images.count();
+    first = {};
+    start = std::chrono::steady_clock::now();
+    const LoadedDataset cached = DatasetLoader(load).load(root);
+    const double reopen = seconds(start);
+    const double reference = openCvLoop(root, size); // after the loads: its buffer must not count in their peak
+
+    BenchReport report;
+    report.benchmark = "decode";
+    report.number("images", double(loaded));
+    report.number("size", size);
+    report.number("threads", QThread::idealThreadCount());
+    report.number("prunelab_decode_s", decode);
+    report.number("images_per_second", double(loaded) / decode);
+    report.number("prunelab_cache_s", reopen);
+    report.number("cache_speedup", decode / reopen);
+    report.number("opencv_loop_s", reference);
+    report.number("speedup_vs_opencv_loop", reference / decode);
+    report.number("uint8_mib", uint8MiB);
+    report.number("peak_growth_mib", peakMiB);
+    report.number("peak_over_uint8", peakMiB / uint8MiB);
+    report.number("cache_matches", cached.images.count() == loaded ? 1 : 0);
+    report.lines.push_back(std::to_string(loaded) + " JPEG images → " + std::to_string(size) + "×" + std::to_string(size) +
+                           " RGB, " + std::to_string(QThread::idealThreadCount()) + " threads");
+    report.lines.push_back("  PruneLab decode:         " + fixed(decode, 2) + " s (" + grouped(double(loaded) / decode) +
+                           " images/s)");
+    report.lines.push_back("  OpenCV loop, 1 thread:   " + fixed(reference, 2) + " s   PruneLab ×" + fixed(reference / decode, 2));
+    if (options.reference) {
+        const PythonResult python = runPython(decodeReferenceScript(), {root.toStdString(), std::to_string(size),
+                                                                         std::to_string(QThread::idealThreadCount())});
+        if (python.ran && python.values.count("seconds")) {
+            const double torchvision = python.values.at("seconds");
+            report.label("reference", "torchvision ImageFolder + DataLoader");
+            report.number("torchvision_s", torchvision);
+            report.number("reference_images_per_second", double(loaded) / torchvision);
+            report.number("ratio", torchvision / decode);
+            report.lines.push_back("  torchvision DataLoader:  " + fixed(torchvision, 2) + " s   PruneLab ×" +
+                                   fixed(torchvision / decode, 2));
+        } else {
+            report.label("reference_skipped", python.error);
+            report.lines.push_back("  torchvision reference skipped: " + python.error);
+        }
+    }
+    report.lines.push_back("  PruneLab reopen (cache): " + fixed(reopen, 2) + " s   ×" + fixed(decode / reopen, 2) +
+                           " the first open");
+    report.lines.push_back("  peak memory growth " + fixed(peakMiB, 0) + " MiB for " + fixed(uint8MiB, 0) +
+                           " MiB of pixels (×" + fixed(peakMiB / uint8MiB, 2) + ")");
+    return report;
+}
+
+} // namespace prunelab::bench

@@ -1,0 +1,23 @@
+#pragma once
+
+#include "core/bench/BenchReport.h"
+
+#include <string>
+
+namespace prunelab::bench {
+
+/// `prunelab-cli bench decode`: decode-and-resize throughput of the dataset loader against references measured in the
+/// same run on the same files: a single-threaded OpenCV loop (imread + resize, what a plain C++ program does) and,
+/// with python3-torchvision, torchvision's ImageFolder through a DataLoader with one worker per core (the seeds' way).
+/// Also the second open (pixel cache) and the peak memory growth against the uint8 size of the decoded set.
+/// The images are MRI-like 208×176 JPEGs with three equal channels, like the Kaggle Alzheimer set's (33,984 images).
+struct DecodeBenchOptions {
+    int images = 4000;
+    int size = 128;
+    std::string keep; ///< write (or reuse) the JPEG files here instead of a temporary folder
+    bool reference = true;
+};
+
+BenchReport runDecodeBench(const DecodeBenchOptions& options);
+
+} // namespace prunelab::bench
