@@ -64,6 +64,8 @@ int bench(const QStringList& arguments)
     parser.addOption(option("images", "decode: how many JPEG files to write and decode (default 4000).", "n"));
     parser.addOption(option("size", "decode: square size to resize to (default 128).", "n"));
     parser.addOption(option("keep", "decode: write (or reuse) the JPEG files in this folder.", "dir"));
+    parser.addOption(option("from-files", "train: only the end-to-end case, from JPEG files (decode + one epoch of "
+                                          "LeNet-5) against torchvision ImageFolder + DataLoader; --images sets how many."));
     parser.addOption(option("no-reference", "Skip the Python references (PruneLab's own figures only)."));
     parser.addOption(option("json", "One JSON object per measured case."));
     if (const int exit = parseOrExit(parser, arguments); exit >= 0)
@@ -103,8 +105,16 @@ int bench(const QStringList& arguments)
         train.model = infer.model = parser.value(QStringLiteral("model")).toStdString();
 
     try {
-        if (what == QLatin1String("train") || what == QLatin1String("all"))
+        const bool fromFiles = parser.isSet(QStringLiteral("from-files"));
+        if ((what == QLatin1String("train") && !fromFiles) || what == QLatin1String("all"))
             print(bench::runTrainBench(train), json);
+        if ((what == QLatin1String("train") && fromFiles) || what == QLatin1String("all")) {
+            bench::FileTrainBenchOptions files;
+            files.images = decode.images;
+            files.keep = decode.keep;
+            files.reference = reference;
+            print({bench::runFileTrainBench(files)}, json);
+        }
         if (what == QLatin1String("infer") || what == QLatin1String("all"))
             print(bench::runInferBench(infer), json);
         if (what == QLatin1String("prune") || what == QLatin1String("all"))

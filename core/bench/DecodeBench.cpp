@@ -1,6 +1,8 @@
 #include "core/bench/DecodeBench.h"
 
 #include "core/bench/PythonReference.h"
+#include "core/engine/ModelFactory.h"
+#include "core/engine/Trainer.h"
 #include "datasets/DatasetLoader.h"
 #include "datasets/DemoMriGenerator.h"
 
@@ -32,11 +34,27 @@ double seconds(std::chrono::steady_clock::time_point since)
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
 }
 
+// The process's peak resident size since the last resetPeakRss() (VmHWM), in KiB; getrusage's lifetime peak when
+// /proc does not say.
 long peakRssKiB()
 {
+    QFile status(QStringLiteral("/proc/self/status"));
+    if (status.open(QIODevice::ReadOnly))
+        for (const QByteArray& line : status.readAll().split('\n'))
+            if (line.startsWith("VmHWM:"))
+                return line.mid(6).trimmed().split(' ').value(0).toLong();
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     return usage.ru_maxrss;
+}
+
+// Linux (since 4.0) resets VmHWM to the current size when "5" is written to clear_refs: the peak of this benchmark
+// alone, not of what ran before it in the same process (`bench all`).
+void resetPeakRss()
+{
+    QFile clear(QStringLiteral("/proc/self/clear_refs"));
+    if (clear.open(QIODevice::WriteOnly))
+        clear.write("5");
 }
 
 long currentRssKiB()
@@ -96,6 +114,7 @@ BenchReport runDecodeBench(const DecodeBenchOptions& options)
     load.color = ColorMode::Rgb; // the memory target is for an RGB set
     load.cacheDirectory = temp.filePath(QStringLiteral("cache"));
     const long rssBefore = currentRssKiB();
+    resetPeakRss();
     auto start = std::chrono::steady_clock::now();
     LoadedDataset first = DatasetLoader(load).load(root);
     const double decode = seconds(start);
@@ -148,6 +167,75 @@ BenchReport runDecodeBench(const DecodeBenchOptions& options)
                            " the first open");
     report.lines.push_back("  peak memory growth " + fixed(peakMiB, 0) + " MiB for " + fixed(uint8MiB, 0) +
                            " MiB of pixels (×" + fixed(peakMiB / uint8MiB, 2) + ")");
+    return report;
+}
+
+BenchReport runFileTrainBench(const FileTrainBenchOptions& options)
+{
+    QTemporaryDir temp;
+    const QString root = options.keep.empty() ? temp.filePath(QStringLiteral("images")) : QString::fromStdString(options.keep);
+    if (!QFileInfo::exists(root + QStringLiteral("/NonDemented"))) {
+        std::cerr << "writing " << options.images << " JPEG files to " << root.toStdString() << "…\n";
+        writeImages(root, options.images);
+    }
+    const int64_t batch = 64;
+    const auto start = std::chrono::steady_clock::now();
+    LoadOptions load;
+    load.width = load.height = options.size;
+    load.color = ColorMode::Gray;
+    load.cacheDirectory = temp.filePath(QStringLiteral("no-cache-yet")); // empty: every file is decoded
+    const LoadedDataset loaded = DatasetLoader(load).load(root);
+    const ImageSet& set = loaded.images;
+    engine::TensorDataset data;
+    data.images = torch::from_blob(const_cast<uint8_t*>(set.pixels.data()), {set.count(), 1, options.size, options.size},
+                                   torch::kUInt8);
+    data.labels = torch::from_blob(const_cast<int64_t*>(set.labels.data()), {set.count()}, torch::kLong);
+    data.classCount = set.classNames.size();
+    engine::ModelSpec spec;
+    spec.arch = "lenet5";
+    torch::manual_seed(1);
+    engine::Trainer trainer(engine::buildModel(spec, 1, options.size, options.size, data.classCount),
+                            engine::Normalizer::fromData(data.images), torch::kCPU);
+    engine::TrainOptions train;
+    train.epochs = 1;
+    train.batchSize = batch;
+    engine::TensorDataset none;
+    none.classCount = data.classCount;
+    trainer.fit(data, none, train);
+    const double ours = seconds(start);
+
+    BenchReport report;
+    report.benchmark = "train";
+    report.label("model", "lenet5-from-files");
+    report.number("images", double(set.count()));
+    report.number("batch_size", double(batch));
+    report.number("seconds", ours);
+    report.number("samples_per_second", double(set.count()) / ours);
+    std::string line = "end to end from " + std::to_string(set.count()) + " JPEG files (decode " +
+                       std::to_string(options.size) + "×" + std::to_string(options.size) +
+                       " gray + one epoch of LeNet-5, batch 64): PruneLab " + fixed(ours, 2) + " s";
+    if (options.reference) {
+        const std::string size = std::to_string(options.size);
+        const std::string pythonSpec = "{\"arch\":\"lenet5\",\"optimizer\":\"adam\",\"lr\":0.001,\"batch\":64,\"steps\":0,"
+                                 "\"warmup\":0,\"channels\":1,\"height\":" + size + ",\"width\":" + size + "}";
+        const PythonResult python = runPython(trainReferenceScript(),
+                                              {"--spec", pythonSpec, "--files", root.toStdString(), "--workers",
+                                               std::to_string(QThread::idealThreadCount())});
+        if (python.ran && python.values.count("seconds")) {
+            // Python drops the last partial batch (drop_last): its rate is per sample it trained on.
+            const double rate = python.values.at("samples_per_second");
+            report.label("reference", "torchvision ImageFolder + DataLoader loop");
+            report.number("reference_seconds", python.values.at("seconds"));
+            report.number("reference_samples_per_second", rate);
+            report.number("ratio", (double(set.count()) / ours) / rate);
+            line += " · torchvision DataLoader " + fixed(python.values.at("seconds"), 2) + " s · ×" +
+                    fixed((double(set.count()) / ours) / rate, 2) + " the samples per second";
+        } else {
+            report.label("reference_skipped", python.error);
+            line += " (torchvision reference skipped: " + python.error + ")";
+        }
+    }
+    report.lines.push_back(line);
     return report;
 }
 

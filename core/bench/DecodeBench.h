@@ -20,4 +20,16 @@ struct DecodeBenchOptions {
 
 BenchReport runDecodeBench(const DecodeBenchOptions& options);
 
+/// `prunelab-cli bench train --from-files`: end to end from image files, the way a notebook starts — decode a folder
+/// of JPEGs (no pixel cache), then train LeNet-5 (seed 004) one epoch at batch 64 on them — against torchvision's
+/// ImageFolder + DataLoader (one worker per core, shuffled) feeding the same model and optimiser for one epoch.
+struct FileTrainBenchOptions {
+    int images = 4000;
+    int size = 32; ///< square gray images, as seed 004's LeNet-5 takes them
+    std::string keep;
+    bool reference = true;
+};
+
+BenchReport runFileTrainBench(const FileTrainBenchOptions& options);
+
 } // namespace prunelab::bench
