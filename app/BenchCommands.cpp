@@ -54,14 +54,16 @@ int bench(const QStringList& arguments)
         "  infer   batch-1 and batch-64 latency: dense vs sparse (CSR) at 90/95/98 % vs structurally compacted\n"
         "  prune   global magnitude mask over seed 000's 12.6 M weights vs torch.nn.utils.prune.global_unstructured\n"
         "  decode  images/s to decode, resize and cache a JPEG folder vs torchvision ImageFolder + DataLoader\n"
-        "  all     the four, one after the other"));
-    parser.addPositionalArgument(QStringLiteral("benchmark"), QStringLiteral("train | infer | prune | decode | all"));
+        "  memory  peak RSS of a whole run on 33,984 128×128 RGB JPEGs against their uint8 size (--images N)\n"
+        "  all     all of them, one after the other"));
+    parser.addPositionalArgument(QStringLiteral("benchmark"), QStringLiteral("train | infer | prune | decode | memory | all"));
     parser.addOption(option("model", "train: a model or all (default); infer: lenet-300-100 (default), mlp-003, mlp-000.", "name"));
     parser.addOption(option("batch-size", "train: batch size (default: each model's seed's).", "n"));
     parser.addOption(option("steps", "train: timed optimiser steps (default: a few seconds per model).", "n"));
     parser.addOption(option("device", "train: cpu (default) or cuda.", "device"));
     parser.addOption(option("sparsity", "prune: fraction of the weights to remove (default 0.9).", "s"));
-    parser.addOption(option("images", "decode: how many JPEG files to write and decode (default 4000).", "n"));
+    parser.addOption(option("images", "decode, memory, train --from-files: how many JPEG files to write (default 4000; "
+                                      "memory 33984).", "n"));
     parser.addOption(option("size", "decode: square size to resize to (default 128).", "n"));
     parser.addOption(option("keep", "decode: write (or reuse) the JPEG files in this folder.", "dir"));
     parser.addOption(option("from-files", "train: only the end-to-end case, from JPEG files (decode + one epoch of "
@@ -73,9 +75,9 @@ int bench(const QStringList& arguments)
     const QStringList positional = parser.positionalArguments();
     const QString what = positional.value(0);
     const QStringList known{QStringLiteral("train"), QStringLiteral("infer"), QStringLiteral("prune"),
-                            QStringLiteral("decode"), QStringLiteral("all")};
+                            QStringLiteral("decode"), QStringLiteral("memory"), QStringLiteral("all")};
     if (positional.size() != 1 || !known.contains(what)) {
-        QTextStream(stderr) << "prunelab-cli: bench needs one of train, infer, prune, decode or all"
+        QTextStream(stderr) << "prunelab-cli: bench needs one of train, infer, prune, decode, memory or all"
                             << (what.isEmpty() ? QString() : QStringLiteral(", got '%1'").arg(what)) << '\n';
         return BadUsage;
     }
@@ -121,6 +123,13 @@ int bench(const QStringList& arguments)
             print({bench::runPruneBench(prune)}, json);
         if (what == QLatin1String("decode") || what == QLatin1String("all"))
             print({bench::runDecodeBench(decode)}, json);
+        if (what == QLatin1String("memory") || what == QLatin1String("all")) {
+            bench::MemoryBenchOptions memory;
+            if (parser.isSet(QStringLiteral("images")))
+                memory.images = decode.images;
+            memory.keep = decode.keep;
+            print({bench::runMemoryBench(memory)}, json);
+        }
     } catch (const std::invalid_argument& e) {
         QTextStream(stderr) << "prunelab-cli: bench " << what << ": " << e.what() << '\n';
         return BadUsage;

@@ -44,7 +44,7 @@ commands:
                         write a dataset as PNG class folders, or a .zip of them
   dataset demo OUTDIR [--per-class N] [--seed S] [--image-size N]
                         write the demo dataset as class folders of PNG images
-  bench train|infer|prune|decode|all [--model M] [--no-reference] [--json]
+  bench train|infer|prune|decode|memory|all [--model M] [--no-reference] [--json]
                         speed against PyTorch / torchvision measured in the same run (see bench --help)
 
 Run 'prunelab-cli COMMAND --help' for a command's options.

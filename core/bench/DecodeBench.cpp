@@ -9,6 +9,8 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
+
+#include <fcntl.h>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QThread>
@@ -17,11 +19,17 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include <spawn.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <cstring>
 #include <iostream>
+#include <stdexcept>
+
+extern char** environ;
 
 namespace prunelab::bench {
 
@@ -236,6 +244,71 @@ BenchReport runFileTrainBench(const FileTrainBenchOptions& options)
         }
     }
     report.lines.push_back(line);
+    return report;
+}
+
+BenchReport runMemoryBench(const MemoryBenchOptions& options)
+{
+    QTemporaryDir temp;
+    const QString root = options.keep.empty() ? temp.filePath(QStringLiteral("images")) : QString::fromStdString(options.keep);
+    if (!QFileInfo::exists(root + QStringLiteral("/NonDemented"))) {
+        std::cerr << "writing " << options.images << " JPEG files to " << root.toStdString() << "…\n";
+        writeImages(root, options.images);
+    }
+    const std::string cli = options.cli.empty() ? QCoreApplication::applicationFilePath().toStdString() : options.cli;
+    const std::string size = std::to_string(options.size);
+    std::vector<std::string> arguments{cli, "run", "mri-threshold-sweep",
+                                       "--sessions", temp.filePath(QStringLiteral("sessions")).toStdString(),
+                                       "--set", "dataset.source=" + root.toStdString(),
+                                       "--set", "dataset.image_size=[" + size + "," + size + "]",
+                                       "--set", "dataset.color=rgb",
+                                       "--set", "model.init=default",
+                                       "--set", "train.epochs=1",
+                                       "--set", "prune.thresholds=[0.01]",
+                                       "--set", "prune.fine_tune_epochs=1"};
+    std::vector<std::string> environment{"XDG_CACHE_HOME=" + temp.filePath(QStringLiteral("cache")).toStdString(),
+                                         "QT_QPA_PLATFORM=offscreen"};
+    for (char** e = environ; *e != nullptr; ++e)
+        if (std::strncmp(*e, "XDG_CACHE_HOME=", 15) != 0 && std::strncmp(*e, "QT_QPA_PLATFORM=", 16) != 0)
+            environment.emplace_back(*e);
+    std::vector<char*> argv, envp;
+    for (std::string& a : arguments)
+        argv.push_back(a.data());
+    argv.push_back(nullptr);
+    for (std::string& e : environment)
+        envp.push_back(e.data());
+    envp.push_back(nullptr);
+
+    posix_spawn_file_actions_t quiet;
+    posix_spawn_file_actions_init(&quiet);
+    posix_spawn_file_actions_addopen(&quiet, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    const auto start = std::chrono::steady_clock::now();
+    pid_t child = 0;
+    const int spawned = posix_spawn(&child, cli.c_str(), &quiet, nullptr, argv.data(), envp.data());
+    posix_spawn_file_actions_destroy(&quiet);
+    if (spawned != 0)
+        throw std::runtime_error("cannot start " + cli + ": " + std::strerror(spawned));
+    int status = 0;
+    rusage usage{};
+    if (wait4(child, &status, 0, &usage) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+        throw std::runtime_error("the measured run failed (" + cli + " run mri-threshold-sweep on " + root.toStdString() +
+                                 ", status " + std::to_string(status) + ")");
+    const double elapsed = seconds(start);
+    const double uint8MiB = double(options.images) * options.size * options.size * 3 / double(1 << 20);
+    const double peakMiB = double(usage.ru_maxrss) / 1024.0;
+
+    BenchReport report;
+    report.benchmark = "memory";
+    report.number("images", options.images);
+    report.number("size", options.size);
+    report.number("seconds", elapsed);
+    report.number("uint8_mib", uint8MiB);
+    report.number("peak_rss_mib", peakMiB);
+    report.number("peak_over_uint8", peakMiB / uint8MiB);
+    report.lines.push_back("a whole run (seed 000's preset, one epoch, one threshold, one fine-tuning epoch) on " +
+                           grouped(options.images) + " " + size + "×" + size + " RGB JPEGs: peak " + fixed(peakMiB, 0) +
+                           " MiB for " + fixed(uint8MiB, 0) + " MiB of uint8 pixels (×" + fixed(peakMiB / uint8MiB, 2) +
+                           "), " + fixed(elapsed, 1) + " s");
     return report;
 }
 

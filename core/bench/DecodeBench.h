@@ -32,4 +32,17 @@ struct FileTrainBenchOptions {
 
 BenchReport runFileTrainBench(const FileTrainBenchOptions& options);
 
+/// `prunelab-cli bench memory`: the peak resident memory of a whole `prunelab-cli run` (seed 000's preset: load,
+/// split, train one epoch, prune one threshold, fine-tune one epoch, write the session) on a folder of `images`
+/// 128×128 RGB JPEGs (33,984: the Kaggle Alzheimer set's size), set against the uint8 size of the decoded set.
+/// The run is a child process (measured by wait4), with its pixel cache and session in a temporary folder.
+struct MemoryBenchOptions {
+    int images = 33984;
+    int size = 128;
+    std::string keep;
+    std::string cli; ///< the prunelab-cli to run; empty: this executable
+};
+
+BenchReport runMemoryBench(const MemoryBenchOptions& options);
+
 } // namespace prunelab::bench

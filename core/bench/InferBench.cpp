@@ -8,6 +8,7 @@
 #include "core/engine/Runtime.h"
 #include "core/engine/SparseNetwork.h"
 
+#include <ATen/Parallel.h>
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -65,7 +66,7 @@ std::vector<BenchReport> runInferBench(const InferBenchOptions& options)
         torch::manual_seed(3);
         const torch::Tensor input = torch::randn({batch, shape.channels, shape.height, shape.width});
         // Inference is what one request costs; one BLAS thread (waking a second costs more than it saves here).
-        setBlasThreads(1);
+        const ScopedThreads threads(ThreadPlan{at::get_num_threads(), 1});
 
         torch::manual_seed(1);
         ClassifierPtr dense = buildModel(spec, shape.channels, shape.height, shape.width, shape.classes);

@@ -38,6 +38,13 @@ void prepareTrainingRuntime()
     });
 }
 
+void releaseFreeMemory()
+{
+#ifdef M_MMAP_THRESHOLD
+    malloc_trim(0);
+#endif
+}
+
 int setBlasThreads(int threads)
 {
     static const auto set = openBlasSymbol<SetThreads>("openblas_set_num_threads");

@@ -12,6 +12,11 @@ namespace prunelab::engine {
 /// - Pruned weights decay towards zero; denormal floats would slow every multiply that touches them.
 void prepareTrainingRuntime();
 
+/// Hands the heap's free pages back to the system (malloc_trim). The raised thresholds keep freed blocks for reuse
+/// while a model trains; the Trainer calls this when a fit ends, so a GUI that trained on a large set does not keep
+/// that memory between runs.
+void releaseFreeMemory();
+
 /// OpenBLAS's own worker threads (not LibTorch's intra-op threads): returns the previous count, or -1 when the BLAS
 /// in use is not OpenBLAS (looked up at run time, so the reference BLAS and MKL builds still link).
 int setBlasThreads(int threads);

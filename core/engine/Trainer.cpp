@@ -125,6 +125,7 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
     // Leaves the model with the best epoch's weights when asked, whatever ends the loop.
     const auto finish = [&](StopReason reason) {
         outcome.reason = reason;
+        releaseFreeMemory();
         if (options.restoreBest && !best.empty()) {
             loadWeights(*model_, best);
             outcome.restoredBest = true;

@@ -19,7 +19,20 @@ QByteArray save(const c10::Dict<std::string, at::Tensor>& dict) {
     return QByteArray(bytes.data(), qsizetype(bytes.size()));
 }
 
+// LibTorch's zip reader accepts an archive cut short by a few bytes (measured: 1, 10, 30 and 40 bytes off the end of
+// a masks file all loaded). A complete zip ends with its end-of-central-directory record (22 bytes + comment).
+bool zipIsComplete(const QByteArray& bytes) {
+    static const QByteArray eocd("PK\x05\x06", 4);
+    const qsizetype at = bytes.lastIndexOf(eocd);
+    if (at < 0 || bytes.size() - at < 22)
+        return false;
+    const auto commentLength = qsizetype(uchar(bytes[at + 20])) | (qsizetype(uchar(bytes[at + 21])) << 8);
+    return at + 22 + commentLength == bytes.size();
+}
+
 c10::Dict<std::string, at::Tensor> load(const QByteArray& bytes, const QString& file) {
+    if (bytes.startsWith(QByteArray("PK\x03\x04", 4)) && !zipIsComplete(bytes))
+        throw SessionError("cannot read " + file.toStdString() + ": the file is truncated (its zip directory is incomplete)");
     try {
         const c10::IValue value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
         if (!value.isGenericDict())
