@@ -68,4 +68,17 @@ TEST_CASE("normaliser maps the data to zero mean and unit std per channel")
     VERIFY_NEAR(white[0][0][0][0].item<double>(), (1.0 - 0.485) / 0.229, 1e-5);
 }
 
+TEST_CASE("normaliser statistics summed over chunks equal torch's over the whole set")
+{
+    // 600 images: three chunks of the 256 that fromData converts to double at a time.
+    torch::manual_seed(8);
+    const torch::Tensor images = torch::randint(0, 256, {600, 3, 6, 7}, torch::kUInt8);
+    const Normalizer normalizer = Normalizer::fromData(images);
+    for (int64_t c = 0; c < 3; ++c) {
+        const torch::Tensor plane = images.select(1, c).to(torch::kDouble).div(255.0);
+        VERIFY_NEAR(normalizer.mean()[size_t(c)], plane.mean().item<double>(), 1e-12);
+        VERIFY_NEAR(normalizer.std()[size_t(c)], plane.std().item<double>(), 1e-12);
+    }
+}
+
 ENGINE_TEST_MAIN()
