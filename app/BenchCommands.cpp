@@ -13,21 +13,6 @@ namespace prunelab::cli {
 
 namespace {
 
-bool readNumber(const QCommandLineParser& parser, const char* name, double low, double high, double* value)
-{
-    if (!parser.isSet(QString::fromLatin1(name)))
-        return true;
-    bool ok = false;
-    const double v = parser.value(QString::fromLatin1(name)).toDouble(&ok);
-    if (!ok || v < low || v > high) {
-        QTextStream(stderr) << "prunelab-cli: --" << name << " must be a number from " << low << " to " << high
-                            << ", got '" << parser.value(QString::fromLatin1(name)) << "'\n";
-        return false;
-    }
-    *value = v;
-    return true;
-}
-
 void print(const std::vector<bench::BenchReport>& reports, bool json)
 {
     QTextStream out(stdout);
@@ -91,10 +76,10 @@ int bench(const QStringList& arguments)
     prune.reference = reference;
     bench::DecodeBenchOptions decode;
     decode.reference = reference;
-    double batch = 0, steps = 0, images = decode.images, size = decode.size;
-    if (!readNumber(parser, "batch-size", 1, 1e6, &batch) || !readNumber(parser, "steps", 1, 1e7, &steps) ||
-        !readNumber(parser, "sparsity", 0, 0.999, &prune.sparsity) || !readNumber(parser, "images", 8, 1e7, &images) ||
-        !readNumber(parser, "size", 8, 4096, &size))
+    qint64 batch = 0, steps = 0, images = decode.images, size = decode.size;
+    if (!readWholeNumber(parser, "batch-size", 1, 1000000, &batch) || !readWholeNumber(parser, "steps", 1, 10000000, &steps) ||
+        !readNumber(parser, "sparsity", 0, 0.999, &prune.sparsity) ||
+        !readWholeNumber(parser, "images", 8, 10000000, &images) || !readWholeNumber(parser, "size", 8, 4096, &size))
         return BadUsage;
     train.batchSize = int64_t(batch);
     train.steps = int64_t(steps);

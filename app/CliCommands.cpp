@@ -610,22 +610,11 @@ int datasetDemo(const QStringList& arguments)
         return BadUsage;
     }
     datasets::DemoOptions demo;
-    const auto number = [&](const char* name, qint64 low, qint64 high, qint64 fallback) -> qint64 {
-        if (!parser.isSet(QString::fromLatin1(name)))
-            return fallback;
-        bool ok = false;
-        const qint64 v = parser.value(QString::fromLatin1(name)).toLongLong(&ok);
-        if (!ok || v < low || v > high) {
-            QTextStream(stderr) << "prunelab-cli: --" << name << " must be a whole number from " << low << " to " << high
-                                << ", got '" << parser.value(QString::fromLatin1(name)) << "'\n";
-            return -1;
-        }
-        return v;
-    };
-    const qint64 perClass = number("per-class", 1, 100000, 0);
-    const qint64 seed = number("seed", 0, 4294967295LL, qint64(demo.seed));
-    const qint64 size = number("image-size", 16, 512, demo.size);
-    if (perClass < 0 || seed < 0 || size < 0)
+    qint64 perClass = 0, seed = qint64(demo.seed), size = demo.size;
+    bool valid = readWholeNumber(parser, "per-class", 1, 100000, &perClass); // every bad value is reported
+    valid = readWholeNumber(parser, "seed", 0, 4294967295LL, &seed) && valid;
+    valid = readWholeNumber(parser, "image-size", 16, 512, &size) && valid;
+    if (!valid)
         return BadUsage;
     if (perClass > 0)
         demo.perClass = QList<int>(demo.perClass.size(), int(perClass));

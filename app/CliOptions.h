@@ -30,4 +30,37 @@ inline int parseOrExit(QCommandLineParser& parser, const QStringList& arguments)
     return -1;
 }
 
+/// The value of --NAME as a whole number in [low, high], left as it is when the option is absent. On a bad value
+/// prints "--NAME must be a whole number from LOW to HIGH, got '…'" and returns false.
+inline bool readWholeNumber(const QCommandLineParser& parser, const char* name, qint64 low, qint64 high, qint64* value)
+{
+    if (!parser.isSet(QString::fromLatin1(name)))
+        return true;
+    bool ok = false;
+    const qint64 v = parser.value(QString::fromLatin1(name)).toLongLong(&ok);
+    if (!ok || v < low || v > high) {
+        QTextStream(stderr) << "prunelab-cli: --" << name << " must be a whole number from " << low << " to " << high
+                            << ", got '" << parser.value(QString::fromLatin1(name)) << "'\n";
+        return false;
+    }
+    *value = v;
+    return true;
+}
+
+/// The same for a number with decimals.
+inline bool readNumber(const QCommandLineParser& parser, const char* name, double low, double high, double* value)
+{
+    if (!parser.isSet(QString::fromLatin1(name)))
+        return true;
+    bool ok = false;
+    const double v = parser.value(QString::fromLatin1(name)).toDouble(&ok);
+    if (!ok || v < low || v > high) {
+        QTextStream(stderr) << "prunelab-cli: --" << name << " must be a number from " << low << " to " << high
+                            << ", got '" << parser.value(QString::fromLatin1(name)) << "'\n";
+        return false;
+    }
+    *value = v;
+    return true;
+}
+
 } // namespace prunelab::cli
