@@ -207,14 +207,7 @@ int runComparison(const workbench::Comparison& comparison, bool json)
         }
         workbench::RunJob job;
         try {
-            if (QFileInfo::exists(e.path + QStringLiteral("/recipe.json"))) {
-                job.continueSession(e.path);
-            } else {
-                if (!QFileInfo::exists(e.path))
-                    workbench::Session::createFolder(e.path);
-                job.setRecipe(e.recipe);
-                job.setSession(e.path);
-            }
+            workbench::Comparison::prepare(e, job);
         } catch (const workbench::SessionError& error) {
             QTextStream(stderr) << "prunelab-cli: " << error.what() << Qt::endl;
             return RunFailed;
@@ -823,11 +816,16 @@ int list(const QStringList& arguments)
                        {"rounds", i.rounds},
                        {"test_accuracy", i.testAccuracy},
                        {"sparsity", i.sparsity},
-                       {"message", i.message}});
+                       {"message", i.message},
+                       {"variants", i.variants},
+                       {"variants_completed", i.variantsCompleted}});
             continue;
         }
         out << i.created.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << "  " << i.name.leftJustified(28) << ' '
-            << i.status.leftJustified(10) << QStringLiteral("round %1/%2").arg(std::max(0, i.completedRound)).arg(i.rounds).leftJustified(12)
+            << i.status.leftJustified(10)
+            << (i.variants > 0 ? QStringLiteral("variants %1/%2").arg(i.variantsCompleted).arg(i.variants)
+                               : QStringLiteral("round %1/%2").arg(std::max(0, i.completedRound)).arg(i.rounds))
+                   .leftJustified(14)
             << (i.testAccuracy >= 0 ? QStringLiteral("test %1%").arg(i.testAccuracy * 100, 0, 'f', 2) : QStringLiteral("-")).leftJustified(13)
             << QStringLiteral("sparsity %1%").arg(i.sparsity * 100, 0, 'f', 1).leftJustified(16) << i.path << '\n';
     }

@@ -239,6 +239,17 @@ QString DatasetLoader::kindOf(const QString& source)
     return QStringLiteral("unknown");
 }
 
+DemoOptions DatasetLoader::demoOptions(const LoadOptions& options)
+{
+    DemoOptions demo;
+    demo.seed = options.demoSeed;
+    if (options.width > 0)
+        demo.size = options.width;
+    if (options.demoPerClass > 0)
+        demo.perClass = QList<int>(demo.perClass.size(), options.demoPerClass);
+    return demo;
+}
+
 ImageSet DatasetLoader::convert(ImageSet set, int width, int height, ColorMode color)
 {
     const int outChannels = color == ColorMode::Gray ? 1 : color == ColorMode::Rgb ? 3 : set.channels;
@@ -295,15 +306,9 @@ LoadedDataset DatasetLoader::load(const QString& source, const Progress& progres
         throwSourceError(source, QStringLiteral("is not a dataset PruneLab reads (a folder of class folders, a .zip, a .csv manifest, or IDX files)"));
 
     if (kind == QLatin1String("demo")) {
-        DemoOptions demo;
-        demo.seed = options_.demoSeed;
-        if (options_.width > 0) {
-            if (options_.width != options_.height)
-                throwSourceError(source, QStringLiteral("demo images are square: ask for N×N"));
-            demo.size = options_.width;
-        }
-        if (options_.demoPerClass > 0)
-            demo.perClass = QList<int>(demo.perClass.size(), options_.demoPerClass);
+        if (options_.width != options_.height)
+            throwSourceError(source, QStringLiteral("demo images are square: ask for N×N"));
+        const DemoOptions demo = demoOptions(options_);
         const auto demoProgress = [&](int done, int total) { return !progress || progress(done, total); };
         // Real anatomy when Debian's mricron-data is installed; the procedural phantom otherwise (or when asked).
         if (source == QLatin1String("demo") && BrainSliceDemo::available())

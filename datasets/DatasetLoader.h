@@ -1,6 +1,7 @@
 #pragma once
 
 #include "datasets/DatasetSummary.h"
+#include "datasets/DemoMriGenerator.h"
 #include "datasets/ImageDecoder.h"
 #include "datasets/ImageSet.h"
 #include "datasets/SourceListing.h"
@@ -80,6 +81,10 @@ public:
     /// Converts between gray and RGB (replicating the gray plane, or the ITU-R 601 luma) and resizes, for sources
     /// that are not decoded from files (IDX, demo).
     static ImageSet convert(ImageSet set, int width, int height, ColorMode color);
+
+    /// What the demo generator makes for `options`: its seed, images per class and size (the width; the loader
+    /// refuses a width that is not the height).
+    static DemoOptions demoOptions(const LoadOptions& options);
 
 private:
     LoadedDataset sliceVolumes(const SourceListing& listing, const Progress& progress, const std::atomic<bool>* cancel) const;

@@ -1,5 +1,6 @@
 #include "ui/MainWindow.h"
 
+#include "core/workbench/Comparison.h"
 #include "core/workbench/RecipeData.h"
 #include "core/workbench/RunJob.h"
 #include "ui/ConfusionMatrixWidget.h"
@@ -43,6 +44,25 @@ const QString kRecentKey = QStringLiteral("datasets/recent");
 const QString kGeometryKey = QStringLiteral("window/geometry");
 const QString kStateKey = QStringLiteral("window/state");
 constexpr int kMaxRecent = 8;
+
+/// The sources PruneLab knows by name, as opposed to the user's own folders and files.
+bool isNamedSource(const QString& source)
+{
+    return source == QLatin1String("demo") || source == QLatin1String("demo-procedural") ||
+           source == QLatin1String("fashion-mnist");
+}
+
+/// What decides which images a recipe's dataset is: the source and the options it is loaded with.
+QString datasetKey(const QString& source, const datasets::LoadOptions& o)
+{
+    return QStringLiteral("%1|%2x%3|%4|%5|%6")
+        .arg(source)
+        .arg(o.width)
+        .arg(o.height)
+        .arg(int(o.color))
+        .arg(o.demoSeed)
+        .arg(o.demoPerClass);
+}
 
 /// Qt Charts keep their own fonts and pens: scale titles, legends and axes with the window's font, and the lines
 /// by `lineScale` (thicker for a projector, back again after).
@@ -119,10 +139,17 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(datasetPage_, &DatasetPage::loadFailed, this,
             [this](const QString& message) { showError(tr("Dataset not opened"), message); });
     connect(runPage_, &RunPage::message, this, [this](const QString& text) { statusBar()->showMessage(text); });
+    connect(runPage_, &RunPage::error, this, &MainWindow::showError);
+    connect(runPage_, &RunPage::recipeChosen, this, &MainWindow::useRecipeDataset);
+    connect(runPage_, &RunPage::comparisonFinished, this, [this](const QString& path, const QString& status) {
+        sessionsPage_->setRunningSession({});
+        runPage_->setDatasetAvailable(dataset_ != nullptr && !datasetPage_->isLoading());
+        emit comparisonFinished(path, status);
+    });
     connect(job_, &workbench::RunJob::started, this,
             [this] { sessionsPage_->setRunningSession(job_->sessionPath()); });
     connect(job_, &workbench::RunJob::finished, this, [this](const workbench::RunSummary& summary) {
-        sessionsPage_->setRunningSession({});
+        sessionsPage_->setRunningSession({}); // a comparison's next variant marks its own when it starts
         statusBar()->showMessage(workbench::describe(summary));
         runPage_->setDatasetAvailable(dataset_ != nullptr && !datasetPage_->isLoading());
         emit runFinished(summary);
@@ -208,14 +235,20 @@ void MainWindow::buildMenus()
 
 void MainWindow::loadDemo(const datasets::DemoOptions& options)
 {
+    datasets::LoadOptions key;
+    key.width = key.height = options.size == datasets::DemoOptions{}.size ? 0 : options.size;
+    key.demoSeed = options.seed;
+    key.demoPerClass = options.perClass == datasets::DemoOptions{}.perClass ? 0 : options.perClass.value(0);
+    loadingKey_ = datasetKey(QStringLiteral("demo"), key);
     tabs_->setCurrentWidget(datasetPage_);
     datasetPage_->loadDemo(options);
 }
 
 void MainWindow::openDataset(const QString& source)
 {
+    const datasets::LoadOptions options = workbench::loadOptions(recipe());
     if (source == QLatin1String("demo")) {
-        loadDemo();
+        loadDemo(datasets::DatasetLoader::demoOptions(options));
         return;
     }
     // Besides files and folders, the loader knows a few sources by name (Debian's Fashion-MNIST, the phantom demo).
@@ -227,8 +260,22 @@ void MainWindow::openDataset(const QString& source)
     }
     if (!named)
         QSettings().setValue(QStringLiteral("datasets/lastFolder"), QFileInfo(source).absolutePath());
+    loadingKey_ = datasetKey(source, options);
     tabs_->setCurrentWidget(datasetPage_);
-    datasetPage_->open(source, workbench::loadOptions(recipe()));
+    datasetPage_->open(source, options);
+}
+
+void MainWindow::useRecipeDataset(const workbench::Recipe& recipe)
+{
+    const QString open = loadingKey_.section(QLatin1Char('|'), 0, 0);
+    if (!open.isEmpty() && !isNamedSource(open) && isNamedSource(recipe.dataset.source)) {
+        statusBar()->showMessage(tr("The recipe's model and pruning will run on %1 (the recipe's own dataset is %2)")
+                                     .arg(QDir::toNativeSeparators(open), recipe.dataset.source));
+        return;
+    }
+    datasets::LoadOptions options = workbench::loadOptions(recipe);
+    if (datasetKey(recipe.dataset.source, options) != loadingKey_)
+        openDataset(recipe.dataset.source);
 }
 
 void MainWindow::chooseFolder()
@@ -289,13 +336,13 @@ void MainWindow::setRecipe(const workbench::Recipe& recipe)
 
 bool MainWindow::isRunning() const
 {
-    return job_->isRunning();
+    return runPage_->isBusy();
 }
 
 void MainWindow::startRun()
 {
     runPage_->startRun();
-    if (job_->isRunning())
+    if (runPage_->isBusy())
         tabs_->setCurrentWidget(runPage_);
 }
 
@@ -329,13 +376,22 @@ QString MainWindow::sessionsRoot() const
 
 void MainWindow::reopenSession(const QString& path)
 {
-    if (job_->isRunning()) {
+    if (runPage_->isBusy()) {
         showError(tr("Session not reopened"), tr("A run is going on: its charts are on screen. Reopen %1 when it "
                                                  "has finished or after Cancel.")
                                                   .arg(path));
         return;
     }
     try {
+        if (workbench::Comparison::isComparison(workbench::Session::open(path))) {
+            const workbench::Comparison comparison = workbench::Comparison::open(workbench::Session::open(path));
+            runPage_->showComparison(comparison);
+            tabs_->setCurrentWidget(runPage_);
+            statusBar()->showMessage(tr("Reopened the comparison %1: its variants are overlaid on the "
+                                        "accuracy-vs-weights-remaining chart")
+                                         .arg(path));
+            return;
+        }
         const workbench::RecordedRun run = workbench::SessionStore::reopen(path);
         QStringList classes;
         for (const QJsonValue& name :
@@ -357,6 +413,11 @@ void MainWindow::compareSessions(const QStringList& paths)
     QList<QPair<QString, QList<workbench::RoundStats>>> runs;
     try {
         for (const QString& path : paths) {
+            const workbench::Session session = workbench::Session::open(path);
+            if (workbench::Comparison::isComparison(session)) { // a comparison brings its variants
+                runs.append(workbench::Comparison::open(session).recordedRounds());
+                continue;
+            }
             const workbench::RecordedRun run = workbench::SessionStore::reopen(path);
             runs.append({run.info.name, run.rounds});
         }
@@ -372,11 +433,16 @@ void MainWindow::compareSessions(const QStringList& paths)
 
 void MainWindow::resumeSession(const QString& path)
 {
-    if (job_->isRunning()) {
+    if (runPage_->isBusy()) {
         showError(tr("Session not resumed"), tr("A run is going on; resume %1 when it has finished.").arg(path));
         return;
     }
     try {
+        if (const workbench::Session session = workbench::Session::open(path); workbench::Comparison::isComparison(session)) {
+            runPage_->resumeComparison(workbench::Comparison::open(session));
+            tabs_->setCurrentWidget(runPage_);
+            return;
+        }
         const workbench::RecordedRun run = workbench::SessionStore::reopen(path);
         runPage_->resumeSession(path, run); // the open dataset serves if it is the session's; else the job loads it
         resultsPage_->showRecorded(tr("Resuming %1…").arg(run.info.name), run.rounds, -1);
@@ -425,7 +491,7 @@ QStringList MainWindow::saveScreenshots(const QString& folder)
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
-    if (job_->isRunning()) {
+    if (runPage_->isBusy()) {
         const auto answer = QMessageBox::question(
             this, tr("Stop the run?"),
             tr("A run is in progress. Stop it and close PruneLab? Completed rounds are kept in its session."),
@@ -434,7 +500,7 @@ void MainWindow::closeEvent(QCloseEvent* event)
             event->ignore();
             return;
         }
-        job_->cancel();
+        runPage_->cancelRun();
     }
     if (presentation_)
         setPresentationMode(false);

@@ -65,6 +65,8 @@ public slots:
 signals:
     void datasetReady();
     void runFinished(const prunelab::workbench::RunSummary& summary);
+    /// A comparison's last variant ended (after its runFinished); `path` is the comparison folder.
+    void comparisonFinished(const QString& path, const QString& status);
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -78,6 +80,9 @@ private:
     void rememberDataset(const QString& source);
     void updateRecentMenu();
     void showError(const QString& title, const QString& message);
+    /// A preset or recipe file was chosen: loads its dataset unless that is the one open, or the user's own
+    /// files are open (the preset's model and pruning then run on them).
+    void useRecipeDataset(const workbench::Recipe& recipe);
 
     std::shared_ptr<const datasets::ImageSet> dataset_;
     workbench::RunJob* job_ = nullptr;
@@ -89,6 +94,7 @@ private:
     QMenu* recentMenu_ = nullptr;
     bool presentation_ = false;
     QFont normalFont_;
+    QString loadingKey_; ///< the source and load options of the dataset open or opening (useRecipeDataset)
 };
 
 } // namespace prunelab::ui

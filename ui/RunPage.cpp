@@ -1,24 +1,21 @@
 #include "ui/RunPage.h"
 
+#include "core/workbench/ComparisonJob.h"
 #include "core/workbench/RunJob.h"
 #include "ui/MaskHeatmapWidget.h"
+#include "ui/RecipeForm.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
 #include "ui/WeightHistogramWidget.h"
 
 #include <QComboBox>
-#include <QDoubleSpinBox>
-#include <QFontMetricsF>
-#include <QFormLayout>
-#include <QGroupBox>
+#include <QDir>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
-#include <QRegularExpressionValidator>
-#include <QSpinBox>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTime>
 #include <QVBoxLayout>
@@ -53,92 +50,22 @@ W* named(W* widget, const char* objectName, const QString& accessibleName)
 
 } // namespace
 
-RunPage::RunPage(workbench::RunJob* job, QWidget* parent) : QWidget(parent), job_(job)
+RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
+    : QWidget(parent), job_(job), comparisonJob_(new workbench::ComparisonJob(job, this))
 {
-    hidden_ = named(new QLineEdit(QStringLiteral("256, 128")), "hiddenEdit", tr("MLP hidden layers"));
-    hidden_->setValidator(new QRegularExpressionValidator(
-        QRegularExpression(QStringLiteral("^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$")), hidden_));
-    hidden_->setToolTip(tr("Hidden layer widths of the MLP, comma separated"));
-    epochs_ = named(new QSpinBox, "epochsSpin", tr("Epochs"));
-    epochs_->setRange(1, 1000);
-    optimizer_ = named(new QComboBox, "optimizerCombo", tr("Optimizer"));
-    optimizer_->addItems({QStringLiteral("adam"), QStringLiteral("adamw"), QStringLiteral("sgd")});
-    learningRate_ = named(new QDoubleSpinBox, "learningRateSpin", tr("Learning rate"));
-    learningRate_->setDecimals(5);
-    learningRate_->setRange(1e-5, 1.0);
-    learningRate_->setSingleStep(1e-4);
-    batchSize_ = named(new QSpinBox, "batchSizeSpin", tr("Batch size"));
-    batchSize_->setRange(1, 4096);
-    sparsity_ = named(new QDoubleSpinBox, "sparsitySpin", tr("Prune to sparsity"));
-    sparsity_->setRange(0.0, 99.9);
-    sparsity_->setDecimals(1);
-    sparsity_->setSuffix(QStringLiteral(" %"));
-    sparsity_->setToolTip(tr("Share of the prunable weights removed at the end; exactly this share"));
-    method_ = named(new QComboBox, "methodCombo", tr("Pruning method"));
-    const QList<std::pair<QString, QString>> methods{
-        {"global-magnitude", tr("Smallest |w| over all layers together")},
-        {"layer-magnitude", tr("Smallest |w| of each layer, the same share everywhere")},
-        {"random", tr("Random weights: the control every pruning result needs")},
-        {"snip", tr("Least sensitive connections |w·∂L/∂w| on a training batch")},
-        {"annealed", tr("Thermodynamic: masks as Ising spins, Gibbs-sampled while the temperature anneals to 0")},
-        {"neuron-l1", tr("Structured: whole neurons with the smallest L1 norm of their weights")},
-        {"neuron-taylor",
-         tr("Structured: whole neurons with the smallest |activation · gradient| on a calibration set")},
-        {"interval-adjoint",
-         tr("Structured (seed 001): whole neurons with the smallest max |A·G| of their value and adjoint intervals")}};
-    for (const auto& [name, help] : methods) {
-        method_->addItem(name);
-        method_->setItemData(method_->count() - 1, help, Qt::ToolTipRole);
-    }
-    schedule_ = named(new QComboBox, "scheduleCombo", tr("Pruning schedule"));
-    schedule_->addItems({QStringLiteral("one-shot"), QStringLiteral("iterative"), QStringLiteral("lottery"),
-                         QStringLiteral("geometric")});
-    schedule_->setToolTip(tr("one-shot: prune once, then fine-tune. iterative: reach the sparsity in several rounds, "
-                             "fine-tuning after each. lottery: iterative, rewinding the survivors to their initial "
-                             "weights and retraining each round. geometric (structured methods): each hidden layer "
-                             "of width h keeps max(1, round(h·q^t)) neurons after round t"));
-    q_ = named(new QDoubleSpinBox, "qSpin", tr("Geometric retention factor q"));
-    q_->setRange(0.01, 0.99);
-    q_->setDecimals(3);
-    q_->setSingleStep(0.01);
-    q_->setValue(0.9);
-    q_->setToolTip(tr("Geometric schedule: the share of each hidden layer's neurons kept per round"));
-    retentionPreview_ = named(new QPlainTextEdit, "retentionPreview", tr("Neurons kept per round"));
-    retentionPreview_->setReadOnly(true);
-    retentionPreview_->setFont(QFont(QStringLiteral("monospace"), 9));
-    retentionPreview_->setMaximumHeight(110);
-    retentionPreview_->setLineWrapMode(QPlainTextEdit::NoWrap); // one iteration per line, as in retain.txt
-    retentionPreview_->setTabStopDistance(
-        QFontMetricsF(retentionPreview_->font()).horizontalAdvance(QStringLiteral("0000")));
-    retentionPreview_->setToolTip(tr("The geometric schedule's table (seed 001's retain.txt): the run writes it to "
-                                     "results/retain.txt"));
-    rounds_ = named(new QSpinBox, "roundsSpin", tr("Pruning rounds"));
-    rounds_->setRange(1, 100);
-    rounds_->setToolTip(tr("Rounds to reach the target sparsity (iterative and lottery)"));
-    connect(schedule_, &QComboBox::currentTextChanged, this, [this] { updateButtons(); });
-    connect(q_, &QDoubleSpinBox::valueChanged, this, &RunPage::updateRetentionPreview);
-    connect(rounds_, &QSpinBox::valueChanged, this, &RunPage::updateRetentionPreview);
-    connect(hidden_, &QLineEdit::textChanged, this, &RunPage::updateRetentionPreview);
-    fineTuneEpochs_ = named(new QSpinBox, "fineTuneSpin", tr("Fine-tune epochs"));
-    fineTuneEpochs_->setRange(0, 1000);
-    fineTuneEpochs_->setToolTip(tr("Epochs trained after pruning; pruned weights stay exactly zero"));
-    seed_ = named(new QSpinBox, "seedSpin", tr("Seed"));
-    seed_->setRange(0, 1'000'000);
-    auto* settingsBox = new QGroupBox(tr("Model, training and pruning"));
-    auto* form = new QFormLayout(settingsBox);
-    form->addRow(tr("MLP hidden layers"), hidden_);
-    form->addRow(tr("Epochs"), epochs_);
-    form->addRow(tr("Optimizer"), optimizer_);
-    form->addRow(tr("Learning rate"), learningRate_);
-    form->addRow(tr("Batch size"), batchSize_);
-    form->addRow(tr("Pruning method"), method_);
-    form->addRow(tr("Schedule"), schedule_);
-    form->addRow(tr("Rounds"), rounds_);
-    form->addRow(tr("Retention q"), q_);
-    form->addRow(tr("Neurons kept"), retentionPreview_);
-    form->addRow(tr("Prune to sparsity"), sparsity_);
-    form->addRow(tr("Fine-tune epochs"), fineTuneEpochs_);
-    form->addRow(tr("Seed"), seed_);
+    form_ = new RecipeForm;
+    form_->setObjectName(QStringLiteral("recipeForm"));
+    connect(form_, &RecipeForm::message, this, &RunPage::message);
+    connect(form_, &RecipeForm::error, this, &RunPage::error);
+    connect(form_, &RecipeForm::recipeChosen, this, &RunPage::recipeChosen);
+    connect(form_, &RecipeForm::validityChanged, this, [this] { updateButtons(); });
+    auto* formScroll = new QScrollArea;
+    formScroll->setObjectName(QStringLiteral("recipeFormScroll"));
+    formScroll->setWidget(form_);
+    formScroll->setWidgetResizable(true);
+    formScroll->setFrameShape(QFrame::NoFrame);
+    formScroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    formScroll->setMinimumWidth(form_->sizeHint().width() + 24);
 
     start_ = named(new QPushButton(tr("&Start")), "startButton", tr("Start the run"));
     start_->setDefault(true);
@@ -167,7 +94,7 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent) : QWidget(parent), job
     auto* leftColumn = new QWidget;
     auto* leftLayout = new QVBoxLayout(leftColumn);
     leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(settingsBox);
+    leftLayout->addWidget(formScroll, 3);
     leftLayout->addLayout(buttons);
     leftLayout->addWidget(progress_);
     leftLayout->addWidget(result_);
@@ -242,6 +169,23 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent) : QWidget(parent), job
         updateProgressText();
         updateButtons();
     });
+    connect(comparisonJob_, &workbench::ComparisonJob::variantStarted, this,
+            [this](int index, const QString& label, const QString& path) {
+                // Each variant's own curves; the finished ones stay overlaid on the sparsity chart.
+                chart_->clear();
+                histogram_->clear();
+                heatmap_->clear();
+                appendLog(tr("== variant %1 of %2: %3 (%4)")
+                              .arg(index + 1)
+                              .arg(comparisonJob_->comparison()->entries().size())
+                              .arg(label, path));
+                emit message(tr("Comparison: variant %1 of %2, %3…")
+                                 .arg(index + 1)
+                                 .arg(comparisonJob_->comparison()->entries().size())
+                                 .arg(label));
+            });
+    connect(comparisonJob_, &workbench::ComparisonJob::variantFinished, this, &RunPage::onVariantFinished);
+    connect(comparisonJob_, &workbench::ComparisonJob::finished, this, &RunPage::onComparisonFinished);
     updateButtons();
 }
 
@@ -264,62 +208,12 @@ void RunPage::addRound(const RoundStats& stats)
 
 workbench::Recipe RunPage::recipe() const
 {
-    // The recipe set last (a preset, a recipe file, quick-demo at first) with the form's values over it: fields the
-    // form does not show (architecture, initialisation, rewinding, …) are kept as that recipe has them.
-    workbench::Recipe r = base_;
-    r.model.hidden.clear();
-    for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
-        if (const int width = part.trimmed().toInt(); width > 0)
-            r.model.hidden.append(width);
-    r.train.epochs = epochs_->value();
-    r.train.optimizer = optimizer_->currentText();
-    r.train.lr = learningRate_->value();
-    r.train.batchSize = batchSize_->value();
-    r.prune.method = method_->currentText();
-    r.prune.schedule = schedule_->currentText();
-    const bool sparsityEdited = sparsity_->value() != shownSparsity_;
-    r.prune.sparsity = sparsityEdited ? sparsity_->value() / 100.0 : base_.prune.sparsity;
-    // One-shot prunes once whatever `rounds` says; a one-shot recipe keeps its own value.
-    const bool oneShot = r.prune.schedule == QLatin1String("one-shot");
-    r.prune.rounds = oneShot ? (base_.prune.schedule == QLatin1String("one-shot") ? base_.prune.rounds : 1)
-                             : rounds_->value();
-    // Iterative schedules reach the target in `rounds` equal steps of the remaining weights: 1 − (1 − rate)^rounds.
-    // Only when the form changed them: a preset's own rate (lottery: 20 % a round) stays as the preset has it.
-    if (sparsityEdited || r.prune.rounds != base_.prune.rounds || r.prune.schedule != base_.prune.schedule)
-        r.prune.rate = std::min(0.99, 1.0 - std::pow(1.0 - sparsity_->value() / 100.0, 1.0 / r.prune.rounds));
-    r.prune.q = q_->value();
-    r.prune.fineTuneEpochs = fineTuneEpochs_->value();
-    r.seed = quint64(seed_->value());
-    return r;
+    return form_->recipe();
 }
 
 void RunPage::setRecipe(const workbench::Recipe& r)
 {
-    base_ = r;
-    QStringList widths;
-    for (int width : r.model.hidden)
-        widths.append(QString::number(width));
-    hidden_->setText(widths.join(QStringLiteral(", ")));
-    epochs_->setValue(r.train.epochs);
-    optimizer_->setCurrentText(r.train.optimizer);
-    learningRate_->setValue(r.train.lr);
-    batchSize_->setValue(r.train.batchSize);
-    // A recipe's value the lists do not offer yet (a sweep, the threshold method, …) is added, never replaced.
-    for (const auto& [combo, value] : {std::pair{optimizer_, r.train.optimizer}, std::pair{method_, r.prune.method},
-                                       std::pair{schedule_, r.prune.schedule}}) {
-        if (combo->findText(value) < 0)
-            combo->addItem(value);
-        combo->setCurrentText(value);
-    }
-    rounds_->setValue(r.prune.rounds);
-    q_->setValue(r.prune.q);
-    // Iterative and lottery schedules prune by `rate` each round: the form shows where that ends.
-    const bool perRound = r.prune.schedule == QLatin1String("iterative") || r.prune.schedule == QLatin1String("lottery");
-    sparsity_->setValue(100.0 * (perRound ? 1.0 - std::pow(1.0 - r.prune.rate, r.prune.rounds) : r.prune.sparsity));
-    shownSparsity_ = sparsity_->value();
-    fineTuneEpochs_->setValue(r.prune.fineTuneEpochs);
-    seed_->setValue(int(r.seed));
-    updateButtons();
+    form_->setRecipe(r);
 }
 
 void RunPage::setDatasetAvailable(bool available)
@@ -330,17 +224,29 @@ void RunPage::setDatasetAvailable(bool available)
 
 void RunPage::startRun()
 {
-    if (!datasetAvailable_ || job_->isRunning())
+    if (!datasetAvailable_ || isBusy())
         return;
-    workbench::Recipe config = recipe();
-    if (config.model.hidden.isEmpty()) {
-        emit message(tr("Give at least one hidden layer width, e.g. 256, 128"));
-        hidden_->setFocus();
+    if (!form_->problem().isEmpty()) {
+        emit message(form_->problem());
         return;
     }
+    workbench::Recipe config = recipe();
     if (!datasetSource_.isEmpty())
         config.dataset.source = datasetSource_;
     clearCharts();
+    if (!config.compare.isEmpty()) {
+        if (sessionsRoot_.isEmpty()) {
+            emit error(tr("Comparison not started"), tr("A comparison keeps each variant as a session: choose a "
+                                                        "sessions folder on the Sessions page first."));
+            return;
+        }
+        try {
+            startComparison(workbench::Comparison::create(sessionsRoot_, config));
+        } catch (const std::exception& e) {
+            emit error(tr("Comparison not started"), QString::fromLocal8Bit(e.what()));
+        }
+        return;
+    }
     job_->setRecipe(config);
     // Every run is a session on disk: it can be reopened, compared, resumed and exported later.
     QString saved;
@@ -377,6 +283,74 @@ void RunPage::resumeSession(const QString& sessionPath, const workbench::Recorde
     updateButtons();
 }
 
+void RunPage::resumeComparison(const workbench::Comparison& comparison)
+{
+    if (isBusy())
+        return;
+    clearCharts();
+    startComparison(comparison);
+}
+
+void RunPage::startComparison(const workbench::Comparison& comparison)
+{
+    // Variants completed before (a resumed comparison) are overlaid from their sessions at once.
+    variantsDone_ = comparison.recordedRounds(true);
+    sparsityChart_->setOverlays(variantsDone_);
+    appendLog(tr("comparison of %1 variants: %2").arg(comparison.entries().size()).arg(comparison.session().path()));
+    comparisonJob_->start(comparison);
+    updateProgressText();
+    updateButtons();
+}
+
+void RunPage::onVariantFinished(int, const QString& label, const RunSummary& summary)
+{
+    if (summary.outcome != RunSummary::Outcome::Completed || summary.session.isEmpty())
+        return;
+    try {
+        variantsDone_.append({label, workbench::SessionStore::reopen(summary.session).rounds});
+        sparsityChart_->setOverlays(variantsDone_);
+    } catch (const std::exception& e) {
+        appendLog(tr("variant %1 not overlaid: %2").arg(label, QString::fromLocal8Bit(e.what())));
+    }
+}
+
+void RunPage::onComparisonFinished(const QString& status, const QString& text)
+{
+    const workbench::Comparison& comparison = *comparisonJob_->comparison();
+    if (!text.isEmpty())
+        appendLog(text);
+    appendLog(tr("comparison %1:\n%2").arg(status, comparison.table()));
+    const QString results = comparison.session().filePath(QStringLiteral("results/comparison.html"));
+    result_->setText(tr("Comparison %1: %2 variants; table and chart in %3")
+                         .arg(status)
+                         .arg(comparison.entries().size())
+                         .arg(QDir::toNativeSeparators(results)));
+    etaSeconds_ = -1.0;
+    updateProgressText();
+    updateButtons();
+    emit message(tr("Comparison %1: %2").arg(status, comparison.session().path()));
+    emit comparisonFinished(comparison.session().path(), status);
+}
+
+void RunPage::showComparison(const workbench::Comparison& comparison)
+{
+    clearCharts();
+    variantsDone_ = comparison.recordedRounds();
+    sparsityChart_->setOverlays(variantsDone_);
+    const QString state = comparison.session().state().value(QStringLiteral("status")).toString();
+    appendLog(tr("comparison %1 (%2):\n%3").arg(comparison.session().path(), state, comparison.table()));
+    result_->setText(tr("Comparison %1 (%2): %3 variants; table and chart in %4")
+                         .arg(comparison.session().name(), state)
+                         .arg(comparison.entries().size())
+                         .arg(QDir::toNativeSeparators(
+                             comparison.session().filePath(QStringLiteral("results/comparison.html")))));
+}
+
+bool RunPage::isBusy() const
+{
+    return job_->isRunning() || comparisonJob_->isRunning();
+}
+
 void RunPage::clearCharts()
 {
     chart_->clear();
@@ -409,9 +383,12 @@ void RunPage::setComparison(const QList<QPair<QString, QList<workbench::RoundSta
 
 void RunPage::cancelRun()
 {
-    if (!job_->isRunning())
+    if (!isBusy())
         return;
-    job_->cancel();
+    if (comparisonJob_->isRunning())
+        comparisonJob_->cancel(); // the variant that runs keeps its completed rounds; Resume continues
+    else
+        job_->cancel();
     cancel_->setEnabled(false);
     pause_->setEnabled(false);
     emit message(tr("Cancelling…"));
@@ -430,6 +407,10 @@ void RunPage::togglePause()
 void RunPage::updateProgressText()
 {
     QString text = QStringLiteral("%p%");
+    if (comparisonJob_->isRunning())
+        text = tr("variant %1 of %2: %p%")
+                   .arg(comparisonJob_->variant() + 1)
+                   .arg(comparisonJob_->comparison()->entries().size());
     if (job_->isRunning()) {
         if (job_->isPaused())
             text += tr(" — paused");
@@ -442,31 +423,12 @@ void RunPage::updateProgressText()
 void RunPage::updateButtons()
 {
     const bool running = job_->isRunning();
-    start_->setEnabled(!running && datasetAvailable_);
-    cancel_->setEnabled(running);
+    const bool busy = isBusy();
+    start_->setEnabled(!busy && datasetAvailable_ && form_->problem().isEmpty());
+    cancel_->setEnabled(busy);
     pause_->setEnabled(running);
     pause_->setText(running && job_->isPaused() ? tr("&Resume") : tr("&Pause"));
-    for (QWidget* w : std::initializer_list<QWidget*>{hidden_, epochs_, optimizer_, learningRate_, batchSize_, method_,
-                                                      schedule_, sparsity_, fineTuneEpochs_, seed_})
-        w->setEnabled(!running);
-    rounds_->setEnabled(!running && schedule_->currentText() != QLatin1String("one-shot"));
-    const bool geometric = schedule_->currentText() == QLatin1String("geometric");
-    q_->setEnabled(!running && geometric);
-    sparsity_->setEnabled(!running && !geometric); // the table sets how many neurons each round keeps
-    retentionPreview_->setEnabled(geometric);
-    updateRetentionPreview();
-}
-
-void RunPage::updateRetentionPreview() {
-    if (schedule_->currentText() != QLatin1String("geometric")) {
-        retentionPreview_->setPlainText(tr("(geometric schedule only)"));
-        return;
-    }
-    QList<int> widths;
-    for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
-        if (const int width = part.trimmed().toInt(); width > 0)
-            widths.append(width);
-    retentionPreview_->setPlainText(workbench::Recipe::retentionTable(widths, q_->value(), rounds_->value()));
+    form_->setRunning(busy);
 }
 
 void RunPage::appendLog(const QString& line)

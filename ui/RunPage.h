@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/workbench/Comparison.h"
 #include "core/workbench/Recipe.h"
 #include "core/workbench/RunTypes.h"
 #include "core/workbench/SessionStore.h"
@@ -16,20 +17,23 @@ class QPushButton;
 class QSpinBox;
 
 namespace prunelab::workbench {
+class ComparisonJob;
 class RunJob;
 }
 
 namespace prunelab::ui {
 
 class MaskHeatmapWidget;
+class RecipeForm;
 class SparsityChart;
 class TrainingChart;
 class WeightHistogramWidget;
 
-/// The Run page: model, training and pruning settings; Start, Pause/Resume and Cancel with a progress bar that
+/// The Run page: the recipe form (preset or file, model, training and pruning); Start, Pause/Resume and Cancel with a progress bar that
 /// tells the time left; and the live charts: loss and accuracy per epoch, accuracy against sparsity, and, for the
 /// layer chosen, the weight histogram before and after pruning and the pruning mask as a heatmap. Every chart
-/// redraws on its own coalescing timer, so a fast run never floods the event loop.
+/// redraws on its own coalescing timer, so a fast run never floods the event loop. A recipe with a compare list (seed
+/// 004) runs its variants one after the other, each finished variant overlaid on the accuracy-vs-sparsity chart.
 class RunPage : public QWidget {
     Q_OBJECT
 public:
@@ -52,6 +56,14 @@ public:
     void showRecorded(const workbench::RecordedRun& run);
     /// Earlier runs overlaid on the accuracy-vs-weights-remaining chart (Sessions page → Compare).
     void setComparison(const QList<QPair<QString, QList<workbench::RoundStats>>>& runs);
+    /// Shows a comparison folder (Sessions page → Reopen): every variant that started overlaid, the table in the log.
+    void showComparison(const workbench::Comparison& comparison);
+    /// Runs the variants of a comparison folder that have not completed (Sessions page → Resume on a comparison);
+    /// throws SessionError when a variant's folder cannot be read.
+    void resumeComparison(const workbench::Comparison& comparison);
+    /// Whether a run or a comparison goes on (between two variants of a comparison too).
+    bool isBusy() const;
+    RecipeForm* form() const { return form_; }
 
 public slots:
     void startRun();
@@ -60,37 +72,31 @@ public slots:
 
 signals:
     void message(const QString& text);
+    void error(const QString& title, const QString& text);
+    /// A preset or recipe file was chosen in the form: its dataset may need loading.
+    void recipeChosen(const prunelab::workbench::Recipe& recipe);
+    /// A comparison ended ("completed", "failed", "cancelled"); its results are written in `path`.
+    void comparisonFinished(const QString& path, const QString& status);
 
 private:
     void clearCharts();
-    void updateRetentionPreview();
+    void startComparison(const workbench::Comparison& comparison);
+    void onVariantFinished(int index, const QString& label, const workbench::RunSummary& summary);
+    void onComparisonFinished(const QString& status, const QString& message);
     void updateButtons();
     void appendLog(const QString& line);
     void updateProgressText();
     void addRound(const workbench::RoundStats& stats);
 
     workbench::RunJob* job_;
+    workbench::ComparisonJob* comparisonJob_;
+    QList<QPair<QString, QList<workbench::RoundStats>>> variantsDone_; ///< overlaid while a comparison runs
     bool datasetAvailable_ = false;
     QString datasetSource_;
-    double shownSparsity_ = -1.0; ///< what setRecipe put in the sparsity field: unchanged, the recipe's own values stay
-    workbench::Recipe base_ =
-        workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo")));
     QString sessionsRoot_;
     double etaSeconds_ = -1.0;
 
-    QLineEdit* hidden_ = nullptr;
-    QSpinBox* epochs_ = nullptr;
-    QComboBox* optimizer_ = nullptr;
-    QDoubleSpinBox* learningRate_ = nullptr;
-    QSpinBox* batchSize_ = nullptr;
-    QComboBox* method_ = nullptr;
-    QComboBox* schedule_ = nullptr;
-    QSpinBox* rounds_ = nullptr;
-    QDoubleSpinBox* q_ = nullptr;                ///< geometric retention factor
-    QPlainTextEdit* retentionPreview_ = nullptr; ///< the geometric schedule's table, before anything trains
-    QDoubleSpinBox* sparsity_ = nullptr;
-    QSpinBox* fineTuneEpochs_ = nullptr;
-    QSpinBox* seed_ = nullptr;
+    RecipeForm* form_ = nullptr;
     QPushButton* start_ = nullptr;
     QPushButton* pause_ = nullptr;
     QPushButton* cancel_ = nullptr;

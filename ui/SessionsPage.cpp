@@ -362,7 +362,9 @@ void SessionsPage::refresh()
             status->setToolTip(s.message);
         table_->setItem(row, Status, status);
         table_->setItem(row, Rounds,
-                        item(tr("%1 of %2").arg(std::max(0, s.completedRound + 1)).arg(s.rounds + 1), right));
+                        item(s.variants > 0 ? tr("%1 of %2 variants").arg(s.variantsCompleted).arg(s.variants)
+                                            : tr("%1 of %2").arg(std::max(0, s.completedRound + 1)).arg(s.rounds + 1),
+                             right));
         table_->setItem(row, TestAccuracy, item(s.testAccuracy >= 0 ? percent(s.testAccuracy) : tr("—"), right));
         table_->setItem(row, Pruned, item(s.completedRound >= 0 ? percent(s.sparsity) : tr("—"), right));
     }

@@ -1,5 +1,7 @@
 #include "core/workbench/Comparison.h"
 
+#include "core/workbench/RunJob.h"
+#include "core/workbench/SessionStore.h"
 #include "core/workbench/SvgChart.h"
 
 #include <QDir>
@@ -86,11 +88,32 @@ Comparison Comparison::open(const Session& session) {
     return c;
 }
 
+void Comparison::prepare(const Entry& entry, RunJob& job) {
+    if (QFileInfo::exists(entry.path + QStringLiteral("/recipe.json"))) {
+        job.continueSession(entry.path);
+        return;
+    }
+    if (!QFileInfo::exists(entry.path))
+        Session::createFolder(entry.path);
+    job.setRecipe(entry.recipe);
+    job.setSession(entry.path);
+}
+
 bool Comparison::isCompleted(const QString& variantPath) {
     if (!QFileInfo::exists(variantPath + QStringLiteral("/state.json")))
         return false;
     return Session::open(variantPath, false).state().value(QStringLiteral("status")).toString() ==
            QLatin1String("completed");
+}
+
+QList<QPair<QString, QList<RoundStats>>> Comparison::recordedRounds(bool completedOnly) const {
+    QList<QPair<QString, QList<RoundStats>>> runs;
+    for (const Entry& e : entries_) {
+        const bool started = QFileInfo::exists(e.path + QStringLiteral("/recipe.json"));
+        if (completedOnly ? isCompleted(e.path) : started)
+            runs.append({e.label, SessionStore::reopen(e.path).rounds});
+    }
+    return runs;
 }
 
 QString Comparison::table() const {

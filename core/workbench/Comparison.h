@@ -1,12 +1,16 @@
 #pragma once
 
 #include "core/workbench/Recipe.h"
+#include "core/workbench/RunTypes.h"
 #include "core/workbench/Session.h"
 
 #include <QList>
+#include <QPair>
 #include <QString>
 
 namespace prunelab::workbench {
+
+class RunJob;
 
 /// A recipe with a `compare` list run as one comparison (seed 004: one-shot vs layer-wise vs iterative vs lottery
 /// vs random on the same data and model). The comparison is a session folder of its own:
@@ -35,12 +39,18 @@ public:
 
     const Session& session() const { return session_; }
     const QList<Entry>& entries() const { return entries_; }
+    /// Sets `job` up for variant `entry`: continues its session when it was started before, else makes its folder
+    /// and gives the job the variant's recipe. Throws SessionError when the folder cannot be made or read.
+    static void prepare(const Entry& entry, RunJob& job);
     /// Whether a variant's session has finished (state.json says completed).
     static bool isCompleted(const QString& variantPath);
 
     /// Writes results/comparison.csv (every round of every variant) and results/comparison.html (overlaid
     /// accuracy-vs-sparsity chart and table), and the comparison's state.json.
     void writeResults(const QString& status) const;
+    /// Each variant's recorded rounds with its label, for the GUI's overlaid chart: the variants that completed,
+    /// or (`completedOnly` false) every variant that started. Throws SessionError for a damaged variant.
+    QList<QPair<QString, QList<RoundStats>>> recordedRounds(bool completedOnly = false) const;
     /// One line per variant: label, schedule, method, rounds, final sparsity, test and validation accuracy.
     QString table() const;
 

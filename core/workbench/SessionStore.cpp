@@ -33,6 +33,8 @@ SessionInfo SessionStore::info(const Session& session) {
         i.testAccuracy = state.value(QStringLiteral("test_accuracy")).toDouble(-1.0);
         i.sparsity = state.value(QStringLiteral("sparsity")).toDouble(0.0);
         i.message = state.value(QStringLiteral("message")).toString();
+        i.variants = state.value(QStringLiteral("variants")).toInt(0);
+        i.variantsCompleted = state.value(QStringLiteral("variants_completed")).toInt(0);
     } catch (const SessionError& e) {
         i.status = QStringLiteral("damaged");
         i.message = QString::fromStdString(e.what());

@@ -21,6 +21,8 @@ struct SessionInfo {
     double testAccuracy = -1.0; ///< of the last completed round; negative: none
     double sparsity = 0.0;
     QString message; ///< the failure's message
+    int variants = 0;          ///< a comparison's variants (0: an ordinary run)
+    int variantsCompleted = 0; ///< of those, completed
 };
 
 /// What a session recorded, back as the events the GUI's charts and tables take (from metrics.jsonl), to reopen

@@ -31,6 +31,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLabel>
+#include <QLineEdit>
 #include <QMessageBox>
 #include <QMimeData>
 #include <QPlainTextEdit>
@@ -483,6 +484,108 @@ private slots:
                                     QStringLiteral(" vs ") +
                                     QString::fromUtf8(QJsonDocument(b.value(section).toObject()).toJson())));
         }
+    }
+
+    // Seed 004 from the GUI: the compare preset runs its five variants one after the other, each a session in the
+    // comparison folder, overlaid as they finish; the Sessions page reopens the comparison like any run.
+    void aComparisonPresetRunsEveryVariantAndReopens()
+    {
+        QTemporaryDir root;
+        QVERIFY(root.isValid());
+        QSettings().setValue(QStringLiteral("sessions/root"), root.path());
+        ui::MainWindow window;
+        window.show();
+        loadSmallDemo(window);
+        auto* preset = window.findChild<QComboBox*>("presetCombo");
+        const int index = preset->findData(QStringLiteral("pruning-strategies-compare"));
+        QVERIFY(index >= 0);
+        // Choosing the preset loads its dataset: the demo at 32×32 instead of the 48×48 one open.
+        QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
+        preset->setCurrentIndex(index);
+        emit preset->activated(index);
+        QVERIFY(ready.wait(60000));
+        QCOMPARE(window.recipe().model.arch, QStringLiteral("lenet5"));
+        QVERIFY(window.findChild<QLabel*>("presetNote")->text().contains(QStringLiteral("5 variants")));
+        QVERIFY(!window.findChild<QLineEdit*>("hiddenEdit")->isEnabled()); // LeNet-5 has no hidden widths to set
+        workbench::Recipe recipe = window.recipe();
+        QCOMPARE(recipe.compare.size(), 5);
+        recipe.train.epochs = 1;
+        recipe.prune.fineTuneEpochs = 1;
+        recipe.prune.rounds = 2;
+        recipe.prune.rate = 1.0 - std::sqrt(1.0 - recipe.prune.sparsity);
+        window.setRecipe(recipe);
+
+        QSignalSpy runs(&window, &ui::MainWindow::runFinished);
+        QSignalSpy done(&window, &ui::MainWindow::comparisonFinished);
+        window.startRun();
+        QVERIFY(window.isRunning());
+        QVERIFY(!window.findChild<QPushButton*>("startButton")->isEnabled());
+        QVERIFY(done.wait(240000));
+        QCOMPARE(done.first().at(1).toString(), QStringLiteral("completed"));
+        QCOMPARE(runs.size(), 5);
+        QVERIFY(!window.isRunning());
+        auto* sparsity = window.findChild<ui::SparsityChart*>("sparsityChart");
+        QCOMPARE(sparsity->overlayCount(), 5);
+        const QString path = done.first().at(0).toString();
+        QVERIFY(QFileInfo::exists(path + QStringLiteral("/results/comparison.html")));
+        for (const char* label : {"one-shot", "layer-wise", "iterative", "lottery", "random"})
+            QCOMPARE(workbench::Session::open(path + QStringLiteral("/variants/") + label).state()
+                         .value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QVERIFY(window.findChild<QLabel*>("resultLabel")->text().contains(QStringLiteral("comparison.html")));
+
+        // The Sessions page lists the comparison; Reopen overlays its variants again and prints the table.
+        auto* page = window.findChild<ui::SessionsPage*>();
+        window.findChild<QTabWidget*>("pages")->setCurrentWidget(page);
+        QTRY_COMPARE(page->sessions().size(), 1);
+        sparsity->setOverlays({});
+        page->select({path});
+        QTest::mouseClick(window.findChild<QPushButton*>("reopenSessionButton"), Qt::LeftButton);
+        QCOMPARE(sparsity->overlayCount(), 5);
+        QVERIFY(window.findChild<QPlainTextEdit*>("runLog")->toPlainText().contains(QStringLiteral("layer-wise")));
+        QSettings().setValue(QStringLiteral("sessions/root"), sessionsDir_.path());
+    }
+
+    void theFormShowsTheModelAndNamesWhatIsWrong()
+    {
+        ui::MainWindow window;
+        window.show();
+        loadSmallDemo(window);
+        auto* start = window.findChild<QPushButton*>("startButton");
+        auto* problem = window.findChild<QLabel*>("recipeProblem");
+        auto* hidden = window.findChild<QLineEdit*>("hiddenEdit");
+        QVERIFY(start->isEnabled());
+        QVERIFY(problem->isHidden());
+        hidden->setText(QString());
+        QVERIFY(!problem->isHidden());
+        QVERIFY2(problem->text().contains(QStringLiteral("model.hidden")), qPrintable(problem->text()));
+        QVERIFY(!start->isEnabled());
+        hidden->setText(QStringLiteral("64, 32"));
+        QVERIFY(problem->isHidden());
+        QVERIFY(start->isEnabled());
+        QCOMPARE(window.recipe().model.hidden, (QList<int>{64, 32}));
+
+        auto* arch = window.findChild<QComboBox*>("archCombo");
+        arch->setCurrentIndex(arch->findData(QStringLiteral("vgg")));
+        QVERIFY(!hidden->isEnabled());
+        QVERIFY(window.findChild<QComboBox*>("vggLayoutCombo")->isEnabled());
+        window.findChild<QComboBox*>("vggLayoutCombo")->setCurrentText(QStringLiteral("vgg16"));
+        window.findChild<QDoubleSpinBox*>("vggWidthSpin")->setValue(0.25);
+        auto* init = window.findChild<QComboBox*>("initCombo");
+        init->setCurrentText(QStringLiteral("kaiming-normal"));
+        auto* device = window.findChild<QComboBox*>("deviceCombo");
+        device->setCurrentIndex(device->findData(QStringLiteral("cpu")));
+        const workbench::Recipe r = window.recipe();
+        QCOMPARE(r.model.arch, QStringLiteral("vgg"));
+        QCOMPARE(r.model.layout, QStringLiteral("vgg16"));
+        QCOMPARE(r.model.width, 0.25);
+        QCOMPARE(r.model.init, QStringLiteral("kaiming-normal"));
+        QCOMPARE(r.device, QStringLiteral("cpu"));
+        // Each method and schedule says in a line what it does.
+        auto* method = window.findChild<QComboBox*>("methodCombo");
+        method->setCurrentText(QStringLiteral("snip"));
+        QVERIFY(window.findChild<QLabel*>("methodHelp")->text().contains(QStringLiteral("sensitive")));
+        window.findChild<QComboBox*>("scheduleCombo")->setCurrentText(QStringLiteral("lottery"));
+        QVERIFY(window.findChild<QLabel*>("scheduleHelp")->text().contains(QStringLiteral("rewinding")));
     }
 
     void aMissingSourceIsAMessageNotACrash()

@@ -1,5 +1,6 @@
 // Seed 004's strategy comparison: the compare list of a recipe, its validation, and the layer-by-layer schedule.
 #include "core/workbench/Comparison.h"
+#include "core/workbench/ComparisonJob.h"
 #include "core/workbench/Recipe.h"
 #include "core/workbench/RunJob.h"
 #include "datasets/DemoMriGenerator.h"
@@ -137,6 +138,84 @@ private slots:
         QVERIFY(
             c.session().readFile(QStringLiteral("results/comparison.csv")).startsWith("variant,schedule,method,round"));
         QVERIFY(c.table().contains(QStringLiteral("layer-wise")));
+    }
+
+    // The GUI's way to run a comparison: one RunJob driven through the variants; cancelled in the middle, then
+    // started again on the reopened folder, it runs only what is left and writes the overlaid results.
+    void comparisonJobRunsVariantsAndResumes() {
+        datasets::DemoOptions options;
+        options.perClass = {20, 20, 20, 20};
+        options.size = 24;
+        Recipe r;
+        r.name = QStringLiteral("cmp");
+        r.model.hidden = {16};
+        r.train.epochs = 1;
+        r.prune.method = QStringLiteral("global-magnitude");
+        r.prune.sparsity = 0.5;
+        r.prune.rounds = 2;
+        r.prune.rate = 0.3;
+        r.prune.fineTuneEpochs = 1;
+        r.dataset.testGiven = false;
+        r.dataset.testFraction = 0.2;
+        r.device = QStringLiteral("cpu");
+        r.compare = {{QStringLiteral("one-shot"), QJsonObject{{"prune.schedule", "one-shot"}}},
+                     {QStringLiteral("iterative"), QJsonObject{{"prune.schedule", "iterative"}}},
+                     {QStringLiteral("random"), QJsonObject{{"prune.method", "random"}}}};
+        QTemporaryDir root;
+        workbench::RunJob job;
+        job.setDataset(std::make_shared<datasets::ImageSet>(datasets::DemoMriGenerator().generate(options)));
+        workbench::ComparisonJob comparisonJob(&job);
+        QSignalSpy started(&comparisonJob, &workbench::ComparisonJob::variantStarted);
+        QSignalSpy variantDone(&comparisonJob, &workbench::ComparisonJob::variantFinished);
+        QSignalSpy finished(&comparisonJob, &workbench::ComparisonJob::finished);
+        const workbench::Comparison created = workbench::Comparison::create(root.path(), r);
+
+        // Cancel as soon as the second variant has a round: the first stays completed, the second is cut short.
+        QSignalSpy rounds(&job, &workbench::RunJob::roundFinished);
+        connect(&job, &workbench::RunJob::roundFinished, &comparisonJob, [&] {
+            if (comparisonJob.variant() == 1)
+                comparisonJob.cancel();
+        });
+        comparisonJob.start(created);
+        QVERIFY(comparisonJob.isRunning());
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(0).toString(), QStringLiteral("cancelled"));
+        QVERIFY(!comparisonJob.isRunning());
+        QCOMPARE(started.size(), 2);
+        QVERIFY(workbench::Comparison::isCompleted(created.entries()[0].path));
+        QVERIFY(!workbench::Comparison::isCompleted(created.entries()[1].path));
+        QVERIFY(!QFileInfo::exists(created.entries()[2].path));
+        QCOMPARE(created.session().state().value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+        QCOMPARE(created.recordedRounds(true).size(), 1);
+        QCOMPARE(created.recordedRounds().size(), 2);
+
+        // Resumed from the folder: variant 0 is not run again, 1 is continued, 2 is started.
+        disconnect(&job, &workbench::RunJob::roundFinished, &comparisonJob, nullptr);
+        started.clear();
+        variantDone.clear();
+        finished.clear();
+        const workbench::Comparison reopened = workbench::Comparison::open(workbench::Session::open(created.session().path()));
+        comparisonJob.start(reopened);
+        QVERIFY(finished.wait(120000));
+        QCOMPARE(finished.first().at(0).toString(), QStringLiteral("completed"));
+        QCOMPARE(started.size(), 2);
+        QCOMPARE(started.first().at(1).toString(), QStringLiteral("iterative"));
+        for (const QList<QVariant>& done : variantDone)
+            QVERIFY(done.at(2).value<workbench::RunSummary>().outcome == workbench::RunSummary::Outcome::Completed);
+        for (const workbench::Comparison::Entry& e : reopened.entries())
+            QVERIFY2(workbench::Comparison::isCompleted(e.path), qPrintable(e.path));
+        const QList<QPair<QString, QList<workbench::RoundStats>>> overlays = reopened.recordedRounds(true);
+        QCOMPARE(overlays.size(), 3);
+        QCOMPARE(overlays[0].second.size(), 2); // dense + one-shot
+        QCOMPARE(overlays[1].second.size(), 3); // dense + two iterative rounds, each once
+        QCOMPARE(reopened.session().state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        QVERIFY(reopened.session().readFile(QStringLiteral("results/comparison.csv")).contains("random,one-shot,random,1,"));
+        // Nothing left: it finishes at once without starting a variant.
+        started.clear();
+        finished.clear();
+        comparisonJob.start(reopened);
+        QCOMPARE(finished.size(), 1);
+        QCOMPARE(started.size(), 0);
     }
 };
 

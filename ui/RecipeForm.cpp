@@ -1,0 +1,463 @@
+#include "ui/RecipeForm.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDir>
+#include <QDoubleSpinBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontMetricsF>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QRegularExpressionValidator>
+#include <QSaveFile>
+#include <QSettings>
+#include <QSpinBox>
+#include <QVBoxLayout>
+
+#include <cmath>
+
+namespace prunelab::ui {
+
+namespace {
+
+template <typename W>
+W* named(W* widget, const char* objectName, const QString& accessibleName)
+{
+    widget->setObjectName(QLatin1String(objectName));
+    widget->setAccessibleName(accessibleName);
+    return widget;
+}
+
+QLabel* helpLabel(const char* objectName)
+{
+    auto* label = new QLabel;
+    label->setObjectName(QLatin1String(objectName));
+    label->setWordWrap(true);
+    label->setTextFormat(Qt::PlainText);
+    QFont small = label->font();
+    small.setPointSizeF(small.pointSizeF() * 0.9);
+    label->setFont(small);
+    label->setForegroundRole(QPalette::PlaceholderText); // readable in light and dark palettes
+    return label;
+}
+
+/// Adds `value` to `combo` when it is not one of its items (a recipe's value the form does not list), selects it.
+void select(QComboBox* combo, const QString& value)
+{
+    if (combo->findText(value) < 0)
+        combo->addItem(value);
+    combo->setCurrentText(value);
+}
+
+QString methodHelp(const QString& method)
+{
+    static const QHash<QString, QString> help{
+        {"threshold", RecipeForm::tr("Removes every weight with |w| below each threshold, one round per threshold (seed 000's sweep)")},
+        {"global-magnitude", RecipeForm::tr("Removes the smallest |w| over all layers together: large layers give up most")},
+        {"layer-magnitude", RecipeForm::tr("Removes the smallest |w| of each layer, the same share in every layer")},
+        {"random", RecipeForm::tr("Removes weights at random: the control every pruning result needs")},
+        {"snip", RecipeForm::tr("Removes the connections the loss is least sensitive to, |w·∂L/∂w| on a training batch")},
+        {"annealed", RecipeForm::tr("Thermodynamic: masks as Ising spins, Gibbs-sampled while the temperature anneals to 0")},
+        {"neuron-l1", RecipeForm::tr("Structured: removes whole neurons with the smallest L1 norm of their weights")},
+        {"neuron-taylor", RecipeForm::tr("Structured: removes whole neurons with the smallest |activation · gradient|")},
+        {"interval-adjoint", RecipeForm::tr("Structured (seed 001): removes whole neurons with the smallest max |A·G| over "
+                                            "their value and adjoint intervals")}};
+    return help.value(method);
+}
+
+QString scheduleHelp(const QString& schedule)
+{
+    static const QHash<QString, QString> help{
+        {"none", RecipeForm::tr("Trains only: no pruning")},
+        {"one-shot", RecipeForm::tr("Prunes once to the target sparsity, then fine-tunes")},
+        {"iterative", RecipeForm::tr("Reaches the target in several rounds, fine-tuning after each")},
+        {"sweep", RecipeForm::tr("Prunes the trained model to each sparsity of the recipe's list, each from the dense model")},
+        {"lottery", RecipeForm::tr("Iterative, rewinding the surviving weights to their initial values and retraining each round")},
+        {"layer-by-layer", RecipeForm::tr("Prunes one layer per round to the target, fine-tuning between")},
+        {"geometric", RecipeForm::tr("Structured: each hidden layer of width h keeps max(1, round(h·q^t)) neurons after round t")}};
+    return help.value(schedule);
+}
+
+} // namespace
+
+QString RecipeForm::presetDescription(const QString& name)
+{
+    static const QHash<QString, QString> text{
+        {"quick-demo", tr("The demo's default: a small MLP on the MRI demo, global magnitude pruning, in seconds")},
+        {"mri-threshold-sweep", tr("Seed 000: MLP 256-256-256 on brain MRI slices, weights under each threshold removed")},
+        {"interval-adjoint-structured",
+         tr("Seed 001: whole neurons removed by interval adjoint significance, geometric retention")},
+        {"lottery-ticket-lenet", tr("Seed 002: LeNet-300-100 on Fashion-MNIST, lottery ticket with rewinding to init")},
+        {"lecture-global-magnitude", tr("Seed 003: MLP 512-256-128 on Fashion-MNIST, global magnitude pruning")},
+        {"pruning-strategies-compare",
+         tr("Seed 004: LeNet-5 on the demo; one-shot, layer-wise, iterative, lottery and random compared")}};
+    return text.value(name);
+}
+
+RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
+{
+    preset_ = named(new QComboBox, "presetCombo", tr("Preset"));
+    for (const QString& name : workbench::Recipe::presetNames()) {
+        preset_->addItem(name, name);
+        preset_->setItemData(preset_->count() - 1, presetDescription(name), Qt::ToolTipRole);
+    }
+    preset_->setToolTip(tr("A built-in recipe for each workflow PruneLab reproduces; its values fill the form"));
+    connect(preset_, &QComboBox::activated, this, &RecipeForm::choosePreset);
+    open_ = named(new QPushButton(tr("Open…")), "openRecipeButton", tr("Open a recipe file"));
+    open_->setToolTip(tr("Fill the form from a recipe JSON file (a session's recipe.json too)"));
+    connect(open_, &QPushButton::clicked, this, &RecipeForm::openRecipeFile);
+    save_ = named(new QPushButton(tr("Save…")), "saveRecipeButton", tr("Save the recipe"));
+    save_->setToolTip(tr("Save the form's recipe as JSON, to run it with prunelab-cli run FILE"));
+    connect(save_, &QPushButton::clicked, this, &RecipeForm::saveRecipeFile);
+    presetNote_ = helpLabel("presetNote");
+    auto* recipeRow = new QHBoxLayout;
+    recipeRow->addWidget(preset_, 1);
+    recipeRow->addWidget(open_);
+    recipeRow->addWidget(save_);
+    auto* recipeBox = new QGroupBox(tr("Recipe"));
+    auto* recipeLayout = new QVBoxLayout(recipeBox);
+    recipeLayout->addLayout(recipeRow);
+    recipeLayout->addWidget(presetNote_);
+
+    arch_ = named(new QComboBox, "archCombo", tr("Architecture"));
+    arch_->addItem(tr("MLP"), QStringLiteral("mlp"));
+    arch_->addItem(tr("LeNet-5"), QStringLiteral("lenet5"));
+    arch_->addItem(tr("VGG"), QStringLiteral("vgg"));
+    arch_->setToolTip(tr("MLP: fully connected layers on the flattened image. LeNet-5: two convolutions and three "
+                         "dense layers. VGG: 3×3 convolution blocks, for RGB images and larger sizes"));
+    hidden_ = named(new QLineEdit, "hiddenEdit", tr("MLP hidden layers"));
+    hidden_->setValidator(new QRegularExpressionValidator(
+        QRegularExpression(QStringLiteral("^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$")), hidden_));
+    hidden_->setToolTip(tr("Hidden layer widths of the MLP, comma separated"));
+    vggLayout_ = named(new QComboBox, "vggLayoutCombo", tr("VGG layout"));
+    vggLayout_->addItems({QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
+    vggWidth_ = named(new QDoubleSpinBox, "vggWidthSpin", tr("VGG width multiplier"));
+    vggWidth_->setRange(0.05, 4.0);
+    vggWidth_->setSingleStep(0.25);
+    vggWidth_->setDecimals(3);
+    vggWidth_->setToolTip(tr("Channels of every convolution times this factor (0.25: a quarter of VGG's 64…512)"));
+    batchNorm_ = named(new QCheckBox(tr("Batch normalisation")), "batchNormCheck", tr("VGG batch normalisation"));
+    init_ = named(new QComboBox, "initCombo", tr("Initialisation"));
+    init_->addItems({QStringLiteral("default"), QStringLiteral("xavier-normal"), QStringLiteral("xavier-uniform"),
+                     QStringLiteral("kaiming-normal"), QStringLiteral("uniform")});
+    init_->setToolTip(tr("default: LibTorch's (PyTorch's) own. uniform: the recipe's init_range (seed 000: [-7, 7])"));
+    device_ = named(new QComboBox, "deviceCombo", tr("Device"));
+    device_->addItem(tr("auto (a GPU when there is one)"), QStringLiteral("auto"));
+    device_->addItem(tr("CPU"), QStringLiteral("cpu"));
+    device_->addItem(tr("CUDA GPU"), QStringLiteral("cuda"));
+    auto* modelBox = new QGroupBox(tr("Model"));
+    auto* modelForm = new QFormLayout(modelBox);
+    modelForm->addRow(tr("&Architecture"), arch_);
+    modelForm->addRow(tr("&Hidden layers"), hidden_);
+    modelForm->addRow(tr("VGG &layout"), vggLayout_);
+    modelForm->addRow(tr("VGG &width"), vggWidth_);
+    modelForm->addRow(QString(), batchNorm_);
+    modelForm->addRow(tr("&Initialisation"), init_);
+    modelForm->addRow(tr("De&vice"), device_);
+
+    epochs_ = named(new QSpinBox, "epochsSpin", tr("Epochs"));
+    epochs_->setRange(1, 1000);
+    optimizer_ = named(new QComboBox, "optimizerCombo", tr("Optimizer"));
+    optimizer_->addItems({QStringLiteral("adam"), QStringLiteral("adamw"), QStringLiteral("sgd")});
+    learningRate_ = named(new QDoubleSpinBox, "learningRateSpin", tr("Learning rate"));
+    learningRate_->setDecimals(5);
+    learningRate_->setRange(1e-5, 1.0);
+    learningRate_->setSingleStep(1e-4);
+    batchSize_ = named(new QSpinBox, "batchSizeSpin", tr("Batch size"));
+    batchSize_->setRange(1, 4096);
+    seed_ = named(new QSpinBox, "seedSpin", tr("Seed"));
+    seed_->setRange(0, 1'000'000);
+    seed_->setToolTip(tr("The same seed gives the same split, initial weights and batches"));
+    auto* trainBox = new QGroupBox(tr("Training"));
+    auto* trainForm = new QFormLayout(trainBox);
+    trainForm->addRow(tr("&Epochs"), epochs_);
+    trainForm->addRow(tr("&Optimizer"), optimizer_);
+    trainForm->addRow(tr("Learning &rate"), learningRate_);
+    trainForm->addRow(tr("&Batch size"), batchSize_);
+    trainForm->addRow(tr("S&eed"), seed_);
+
+    method_ = named(new QComboBox, "methodCombo", tr("Pruning method"));
+    for (const char* name : {"global-magnitude", "layer-magnitude", "random", "snip", "annealed", "neuron-l1",
+                             "neuron-taylor", "interval-adjoint"}) {
+        method_->addItem(QLatin1String(name));
+        method_->setItemData(method_->count() - 1, methodHelp(QLatin1String(name)), Qt::ToolTipRole);
+    }
+    methodHelp_ = helpLabel("methodHelp");
+    schedule_ = named(new QComboBox, "scheduleCombo", tr("Pruning schedule"));
+    for (const char* name : {"one-shot", "iterative", "lottery", "geometric"}) {
+        schedule_->addItem(QLatin1String(name));
+        schedule_->setItemData(schedule_->count() - 1, scheduleHelp(QLatin1String(name)), Qt::ToolTipRole);
+    }
+    scheduleHelp_ = helpLabel("scheduleHelp");
+    rounds_ = named(new QSpinBox, "roundsSpin", tr("Pruning rounds"));
+    rounds_->setRange(1, 100);
+    rounds_->setToolTip(tr("Rounds to reach the target sparsity (iterative and lottery)"));
+    q_ = named(new QDoubleSpinBox, "qSpin", tr("Geometric retention factor q"));
+    q_->setRange(0.01, 0.99);
+    q_->setDecimals(3);
+    q_->setSingleStep(0.01);
+    q_->setValue(0.9);
+    q_->setToolTip(tr("Geometric schedule: the share of each hidden layer's neurons kept per round"));
+    retentionPreview_ = named(new QPlainTextEdit, "retentionPreview", tr("Neurons kept per round"));
+    retentionPreview_->setReadOnly(true);
+    retentionPreview_->setFont(QFont(QStringLiteral("monospace"), 9));
+    retentionPreview_->setMaximumHeight(110);
+    retentionPreview_->setLineWrapMode(QPlainTextEdit::NoWrap); // one iteration per line, as in retain.txt
+    retentionPreview_->setTabStopDistance(
+        QFontMetricsF(retentionPreview_->font()).horizontalAdvance(QStringLiteral("0000")));
+    retentionPreview_->setToolTip(tr("The geometric schedule's table (seed 001's retain.txt): the run writes it to "
+                                     "results/retain.txt"));
+    sparsity_ = named(new QDoubleSpinBox, "sparsitySpin", tr("Prune to sparsity"));
+    sparsity_->setRange(0.0, 99.9);
+    sparsity_->setDecimals(1);
+    sparsity_->setSuffix(QStringLiteral(" %"));
+    sparsity_->setToolTip(tr("Share of the prunable weights removed at the end; exactly this share"));
+    fineTuneEpochs_ = named(new QSpinBox, "fineTuneSpin", tr("Fine-tune epochs"));
+    fineTuneEpochs_->setRange(0, 1000);
+    fineTuneEpochs_->setToolTip(tr("Epochs trained after pruning; pruned weights stay exactly zero"));
+    auto* pruneBox = new QGroupBox(tr("Pruning"));
+    auto* pruneForm = new QFormLayout(pruneBox);
+    pruneForm->addRow(tr("&Method"), method_);
+    pruneForm->addRow(QString(), methodHelp_);
+    pruneForm->addRow(tr("&Schedule"), schedule_);
+    pruneForm->addRow(QString(), scheduleHelp_);
+    pruneForm->addRow(tr("R&ounds"), rounds_);
+    pruneForm->addRow(tr("Retention &q"), q_);
+    pruneForm->addRow(tr("Neurons kept"), retentionPreview_);
+    pruneForm->addRow(tr("&Prune to sparsity"), sparsity_);
+    pruneForm->addRow(tr("&Fine-tune epochs"), fineTuneEpochs_);
+
+    problemLabel_ = named(new QLabel, "recipeProblem", tr("What is wrong with the recipe"));
+    problemLabel_->setWordWrap(true);
+    problemLabel_->setStyleSheet(QStringLiteral("color: #c62828; font-weight: bold")); // red reads on both palettes
+    problemLabel_->hide();
+
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(recipeBox);
+    layout->addWidget(modelBox);
+    layout->addWidget(trainBox);
+    layout->addWidget(pruneBox);
+    layout->addWidget(problemLabel_);
+    layout->addStretch(1);
+
+    for (QComboBox* combo : {arch_, vggLayout_, init_, device_, optimizer_, method_, schedule_})
+        connect(combo, &QComboBox::currentIndexChanged, this, &RecipeForm::updateFields);
+    for (QSpinBox* spin : {epochs_, batchSize_, seed_, rounds_, fineTuneEpochs_})
+        connect(spin, &QSpinBox::valueChanged, this, &RecipeForm::updateFields);
+    for (QDoubleSpinBox* spin : {vggWidth_, learningRate_, q_, sparsity_})
+        connect(spin, &QDoubleSpinBox::valueChanged, this, &RecipeForm::updateFields);
+    connect(hidden_, &QLineEdit::textChanged, this, &RecipeForm::updateFields);
+    connect(batchNorm_, &QCheckBox::toggled, this, &RecipeForm::updateFields);
+    setRecipe(base_);
+}
+
+workbench::Recipe RecipeForm::recipe() const
+{
+    workbench::Recipe r = base_;
+    r.model.arch = arch_->currentData().toString();
+    r.model.hidden.clear();
+    for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+        if (const int width = part.trimmed().toInt(); width > 0)
+            r.model.hidden.append(width);
+    r.model.layout = vggLayout_->currentText();
+    r.model.width = vggWidth_->value();
+    r.model.batchNorm = batchNorm_->isChecked();
+    r.model.init = init_->currentText();
+    r.device = device_->currentData().toString();
+    r.train.epochs = epochs_->value();
+    r.train.optimizer = optimizer_->currentText();
+    r.train.lr = learningRate_->value();
+    r.train.batchSize = batchSize_->value();
+    r.seed = quint64(seed_->value());
+    r.prune.method = method_->currentText();
+    r.prune.schedule = schedule_->currentText();
+    const bool sparsityEdited = sparsity_->value() != shownSparsity_;
+    r.prune.sparsity = sparsityEdited ? sparsity_->value() / 100.0 : base_.prune.sparsity;
+    // One-shot prunes once whatever `rounds` says; a one-shot recipe keeps its own value.
+    const bool oneShot = r.prune.schedule == QLatin1String("one-shot");
+    r.prune.rounds = oneShot ? (base_.prune.schedule == QLatin1String("one-shot") ? base_.prune.rounds : 1)
+                             : rounds_->value();
+    // Iterative schedules reach the target in `rounds` equal steps of the remaining weights: 1 − (1 − rate)^rounds.
+    // Only when the form changed them: a preset's own rate (lottery: 20 % a round) stays as the preset has it.
+    if (sparsityEdited || r.prune.rounds != base_.prune.rounds || r.prune.schedule != base_.prune.schedule)
+        r.prune.rate = std::min(0.99, 1.0 - std::pow(1.0 - sparsity_->value() / 100.0, 1.0 / r.prune.rounds));
+    r.prune.q = q_->value();
+    r.prune.fineTuneEpochs = fineTuneEpochs_->value();
+    return r;
+}
+
+void RecipeForm::setRecipe(const workbench::Recipe& r)
+{
+    base_ = r;
+    const QSignalBlocker blockPreset(preset_);
+    const int presetIndex = preset_->findData(r.name);
+    preset_->setCurrentIndex(presetIndex);
+    if (presetIndex < 0)
+        preset_->setPlaceholderText(tr("(recipe %1)").arg(r.name));
+    QString note = presetIndex >= 0 ? presetDescription(r.name) : QString();
+    if (!r.compare.isEmpty()) {
+        QStringList labels;
+        for (const workbench::Recipe::Variant& v : r.compare)
+            labels << v.label;
+        note += (note.isEmpty() ? QString() : QStringLiteral("\n")) +
+                tr("Start runs %1 variants one after the other, each a session, then overlays them: %2. The form "
+                   "sets what they share.")
+                    .arg(r.compare.size())
+                    .arg(labels.join(QStringLiteral(", ")));
+    }
+    presetNote_->setText(note);
+    presetNote_->setVisible(!note.isEmpty());
+
+    arch_->setCurrentIndex(std::max(0, arch_->findData(r.model.arch)));
+    QStringList widths;
+    for (int width : r.model.hidden)
+        widths.append(QString::number(width));
+    hidden_->setText(widths.join(QStringLiteral(", ")));
+    vggLayout_->setCurrentText(r.model.layout);
+    vggWidth_->setValue(r.model.width);
+    batchNorm_->setChecked(r.model.batchNorm);
+    select(init_, r.model.init);
+    const int device = device_->findData(r.device);
+    if (device < 0)
+        device_->addItem(r.device, r.device); // cuda:1
+    device_->setCurrentIndex(device_->findData(r.device));
+    epochs_->setValue(r.train.epochs);
+    learningRate_->setValue(r.train.lr);
+    batchSize_->setValue(r.train.batchSize);
+    seed_->setValue(int(r.seed));
+    select(optimizer_, r.train.optimizer);
+    // A recipe's value the lists do not offer (a sweep, the threshold method, …) is added, never replaced.
+    select(method_, r.prune.method);
+    select(schedule_, r.prune.schedule);
+    rounds_->setValue(r.prune.rounds);
+    q_->setValue(r.prune.q);
+    // Iterative and lottery schedules prune by `rate` each round: the form shows where that ends.
+    const bool perRound = r.prune.schedule == QLatin1String("iterative") || r.prune.schedule == QLatin1String("lottery");
+    sparsity_->setValue(100.0 * (perRound ? 1.0 - std::pow(1.0 - r.prune.rate, r.prune.rounds) : r.prune.sparsity));
+    shownSparsity_ = sparsity_->value();
+    fineTuneEpochs_->setValue(r.prune.fineTuneEpochs);
+    updateFields();
+}
+
+void RecipeForm::setRunning(bool running)
+{
+    running_ = running;
+    updateFields();
+}
+
+void RecipeForm::choosePreset(int index)
+{
+    const QString name = preset_->itemData(index).toString();
+    try {
+        const workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(name));
+        setRecipe(r);
+        emit recipeChosen(r);
+        emit message(tr("Preset %1: %2").arg(name, presetDescription(name)));
+    } catch (const workbench::RecipeError& e) {
+        emit error(tr("Preset not loaded"), QString::fromStdString(e.what()));
+    }
+}
+
+void RecipeForm::openRecipeFile()
+{
+    QSettings settings;
+    const QString file = QFileDialog::getOpenFileName(
+        this, tr("Open a recipe"), settings.value(QStringLiteral("recipes/lastFolder"), QDir::homePath()).toString(),
+        tr("Recipes (*.json);;All files (*)"));
+    if (file.isEmpty())
+        return;
+    settings.setValue(QStringLiteral("recipes/lastFolder"), QFileInfo(file).absolutePath());
+    try {
+        const workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::loadJson(file));
+        setRecipe(r);
+        emit recipeChosen(r);
+        emit message(tr("Recipe %1 from %2").arg(r.name, QDir::toNativeSeparators(file)));
+    } catch (const workbench::RecipeError& e) {
+        // loadJson names the file; a validation error names the key.
+        const QString what = QString::fromStdString(e.what());
+        emit error(tr("Recipe not opened"), what.contains(file) ? what : QDir::toNativeSeparators(file) + QStringLiteral(": ") + what);
+    }
+}
+
+void RecipeForm::saveRecipeFile()
+{
+    QSettings settings;
+    const QString folder = settings.value(QStringLiteral("recipes/lastFolder"), QDir::homePath()).toString();
+    const workbench::Recipe r = recipe();
+    QString file = QFileDialog::getSaveFileName(this, tr("Save the recipe"),
+                                                QDir(folder).filePath(r.name + QStringLiteral(".json")),
+                                                tr("Recipes (*.json)"));
+    if (file.isEmpty())
+        return;
+    if (QFileInfo(file).suffix().isEmpty())
+        file += QStringLiteral(".json");
+    settings.setValue(QStringLiteral("recipes/lastFolder"), QFileInfo(file).absolutePath());
+    QSaveFile out(file);
+    if (!out.open(QIODevice::WriteOnly) || out.write(QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented)) < 0 ||
+        !out.commit()) {
+        emit error(tr("Recipe not saved"), tr("%1: %2").arg(QDir::toNativeSeparators(file), out.errorString()));
+        return;
+    }
+    emit message(tr("Saved %1; run it with: prunelab-cli run %1").arg(QDir::toNativeSeparators(file)));
+}
+
+void RecipeForm::updateFields()
+{
+    const QString arch = arch_->currentData().toString();
+    const QString schedule = schedule_->currentText();
+    const bool geometric = schedule == QLatin1String("geometric");
+    for (QWidget* w : std::initializer_list<QWidget*>{preset_, open_, arch_, init_, device_, epochs_, optimizer_,
+                                                      learningRate_, batchSize_, seed_, method_, schedule_,
+                                                      fineTuneEpochs_})
+        w->setEnabled(!running_);
+    hidden_->setEnabled(!running_ && arch == QLatin1String("mlp"));
+    for (QWidget* w : std::initializer_list<QWidget*>{vggLayout_, vggWidth_, batchNorm_})
+        w->setEnabled(!running_ && arch == QLatin1String("vgg"));
+    rounds_->setEnabled(!running_ && schedule != QLatin1String("one-shot"));
+    q_->setEnabled(!running_ && geometric);
+    sparsity_->setEnabled(!running_ && !geometric); // the table sets how many neurons each round keeps
+    retentionPreview_->setEnabled(geometric);
+    methodHelp_->setText(methodHelp(method_->currentText()));
+    scheduleHelp_->setText(scheduleHelp(schedule));
+    if (geometric) {
+        QList<int> widths;
+        for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
+            if (const int width = part.trimmed().toInt(); width > 0)
+                widths.append(width);
+        retentionPreview_->setPlainText(workbench::Recipe::retentionTable(widths, q_->value(), rounds_->value()));
+    } else {
+        retentionPreview_->setPlainText(tr("(geometric schedule only)"));
+    }
+    validate();
+}
+
+void RecipeForm::validate()
+{
+    const workbench::Recipe r = recipe();
+    QString problem;
+    if (r.model.arch == QLatin1String("mlp") && r.model.hidden.isEmpty()) {
+        problem = tr("model.hidden: give at least one hidden layer width, e.g. 256, 128");
+    } else {
+        try {
+            workbench::Recipe::fromJson(r.toJson()); // the validator prunelab-cli validate runs
+        } catch (const workbench::RecipeError& e) {
+            problem = QString::fromStdString(e.what());
+        }
+    }
+    const bool changed = problem.isEmpty() != problem_.isEmpty();
+    problem_ = problem;
+    problemLabel_->setText(problem);
+    problemLabel_->setVisible(!problem.isEmpty());
+    if (changed)
+        emit validityChanged(problem.isEmpty());
+}
+
+} // namespace prunelab::ui
