@@ -116,8 +116,8 @@ int main(int argc, char* argv[])
     const QString recipeSource = window.recipe().dataset.source;
     if (!parser.positionalArguments().isEmpty() && tourFolder.isEmpty())
         window.openDataset(parser.positionalArguments().first());
-    else if (tourFolder.isEmpty() && recipeSource != QLatin1String("demo"))
-        window.openDataset(recipeSource);
+    else if (tourFolder.isEmpty() && parser.isSet(recipeOption))
+        window.openDataset(recipeSource); // the demo too: at the recipe's image size and seed
     else
         window.loadDemo();
     return app.exec();

@@ -90,6 +90,7 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
     log_->setReadOnly(true);
     log_->setMaximumBlockCount(5000);
     log_->setFont(QFont(QStringLiteral("monospace"), 9));
+    log_->setLineWrapMode(QPlainTextEdit::NoWrap); // tables (a comparison's) stay tables
 
     auto* leftColumn = new QWidget;
     auto* leftLayout = new QVBoxLayout(leftColumn);
@@ -317,6 +318,7 @@ void RunPage::onVariantFinished(int, const QString& label, const RunSummary& sum
 void RunPage::onComparisonFinished(const QString& status, const QString& text)
 {
     const workbench::Comparison& comparison = *comparisonJob_->comparison();
+    sparsityChart_->clear(); // the last variant is overlaid with the others now
     if (!text.isEmpty())
         appendLog(text);
     appendLog(tr("comparison %1:\n%2").arg(status, comparison.table()));

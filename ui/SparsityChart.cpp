@@ -102,6 +102,8 @@ void SparsityChart::setOverlays(const QList<QPair<QString, QList<workbench::Roun
         series->attachAxis(accuracyAxis_);
         overlays_.append(series);
     }
+    // Overlaid runs make a long legend: a column beside the plot keeps every label readable.
+    chart_->legend()->setAlignment(overlays_.isEmpty() ? Qt::AlignBottom : Qt::AlignRight);
 }
 
 void SparsityChart::clear()
