@@ -35,6 +35,7 @@ struct DatasetPage::LoadState {
 
 struct DatasetPage::LoadResult {
     std::shared_ptr<const datasets::ImageSet> set;
+    std::shared_ptr<const datasets::ImageSet> test; ///< the source's own test images (Fashion-MNIST's t10k), or null
     datasets::DatasetSummary summary;
     QList<QImage> strip;
     QStringList stripCaptions;
@@ -302,6 +303,8 @@ void DatasetPage::open(const QString& source, const datasets::LoadOptions& optio
             &state.cancel);
         result.summary = std::move(loaded.summary);
         result.set = std::make_shared<datasets::ImageSet>(std::move(loaded.images));
+        if (!loaded.test.isEmpty())
+            result.test = std::make_shared<datasets::ImageSet>(std::move(loaded.test));
         if (result.summary.volumes > 0) {
             result.volumes = volumesOf(*result.set, source);
             result.volumeNote =
@@ -401,6 +404,7 @@ void DatasetPage::finishLoad(const LoadResult& result)
         return;
     }
     dataset_ = result.set;
+    testSet_ = result.test;
     summary_ = result.summary;
     showDataset();
     showExtras(result);

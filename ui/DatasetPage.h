@@ -42,6 +42,8 @@ public:
     /// Whether the volume preview is still reading its volume (screenshots wait for it).
     bool isPreviewReading() const;
     std::shared_ptr<const datasets::ImageSet> dataset() const { return dataset_; }
+    /// The source's own test images (Fashion-MNIST's t10k, a folder's test/), or null.
+    std::shared_ptr<const datasets::ImageSet> testSet() const { return testSet_; }
     const datasets::DatasetSummary& summary() const { return summary_; }
     /// The severity strip shown (empty unless the demo is loaded): one image per class, mildest first.
     const QList<QImage>& severityStrip() const { return strip_; }
@@ -65,6 +67,7 @@ private:
     void pollProgress();
 
     std::shared_ptr<const datasets::ImageSet> dataset_;
+    std::shared_ptr<const datasets::ImageSet> testSet_;
     datasets::DatasetSummary summary_;
     QList<QImage> strip_;
     QStringList stripCaptions_;

@@ -126,7 +126,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     });
     connect(datasetPage_, &DatasetPage::datasetReady, this, [this](const QString& source) {
         dataset_ = datasetPage_->dataset();
-        job_->setDataset(dataset_);
+        job_->setDataset(dataset_, datasetPage_->testSet());
         sessionsPage_->setDataset(dataset_);
         resultsPage_->setClassNames(dataset_->classNames);
         runPage_->setDatasetAvailable(!job_->isRunning());

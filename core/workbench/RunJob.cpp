@@ -254,6 +254,7 @@ struct RunJob::Private {
     enum class Mode { Run, Continue, Validate, ExportScript };
     Recipe recipe;
     std::shared_ptr<const datasets::ImageSet> dataset;
+    std::shared_ptr<const datasets::ImageSet> testDataset;
     QThread* thread = nullptr;
     std::atomic<bool> cancel{false};
     int lastPercent = -1;
@@ -294,9 +295,11 @@ const Recipe& RunJob::recipe() const
     return d->recipe;
 }
 
-void RunJob::setDataset(std::shared_ptr<const datasets::ImageSet> dataset)
+void RunJob::setDataset(std::shared_ptr<const datasets::ImageSet> dataset,
+                        std::shared_ptr<const datasets::ImageSet> test)
 {
     d->dataset = std::move(dataset);
+    d->testDataset = std::move(test);
 }
 
 bool RunJob::isRunning() const
@@ -432,6 +435,7 @@ void RunJob::start()
     // which Qt drops if the job is gone.
     const Recipe recipe = d->recipe;
     const std::shared_ptr<const datasets::ImageSet> given = d->dataset;
+    const std::shared_ptr<const datasets::ImageSet> givenTest = d->testDataset;
     std::atomic<bool>* cancel = &d->cancel;
     const Session session = d->sessionPath.isEmpty() ? Session() : Session::open(d->sessionPath, false);
     const Private::Mode mode = d->mode;
@@ -471,6 +475,8 @@ void RunJob::start()
                 // Continuing a session: the window's dataset serves only if it is the very data recorded.
                 QCryptographicHash openHash(QCryptographicHash::Sha256);
                 addToHash(openHash, *open);
+                if (givenTest && recipe.dataset.testGiven) // as the fingerprint below
+                    addToHash(openHash, *givenTest);
                 if (QString::fromLatin1(openHash.result().toHex()) != session.datasetFingerprint()) {
                     log(tr("the dataset open in the window is not the one %1 was recorded with: loading %2")
                             .arg(session.path(), recipe.dataset.source));
@@ -484,6 +490,7 @@ void RunJob::start()
                                  : open;
                 data.summary =
                     datasets::DatasetSummary::describe(*data.train, datasets::DatasetSummary::pixelHashes(*data.train));
+                data.test = givenTest; // planSplit keeps it only when split.test is "given"
                 planSplit(recipe, data);
             } else {
                 log(tr("loading %1…").arg(recipe.dataset.source));

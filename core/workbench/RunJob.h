@@ -23,8 +23,10 @@ public:
 
     void setRecipe(const Recipe& recipe);
     const Recipe& recipe() const;
-    /// Images to use instead of loading recipe.dataset.source (the GUI's already loaded dataset). No test set.
-    void setDataset(std::shared_ptr<const datasets::ImageSet> dataset);
+    /// Images to use instead of loading recipe.dataset.source (the GUI's already loaded dataset), with the source's
+    /// own test images when it has them (used when the recipe's split.test is "given", as a loaded source's are).
+    void setDataset(std::shared_ptr<const datasets::ImageSet> dataset,
+                    std::shared_ptr<const datasets::ImageSet> test = nullptr);
     bool isRunning() const;
 
     /// Writes the run into this session folder (made by Session::create) as it goes: recipe.json (at once, with the

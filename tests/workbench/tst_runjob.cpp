@@ -267,6 +267,38 @@ private slots:
         QVERIFY2(refused.message.contains("/nonexistent/split.json"), qPrintable(refused.message));
     }
 
+    // The GUI's window holds a source's own test images beside the training ones (Fashion-MNIST's t10k): a recipe
+    // whose split.test is "given" tests on them, as a run that loads the source does; a drawn split ignores them.
+    void aGivenTestSetIsUsedWhenTheRecipeSaysGiven()
+    {
+        datasets::DemoOptions options;
+        options.perClass = {13, 13, 13, 13};
+        options.size = 48;
+        options.seed = 7;
+        const auto test = std::make_shared<datasets::ImageSet>(datasets::DemoMriGenerator().generate(options));
+        for (const bool given : {true, false}) {
+            workbench::RunJob job;
+            job.setDataset(demo_, test);
+            auto config = quickConfig();
+            config.train.epochs = 1;
+            config.dataset.testGiven = given;
+            job.setRecipe(config);
+            QSignalSpy rounds(&job, &workbench::RunJob::roundFinished);
+            QSignalSpy finished(&job, &workbench::RunJob::finished);
+            job.start();
+            QVERIFY(finished.wait(60000));
+            QCOMPARE(finished.first().first().value<RunSummary>().outcome, RunSummary::Outcome::Completed);
+            const auto last = rounds.last().first().value<workbench::RoundStats>();
+            QVERIFY(last.hasTest);
+            qint64 tested = 0;
+            for (const QList<qint64>& row : last.confusion)
+                for (qint64 n : row)
+                    tested += n;
+            // given: the 52 test images; drawn: 10 % of the 320 training images (32)
+            QCOMPARE(tested, given ? 52 : 32);
+        }
+    }
+
     void trainsOnAFolderWithBalancingAndAugmentation()
     {
         // An imbalanced folder of PNG class folders, as a user would have it on disk.
