@@ -1,6 +1,7 @@
 #include "ui/ClassBalanceChart.h"
 
 #include "ui/ChartContextMenu.h"
+#include "ui/Palette.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>
@@ -25,12 +26,13 @@ ClassBalanceChart::ClassBalanceChart(Style style, QWidget* parent) : QWidget(par
     chart_->legend()->setVisible(style == Style::Pie);
     chart_->legend()->setAlignment(Qt::AlignRight);
     chart_->setMargins(QMargins(4, 4, 4, 4));
-    auto* view = new QChartView(chart_, this);
+    auto* view = view_ = new QChartView(chart_, this);
     view->setRenderHint(QPainter::Antialiasing);
     view->setMinimumSize(240, 160);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view);
+    palette::follow(view);
     ChartContextMenu::install(
         view, style == Style::Pie ? QStringLiteral("class-balance-pie") : QStringLiteral("class-balance"),
         [this] { return toCsv(); });
@@ -57,6 +59,7 @@ void ClassBalanceChart::setCounts(const QStringList& classes, const QList<qsizet
             slice->setLabelVisible(false);
         }
         chart_->addSeries(series);
+        palette::apply(view_);
         return;
     }
     // Bars, first class at the top, like the table beside them.
@@ -83,6 +86,7 @@ void ClassBalanceChart::setCounts(const QStringList& classes, const QList<qsizet
     chart_->addAxis(countAxis, Qt::AlignBottom);
     series->attachAxis(classAxis);
     series->attachAxis(countAxis);
+    palette::apply(view_); // new axes take the palette's colours
 }
 
 QString ClassBalanceChart::toCsv() const

@@ -5,6 +5,7 @@
 #include <QWidget>
 
 class QChart;
+class QChartView;
 
 namespace prunelab::ui {
 
@@ -24,6 +25,7 @@ public:
 private:
     Style style_;
     QChart* chart_ = nullptr;
+    QChartView* view_ = nullptr;
     QStringList classes_;
     QList<qsizetype> counts_;
 };

@@ -5,7 +5,9 @@
 #include "core/workbench/RunJob.h"
 #include "ui/ConfusionMatrixWidget.h"
 #include "ui/DatasetPage.h"
+#include "ui/LayerSparsityChart.h"
 #include "ui/MaskHeatmapWidget.h"
+#include "ui/Palette.h"
 #include "ui/ResultsPage.h"
 #include "ui/RunPage.h"
 #include "ui/SessionsPage.h"
@@ -168,7 +170,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(sessionsPage_, &SessionsPage::sessionError, this,
             [this](const QString& message) { showError(tr("Session"), message); });
 
+    systemPalette_ = QApplication::palette();
     buildMenus();
+    if (QSettings().value(QStringLiteral("view/dark"), false).toBool())
+        setDarkPalette(true);
     resize(1400, 900);
     const QSettings settings;
     restoreGeometry(settings.value(kGeometryKey).toByteArray());
@@ -216,6 +221,13 @@ void MainWindow::buildMenus()
     presentation->setShortcut(QKeySequence(Qt::Key_F11));
     presentation->setToolTip(tr("Full screen with larger fonts, for a projector (F11)"));
     connect(presentation, &QAction::toggled, this, &MainWindow::setPresentationMode);
+
+    QAction* darkPalette = view->addAction(tr("&Dark palette"));
+    darkPalette->setObjectName(QStringLiteral("darkPaletteAction"));
+    darkPalette->setCheckable(true);
+    darkPalette->setToolTip(tr("Dark windows and charts whatever the desktop's theme (remembered)"));
+    darkPalette->setChecked(QSettings().value(QStringLiteral("view/dark"), false).toBool());
+    connect(darkPalette, &QAction::toggled, this, &MainWindow::setDarkPalette);
 
     QToolBar* tools = addToolBar(tr("Main"));
     tools->setObjectName(QStringLiteral("mainToolBar"));
@@ -351,6 +363,15 @@ void MainWindow::cancelRun()
     runPage_->cancelRun();
 }
 
+void MainWindow::setDarkPalette(bool on)
+{
+    // The system's palette when off (a dark desktop theme still gives a dark window); the charts follow either.
+    QApplication::setPalette(on ? palette::dark() : systemPalette_);
+    QSettings().setValue(QStringLiteral("view/dark"), on);
+    if (auto* action = findChild<QAction*>(QStringLiteral("darkPaletteAction")); action && action->isChecked() != on)
+        action->setChecked(on);
+}
+
 void MainWindow::setPresentationMode(bool on)
 {
     if (presentation_ == on)
@@ -478,7 +499,7 @@ QStringList MainWindow::saveScreenshots(const QString& folder)
         save(this, QStringLiteral("page-") + pageNames.value(i));
         QList<QWidget*> charts;
         for (QWidget* w : page->findChildren<QWidget*>())
-            if (qobject_cast<TrainingChart*>(w) || qobject_cast<SparsityChart*>(w) ||
+            if (qobject_cast<TrainingChart*>(w) || qobject_cast<SparsityChart*>(w) || qobject_cast<LayerSparsityChart*>(w) ||
                 qobject_cast<WeightHistogramWidget*>(w) || qobject_cast<MaskHeatmapWidget*>(w) ||
                 qobject_cast<ConfusionMatrixWidget*>(w))
                 charts << w;

@@ -53,6 +53,8 @@ public:
 
     /// Presentation mode: full screen and larger fonts, for a projector (F11).
     void setPresentationMode(bool on);
+    /// Dark windows and charts (View → Dark palette), or back to the system's palette; remembered.
+    void setDarkPalette(bool on);
     bool presentationMode() const { return presentation_; }
 
     /// Saves a PNG of every page and of every chart on it into `folder` (the --tour); returns the files written.
@@ -94,6 +96,7 @@ private:
     QMenu* recentMenu_ = nullptr;
     bool presentation_ = false;
     QFont normalFont_;
+    QPalette systemPalette_;
     QString loadingKey_; ///< the source and load options of the dataset open or opening (useRecipeDataset)
 };
 

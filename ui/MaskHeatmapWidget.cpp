@@ -2,8 +2,12 @@
 
 #include "ui/ChartContextMenu.h"
 
+#include <QKeyEvent>
+#include <QMouseEvent>
 #include <QPainter>
 #include <QTimer>
+#include <QToolTip>
+#include <QWheelEvent>
 
 #include <algorithm>
 #include <cmath>
@@ -27,9 +31,13 @@ QRgb keptColour(float kept)
 MaskHeatmapWidget::MaskHeatmapWidget(QWidget* parent) : QWidget(parent)
 {
     setAccessibleName(tr("Pruning mask heatmap of the chosen layer"));
-    setToolTip(tr("Share of weights kept per block of the weight matrix: dark = pruned, light = kept.\n"
-                  "Rows are output units, columns are inputs."));
+    setWhatsThis(tr("Share of weights kept per block of the weight matrix: dark = pruned, light = kept. Rows are "
+                    "output units, columns are inputs; a small convolution shows each filter's kernels. Wheel to "
+                    "zoom, drag to pan, double-click to see it whole."));
     setAutoFillBackground(true);
+    setMouseTracking(true);             // the tooltip names the weight under the cursor
+    setFocusPolicy(Qt::StrongFocus);    // + − 0 and the arrows
+    setCursor(Qt::OpenHandCursor);
     ChartContextMenu::install(this, QStringLiteral("mask-heatmap"), [this] { return toCsv(); });
     refreshTimer_ = new QTimer(this);
     refreshTimer_->setInterval(40);
@@ -66,16 +74,44 @@ void MaskHeatmapWidget::refresh()
     if (!dirty_)
         return;
     dirty_ = false;
+    const bool sameShape = !image_.isNull();
+    const QSize before = image_.size();
     image_ = QImage();
+    kernelGrid_ = false;
     if (layer_ < layers_.size()) {
         const workbench::LayerStats& layer = layers_[layer_];
-        if (layer.maskRows > 0 && layer.maskCols > 0 &&
-            layer.maskImage.size() >= qsizetype(layer.maskRows) * layer.maskCols) {
-            image_ = QImage(layer.maskCols, layer.maskRows, QImage::Format_RGB32);
-            for (int y = 0; y < layer.maskRows; ++y) {
-                auto* line = reinterpret_cast<QRgb*>(image_.scanLine(y));
-                for (int x = 0; x < layer.maskCols; ++x)
-                    line[x] = keptColour(layer.maskImage[qsizetype(y) * layer.maskCols + x]);
+        const int rows = layer.maskRows, cols = layer.maskCols;
+        if (rows > 0 && cols > 0 && layer.maskImage.size() >= qsizetype(rows) * cols) {
+            const QList<qint64>& shape = layer.shape;
+            kernelGrid_ = shape.size() == 4 && shape[0] == rows && shape[1] * shape[2] * shape[3] == cols &&
+                          shape[2] * shape[3] > 1;
+            if (kernelGrid_) {
+                // Filter f, channel c: a kh × kw tile at row f, column c, a one-pixel gap between tiles. With one input
+                // channel (a first layer on grey images) the filters wrap into a square-ish block instead of a column.
+                kernelChannels_ = int(shape[1]);
+                kernelHeight_ = int(shape[2]);
+                kernelWidth_ = int(shape[3]);
+                gridColumns_ = kernelChannels_ > 1 ? kernelChannels_ : int(std::ceil(std::sqrt(double(rows))));
+                const int gridRows = kernelChannels_ > 1 ? rows : (rows + gridColumns_ - 1) / gridColumns_;
+                image_ = QImage(gridColumns_ * (kernelWidth_ + 1) - 1, gridRows * (kernelHeight_ + 1) - 1,
+                                QImage::Format_RGB32);
+                image_.fill(palette().color(QPalette::Mid));
+                for (int f = 0; f < rows; ++f)
+                    for (int c = 0; c < kernelChannels_; ++c) {
+                        const QPoint tile = tileOf(f, c);
+                        for (int y = 0; y < kernelHeight_; ++y)
+                            for (int x = 0; x < kernelWidth_; ++x)
+                                image_.setPixel(tile.x() * (kernelWidth_ + 1) + x, tile.y() * (kernelHeight_ + 1) + y,
+                                                keptColour(layer.maskImage[qsizetype(f) * cols +
+                                                                           (c * kernelHeight_ + y) * kernelWidth_ + x]));
+                    }
+            } else {
+                image_ = QImage(cols, rows, QImage::Format_RGB32);
+                for (int y = 0; y < rows; ++y) {
+                    auto* line = reinterpret_cast<QRgb*>(image_.scanLine(y));
+                    for (int x = 0; x < cols; ++x)
+                        line[x] = keptColour(layer.maskImage[qsizetype(y) * cols + x]);
+                }
             }
         }
         caption_ = tr("Mask of %1 after round %2: %3 % pruned (%4 of %5 weights kept)")
@@ -84,10 +120,185 @@ void MaskHeatmapWidget::refresh()
                        .arg(layer.sparsity * 100.0, 0, 'f', 1)
                        .arg(layer.kept)
                        .arg(layer.total);
+        if (kernelGrid_)
+            caption_ += kernelChannels_ > 1
+                            ? tr("; a row per filter, a %1×%2 kernel per input channel").arg(kernelHeight_).arg(kernelWidth_)
+                            : tr("; each %1×%2 tile one filter's kernel").arg(kernelHeight_).arg(kernelWidth_);
     } else {
         caption_ = tr("Mask heatmap: appears after the first round (dark = pruned)");
     }
+    if (!sameShape || image_.size() != before) // a new layer: shown whole; the next round of the same: as it was
+        resetView();
     update();
+}
+
+QPoint MaskHeatmapWidget::tileOf(int filter, int channel) const
+{
+    return kernelChannels_ > 1 ? QPoint(channel, filter) : QPoint(filter % gridColumns_, filter / gridColumns_);
+}
+
+QRectF MaskHeatmapWidget::fittedRect() const
+{
+    const QFontMetrics metrics(font());
+    const int captionHeight = metrics.height() * 2 + 6;
+    const int legendHeight = metrics.height() + 10;
+    const QRect area(6, captionHeight + 4, width() - 12, height() - captionHeight - legendHeight - 10);
+    if (image_.isNull() || area.width() < 10 || area.height() < 10)
+        return area;
+    // Keep the matrix's shape when it is not too elongated; cells stay crisp (no smoothing).
+    QSize target = image_.size().scaled(area.size(), Qt::KeepAspectRatio);
+    if (!kernelGrid_ && (target.width() < area.width() / 3 || target.height() < area.height() / 3))
+        target = area.size();
+    return QRectF(area.topLeft() + QPointF((area.width() - target.width()) / 2.0, (area.height() - target.height()) / 2.0),
+                  QSizeF(target));
+}
+
+QRectF MaskHeatmapWidget::shownRect() const
+{
+    const QRectF fitted = fittedRect();
+    return QRectF(fitted.topLeft() + pan_, fitted.size() * zoom_);
+}
+
+void MaskHeatmapWidget::zoomBy(double factor, QPointF anchor)
+{
+    const double zoom = std::clamp(zoom_ * factor, 1.0, 64.0);
+    const QRectF shown = shownRect();
+    // The point under the anchor stays under it.
+    const QPointF relative = (anchor - shown.topLeft()) / zoom_;
+    zoom_ = zoom;
+    pan_ = anchor - relative * zoom_ - fittedRect().topLeft();
+    if (zoom_ == 1.0)
+        pan_ = {};
+    update();
+}
+
+void MaskHeatmapWidget::panBy(QPointF delta)
+{
+    if (zoom_ == 1.0)
+        return;
+    pan_ += delta;
+    // Never lose the image entirely: a quarter of the area stays covered.
+    const QRectF fitted = fittedRect();
+    const QSizeF size = fitted.size() * zoom_;
+    pan_.setX(std::clamp(pan_.x(), fitted.width() * 0.75 - size.width(), fitted.width() * 0.25));
+    pan_.setY(std::clamp(pan_.y(), fitted.height() * 0.75 - size.height(), fitted.height() * 0.25));
+    update();
+}
+
+void MaskHeatmapWidget::resetView()
+{
+    zoom_ = 1.0;
+    pan_ = {};
+    update();
+}
+
+QString MaskHeatmapWidget::describeAt(QPointF position) const
+{
+    const QRectF shown = shownRect();
+    if (image_.isNull() || layer_ >= layers_.size() || !shown.contains(position))
+        return {};
+    const workbench::LayerStats& layer = layers_[layer_];
+    const int px = int((position.x() - shown.left()) / shown.width() * image_.width());
+    const int py = int((position.y() - shown.top()) / shown.height() * image_.height());
+    if (kernelGrid_) {
+        const int tileRow = py / (kernelHeight_ + 1), y = py % (kernelHeight_ + 1);
+        const int tileColumn = px / (kernelWidth_ + 1), x = px % (kernelWidth_ + 1);
+        const int f = kernelChannels_ > 1 ? tileRow : tileRow * gridColumns_ + tileColumn;
+        const int c = kernelChannels_ > 1 ? tileColumn : 0;
+        if (y == kernelHeight_ || x == kernelWidth_ || f >= layer.maskRows || c >= kernelChannels_)
+            return {};
+        const float kept = layer.maskImage.value(qsizetype(f) * layer.maskCols + (c * kernelHeight_ + y) * kernelWidth_ + x);
+        return tr("filter %1, input channel %2, kernel position (%3, %4): %5")
+            .arg(f)
+            .arg(c)
+            .arg(y)
+            .arg(x)
+            .arg(kept > 0.5f ? tr("kept") : tr("pruned"));
+    }
+    const int row = std::clamp(py, 0, layer.maskRows - 1), col = std::clamp(px, 0, layer.maskCols - 1);
+    const float kept = layer.maskImage.value(qsizetype(row) * layer.maskCols + col);
+    const bool cellPerWeight = layer.shape.size() == 2 && layer.shape[0] == layer.maskRows && layer.shape[1] == layer.maskCols;
+    return cellPerWeight ? tr("output %1, input %2: %3").arg(row).arg(col).arg(kept > 0.5f ? tr("kept") : tr("pruned"))
+                         : tr("block row %1, column %2: %3 % of its weights kept")
+                               .arg(row)
+                               .arg(col)
+                               .arg(double(kept) * 100.0, 0, 'f', 1);
+}
+
+void MaskHeatmapWidget::wheelEvent(QWheelEvent* event)
+{
+    if (image_.isNull())
+        return;
+    zoomBy(std::pow(1.25, event->angleDelta().y() / 120.0), event->position());
+    event->accept();
+}
+
+void MaskHeatmapWidget::mousePressEvent(QMouseEvent* event)
+{
+    if (event->button() != Qt::LeftButton)
+        return QWidget::mousePressEvent(event);
+    dragging_ = true;
+    dragFrom_ = event->position();
+    setCursor(Qt::ClosedHandCursor);
+}
+
+void MaskHeatmapWidget::mouseMoveEvent(QMouseEvent* event)
+{
+    if (dragging_) {
+        panBy(event->position() - dragFrom_);
+        dragFrom_ = event->position();
+        return;
+    }
+    const QString text = describeAt(event->position());
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, this);
+}
+
+void MaskHeatmapWidget::mouseReleaseEvent(QMouseEvent* event)
+{
+    if (event->button() == Qt::LeftButton) {
+        dragging_ = false;
+        setCursor(Qt::OpenHandCursor);
+    }
+}
+
+void MaskHeatmapWidget::mouseDoubleClickEvent(QMouseEvent*)
+{
+    resetView();
+}
+
+void MaskHeatmapWidget::keyPressEvent(QKeyEvent* event)
+{
+    const QPointF centre = shownRect().center();
+    const double step = 24.0;
+    switch (event->key()) {
+    case Qt::Key_Plus:
+    case Qt::Key_Equal:
+        zoomBy(1.25, centre);
+        break;
+    case Qt::Key_Minus:
+        zoomBy(0.8, centre);
+        break;
+    case Qt::Key_0:
+        resetView();
+        break;
+    case Qt::Key_Left:
+        panBy({step, 0});
+        break;
+    case Qt::Key_Right:
+        panBy({-step, 0});
+        break;
+    case Qt::Key_Up:
+        panBy({0, step});
+        break;
+    case Qt::Key_Down:
+        panBy({0, -step});
+        break;
+    default:
+        QWidget::keyPressEvent(event);
+    }
 }
 
 void MaskHeatmapWidget::paintEvent(QPaintEvent*)
@@ -104,16 +315,16 @@ void MaskHeatmapWidget::paintEvent(QPaintEvent*)
     if (area.width() < 10 || area.height() < 10)
         return;
     if (!image_.isNull()) {
-        // Keep the matrix's shape when it is not too elongated; cells stay crisp (no smoothing).
-        QSize target = image_.size().scaled(area.size(), Qt::KeepAspectRatio);
-        if (target.width() < area.width() / 3 || target.height() < area.height() / 3)
-            target = area.size();
-        const QRect cell(area.topLeft() +
-                             QPoint((area.width() - target.width()) / 2, (area.height() - target.height()) / 2),
-                         target);
-        painter.drawImage(cell, image_);
+        painter.save();
+        painter.setClipRect(area);
+        const QRectF shown = shownRect();
+        painter.drawImage(shown, image_); // cells stay crisp: no smoothing
         painter.setPen(QPen(palette().mid().color(), 1));
-        painter.drawRect(cell.adjusted(0, 0, -1, -1));
+        painter.drawRect(shown.adjusted(0, 0, -1, -1));
+        painter.restore();
+        if (zoom_ > 1.0)
+            painter.drawText(area.adjusted(4, 2, -4, -2), Qt::AlignRight | Qt::AlignTop,
+                             tr("%1× (double-click: whole mask)").arg(zoom_, 0, 'f', 1));
     } else {
         painter.setPen(QPen(palette().mid().color(), 1, Qt::DashLine));
         painter.drawRect(area.adjusted(0, 0, -1, -1));

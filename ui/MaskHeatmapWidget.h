@@ -12,7 +12,10 @@ namespace prunelab::ui {
 
 /// One layer's pruning mask as a heatmap: each cell is the share of weights kept in that block of the weight matrix
 /// (LayerStats::maskImage, downsampled by the job), light where weights are kept, dark where they are pruned.
-/// Rows are output units, columns inputs. Updated on a coalescing timer (~25 Hz).
+/// Rows are output units, columns inputs. A convolution whose mask came whole is drawn as a grid of kernels: one row
+/// per filter, one kh × kw tile per input channel (one input channel: the filters' kernels side by side). The wheel (or + and −) zooms around the cursor, dragging (or
+/// the arrow keys) pans, a double click (or 0) shows the whole mask again; the cell under the cursor is named in
+/// a tooltip. Updated on a coalescing timer (~25 Hz).
 class MaskHeatmapWidget : public QWidget {
     Q_OBJECT
 public:
@@ -26,22 +29,49 @@ public:
     int paintedCells() const { return image_.isNull() ? 0 : image_.width() * image_.height(); }
     /// row, column, kept_fraction for the shown layer.
     QString toCsv() const;
+    /// Whether the shown layer is drawn as a grid of convolution kernels.
+    bool showsKernelGrid() const { return kernelGrid_; }
+    double zoom() const { return zoom_; }
+    /// Zooms by `factor` around `anchor` (widget coordinates), within 1× … 64×.
+    void zoomBy(double factor, QPointF anchor);
+    void panBy(QPointF delta);
+    void resetView();
 
     QSize sizeHint() const override { return {360, 300}; }
     QSize minimumSizeHint() const override { return {240, 200}; }
 
 protected:
     void paintEvent(QPaintEvent* event) override;
+    void wheelEvent(QWheelEvent* event) override;
+    void mousePressEvent(QMouseEvent* event) override;
+    void mouseMoveEvent(QMouseEvent* event) override;
+    void mouseReleaseEvent(QMouseEvent* event) override;
+    void mouseDoubleClickEvent(QMouseEvent* event) override;
+    void keyPressEvent(QKeyEvent* event) override;
 
 private:
     void refresh();
+    /// Where the whole image goes at zoom 1 (inside the drawing area), and where it is with the zoom and pan.
+    QRectF fittedRect() const;
+    /// The kernel grid's tile (column, row) of filter `filter`, input channel `channel`.
+    QPoint tileOf(int filter, int channel) const;
+    QRectF shownRect() const;
+    /// The caption's text for the weight under `position`, empty outside the image.
+    QString describeAt(QPointF position) const;
 
     QList<workbench::LayerStats> layers_;
     int round_ = -1;
     int layer_ = 0;
     bool dirty_ = false;
     QImage image_;
+    bool kernelGrid_ = false;
+    int kernelHeight_ = 0, kernelWidth_ = 0, kernelChannels_ = 0;
+    int gridColumns_ = 0; ///< tiles per row of the kernel grid
     QString caption_;
+    double zoom_ = 1.0;
+    QPointF pan_; ///< offset of the zoomed image, widget pixels
+    QPointF dragFrom_;
+    bool dragging_ = false;
     QTimer* refreshTimer_ = nullptr;
 };
 

@@ -188,7 +188,8 @@ void ResultsPage::highlightBest(int round)
             QFont font = item->font();
             font.setBold(best);
             item->setFont(font);
-            item->setBackground(best ? QBrush(QColor(0xc8, 0xe6, 0xc9)) : QBrush());
+            // A translucent green reads on light and dark palettes alike.
+            item->setBackground(best ? QBrush(QColor(0x4c, 0xaf, 0x50, 90)) : QBrush());
             item->setForeground(best ? QBrush(Qt::black) : QBrush());
         }
         if (best) {

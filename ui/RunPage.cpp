@@ -2,6 +2,7 @@
 
 #include "core/workbench/ComparisonJob.h"
 #include "core/workbench/RunJob.h"
+#include "ui/LayerSparsityChart.h"
 #include "ui/MaskHeatmapWidget.h"
 #include "ui/RecipeForm.h"
 #include "ui/SparsityChart.h"
@@ -17,6 +18,7 @@
 #include <QPushButton>
 #include <QScrollArea>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTime>
 #include <QVBoxLayout>
 
@@ -114,8 +116,14 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
     });
 
     auto* topCharts = new QSplitter(Qt::Horizontal);
+    layerSparsity_ = named(new LayerSparsityChart, "layerSparsityChart", tr("Sparsity of each layer across rounds"));
+    auto* sparsityTabs = new QTabWidget;
+    sparsityTabs->setObjectName(QStringLiteral("sparsityTabs"));
+    sparsityTabs->setDocumentMode(true);
+    sparsityTabs->addTab(sparsityChart_, tr("Accuracy vs weights"));
+    sparsityTabs->addTab(layerSparsity_, tr("Sparsity per layer"));
     topCharts->addWidget(chart_);
-    topCharts->addWidget(sparsityChart_);
+    topCharts->addWidget(sparsityTabs);
     topCharts->setStretchFactor(0, 3);
     topCharts->setStretchFactor(1, 2);
     topCharts->setSizes({640, 420}); // the training chart's legend has five entries
@@ -174,6 +182,7 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
             [this](int index, const QString& label, const QString& path) {
                 // Each variant's own curves; the finished ones stay overlaid on the sparsity chart.
                 chart_->clear();
+                layerSparsity_->clear();
                 histogram_->clear();
                 heatmap_->clear();
                 appendLog(tr("== variant %1 of %2: %3 (%4)")
@@ -195,6 +204,7 @@ void RunPage::addRound(const RoundStats& stats)
     if (stats.round > 0)
         chart_->markPruning(stats);
     sparsityChart_->addRound(stats);
+    layerSparsity_->addRound(stats);
     histogram_->addRound(stats);
     heatmap_->addRound(stats);
     if (layer_->count() != stats.layers.size() && !stats.layers.isEmpty()) {
@@ -357,6 +367,7 @@ void RunPage::clearCharts()
 {
     chart_->clear();
     sparsityChart_->clear();
+    layerSparsity_->clear();
     histogram_->clear();
     heatmap_->clear();
     log_->clear();

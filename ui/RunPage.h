@@ -23,6 +23,7 @@ class RunJob;
 
 namespace prunelab::ui {
 
+class LayerSparsityChart;
 class MaskHeatmapWidget;
 class RecipeForm;
 class SparsityChart;
@@ -103,6 +104,7 @@ private:
     QProgressBar* progress_ = nullptr;
     TrainingChart* chart_ = nullptr;
     SparsityChart* sparsityChart_ = nullptr;
+    LayerSparsityChart* layerSparsity_ = nullptr;
     QComboBox* layer_ = nullptr;
     WeightHistogramWidget* histogram_ = nullptr;
     MaskHeatmapWidget* heatmap_ = nullptr;

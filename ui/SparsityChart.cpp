@@ -1,6 +1,7 @@
 #include "ui/SparsityChart.h"
 
 #include "ui/ChartContextMenu.h"
+#include "ui/Palette.h"
 
 #include <QChart>
 #include <QChartView>
@@ -61,6 +62,7 @@ SparsityChart::SparsityChart(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view);
+    palette::follow(view);
     ChartContextMenu::install(view, QStringLiteral("sparsity"), [this] { return toCsv(); });
 }
 

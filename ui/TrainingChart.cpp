@@ -1,6 +1,7 @@
 #include "ui/TrainingChart.h"
 
 #include "ui/ChartContextMenu.h"
+#include "ui/Palette.h"
 
 #include <QChart>
 #include <QChartView>
@@ -78,6 +79,7 @@ TrainingChart::TrainingChart(QWidget* parent) : QWidget(parent)
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view_);
+    palette::follow(view_);
     ChartContextMenu::install(view_, QStringLiteral("training"), [this] { return toCsv(); });
 
     replotTimer_ = new QTimer(this);

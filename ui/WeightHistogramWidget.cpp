@@ -1,6 +1,7 @@
 #include "ui/WeightHistogramWidget.h"
 
 #include "ui/ChartContextMenu.h"
+#include "ui/Palette.h"
 
 #include <QChart>
 #include <QChartView>
@@ -60,6 +61,7 @@ WeightHistogramWidget::WeightHistogramWidget(QWidget* parent) : QWidget(parent)
     layout->setSpacing(2);
     layout->addWidget(view, 1);
     layout->addWidget(logScale_);
+    palette::follow(view);
     ChartContextMenu::install(view, QStringLiteral("weight-histogram"), [this] { return toCsv(); });
 
     replotTimer_ = new QTimer(this);

@@ -90,9 +90,12 @@ std::vector<LayerSnapshot> snapshotLayers(torch::nn::Module& model, const MaskSe
         }
 
         // Downsample the kept pattern by averaging blocks: adaptive pooling does exactly that.
+        // A convolution small enough keeps every weight (filters × inputs·kh·kw), so that it can be drawn as a grid of
+        // kernels; a larger one, and every linear layer, is averaged down to at most maxCells × maxCells.
         const torch::Tensor matrix = asMatrix(kept);
-        s.maskRows = std::min<int64_t>(matrix.size(0), maxCells);
-        s.maskCols = std::min<int64_t>(matrix.size(1), maxCells);
+        const bool wholeKernels = kept.dim() == 4 && kept.numel() <= 4 * maxCells * maxCells;
+        s.maskRows = wholeKernels ? matrix.size(0) : std::min<int64_t>(matrix.size(0), maxCells);
+        s.maskCols = wholeKernels ? matrix.size(1) : std::min<int64_t>(matrix.size(1), maxCells);
         const torch::Tensor cells = torch::adaptive_avg_pool2d(matrix.unsqueeze(0).unsqueeze(0), {s.maskRows, s.maskCols})
                                         .flatten()
                                         .contiguous();

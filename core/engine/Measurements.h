@@ -47,7 +47,8 @@ struct LayerSnapshot {
     int64_t maskCols = 0;
 };
 
-/// Snapshots of every prunable layer; masks cells downsampled to at most maxCells × maxCells by averaging.
+/// Snapshots of every prunable layer; masks cells downsampled to at most maxCells × maxCells by averaging, except a
+/// convolution of at most 4·maxCells² weights, whose mask is kept whole (filters × inputs·kh·kw).
 std::vector<LayerSnapshot> snapshotLayers(torch::nn::Module& model, const MaskSet* masks, int bins = 50,
                                           int64_t maxCells = 64);
 

@@ -831,6 +831,7 @@ void RunJob::start()
                     layer.maskImage = QList<float>(snap.maskImage.begin(), snap.maskImage.end());
                     layer.maskRows = int(snap.maskRows);
                     layer.maskCols = int(snap.maskCols);
+                    layer.shape = QList<qint64>(snap.shape.begin(), snap.shape.end());
                     if (l < r.units.total.size()) {
                         layer.units = r.units.total[l];
                         layer.unitsKept = r.units.alive[l];

@@ -35,6 +35,7 @@ struct LayerStats {
     QList<float> maskImage; ///< kept fraction per cell, maskRows × maskCols, row-major
     int maskRows = 0;
     int maskCols = 0;
+    QList<qint64> shape;  ///< the weight's shape: [out, in] or [filters, channels, kh, kw]
     qint64 units = 0;     ///< neurons (linear) or filters (conv) of the layer
     qint64 unitsKept = 0; ///< of them, those with at least one weight left
 };

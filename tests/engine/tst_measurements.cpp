@@ -56,6 +56,38 @@ TEST_CASE("layer snapshots: counts, histogram of surviving weights, downsampled 
     VERIFY_EQ(layers[1].maskCols, int64_t(64));
 }
 
+TEST_CASE("layer snapshots: small convolutions keep every kernel weight, large ones are averaged")
+{
+    LeNet5 lenet(LeNet5Options{});
+    const MaskSet masks = GlobalMagnitudePruner().computeMasks(*lenet, {0.5}, nullptr);
+    masks.applyTo(*lenet);
+    const std::vector<LayerSnapshot> layers = snapshotLayers(*lenet, &masks, 20, 64);
+    VERIFY_EQ(layers[0].shape, (std::vector<int64_t>{6, 1, 5, 5}));
+    VERIFY_EQ(layers[0].maskRows, int64_t(6)); // filters × (channels · 5 · 5), cell for cell: a grid of kernels
+    VERIFY_EQ(layers[0].maskCols, int64_t(25));
+    VERIFY_EQ(layers[1].maskRows, int64_t(16));
+    VERIFY_EQ(layers[1].maskCols, int64_t(150));
+    // each cell is one weight: 0 or 1, and they count the kept weights exactly
+    double kept = 0;
+    for (float v : layers[1].maskImage) {
+        VERIFY(v == 0.0f || v == 1.0f);
+        kept += v;
+    }
+    VERIFY_NEAR(kept, (1.0 - layers[1].sparsity) * 2400.0, 1e-6);
+    // a wider convolution than 4 · 64² weights is averaged down like a linear layer
+    Vgg vgg(VggOptions{});
+    const std::vector<LayerSnapshot> wide = snapshotLayers(*vgg, nullptr, 20, 64);
+    const LayerSnapshot* lastConv = nullptr;
+    for (const LayerSnapshot& layer : wide)
+        if (layer.shape.size() == 4)
+            lastConv = &layer; // 512 filters of 512 · 3 · 3
+    VERIFY(lastConv != nullptr);
+    const LayerSnapshot& last = *lastConv;
+    VERIFY_EQ(last.shape[0], int64_t(512));
+    VERIFY_EQ(last.maskRows, int64_t(64));
+    VERIFY_EQ(last.maskCols, int64_t(64));
+}
+
 TEST_CASE("cost: dense and remaining MACs, CSR bytes, for MLP and conv nets")
 {
     Mlp mlp(MlpOptions{784, {300, 100}, 10});

@@ -5,6 +5,7 @@
 #include "ui/ClassBalanceChart.h"
 #include "ui/ConfusionMatrixWidget.h"
 #include "ui/DatasetPage.h"
+#include "ui/LayerSparsityChart.h"
 #include "ui/MainWindow.h"
 #include "ui/MaskHeatmapWidget.h"
 #include "ui/ResultsPage.h"
@@ -15,6 +16,8 @@
 #include "ui/VolumePreviewWidget.h"
 #include "ui/WeightHistogramWidget.h"
 
+#include <QAbstractAxis>
+#include <QAction>
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
@@ -47,6 +50,7 @@
 #include <QTest>
 #include <QTimer>
 #include <QUrl>
+#include <QWheelEvent>
 #include <QXYSeries>
 
 #include <cmath>
@@ -639,6 +643,65 @@ private slots:
         window.cancelRun();
         QVERIFY(finished.wait(5000));
         QVERIFY(!pause->isEnabled());
+    }
+
+    // A conv net: each layer's sparsity across the rounds, its small convolutions' masks as grids of kernels that
+    // zoom and pan, and the dark palette reaching the charts.
+    void convMasksShowKernelsAndLayersShowTheirSparsity()
+    {
+        ui::MainWindow window;
+        window.show();
+        loadSmallDemo(window);
+        workbench::Recipe recipe = setIterative(window, 1, 2, 0.75, 1);
+        recipe.model.arch = QStringLiteral("lenet5");
+        window.setRecipe(recipe);
+        QSignalSpy finished(&window, &ui::MainWindow::runFinished);
+        window.startRun();
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome, workbench::RunSummary::Outcome::Completed);
+
+        auto* layerSparsity = window.findChild<ui::LayerSparsityChart*>("layerSparsityChart");
+        QCOMPARE(layerSparsity->plottedLayers(), 5); // conv1, conv2, fc1, fc2, fc3
+        QCOMPARE(layerSparsity->plottedRounds(), 3);
+        QVERIFY(layerSparsity->toCsv().startsWith(QStringLiteral("layer,round,sparsity_percent,kept,total\n")));
+        QVERIFY(layerSparsity->toCsv().contains(QStringLiteral("features.0.weight,2,")));
+
+        auto* heatmap = window.findChild<ui::MaskHeatmapWidget*>("maskHeatmap");
+        auto* layers = window.findChild<QComboBox*>("layerCombo");
+        window.findChild<QTabWidget*>("pages")->setCurrentWidget(window.findChild<QWidget*>("runPage"));
+        layers->setCurrentIndex(1); // conv2: 16 filters of 6 channels, 5×5
+        QTRY_COMPARE(heatmap->paintedCells(), (6 * 6 - 1) * (16 * 6 - 1)); // 5×5 tiles with one-pixel gaps
+        QVERIFY(heatmap->showsKernelGrid());
+        layers->setCurrentIndex(2); // fc1: a matrix
+        QTRY_VERIFY(!heatmap->showsKernelGrid());
+        layers->setCurrentIndex(0); // conv1: 6 filters of one channel, side by side in 3 columns and 2 rows
+        QTRY_COMPARE(heatmap->paintedCells(), (3 * 6 - 1) * (2 * 6 - 1));
+        QVERIFY(heatmap->showsKernelGrid());
+        const QPointF centre(heatmap->width() / 2.0, heatmap->height() / 2.0);
+        QWheelEvent wheel(centre, heatmap->mapToGlobal(centre), QPoint(), QPoint(0, 240), Qt::NoButton, Qt::NoModifier,
+                          Qt::NoScrollPhase, false);
+        QApplication::sendEvent(heatmap, &wheel);
+        QVERIFY(qAbs(heatmap->zoom() - 1.5625) < 1e-9); // two notches of 1.25
+        QTest::mouseDClick(heatmap, Qt::LeftButton, Qt::NoModifier, centre.toPoint());
+        QCOMPARE(heatmap->zoom(), 1.0);
+        QTest::keyClick(heatmap, Qt::Key_Plus);
+        QVERIFY(heatmap->zoom() > 1.0);
+        QTest::keyClick(heatmap, Qt::Key_0);
+        QCOMPARE(heatmap->zoom(), 1.0);
+
+        // View → Dark palette: windows and every chart's background go dark, and back.
+        auto* dark = window.findChild<QAction*>("darkPaletteAction");
+        QVERIFY(dark);
+        auto* view = layerSparsity->findChild<QChartView*>();
+        QVERIFY(view->chart()->backgroundBrush().color().lightness() > 128);
+        dark->setChecked(true);
+        QTRY_VERIFY(view->chart()->backgroundBrush().color().lightness() < 128);
+        QVERIFY(window.palette().color(QPalette::Window).lightness() < 128);
+        for (QAbstractAxis* axis : view->chart()->axes())
+            QVERIFY(axis->labelsBrush().color().lightness() > 128); // light text on the dark chart
+        dark->setChecked(false);
+        QTRY_VERIFY(view->chart()->backgroundBrush().color().lightness() > 128);
+        QVERIFY(!QSettings().value(QStringLiteral("view/dark")).toBool());
     }
 
     void presentationModeEnlargesTheFonts()

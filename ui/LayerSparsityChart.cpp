@@ -1,0 +1,115 @@
+#include "ui/LayerSparsityChart.h"
+
+#include "ui/ChartContextMenu.h"
+#include "ui/Palette.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QLegend>
+#include <QLineSeries>
+#include <QPen>
+#include <QVBoxLayout>
+#include <QValueAxis>
+
+#include <algorithm>
+#include <iterator>
+
+namespace prunelab::ui {
+
+LayerSparsityChart::LayerSparsityChart(QWidget* parent) : QWidget(parent)
+{
+    setAccessibleName(tr("Sparsity of each layer across the rounds"));
+    chart_ = new QChart;
+    chart_->setAnimationOptions(QChart::NoAnimation);
+    chart_->setTitle(tr("Sparsity per layer, round by round"));
+    chart_->legend()->setAlignment(Qt::AlignRight);
+    roundAxis_ = new QValueAxis;
+    roundAxis_->setTitleText(tr("round"));
+    roundAxis_->setLabelFormat(QStringLiteral("%d"));
+    roundAxis_->setTickType(QValueAxis::TicksDynamic);
+    roundAxis_->setTickAnchor(0);
+    roundAxis_->setTickInterval(1);
+    roundAxis_->setRange(0, 1);
+    sparsityAxis_ = new QValueAxis;
+    sparsityAxis_->setTitleText(tr("pruned (%)"));
+    sparsityAxis_->setRange(0, 100);
+    sparsityAxis_->setLabelFormat(QStringLiteral("%d"));
+    chart_->addAxis(roundAxis_, Qt::AlignBottom);
+    chart_->addAxis(sparsityAxis_, Qt::AlignLeft);
+    view_ = new QChartView(chart_, this);
+    view_->setRenderHint(QPainter::Antialiasing);
+    view_->setMinimumSize(360, 260);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(view_);
+    palette::follow(view_);
+    ChartContextMenu::install(view_, QStringLiteral("layer-sparsity"), [this] { return toCsv(); });
+}
+
+void LayerSparsityChart::addRound(const workbench::RoundStats& stats)
+{
+    if (stats.layers.isEmpty())
+        return;
+    workbench::RoundStats kept = stats;
+    for (workbench::LayerStats& layer : kept.layers) { // only the counts are plotted
+        layer.histogram.clear();
+        layer.maskImage.clear();
+    }
+    rounds_.append(kept);
+    // A line per layer, made when the layer is first seen; the colours of Matplotlib's tab10, as elsewhere.
+    static const QColor colours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+                                     QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                     QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
+                                     QColor(0x17, 0xbe, 0xcf)};
+    while (series_.size() < stats.layers.size()) {
+        auto* series = new QLineSeries;
+        QString name = stats.layers[series_.size()].name; // every line is a weight: the legend says which layer
+        if (name.endsWith(QLatin1String(".weight")))
+            name.chop(7);
+        series->setName(name);
+        QPen pen(colours[series_.size() % std::size(colours)]);
+        pen.setWidthF(2.0);
+        series->setPen(pen);
+        series->setPointsVisible(true);
+        chart_->addSeries(series);
+        series->attachAxis(roundAxis_);
+        series->attachAxis(sparsityAxis_);
+        series_.append(series);
+    }
+    for (qsizetype l = 0; l < stats.layers.size(); ++l)
+        series_[l]->append(stats.round, 100.0 * stats.layers[l].sparsity);
+    roundAxis_->setRange(0, std::max(1, std::max(stats.round, stats.rounds)));
+    palette::apply(view_); // the new lines' legend entries take the palette's text colour
+}
+
+void LayerSparsityChart::clear()
+{
+    for (QLineSeries* series : std::as_const(series_)) {
+        chart_->removeSeries(series);
+        delete series;
+    }
+    series_.clear();
+    rounds_.clear();
+    roundAxis_->setRange(0, 1);
+}
+
+int LayerSparsityChart::plottedRounds() const
+{
+    return series_.isEmpty() ? 0 : int(series_.first()->count());
+}
+
+QString LayerSparsityChart::toCsv() const
+{
+    QString csv = QStringLiteral("layer,round,sparsity_percent,kept,total\n");
+    for (const workbench::RoundStats& round : rounds_)
+        for (const workbench::LayerStats& layer : round.layers)
+            csv += QStringLiteral("%1,%2,%3,%4,%5\n")
+                       .arg(layer.name)
+                       .arg(round.round)
+                       .arg(100.0 * layer.sparsity, 0, 'g', 10)
+                       .arg(layer.kept)
+                       .arg(layer.total);
+    return csv;
+}
+
+} // namespace prunelab::ui
