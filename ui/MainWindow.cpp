@@ -167,6 +167,13 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(sessionsPage_, &SessionsPage::reopenRequested, this, &MainWindow::reopenSession);
     connect(sessionsPage_, &SessionsPage::compareRequested, this, &MainWindow::compareSessions);
     connect(sessionsPage_, &SessionsPage::resumeRequested, this, &MainWindow::resumeSession);
+    connect(resultsPage_, &ResultsPage::validateRequested, this, [this](const QString& path) {
+        tabs_->setCurrentWidget(sessionsPage_); // the outcome is shown there, beside the session
+        sessionsPage_->select({path});
+        sessionsPage_->validateSession(path);
+    });
+    connect(resultsPage_, &ResultsPage::exportRequested, sessionsPage_,
+            qOverload<const QString&>(&SessionsPage::askExport));
     connect(sessionsPage_, &SessionsPage::sessionError, this,
             [this](const QString& message) { showError(tr("Session"), message); });
 
@@ -422,6 +429,7 @@ void MainWindow::reopenSession(const QString& path)
         runPage_->showRecorded(run);
         resultsPage_->showRecorded(tr("Session %1 (%2, recipe %3)").arg(run.info.name, run.info.status, run.info.recipeName),
                                    run.rounds, run.bestRound);
+        resultsPage_->setSession(path);
         tabs_->setCurrentWidget(resultsPage_);
         statusBar()->showMessage(tr("Reopened %1").arg(path));
     } catch (const std::exception& e) {

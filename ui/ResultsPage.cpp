@@ -6,7 +6,9 @@
 
 #include <QGroupBox>
 #include <QHeaderView>
+#include <QHBoxLayout>
 #include <QLabel>
+#include <QPushButton>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -31,6 +33,21 @@ QString percent(double share)
 QString megabytes(qint64 bytes)
 {
     return QStringLiteral("%1 MB").arg(double(bytes) / 1e6, 0, 'f', 2);
+}
+
+QString count(double n)
+{
+    return n >= 1e6 ? QStringLiteral("%1 M").arg(n / 1e6, 0, 'f', 2)
+                    : n >= 1e4 ? QStringLiteral("%1 k").arg(n / 1e3, 0, 'f', 1) : QString::number(qint64(n));
+}
+
+/// "×3.2 smaller" style: how many times `before` is `after`.
+QString change(double before, double after, const QString& smaller, const QString& larger)
+{
+    if (before <= 0 || after <= 0)
+        return QStringLiteral("—");
+    return before >= after ? ResultsPage::tr("×%1 %2").arg(before / after, 0, 'f', 2).arg(smaller)
+                           : ResultsPage::tr("×%1 %2").arg(after / before, 0, 'f', 2).arg(larger);
 }
 
 } // namespace
@@ -72,6 +89,45 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     report_->verticalHeader()->hide();
     report_->setEditTriggers(QAbstractItemView::NoEditTriggers);
 
+    cost_ = new QTableWidget(4, 3);
+    cost_->setObjectName(QStringLiteral("costTable"));
+    cost_->setAccessibleName(tr("The chosen round against the dense model: parameters, size, compute, latency"));
+    cost_->setHorizontalHeaderLabels({tr("Before (dense)"), tr("After"), tr("Change")});
+    cost_->setVerticalHeaderLabels({tr("Parameters"), tr("Size"), tr("Multiply-adds / image"), tr("Latency, 1 image")});
+    cost_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    cost_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    cost_->setSelectionMode(QAbstractItemView::NoSelection);
+    cost_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    cost_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    cost_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    const int costHeight = cost_->horizontalHeader()->sizeHint().height() +
+                           4 * cost_->verticalHeader()->defaultSectionSize() + 2 * cost_->frameWidth() + 2;
+    cost_->setMinimumHeight(costHeight); // all four rows, always
+    cost_->setMaximumHeight(costHeight);
+    ChartContextMenu::install(cost_, QStringLiteral("before-after"), [this] { return costCsv(); });
+    costNote_ = new QLabel;
+    costNote_->setObjectName(QStringLiteral("costNote"));
+    costNote_->setWordWrap(true);
+    costNote_->setForegroundRole(QPalette::PlaceholderText);
+    validate_ = new QPushButton(tr("&Validate"));
+    validate_->setObjectName(QStringLiteral("resultsValidateButton"));
+    validate_->setToolTip(tr("Reload the saved model of the last round and check that it reproduces the recorded "
+                             "accuracy"));
+    connect(validate_, &QPushButton::clicked, this, [this] { emit validateRequested(session_); });
+    export_ = new QPushButton(tr("E&xport…"));
+    export_->setObjectName(QStringLiteral("resultsExportButton"));
+    export_->setToolTip(tr("Write a report, plots, CSV, a model for Python or C++, or a zip bundle of this session"));
+    connect(export_, &QPushButton::clicked, this, [this] { emit exportRequested(session_); });
+    auto* costBox = new QGroupBox(tr("Before and after pruning"));
+    auto* costLayout = new QVBoxLayout(costBox);
+    costLayout->addWidget(cost_);
+    costLayout->addWidget(costNote_);
+    auto* sessionButtons = new QHBoxLayout;
+    sessionButtons->addWidget(validate_);
+    sessionButtons->addWidget(export_);
+    sessionButtons->addStretch(1);
+    costLayout->addLayout(sessionButtons);
+
     auto* roundsBox = new QGroupBox(tr("Rounds"));
     auto* roundsLayout = new QVBoxLayout(roundsBox);
     roundsLayout->addWidget(roundsTable_);
@@ -84,22 +140,50 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     bottom->setStretchFactor(0, 3);
     bottom->setStretchFactor(1, 2);
     bottom->setSizes({760, 600});
+    auto* top = new QSplitter(Qt::Horizontal);
+    top->addWidget(roundsBox);
+    top->addWidget(costBox);
+    top->setStretchFactor(0, 3);
+    top->setStretchFactor(1, 2);
+    top->setSizes({820, 540});
     auto* splitter = new QSplitter(Qt::Vertical);
-    splitter->addWidget(roundsBox);
+    splitter->addWidget(top);
     splitter->addWidget(bottom);
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 2);
+    splitter->setSizes({320, 520});
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(headline_);
     layout->addWidget(splitter, 1);
 
-    connect(job, &workbench::RunJob::started, this, &ResultsPage::clear);
+    connect(job, &workbench::RunJob::started, this, [this, job] {
+        clear();
+        session_ = job->sessionPath();
+        running_ = true;
+        updateButtons();
+    });
     connect(job, &workbench::RunJob::roundFinished, this, &ResultsPage::addRound);
     connect(job, &workbench::RunJob::finished, this, [this](const workbench::RunSummary& summary) {
         headline_->setText(workbench::describe(summary).toHtmlEscaped());
+        running_ = false;
+        session_ = summary.session;
+        updateButtons();
         if (summary.outcome == workbench::RunSummary::Outcome::Completed)
             highlightBest(summary.bestRound);
     });
+}
+
+void ResultsPage::setSession(const QString& path)
+{
+    session_ = path;
+    running_ = false;
+    updateButtons();
+}
+
+void ResultsPage::updateButtons()
+{
+    validate_->setEnabled(!session_.isEmpty() && !running_ && !rounds_.isEmpty());
+    export_->setEnabled(!session_.isEmpty() && !running_ && !rounds_.isEmpty());
 }
 
 void ResultsPage::setClassNames(const QStringList& names)
@@ -114,6 +198,8 @@ void ResultsPage::clear()
     roundsTable_->setRowCount(0);
     report_->setRowCount(0);
     confusion_->clear();
+    cost_->clearContents();
+    costNote_->clear();
     headline_->setText(tr("Running… rounds appear here as they finish."));
 }
 
@@ -143,6 +229,7 @@ void ResultsPage::addRound(const workbench::RoundStats& s)
     roundsTable_->setItem(row, 8, cell(s.denseMacs > 0 ? percent(double(s.remainingMacs) / double(s.denseMacs))
                                                        : QStringLiteral("—")));
     showRound(row);
+    updateButtons();
 }
 
 void ResultsPage::showRound(int index)
@@ -174,6 +261,56 @@ void ResultsPage::showRound(int index)
     auto* f1 = cell(QString::number(s.macroF1, 'f', 3));
     f1->setFont(bold);
     report_->setItem(last, 3, f1);
+    showCost(s);
+}
+
+void ResultsPage::showCost(const workbench::RoundStats& after)
+{
+    const workbench::RoundStats& before = rounds_.first(); // round 0: the trained dense model
+    // After pruning, what the pruned model can be stored and run as: the compacted model for a structured method,
+    // the surviving weights in CSR form otherwise.
+    const bool compact = after.structured && after.compactParameters > 0;
+    const double paramsAfter = compact ? double(after.compactParameters) : double(after.nonzeroParameters);
+    const double bytesAfter = compact ? double(after.compactBytes) : double(after.sparseBytes);
+    const double macsAfter = compact ? double(after.compactMacs) : double(after.remainingMacs);
+    const double latencyAfter = after.prunedLatencyMs >= 0 ? after.prunedLatencyMs : after.latencyMs;
+    const auto ms = [](double v) { return v >= 0 ? tr("%1 ms").arg(v, 0, 'f', v < 1 ? 3 : 2) : QStringLiteral("—"); };
+    const QStringList rows[] = {
+        {count(double(before.parameters)), count(paramsAfter), change(double(before.parameters), paramsAfter, tr("fewer"), tr("more"))},
+        {megabytes(before.denseBytes), megabytes(qint64(bytesAfter)), change(double(before.denseBytes), bytesAfter, tr("smaller"), tr("larger"))},
+        {count(double(before.denseMacs)), count(macsAfter), change(double(before.denseMacs), macsAfter, tr("fewer"), tr("more"))},
+        {ms(before.latencyMs), ms(latencyAfter), change(before.latencyMs, latencyAfter, tr("faster"), tr("slower"))}};
+    for (int r = 0; r < 4; ++r)
+        for (int c = 0; c < 3; ++c)
+            cost_->setItem(r, c, cell(rows[r][c]));
+    QString note = compact ? tr("After: the compacted model of round %1 (whole neurons and filters removed), as "
+                                "export compact-torchscript writes it.")
+                                 .arg(after.round)
+                           : tr("After: round %1's surviving weights stored sparse (CSR: value and column index "
+                                "per weight); multiply-adds of the pruned weights skipped.")
+                                 .arg(after.round);
+    if (after.prunedLatencyPath == QLatin1String("csr"))
+        note += tr(" Latency through PruneLab's CSR kernel.");
+    else if (after.prunedLatencyPath == QLatin1String("compact"))
+        note += tr(" Latency of the compacted model.");
+    else if (after.latencyMs >= 0)
+        note += tr(" Latency of the masked model: zeros in a convolution cost the same; structured pruning "
+                   "(neuron-l1, neuron-taylor, interval-adjoint) makes conv nets faster.");
+    else
+        note += tr(" Latency not measured (a GPU run, or a session recorded before PruneLab measured it).");
+    costNote_->setText(note);
+}
+
+QString ResultsPage::costCsv() const
+{
+    QString csv = QStringLiteral("measure,before,after,change\n");
+    for (int r = 0; r < cost_->rowCount(); ++r) {
+        csv += cost_->verticalHeaderItem(r)->text();
+        for (int c = 0; c < 3; ++c)
+            csv += QLatin1Char(',') + (cost_->item(r, c) ? cost_->item(r, c)->text() : QString());
+        csv += QLatin1Char('\n');
+    }
+    return csv;
 }
 
 void ResultsPage::highlightBest(int round)
@@ -190,7 +327,6 @@ void ResultsPage::highlightBest(int round)
             item->setFont(font);
             // A translucent green reads on light and dark palettes alike.
             item->setBackground(best ? QBrush(QColor(0x4c, 0xaf, 0x50, 90)) : QBrush());
-            item->setForeground(best ? QBrush(Qt::black) : QBrush());
         }
         if (best) {
             roundsTable_->item(row, 0)->setText(roundsTable_->item(row, 0)->text() + tr("  ★ best"));

@@ -108,7 +108,7 @@ SessionsPage::SessionsPage(QWidget* parent) : QWidget(parent)
     export_ = new QPushButton(tr("E&xport…"));
     export_->setObjectName(QStringLiteral("exportSessionButton"));
     export_->setToolTip(tr("Write a report, plots, CSV, a model for Python or C++, or a zip bundle of the session"));
-    connect(export_, &QPushButton::clicked, this, &SessionsPage::askExport);
+    connect(export_, &QPushButton::clicked, this, qOverload<>(&SessionsPage::askExport));
     auto* buttons = new QHBoxLayout;
     for (QPushButton* b : {reopen_, compare_, resume_, validate_, export_, rename_, delete_})
         buttons->addWidget(b);
@@ -265,9 +265,8 @@ bool SessionsPage::exportSession(const QString& path, const QString& format, con
     return true;
 }
 
-void SessionsPage::askExport()
+void SessionsPage::askExport(const QString& path)
 {
-    const QString path = selectedPaths().value(0);
     if (path.isEmpty())
         return;
     QDialog dialog(this);

@@ -49,6 +49,8 @@ public:
     /// Writes `format` (exportFormats()) of round `round` ("last", "best" or K) to `out`; exported() tells.
     bool exportSession(const QString& path, const QString& format, const QString& round, const QString& out);
     static QStringList exportFormats();
+    /// The export dialog for `path` (the Export buttons of this page and of the Results page).
+    void askExport(const QString& path);
     bool isBusy() const { return busy_; }
 
 public slots:
@@ -74,7 +76,7 @@ private:
     void chooseRoot();
     void askRename();
     void askDelete();
-    void askExport();
+    void askExport() { askExport(selectedPaths().value(0)); }
     void finishAction(bool ok, const QString& message);
 
     workbench::SessionStore store_;

@@ -165,6 +165,7 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
                                                            inputShape_[2])
                                              : r.cost;
         }
+        r.latency = measureLatency(model, masks, pruner_->structured(), inputShape_[0], inputShape_[1], inputShape_[2]);
         if (validation.size() >= 2) {
             const std::vector<torch::Tensor> now = trainer_.activations(validation, kProbeImages);
             if (denseActivations.empty())

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/Measurements.h"
+#include "core/engine/Latency.h"
 #include "core/engine/Pruner.h"
 #include "core/engine/StructuredLayout.h"
 #include "core/engine/Trainer.h"
@@ -52,6 +53,8 @@ struct RoundReport {
     /// Structured methods: the cost of the physically smaller model compactModel() builds from this round's masks.
     bool compacted = false;
     ModelCost compactCost;
+    /// Batch-1 latency of this round's model, dense and through what pruning skips (wall clock: not reproducible).
+    Latency latency;
 };
 
 /// What a run has completed, enough to continue it in another process: handed to onCheckpoint after every round

@@ -817,6 +817,9 @@ void RunJob::start()
                 s.compactParameters = r.compactCost.parameters;
                 s.compactBytes = r.compactCost.denseBytes;
                 s.compactMacs = r.compactCost.denseMacs;
+                s.latencyMs = r.latency.denseMs;
+                s.prunedLatencyMs = r.latency.prunedMs;
+                s.prunedLatencyPath = QString::fromStdString(r.latency.prunedPath);
                 for (size_t l = 0; l < r.snapshots.size(); ++l) {
                     const engine::LayerSnapshot& snap = r.snapshots[l];
                     LayerStats layer;
@@ -857,6 +860,10 @@ void RunJob::start()
                 const QString folder = Session::roundFolder(r.round) + QLatin1Char('/');
                 QJsonObject record = toJson(roundStats(r));
                 record.remove(QStringLiteral("event"));
+                // Wall-clock latency differs between two runs of the same recipe: the round's event keeps it, its
+                // validation.json keeps what a resumed or repeated run reproduces exactly.
+                for (const char* key : {"latency_ms", "pruned_latency_ms", "pruned_latency_path"})
+                    record.remove(QLatin1String(key));
                 const auto saveWeights = [&](const QString& file, const engine::WeightCopy* weights) {
                     QByteArray bytes;
                     if (weights != nullptr) { // weights other than the model's own: lend them the model's names

@@ -116,6 +116,12 @@ QJsonObject toJson(const RoundStats& s)
         o.insert(QStringLiteral("test_accuracy"), s.testAccuracy);
         o.insert(QStringLiteral("test_loss"), s.testLoss);
     }
+    if (s.latencyMs >= 0.0)
+        o.insert(QStringLiteral("latency_ms"), s.latencyMs);
+    if (s.prunedLatencyMs >= 0.0) {
+        o.insert(QStringLiteral("pruned_latency_ms"), s.prunedLatencyMs);
+        o.insert(QStringLiteral("pruned_latency_path"), s.prunedLatencyPath);
+    }
     QJsonArray layers;
     for (const LayerStats& l : s.layers) {
         QJsonArray counts;
@@ -219,6 +225,9 @@ RoundStats roundStatsFromJson(const QJsonObject& o)
     s.sparseBytes = integer("sparse_bytes");
     s.denseMacs = integer("dense_macs");
     s.remainingMacs = integer("remaining_macs");
+    s.latencyMs = o.value(QStringLiteral("latency_ms")).toDouble(-1.0);
+    s.prunedLatencyMs = o.value(QStringLiteral("pruned_latency_ms")).toDouble(-1.0);
+    s.prunedLatencyPath = o.value(QStringLiteral("pruned_latency_path")).toString();
     for (const QJsonValue& v : o.value(QStringLiteral("layers")).toArray()) {
         const QJsonObject l = v.toObject();
         LayerStats layer;

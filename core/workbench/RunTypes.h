@@ -74,6 +74,13 @@ struct RoundStats {
     qint64 compactParameters = 0;
     qint64 compactBytes = 0;
     qint64 compactMacs = 0;
+    /// Batch-1 latency in ms of the model as it is (pruned weights still multiplied), and through what pruning
+    /// skips: PruneLab's CSR kernel ("csr", MLP-like models) or the compacted model ("compact", structured
+    /// methods); negative when not measured (a GPU run, a session recorded before). Wall clock: kept in the round's
+    /// event, not in the round's reproducible validation.json.
+    double latencyMs = -1.0;
+    double prunedLatencyMs = -1.0;
+    QString prunedLatencyPath;
     QList<LayerStats> layers;
     /// Classification report on the test split when there is one, else on validation.
     bool reportOnTest = false;

@@ -852,6 +852,22 @@ private slots:
             QVERIFY(otherMenu->saveTo(file));
             QVERIFY2(QFileInfo(file).size() > 100, qPrintable(file)); // a header and rows
         }
+
+        // Results: the best round against the dense model, latency included, and Validate for its session.
+        auto* cost = window.findChild<QTableWidget*>("costTable");
+        QVERIFY(cost);
+        QVERIFY2(cost->item(0, 2)->text().contains(QStringLiteral("fewer")), qPrintable(cost->item(0, 2)->text()));
+        QVERIFY2(cost->item(2, 2)->text().contains(QStringLiteral("fewer")), qPrintable(cost->item(2, 2)->text()));
+        QVERIFY(cost->item(3, 0)->text().endsWith(QStringLiteral(" ms")));
+        QVERIFY(cost->item(3, 1)->text().endsWith(QStringLiteral(" ms")));
+        QVERIFY(window.findChild<QLabel*>("costNote")->text().contains(QStringLiteral("CSR")));
+        QVERIFY(window.findChild<ui::ResultsPage*>()->costCsv().startsWith(QStringLiteral("measure,before,after,change")));
+        auto* validate = window.findChild<QPushButton*>("resultsValidateButton");
+        QVERIFY(validate->isEnabled());
+        QSignalSpy validated(window.findChild<ui::SessionsPage*>(), &ui::SessionsPage::validated);
+        QTest::mouseClick(validate, Qt::LeftButton);
+        QVERIFY(validated.wait(60000));
+        QVERIFY2(validated.first().first().toBool(), qPrintable(validated.first().last().toString()));
     }
 
     void closingWhileRunningStopsTheWorker()

@@ -299,6 +299,50 @@ private slots:
         }
     }
 
+    // Every round times one image through the model as it is and through what pruning removes: the CSR kernel for
+    // an MLP, the compacted model for a structured method, nothing more for unstructured zeros in a conv net.
+    void roundsReportBatchOneLatency_data()
+    {
+        QTest::addColumn<QString>("arch");
+        QTest::addColumn<QString>("method");
+        QTest::addColumn<QString>("path");
+        QTest::newRow("mlp, unstructured") << "mlp" << "global-magnitude" << "csr";
+        QTest::newRow("lenet5, structured") << "lenet5" << "neuron-l1" << "compact";
+        QTest::newRow("lenet5, unstructured") << "lenet5" << "global-magnitude" << "";
+    }
+
+    void roundsReportBatchOneLatency()
+    {
+        QFETCH(QString, arch);
+        QFETCH(QString, method);
+        QFETCH(QString, path);
+        workbench::RunJob job;
+        job.setDataset(demo_);
+        auto config = quickConfig();
+        config.model.arch = arch;
+        config.train.epochs = 1;
+        config.prune.method = method;
+        config.prune.sparsity = 0.5;
+        job.setRecipe(config);
+        QSignalSpy rounds(&job, &workbench::RunJob::roundFinished);
+        QSignalSpy finished(&job, &workbench::RunJob::finished);
+        job.start();
+        QVERIFY(finished.wait(60000));
+        QVERIFY2(finished.first().first().value<RunSummary>().outcome == RunSummary::Outcome::Completed,
+                 qPrintable(finished.first().first().value<RunSummary>().message));
+        QCOMPARE(rounds.size(), 2);
+        const auto dense = rounds.first().first().value<workbench::RoundStats>();
+        const auto pruned = rounds.last().first().value<workbench::RoundStats>();
+        QVERIFY(dense.latencyMs > 0.0);
+        QVERIFY(pruned.latencyMs > 0.0);
+        QCOMPARE(pruned.prunedLatencyPath, path);
+        QCOMPARE(pruned.prunedLatencyMs > 0.0, !path.isEmpty());
+        // carried by the round's JSON event and back
+        const workbench::RoundStats back = workbench::roundStatsFromJson(workbench::toJson(pruned));
+        QCOMPARE(back.latencyMs, pruned.latencyMs);
+        QCOMPARE(back.prunedLatencyPath, path);
+    }
+
     void trainsOnAFolderWithBalancingAndAugmentation()
     {
         // An imbalanced folder of PNG class folders, as a user would have it on disk.

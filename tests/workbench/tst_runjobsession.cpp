@@ -147,6 +147,14 @@ private slots:
             const QString file = Session::roundFolder(k) + QStringLiteral("/validation.json");
             QCOMPARE(interrupted.readJson(file), reference.readJson(file)); // same numbers, same model and mask SHA-256
         }
+        // Wall-clock latency is in the round events only: validation.json holds what a rerun reproduces.
+        QVERIFY(!interrupted.readJson(Session::roundFolder(1) + QStringLiteral("/validation.json"))
+                     .contains(QStringLiteral("latency_ms")));
+        bool timed = false;
+        for (const QJsonObject& e : interrupted.metrics())
+            timed = timed || (e.value(QStringLiteral("event")).toString() == QLatin1String("round") &&
+                              e.value(QStringLiteral("latency_ms")).toDouble() > 0.0);
+        QVERIFY(timed);
         if (interruptedAfter >= 0) // completed rounds are not written again
             QCOMPARE(QFileInfo(interrupted.filePath(QStringLiteral("rounds/0/model.pt"))).lastModified(), kept);
         QCOMPARE(epochEvents(interrupted), epochEvents(reference));
