@@ -10,8 +10,13 @@
 #include <QFileInfo>
 #include <QMap>
 
+#include <QUtf8StringView>
+
 #include <algorithm>
 #include <stdexcept>
+
+#include <dirent.h>
+#include <sys/stat.h>
 
 namespace prunelab::datasets {
 
@@ -28,6 +33,45 @@ void sign(QCryptographicHash& hash, const QFileInfo& info)
     hash.addData(QFile::encodeName(info.absoluteFilePath()));
     hash.addData(QByteArray::number(info.size()));
     hash.addData(QByteArray::number(info.lastModified().toMSecsSinceEpoch()));
+}
+
+/// The name with every byte that is not printable ASCII written as \xHH: a name that cannot be spelt otherwise.
+QString escapedName(const QByteArray& name)
+{
+    QString text;
+    for (const char c : name)
+        text += (uchar(c) >= 0x20 && uchar(c) < 0x7f) ? QString(QLatin1Char(c))
+                                                      : QStringLiteral("\\x%1").arg(uchar(c), 2, 16, QLatin1Char('0'));
+    return text;
+}
+
+/// Entries under `folder` (recursively, real folders only, hidden ones left out) whose names are not UTF-8: Qt
+/// cannot spell them, so its directory listing leaves them out without a word. Each is reported instead.
+void findNonUtf8Names(const QByteArray& folder, QList<SkippedFile>& skipped, int depth = 0)
+{
+    if (depth > 32)
+        return;
+    DIR* dir = ::opendir(folder.constData());
+    if (dir == nullptr)
+        return;
+    while (const dirent* entry = ::readdir(dir)) {
+        const QByteArray name(entry->d_name);
+        if (name.startsWith('.') || name == "__MACOSX")
+            continue;
+        if (!QUtf8StringView(name).isValidUtf8()) {
+            skipped.append({QFile::decodeName(folder) + QLatin1Char('/') + escapedName(name),
+                            QStringLiteral("the file name is not UTF-8 text, so it cannot be opened by name here; "
+                                           "rename it (e.g. with convmv) to load it")});
+            continue;
+        }
+        const QByteArray path = folder + '/' + name;
+        struct stat status {};
+        const bool isDir = entry->d_type == DT_DIR ||
+                           (entry->d_type == DT_UNKNOWN && ::lstat(path.constData(), &status) == 0 && S_ISDIR(status.st_mode));
+        if (isDir) // a symbolic link is not followed (DT_LNK), as the listing does not follow it
+            findNonUtf8Names(path, skipped, depth + 1);
+    }
+    ::closedir(dir);
 }
 
 } // namespace
@@ -100,6 +144,7 @@ SourceListing FolderSource::list(const QString& folder)
             }
             paths.append(info.absoluteFilePath());
         }
+        findNonUtf8Names(QFile::encodeName(classDir.absoluteFilePath()), listing.skipped);
         std::sort(paths.begin(), paths.end()); // QDirIterator's order depends on the file system
         for (const QString& path : paths) {
             const QFileInfo info(path);

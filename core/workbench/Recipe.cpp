@@ -406,7 +406,9 @@ Recipe Recipe::variant(qsizetype index) const
 QJsonObject Recipe::toJson() const
 {
     QJsonObject split{{"val", dataset.validationFraction},
-                      {"train", 1.0 - dataset.validationFraction - (dataset.testGiven ? 0.0 : dataset.testFraction)}};
+                      // rounded: 1 − 0.2 − 0.1 reads 0.7, not 0.7000000000000001
+                      {"train", std::round((1.0 - dataset.validationFraction -
+                                            (dataset.testGiven ? 0.0 : dataset.testFraction)) * 1e12) / 1e12}};
     split.insert(QStringLiteral("test"), dataset.testGiven ? QJsonValue(QStringLiteral("given")) : QJsonValue(dataset.testFraction));
     if (!dataset.splitFile.isEmpty())
         split.insert(QStringLiteral("file"), dataset.splitFile);
