@@ -3,6 +3,7 @@
 #include "datasets/BrainSliceDemo.h"
 #include "ui/ClassBalanceChart.h"
 #include "ui/SampleGridWidget.h"
+#include "ui/SplitPanel.h"
 
 #include <QFutureWatcher>
 #include <QGroupBox>
@@ -151,11 +152,17 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     auto* stripBoxLayout = new QVBoxLayout(stripBox_);
     stripBoxLayout->addWidget(stripRow_);
     stripBox_->hide();
-    auto* left = new QWidget;
-    auto* leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(samplesBox, 1);
-    leftLayout->addWidget(stripBox_);
+    // Samples, split and strip share the column; the person decides how much each gets.
+    splitPanel_ = new SplitPanel;
+    splitPanel_->setObjectName(QStringLiteral("splitPanel"));
+    auto* left = new QSplitter(Qt::Vertical);
+    left->addWidget(samplesBox);
+    left->addWidget(splitPanel_);
+    left->addWidget(stripBox_);
+    left->setStretchFactor(0, 3);
+    left->setStretchFactor(1, 2);
+    left->setStretchFactor(2, 0);
+    left->setSizes({320, 230, 190});
 
     volumePreview_ = new VolumePreviewWidget;
     volumePreview_->setObjectName(QStringLiteral("volumePreview"));
@@ -406,6 +413,7 @@ void DatasetPage::finishLoad(const LoadResult& result)
     dataset_ = result.set;
     testSet_ = result.test;
     summary_ = result.summary;
+    splitPanel_->setData(dataset_, testSet_, summary_);
     showDataset();
     showExtras(result);
     emit loadingChanged(false);

@@ -22,6 +22,7 @@ namespace prunelab::ui {
 
 class ClassBalanceChart;
 class SampleGridWidget;
+class SplitPanel;
 
 /// The Dataset page: what was opened (source, counts per class, sizes, duplicates, which demo generator), a grid of
 /// samples per class, every skipped file with its reason, the demo's severity strip (one slice at each class's
@@ -45,6 +46,8 @@ public:
     /// The source's own test images (Fashion-MNIST's t10k, a folder's test/), or null.
     std::shared_ptr<const datasets::ImageSet> testSet() const { return testSet_; }
     const datasets::DatasetSummary& summary() const { return summary_; }
+    /// Split and balance choices with the counts they give (part of the recipe).
+    SplitPanel* splitPanel() const { return splitPanel_; }
     /// The severity strip shown (empty unless the demo is loaded): one image per class, mildest first.
     const QList<QImage>& severityStrip() const { return strip_; }
 
@@ -69,6 +72,7 @@ private:
     std::shared_ptr<const datasets::ImageSet> dataset_;
     std::shared_ptr<const datasets::ImageSet> testSet_;
     datasets::DatasetSummary summary_;
+    SplitPanel* splitPanel_ = nullptr;
     QList<QImage> strip_;
     QStringList stripCaptions_;
     QList<PreviewVolume> volumes_;

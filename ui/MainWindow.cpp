@@ -11,6 +11,8 @@
 #include "ui/ResultsPage.h"
 #include "ui/RunPage.h"
 #include "ui/SessionsPage.h"
+#include "ui/SplitPanel.h"
+#include "ui/RecipeForm.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
 #include "ui/WeightHistogramWidget.h"
@@ -143,6 +145,12 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(runPage_, &RunPage::message, this, [this](const QString& text) { statusBar()->showMessage(text); });
     connect(runPage_, &RunPage::error, this, &MainWindow::showError);
     connect(runPage_, &RunPage::recipeChosen, this, &MainWindow::useRecipeDataset);
+    connect(runPage_, &RunPage::recipeChosen, datasetPage_->splitPanel(), &SplitPanel::setChoices);
+    connect(datasetPage_->splitPanel(), &SplitPanel::choicesChanged, this, [this] {
+        workbench::Recipe r = runPage_->recipe();
+        datasetPage_->splitPanel()->applyChoices(r);
+        runPage_->form()->setDatasetChoices(r.dataset);
+    });
     connect(runPage_, &RunPage::comparisonFinished, this, [this](const QString& path, const QString& status) {
         sessionsPage_->setRunningSession({});
         runPage_->setDatasetAvailable(dataset_ != nullptr && !datasetPage_->isLoading());
@@ -351,6 +359,7 @@ workbench::Recipe MainWindow::recipe() const
 void MainWindow::setRecipe(const workbench::Recipe& recipe)
 {
     runPage_->setRecipe(recipe);
+    datasetPage_->splitPanel()->setChoices(recipe);
 }
 
 bool MainWindow::isRunning() const

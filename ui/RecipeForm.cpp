@@ -347,6 +347,16 @@ void RecipeForm::setRecipe(const workbench::Recipe& r)
     updateFields();
 }
 
+void RecipeForm::setDatasetChoices(const workbench::Recipe::Dataset& d)
+{
+    base_.dataset.validationFraction = d.validationFraction;
+    base_.dataset.testGiven = d.testGiven;
+    base_.dataset.testFraction = d.testFraction;
+    base_.dataset.balance = d.balance;
+    base_.dataset.limitPerClass = d.limitPerClass;
+    validate();
+}
+
 void RecipeForm::setRunning(bool running)
 {
     running_ = running;

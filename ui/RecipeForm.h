@@ -32,6 +32,8 @@ public:
     void setRecipe(const workbench::Recipe& recipe);
     /// Empty when the form's recipe is valid, else the validator's message with the key path.
     QString problem() const { return problem_; }
+    /// The dataset page's split, balance and limit per class (the form does not show them) into the recipe.
+    void setDatasetChoices(const workbench::Recipe::Dataset& dataset);
     /// While a run goes on the fields are read-only.
     void setRunning(bool running);
 

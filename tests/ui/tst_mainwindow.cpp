@@ -12,6 +12,7 @@
 #include "ui/SampleGridWidget.h"
 #include "ui/SessionsPage.h"
 #include "ui/SparsityChart.h"
+#include "ui/SplitPanel.h"
 #include "ui/TrainingChart.h"
 #include "ui/VolumePreviewWidget.h"
 #include "ui/WeightHistogramWidget.h"
@@ -547,6 +548,54 @@ private slots:
         QCOMPARE(sparsity->overlayCount(), 5);
         QVERIFY(window.findChild<QPlainTextEdit*>("runLog")->toPlainText().contains(QStringLiteral("layer-wise")));
         QSettings().setValue(QStringLiteral("sessions/root"), sessionsDir_.path());
+    }
+
+    // The Dataset page's split and balance: the counts a run will use, per class, and the choices go into the recipe.
+    void splitAndBalanceShowTheirCounts()
+    {
+        ui::MainWindow window;
+        window.show();
+        auto* panel = window.findChild<ui::SplitPanel*>("splitPanel");
+        QVERIFY(panel);
+        QSignalSpy counted(panel, &ui::SplitPanel::counted);
+        loadSmallDemo(window); // 80, 60, 90, 80 images; quick-demo: 20 % validation, 10 % test
+        QVERIFY(!counted.isEmpty() || counted.wait(10000));
+        const auto total = [&](int column) {
+            qint64 n = 0;
+            for (const auto& row : panel->counts())
+                n += row[size_t(column)];
+            return n;
+        };
+        QCOMPARE(panel->counts().size(), 4);
+        QCOMPARE(total(0) + total(2) + total(3), qint64(310));
+        QVERIFY(qAbs(double(total(2)) - 62.0) <= 4.0); // stratified: about 20 % of each class
+        QVERIFY(qAbs(double(total(3)) - 31.0) <= 4.0);
+        QCOMPARE(total(1), total(0)); // no balancing
+
+        auto* balance = window.findChild<QComboBox*>("balanceCombo");
+        counted.clear();
+        balance->setCurrentIndex(balance->findData(QStringLiteral("oversample")));
+        QVERIFY(counted.wait(10000));
+        qint64 largest = 0;
+        for (const auto& row : panel->counts())
+            largest = std::max(largest, row[0]);
+        for (const auto& row : panel->counts())
+            QCOMPARE(row[1], largest); // every class repeated up to the largest
+        QCOMPARE(window.recipe().dataset.balance, QStringLiteral("oversample"));
+
+        counted.clear();
+        window.findChild<QDoubleSpinBox*>("validationShareSpin")->setValue(30.0);
+        QVERIFY(counted.wait(10000));
+        QVERIFY(qAbs(double(total(2)) - 93.0) <= 4.0);
+        QCOMPARE(window.recipe().dataset.validationFraction, 0.3);
+        window.findChild<QSpinBox*>("limitPerClassSpin")->setValue(50);
+        QTRY_COMPARE(total(0) + total(2) + total(3), qint64(200));
+        QCOMPARE(window.recipe().dataset.limitPerClass, 50);
+
+        // A preset brings its own split back to the panel.
+        window.setRecipe(workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo"))));
+        QCOMPARE(window.findChild<QDoubleSpinBox*>("validationShareSpin")->value(), 20.0);
+        QCOMPARE(balance->currentData().toString(), QStringLiteral("none"));
     }
 
     void theFormShowsTheModelAndNamesWhatIsWrong()
