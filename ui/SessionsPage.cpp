@@ -327,6 +327,8 @@ void SessionsPage::setDataset(std::shared_ptr<const datasets::ImageSet> dataset)
 
 void SessionsPage::setRunningSession(const QString& path)
 {
+    if (path.isEmpty() && !running_.isEmpty())
+        justFinished_ = running_; // selected when the page next reads the folder: the run just watched
     running_ = path;
     // Reading every session's JSON files costs time on the GUI thread: only when the page is on screen (it reads
     // the folder again when shown).
@@ -342,8 +344,15 @@ void SessionsPage::showEvent(QShowEvent* event)
 
 void SessionsPage::refresh()
 {
-    const QStringList selected = selectedPaths();
+    QStringList selected = selectedPaths();
     sessions_ = store_.list();
+    if (!justFinished_.isEmpty()) {
+        // A comparison's variant is not a row of its own: its comparison folder is.
+        for (const workbench::SessionInfo& s : std::as_const(sessions_))
+            if (justFinished_ == s.path || justFinished_.startsWith(s.path + QLatin1Char('/')))
+                selected = {s.path};
+        justFinished_.clear();
+    }
     const QSignalBlocker block(table_);
     table_->clearSelection();
     table_->setRowCount(int(sessions_.size()));

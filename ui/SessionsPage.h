@@ -96,6 +96,7 @@ private:
     QPushButton* export_ = nullptr;
     QPushButton* reopen_ = nullptr;
     QPushButton* compare_ = nullptr;
+    QString justFinished_; ///< the session of the run that ended last, selected at the next refresh
     QPushButton* resume_ = nullptr;
     QPushButton* rename_ = nullptr;
     QPushButton* delete_ = nullptr;
