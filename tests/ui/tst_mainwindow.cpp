@@ -76,6 +76,22 @@ private:
     qint64 worst_ = 0;
 };
 
+/// A test's runs go to a sessions folder of their own; the suite's folder is set back however the test ends.
+class ScopedSessionsRoot {
+public:
+    ScopedSessionsRoot() : previous_(QSettings().value(QStringLiteral("sessions/root")).toString())
+    {
+        QSettings().setValue(QStringLiteral("sessions/root"), dir_.path());
+    }
+    ~ScopedSessionsRoot() { QSettings().setValue(QStringLiteral("sessions/root"), previous_); }
+    bool isValid() const { return dir_.isValid(); }
+    QString path() const { return dir_.path(); }
+
+private:
+    QTemporaryDir dir_;
+    QString previous_;
+};
+
 class tst_MainWindow : public QObject {
     Q_OBJECT
 
@@ -346,9 +362,8 @@ private slots:
 
     void runsAreSessionsToReopenCompareResumeRenameAndDelete()
     {
-        QTemporaryDir root;
+        const ScopedSessionsRoot root;
         QVERIFY(root.isValid());
-        QSettings().setValue(QStringLiteral("sessions/root"), root.path());
         ui::MainWindow window;
         window.show();
         loadSmallDemo(window);
@@ -471,7 +486,6 @@ private slots:
         QTest::mouseClick(window.findChild<QPushButton*>("deleteSessionButton"), Qt::LeftButton);
         QTRY_COMPARE(page->sessions().size(), 1);
         QVERIFY(!QFileInfo::exists(renamed));
-        QSettings().setValue(QStringLiteral("sessions/root"), sessionsDir_.path());
     }
 
     void aPresetKeepsWhatTheFormDoesNotShow()
@@ -495,9 +509,8 @@ private slots:
     // comparison folder, overlaid as they finish; the Sessions page reopens the comparison like any run.
     void aComparisonPresetRunsEveryVariantAndReopens()
     {
-        QTemporaryDir root;
+        const ScopedSessionsRoot root;
         QVERIFY(root.isValid());
-        QSettings().setValue(QStringLiteral("sessions/root"), root.path());
         ui::MainWindow window;
         window.show();
         loadSmallDemo(window);
@@ -547,7 +560,6 @@ private slots:
         QTest::mouseClick(window.findChild<QPushButton*>("reopenSessionButton"), Qt::LeftButton);
         QCOMPARE(sparsity->overlayCount(), 5);
         QVERIFY(window.findChild<QPlainTextEdit*>("runLog")->toPlainText().contains(QStringLiteral("layer-wise")));
-        QSettings().setValue(QStringLiteral("sessions/root"), sessionsDir_.path());
     }
 
     // The Dataset page's split and balance: the counts a run will use, per class, and the choices go into the recipe.
