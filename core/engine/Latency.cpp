@@ -1,6 +1,5 @@
 #include "core/engine/Latency.h"
 
-#include "core/engine/Compaction.h"
 #include "core/engine/MaskSet.h"
 #include "core/engine/Runtime.h"
 #include "core/engine/SparseNetwork.h"
@@ -35,8 +34,8 @@ double medianMs(const std::function<void()>& pass, double budgetMs)
 
 } // namespace
 
-Latency measureLatency(ClassifierImpl& model, const MaskSet* masks, bool structured, int64_t channels, int64_t height,
-                       int64_t width, double budgetMs)
+Latency measureLatency(ClassifierImpl& model, const MaskSet* masks, ClassifierImpl* compact, int64_t channels,
+                       int64_t height, int64_t width, double budgetMs)
 {
     Latency latency;
     const std::vector<torch::Tensor> parameters = model.parameters();
@@ -51,11 +50,12 @@ Latency measureLatency(ClassifierImpl& model, const MaskSet* masks, bool structu
     const torch::Tensor input = torch::zeros({1, channels, height, width});
     try {
         latency.denseMs = medianMs([&] { model.forward(input); }, budgetMs);
-        if (masks != nullptr && structured) {
-            const ClassifierPtr compact = compactModel(model, *masks);
+        if (compact != nullptr) {
+            const bool compactTraining = compact->is_training();
             compact->eval();
             latency.prunedMs = medianMs([&] { compact->forward(input); }, budgetMs);
             latency.prunedPath = "compact";
+            compact->train(compactTraining);
         } else if (masks != nullptr) {
             try {
                 const SparseNetwork sparse = SparseNetwork::fromModel(model);

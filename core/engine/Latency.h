@@ -18,11 +18,11 @@ struct Latency {
     std::string prunedPath; ///< "csr" (unstructured, MLP-like: SparseNetwork), "compact" (structured), or empty
 };
 
-/// Times `model` on a zero input of channels×height×width: dense, and — with `masks` — through the CSR kernel
-/// (models of Flatten/Linear/ReLU steps) or, for a `structured` method, the compacted model. Each case runs for
-/// about `budgetMs` (at least 3 passes after a warm-up). The model's train/eval mode is restored; no random numbers
-/// are drawn. CPU models only: on a GPU every figure stays negative.
-Latency measureLatency(ClassifierImpl& model, const MaskSet* masks, bool structured, int64_t channels, int64_t height,
-                       int64_t width, double budgetMs = 60.0);
+/// Times `model` on a zero input of channels×height×width: dense, and then `compact` (a structured round's
+/// compacted model) when given, else — with `masks` — the CSR kernel (models of Flatten/Linear/ReLU steps). Each
+/// case runs for about `budgetMs` (at least 3 passes after a warm-up). Train/eval modes are restored; no random
+/// numbers are drawn. CPU models only: on a GPU every figure stays negative.
+Latency measureLatency(ClassifierImpl& model, const MaskSet* masks, ClassifierImpl* compact, int64_t channels,
+                       int64_t height, int64_t width, double budgetMs = 60.0);
 
 } // namespace prunelab::engine

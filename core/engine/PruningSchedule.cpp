@@ -159,13 +159,15 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
             r.report = classificationReport(reported.labels, trainer_.predict(reported), reported.classCount);
         r.snapshots = snapshotLayers(model, masks);
         r.units = countUnits(model, masks);
+        // The physically smaller model of a structured round: measured for its cost and timed, built once.
+        const ClassifierPtr compact =
+            pruner_->structured() && masks != nullptr ? compactModel(model, *masks) : ClassifierPtr{nullptr};
         if (pruner_->structured()) {
             r.compacted = true;
-            r.compactCost = masks != nullptr ? measureCost(*compactModel(model, *masks), inputShape_[0], inputShape_[1],
-                                                           inputShape_[2])
-                                             : r.cost;
+            r.compactCost = compact ? measureCost(*compact, inputShape_[0], inputShape_[1], inputShape_[2]) : r.cost;
         }
-        r.latency = measureLatency(model, masks, pruner_->structured(), inputShape_[0], inputShape_[1], inputShape_[2]);
+        r.latency = measureLatency(model, masks, compact.get(), inputShape_[0], inputShape_[1],
+                                   inputShape_[2]);
         if (validation.size() >= 2) {
             const std::vector<torch::Tensor> now = trainer_.activations(validation, kProbeImages);
             if (denseActivations.empty())

@@ -1,5 +1,6 @@
 #include "EngineTest.h"
 
+#include "core/engine/Latency.h"
 #include "core/engine/LeNet5.h"
 #include "core/engine/MagnitudePruners.h"
 #include "core/engine/Measurements.h"
@@ -86,6 +87,33 @@ TEST_CASE("layer snapshots: small convolutions keep every kernel weight, large o
     VERIFY_EQ(last.shape[0], int64_t(512));
     VERIFY_EQ(last.maskRows, int64_t(64));
     VERIFY_EQ(last.maskCols, int64_t(64));
+}
+
+TEST_CASE("latency: dense, then the CSR kernel for a pruned MLP or the compact model given; modes kept")
+{
+    Mlp mlp(MlpOptions{784, {64}, 10});
+    const MaskSet masks = GlobalMagnitudePruner().computeMasks(*mlp, {0.9}, nullptr);
+    masks.applyTo(*mlp);
+    mlp->train();
+    const Latency csr = measureLatency(*mlp, &masks, nullptr, 1, 28, 28, 5.0);
+    VERIFY(csr.denseMs > 0.0);
+    VERIFY(csr.prunedMs > 0.0);
+    VERIFY_EQ(csr.prunedPath, std::string("csr"));
+    VERIFY(mlp->is_training()); // timed in eval mode, handed back as it came
+    const Latency dense = measureLatency(*mlp, nullptr, nullptr, 1, 28, 28, 5.0);
+    VERIFY(dense.denseMs > 0.0);
+    VERIFY(dense.prunedMs < 0.0);
+    VERIFY(dense.prunedPath.empty());
+
+    LeNet5 lenet(LeNet5Options{});
+    const MaskSet convMasks = GlobalMagnitudePruner().computeMasks(*lenet, {0.5}, nullptr);
+    const Latency conv = measureLatency(*lenet, &convMasks, nullptr, 1, 28, 28, 5.0);
+    VERIFY(conv.denseMs > 0.0);
+    VERIFY(conv.prunedMs < 0.0); // zeros in a convolution: no faster path without compaction
+    Mlp smaller(MlpOptions{784, {32}, 10});
+    const Latency compact = measureLatency(*mlp, &masks, smaller.ptr().get(), 1, 28, 28, 5.0);
+    VERIFY_EQ(compact.prunedPath, std::string("compact"));
+    VERIFY(compact.prunedMs > 0.0);
 }
 
 TEST_CASE("cost: dense and remaining MACs, CSR bytes, for MLP and conv nets")
