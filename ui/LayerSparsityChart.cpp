@@ -5,6 +5,9 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QLabel>
 #include <QLegend>
 #include <QLineSeries>
 #include <QPen>
@@ -39,9 +42,25 @@ LayerSparsityChart::LayerSparsityChart(QWidget* parent) : QWidget(parent)
     view_ = new QChartView(chart_, this);
     view_->setRenderHint(QPainter::Antialiasing);
     view_->setMinimumSize(360, 260);
+    measureChoice_ = new QComboBox;
+    measureChoice_->setObjectName(QStringLiteral("layerMeasureCombo"));
+    measureChoice_->setAccessibleName(tr("What the per-layer chart shows"));
+    measureChoice_->addItem(tr("share of weights pruned"));
+    measureChoice_->addItem(tr("similarity to the dense model (linear CKA)"));
+    measureChoice_->setToolTip(tr("CKA compares each layer's activations with the dense model's on the same "
+                                  "validation images: 100 % means the layer still represents them the same way"));
+    connect(measureChoice_, &QComboBox::currentIndexChanged, this,
+            [this](int index) { setMeasure(index == 1 ? Measure::Cka : Measure::Sparsity); });
+    auto* choiceRow = new QHBoxLayout;
+    choiceRow->setContentsMargins(4, 0, 4, 0);
+    choiceRow->addWidget(new QLabel(tr("Show")));
+    choiceRow->addWidget(measureChoice_);
+    choiceRow->addStretch(1);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
-    layout->addWidget(view_);
+    layout->setSpacing(2);
+    layout->addLayout(choiceRow);
+    layout->addWidget(view_, 1);
     palette::follow(view_);
     ChartContextMenu::install(view_, QStringLiteral("layer-sparsity"), [this] { return toCsv(); });
 }
@@ -51,7 +70,7 @@ void LayerSparsityChart::addRound(const workbench::RoundStats& stats)
     if (stats.layers.isEmpty())
         return;
     workbench::RoundStats kept = stats;
-    for (workbench::LayerStats& layer : kept.layers) { // only the counts are plotted
+    for (workbench::LayerStats& layer : kept.layers) { // only the counts and CKA are plotted
         layer.histogram.clear();
         layer.maskImage.clear();
     }
@@ -77,9 +96,39 @@ void LayerSparsityChart::addRound(const workbench::RoundStats& stats)
         series_.append(series);
     }
     for (qsizetype l = 0; l < stats.layers.size(); ++l)
-        series_[l]->append(stats.round, 100.0 * stats.layers[l].sparsity);
+        if (const double v = value(stats.layers[l], measure_); v >= 0.0)
+            series_[l]->append(stats.round, v);
     roundAxis_->setRange(0, std::max(1, std::max(stats.round, stats.rounds)));
     palette::apply(view_); // the new lines' legend entries take the palette's text colour
+}
+
+double LayerSparsityChart::value(const workbench::LayerStats& layer, Measure measure)
+{
+    if (measure == Measure::Cka)
+        return layer.cka >= 0.0 ? 100.0 * layer.cka : -1.0; // negative: not measured (too few validation images)
+    return 100.0 * layer.sparsity;
+}
+
+void LayerSparsityChart::setMeasure(Measure measure)
+{
+    if (measure == measure_)
+        return;
+    measure_ = measure;
+    measureChoice_->setCurrentIndex(measure == Measure::Cka ? 1 : 0);
+    sparsityAxis_->setTitleText(measure == Measure::Cka ? tr("CKA vs the dense model (%)") : tr("pruned (%)"));
+    chart_->setTitle(measure == Measure::Cka ? tr("Each layer against the dense model (CKA)")
+                                             : tr("Sparsity per layer, round by round"));
+    replot();
+}
+
+void LayerSparsityChart::replot()
+{
+    for (QLineSeries* series : std::as_const(series_))
+        series->clear();
+    for (const workbench::RoundStats& round : std::as_const(rounds_))
+        for (qsizetype l = 0; l < round.layers.size() && l < series_.size(); ++l)
+            if (const double v = value(round.layers[l], measure_); v >= 0.0)
+                series_[l]->append(round.round, v);
 }
 
 void LayerSparsityChart::clear()
@@ -100,15 +149,16 @@ int LayerSparsityChart::plottedRounds() const
 
 QString LayerSparsityChart::toCsv() const
 {
-    QString csv = QStringLiteral("layer,round,sparsity_percent,kept,total\n");
+    QString csv = QStringLiteral("layer,round,sparsity_percent,kept,total,cka\n");
     for (const workbench::RoundStats& round : rounds_)
         for (const workbench::LayerStats& layer : round.layers)
-            csv += QStringLiteral("%1,%2,%3,%4,%5\n")
+            csv += QStringLiteral("%1,%2,%3,%4,%5,%6\n")
                        .arg(layer.name)
                        .arg(round.round)
                        .arg(100.0 * layer.sparsity, 0, 'g', 10)
                        .arg(layer.kept)
-                       .arg(layer.total);
+                       .arg(layer.total)
+                       .arg(layer.cka >= 0.0 ? QString::number(layer.cka, 'g', 10) : QString());
     return csv;
 }
 

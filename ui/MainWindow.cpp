@@ -146,6 +146,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(runPage_, &RunPage::error, this, &MainWindow::showError);
     connect(runPage_, &RunPage::recipeChosen, this, &MainWindow::useRecipeDataset);
     connect(runPage_, &RunPage::recipeChosen, datasetPage_->splitPanel(), &SplitPanel::setChoices);
+    connect(runPage_->form(), &RecipeForm::seedChanged, datasetPage_->splitPanel(), &SplitPanel::setSeed);
     connect(datasetPage_->splitPanel(), &SplitPanel::choicesChanged, this, [this] {
         workbench::Recipe r = runPage_->recipe();
         datasetPage_->splitPanel()->applyChoices(r);

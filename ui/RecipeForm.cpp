@@ -255,6 +255,7 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     for (QDoubleSpinBox* spin : {vggWidth_, learningRate_, q_, sparsity_})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &RecipeForm::updateFields);
     connect(hidden_, &QLineEdit::textChanged, this, &RecipeForm::updateFields);
+    connect(seed_, &QSpinBox::valueChanged, this, [this](int seed) { emit seedChanged(quint64(seed)); });
     connect(batchNorm_, &QCheckBox::toggled, this, &RecipeForm::updateFields);
     setRecipe(base_);
 }

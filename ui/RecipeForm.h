@@ -43,6 +43,8 @@ public:
 signals:
     /// A preset or a recipe file was chosen (not emitted for the form's own edits): its dataset may need loading.
     void recipeChosen(const prunelab::workbench::Recipe& recipe);
+    /// The seed changed (the split it draws changes with it).
+    void seedChanged(quint64 seed);
     /// The form's recipe became valid or invalid.
     void validityChanged(bool valid);
     void message(const QString& text);

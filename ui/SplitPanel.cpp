@@ -199,6 +199,14 @@ void SplitPanel::setChoices(const workbench::Recipe& recipe)
     recount();
 }
 
+void SplitPanel::setSeed(quint64 seed)
+{
+    if (recipe_.seed == seed)
+        return;
+    recipe_.seed = seed;
+    recount();
+}
+
 void SplitPanel::applyChoices(workbench::Recipe& recipe) const
 {
     workbench::Recipe::Dataset& d = recipe.dataset;

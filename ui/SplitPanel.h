@@ -34,6 +34,8 @@ public:
                  const datasets::DatasetSummary& summary);
     /// Shows the recipe's split, balance, limit and seed (no choicesChanged()).
     void setChoices(const workbench::Recipe& recipe);
+    /// The seed the split is drawn with (the Run page's).
+    void setSeed(quint64 seed);
     /// Writes the panel's choices into `recipe`'s dataset section.
     void applyChoices(workbench::Recipe& recipe) const;
 

@@ -608,6 +608,12 @@ private slots:
         window.setRecipe(workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo"))));
         QCOMPARE(window.findChild<QDoubleSpinBox*>("validationShareSpin")->value(), 20.0);
         QCOMPARE(balance->currentData().toString(), QStringLiteral("none"));
+        // Another seed on the Run page draws another split: the panel counts again.
+        QTRY_VERIFY(!panel->isCounting());
+        counted.clear();
+        window.findChild<QSpinBox*>("seedSpin")->setValue(7);
+        QVERIFY(counted.wait(10000));
+        QVERIFY(window.findChild<QLabel*>("splitNote")->text().contains(QStringLiteral("seed 7")));
     }
 
     void theFormShowsTheModelAndNamesWhatIsWrong()
@@ -724,8 +730,18 @@ private slots:
         auto* layerSparsity = window.findChild<ui::LayerSparsityChart*>("layerSparsityChart");
         QCOMPARE(layerSparsity->plottedLayers(), 5); // conv1, conv2, fc1, fc2, fc3
         QCOMPARE(layerSparsity->plottedRounds(), 3);
-        QVERIFY(layerSparsity->toCsv().startsWith(QStringLiteral("layer,round,sparsity_percent,kept,total\n")));
+        QVERIFY(layerSparsity->toCsv().startsWith(QStringLiteral("layer,round,sparsity_percent,kept,total,cka\n")));
         QVERIFY(layerSparsity->toCsv().contains(QStringLiteral("features.0.weight,2,")));
+        // The same lines as similarity to the dense model: round 0 is the dense model itself, CKA 1.
+        auto* measure = window.findChild<QComboBox*>("layerMeasureCombo");
+        measure->setCurrentIndex(1);
+        QCOMPARE(layerSparsity->measure(), ui::LayerSparsityChart::Measure::Cka);
+        auto* firstLine = qobject_cast<QXYSeries*>(layerSparsity->findChild<QChartView*>()->chart()->series().first());
+        QCOMPARE(firstLine->count(), 3);
+        QVERIFY(qAbs(firstLine->at(0).y() - 100.0) < 1e-6);
+        QVERIFY(firstLine->at(2).y() <= 100.0 + 1e-6);
+        measure->setCurrentIndex(0);
+        QCOMPARE(firstLine->at(0).y(), 0.0); // back to sparsity: nothing pruned in round 0
 
         auto* heatmap = window.findChild<ui::MaskHeatmapWidget*>("maskHeatmap");
         auto* layers = window.findChild<QComboBox*>("layerCombo");
