@@ -11,6 +11,17 @@ ComparisonJob::ComparisonJob(RunJob* job, QObject* parent) : QObject(parent), jo
     connect(job_, &RunJob::finished, this, &ComparisonJob::onJobFinished);
 }
 
+ComparisonJob::~ComparisonJob()
+{
+    if (!running_)
+        return;
+    try {
+        comparison_->writeResults(QStringLiteral("cancelled"));
+    } catch (const SessionError&) {
+        // nothing to tell anyone any more: the folder keeps "running", which resume reads the same way
+    }
+}
+
 void ComparisonJob::start(const Comparison& comparison)
 {
     if (running_ || job_->isRunning())

@@ -20,6 +20,9 @@ class ComparisonJob : public QObject {
 public:
     /// `job` stays owned by the caller and must outlive this object.
     explicit ComparisonJob(RunJob* job, QObject* parent = nullptr);
+    /// A comparison still running (the window closed mid-run) is written as cancelled, so that it reads as
+    /// resumable rather than as running.
+    ~ComparisonJob() override;
 
     /// Starts the first variant that has not completed; throws SessionError when its folder cannot be made or
     /// read. A comparison whose variants all completed before writes its results and finishes at once.

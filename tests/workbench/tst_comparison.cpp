@@ -210,6 +210,17 @@ private slots:
         QCOMPARE(overlays[1].second.size(), 3); // dense + two iterative rounds, each once
         QCOMPARE(reopened.session().state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
         QVERIFY(reopened.session().readFile(QStringLiteral("results/comparison.csv")).contains("random,one-shot,random,1,"));
+        // Closed while running (the window goes away): the comparison is written as cancelled, not left "running".
+        Recipe again = r;
+        again.name = QStringLiteral("closed");
+        const workbench::Comparison closed = workbench::Comparison::create(root.path(), again);
+        {
+            workbench::ComparisonJob closing(&job);
+            closing.start(closed);
+            QCOMPARE(closed.session().state().value(QStringLiteral("status")).toString(), QStringLiteral("running"));
+        }
+        QCOMPARE(closed.session().state().value(QStringLiteral("status")).toString(), QStringLiteral("cancelled"));
+
         // Nothing left: it finishes at once without starting a variant.
         started.clear();
         finished.clear();
