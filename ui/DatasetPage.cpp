@@ -413,7 +413,7 @@ void DatasetPage::finishLoad(const LoadResult& result)
     dataset_ = result.set;
     testSet_ = result.test;
     summary_ = result.summary;
-    splitPanel_->setData(dataset_, testSet_, summary_);
+    splitPanel_->setData(dataset_, testSet_);
     showDataset();
     showExtras(result);
     emit loadingChanged(false);

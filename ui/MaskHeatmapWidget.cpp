@@ -137,12 +137,17 @@ QPoint MaskHeatmapWidget::tileOf(int filter, int channel) const
     return kernelChannels_ > 1 ? QPoint(channel, filter) : QPoint(filter % gridColumns_, filter / gridColumns_);
 }
 
-QRectF MaskHeatmapWidget::fittedRect() const
+QRect MaskHeatmapWidget::drawingArea() const
 {
     const QFontMetrics metrics(font());
-    const int captionHeight = metrics.height() * 2 + 6;
+    const int captionHeight = metrics.height() * 2 + 6; // two lines of caption above, the colour legend below
     const int legendHeight = metrics.height() + 10;
-    const QRect area(6, captionHeight + 4, width() - 12, height() - captionHeight - legendHeight - 10);
+    return QRect(6, captionHeight + 4, width() - 12, height() - captionHeight - legendHeight - 10);
+}
+
+QRectF MaskHeatmapWidget::fittedRect() const
+{
+    const QRect area = drawingArea();
     if (image_.isNull() || area.width() < 10 || area.height() < 10)
         return area;
     // Keep the matrix's shape when it is not too elongated; cells stay crisp (no smoothing).
@@ -311,7 +316,7 @@ void MaskHeatmapWidget::paintEvent(QPaintEvent*)
     painter.drawText(QRect(6, 2, width() - 12, captionHeight), Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap,
                      caption_);
     const int legendHeight = metrics.height() + 10;
-    const QRect area(6, captionHeight + 4, width() - 12, height() - captionHeight - legendHeight - 10);
+    const QRect area = drawingArea();
     if (area.width() < 10 || area.height() < 10)
         return;
     if (!image_.isNull()) {

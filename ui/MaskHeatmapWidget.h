@@ -51,6 +51,8 @@ protected:
 
 private:
     void refresh();
+    /// Between the caption and the colour legend: where the mask is drawn.
+    QRect drawingArea() const;
     /// Where the whole image goes at zoom 1 (inside the drawing area), and where it is with the zoom and pan.
     QRectF fittedRect() const;
     /// The kernel grid's tile (column, row) of filter `filter`, input channel `channel`.

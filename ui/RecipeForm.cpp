@@ -1,4 +1,5 @@
 #include "ui/RecipeForm.h"
+#include "ui/Named.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -26,14 +27,6 @@
 namespace prunelab::ui {
 
 namespace {
-
-template <typename W>
-W* named(W* widget, const char* objectName, const QString& accessibleName)
-{
-    widget->setObjectName(QLatin1String(objectName));
-    widget->setAccessibleName(accessibleName);
-    return widget;
-}
 
 QLabel* helpLabel(const char* objectName)
 {

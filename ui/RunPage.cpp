@@ -4,6 +4,7 @@
 #include "core/workbench/RunJob.h"
 #include "ui/LayerSparsityChart.h"
 #include "ui/MaskHeatmapWidget.h"
+#include "ui/Named.h"
 #include "ui/RecipeForm.h"
 #include "ui/SparsityChart.h"
 #include "ui/TrainingChart.h"
@@ -40,14 +41,6 @@ QString duration(double seconds)
     if (s < 3600)
         return RunPage::tr("%1 min %2 s").arg(s / 60).arg(s % 60);
     return RunPage::tr("%1 h %2 min").arg(s / 3600).arg((s % 3600) / 60);
-}
-
-template <typename W>
-W* named(W* widget, const char* objectName, const QString& accessibleName)
-{
-    widget->setObjectName(QLatin1String(objectName));
-    widget->setAccessibleName(accessibleName);
-    return widget;
 }
 
 } // namespace

@@ -26,23 +26,13 @@ struct CountResult {
     QString problem;
 };
 
-/// What a run would split and balance: the same steps as RunJob with the window's images.
+/// What a run would split and balance: the same function RunJob prepares the window's images with.
 CountResult countSplit(const workbench::Recipe& recipe, std::shared_ptr<const datasets::ImageSet> images,
-                       std::shared_ptr<const datasets::ImageSet> test, datasets::DatasetSummary summary)
+                       std::shared_ptr<const datasets::ImageSet> test)
 {
     CountResult result;
     try {
-        workbench::RecipeData data;
-        if (recipe.dataset.limitPerClass > 0) {
-            data.train = std::make_shared<datasets::ImageSet>(images->firstPerClass(recipe.dataset.limitPerClass));
-            data.summary =
-                datasets::DatasetSummary::describe(*data.train, datasets::DatasetSummary::pixelHashes(*data.train));
-        } else {
-            data.train = images;
-            data.summary = std::move(summary);
-        }
-        data.test = test;
-        workbench::planSplit(recipe, data);
+        const workbench::RecipeData data = workbench::recipeDataFrom(recipe, std::move(images), std::move(test));
         const qsizetype classes = data.train->classNames.size();
         result.counts = SplitPanel::Counts(classes, {0, 0, 0, 0});
         const auto add = [&](const std::vector<qsizetype>& indices, int column) {
@@ -172,11 +162,10 @@ SplitPanel::~SplitPanel()
 }
 
 void SplitPanel::setData(std::shared_ptr<const datasets::ImageSet> images,
-                         std::shared_ptr<const datasets::ImageSet> test, const datasets::DatasetSummary& summary)
+                         std::shared_ptr<const datasets::ImageSet> test)
 {
     images_ = std::move(images);
     test_ = std::move(test);
-    summary_ = summary;
     givenTest_->setEnabled(test_ != nullptr);
     testShare_->setEnabled(!(givenTest_->isChecked() && givenTest_->isEnabled()));
     recount();
@@ -230,7 +219,7 @@ void SplitPanel::recount()
     applyChoices(recipe);
     counting_ = true;
     static_cast<QFutureWatcher<CountResult>*>(watcher_)->setFuture(
-        QtConcurrent::run(countSplit, recipe, images_, test_, summary_));
+        QtConcurrent::run(countSplit, recipe, images_, test_));
 }
 
 void SplitPanel::show(const Counts& counts, const QString& problem)

@@ -1,7 +1,6 @@
 #pragma once
 
 #include "core/workbench/Recipe.h"
-#include "datasets/DatasetSummary.h"
 #include "datasets/ImageSet.h"
 
 #include <QGroupBox>
@@ -21,7 +20,7 @@ namespace prunelab::ui {
 
 /// The Dataset page's "Split and balance": validation and test shares (or the source's own test files), class
 /// balancing and a limit per class, with the images per class each choice gives — training before and after
-/// balancing, validation, test — computed by the very function a run uses (workbench::planSplit: stratified, whole
+/// balancing, validation, test — computed by the very function a run uses (workbench::recipeDataFrom: stratified, whole
 /// volumes and exact duplicates kept on one side, the recipe's seed), on a worker thread. The choices are part of
 /// the recipe: the window keeps this panel and the Run page's recipe in step.
 class SplitPanel : public QGroupBox {
@@ -30,8 +29,7 @@ public:
     explicit SplitPanel(QWidget* parent = nullptr);
     ~SplitPanel() override;
 
-    void setData(std::shared_ptr<const datasets::ImageSet> images, std::shared_ptr<const datasets::ImageSet> test,
-                 const datasets::DatasetSummary& summary);
+    void setData(std::shared_ptr<const datasets::ImageSet> images, std::shared_ptr<const datasets::ImageSet> test);
     /// Shows the recipe's split, balance, limit and seed (no choicesChanged()).
     void setChoices(const workbench::Recipe& recipe);
     /// The seed the split is drawn with (the Run page's).
@@ -55,7 +53,6 @@ private:
 
     std::shared_ptr<const datasets::ImageSet> images_;
     std::shared_ptr<const datasets::ImageSet> test_;
-    datasets::DatasetSummary summary_;
     workbench::Recipe recipe_; ///< the seed and the fields the panel does not show
     Counts counts_;
     bool counting_ = false;

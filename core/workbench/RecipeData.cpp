@@ -54,6 +54,19 @@ RecipeData loadRecipeData(const Recipe& recipe, const datasets::DatasetLoader::P
     return data;
 }
 
+RecipeData recipeDataFrom(const Recipe& recipe, std::shared_ptr<const datasets::ImageSet> images,
+                          std::shared_ptr<const datasets::ImageSet> test)
+{
+    RecipeData data;
+    data.train = recipe.dataset.limitPerClass > 0
+                     ? std::make_shared<datasets::ImageSet>(images->firstPerClass(recipe.dataset.limitPerClass))
+                     : std::move(images);
+    data.summary = datasets::DatasetSummary::describe(*data.train, datasets::DatasetSummary::pixelHashes(*data.train));
+    data.test = std::move(test); // planSplit keeps it only when split.test is "given"
+    planSplit(recipe, data);
+    return data;
+}
+
 void planSplit(const Recipe& recipe, RecipeData& data)
 {
     const Recipe::Dataset& d = recipe.dataset;

@@ -34,4 +34,10 @@ RecipeData loadRecipeData(const Recipe& recipe, const datasets::DatasetLoader::P
 /// split from the recipe's seed that keeps exact duplicates together; then dataset.balance on the training part.
 void planSplit(const Recipe& recipe, RecipeData& data);
 
+/// The images open in the window (and the source's own test images, or null) as a run uses them: cut to the
+/// recipe's limit per class as a loaded source would be, described (duplicates by their pixels), split and
+/// balanced. What RunJob trains on and what the GUI's split panel counts.
+RecipeData recipeDataFrom(const Recipe& recipe, std::shared_ptr<const datasets::ImageSet> images,
+                          std::shared_ptr<const datasets::ImageSet> test);
+
 } // namespace prunelab::workbench

@@ -484,14 +484,7 @@ void RunJob::start()
                 }
             }
             if (open) {
-                // The window's images, cut to the recipe's limit per class as a loaded source would be.
-                data.train = recipe.dataset.limitPerClass > 0
-                                 ? std::make_shared<datasets::ImageSet>(open->firstPerClass(recipe.dataset.limitPerClass))
-                                 : open;
-                data.summary =
-                    datasets::DatasetSummary::describe(*data.train, datasets::DatasetSummary::pixelHashes(*data.train));
-                data.test = givenTest; // planSplit keeps it only when split.test is "given"
-                planSplit(recipe, data);
+                data = recipeDataFrom(recipe, open, givenTest);
             } else {
                 log(tr("loading %1…").arg(recipe.dataset.source));
                 data = loadRecipeData(recipe, {}, cancel);
