@@ -37,7 +37,7 @@ int bench(const QStringList& arguments)
         "  train   samples/s of the Trainer vs a plain PyTorch loop (models: lenet-300-100, mlp-003, mlp-000, lenet5, "
         "vgg-small)\n"
         "  infer   batch-1 and batch-64 latency: dense vs sparse (CSR) at 90/95/98 % vs structurally compacted\n"
-        "  prune   global magnitude mask over seed 000's 12.6 M weights vs torch.nn.utils.prune.global_unstructured\n"
+        "  prune   global magnitude mask over the MRI threshold sweep's 12.6 M weights vs torch.nn.utils.prune.global_unstructured\n"
         "  decode  images/s to decode, resize and cache a JPEG folder vs torchvision ImageFolder + DataLoader\n"
         "  memory  peak RSS of a whole run on 33,984 128×128 RGB JPEGs against their uint8 size (--images N)\n"
         "  all     all of them, one after the other"));

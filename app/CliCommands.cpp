@@ -163,8 +163,7 @@ int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsR
                 QTextStream(stdout) << "comparison of " << recipe.compare.size() << " variants: " << comparison.session().path() << Qt::endl;
             return runComparison(comparison, json);
         } catch (const workbench::SessionError& e) {
-            QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-            return RunFailed;
+            return fail(e, RunFailed);
         }
     }
     workbench::RunJob job;
@@ -178,8 +177,7 @@ int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsR
                 job.startFrom(session.path(), fromSession, fromRound);
             } catch (const workbench::SessionError& e) {
                 QDir(session.path()).removeRecursively(); // nothing was run in it
-                QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-                return BadUsage;
+                return fail(e, BadUsage);
             }
         }
         if (json)
@@ -187,8 +185,7 @@ int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsR
         else
             QTextStream(stdout) << "session: " << session.path() << Qt::endl;
     } catch (const workbench::SessionError& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-        return RunFailed;
+        return fail(e, RunFailed);
     }
     return execute(job, json);
 }
@@ -209,8 +206,7 @@ int runComparison(const workbench::Comparison& comparison, bool json)
         try {
             workbench::Comparison::prepare(e, job);
         } catch (const workbench::SessionError& error) {
-            QTextStream(stderr) << "prunelab-cli: " << error.what() << Qt::endl;
-            return RunFailed;
+            return fail(error, RunFailed);
         }
         if (json)
             printJson({{"event", "variant"}, {"label", e.label}, {"session", e.path}});
@@ -227,8 +223,7 @@ int runComparison(const workbench::Comparison& comparison, bool json)
     try {
         comparison.writeResults(exitCode == Success ? QStringLiteral("completed") : QStringLiteral("failed"));
     } catch (const workbench::SessionError& error) {
-        QTextStream(stderr) << "prunelab-cli: " << error.what() << Qt::endl;
-        return RunFailed;
+        return fail(error, RunFailed);
     }
     const QString results = comparison.session().filePath(QStringLiteral("results/comparison.html"));
     if (json)
@@ -404,8 +399,7 @@ int merge(const QStringList& arguments)
             inputs.append(c);
         }
     } catch (const workbench::SessionError& e) {
-        err << "prunelab-cli: " << e.what() << Qt::endl;
-        return BadUsage;
+        return fail(e, BadUsage);
     }
     merged.insert(QStringLiteral("compare"), compare);
     merged.insert(QStringLiteral("name"), merged.value(QStringLiteral("name")).toString().remove(QRegularExpression(QStringLiteral("-shard-\\d+-of-\\d+$"))));
@@ -425,8 +419,7 @@ int merge(const QStringList& arguments)
         QTextStream(stdout) << out.table() << "comparison: " << out.session().filePath(QStringLiteral("results/comparison.html"))
                             << "\nsession: " << out.session().path() << Qt::endl;
     } catch (const std::exception& e) {
-        err << "prunelab-cli: " << e.what() << Qt::endl;
-        return RunFailed;
+        return fail(e, RunFailed);
     }
     return Success;
 }
@@ -481,8 +474,7 @@ int run(const QStringList& arguments)
             try {
                 json = workbench::Session::open(from).recipeJson();
             } catch (const workbench::SessionError& e) {
-                QTextStream(stderr) << "prunelab-cli: --from: " << e.what() << Qt::endl;
-                return BadUsage;
+                return fail(e, BadUsage, "--from: ");
             }
         }
         for (const QString& assignment : parser.values(QStringLiteral("set")))
@@ -505,8 +497,7 @@ int run(const QStringList& arguments)
         if (!toRecipe(json, recipe, isFile ? source : QString()))
             return BadUsage;
     } catch (const workbench::RecipeError& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-        return BadUsage;
+        return fail(e, BadUsage);
     }
     if (!from.isEmpty() && !recipe.compare.isEmpty()) {
         QTextStream(stderr) << "prunelab-cli: --from starts one run; the recipe has a compare list\n";
@@ -554,8 +545,7 @@ int train(const QStringList& arguments)
             workbench::Recipe::applyOverride(json, QStringLiteral("dataset.image_size=[%1,%1]").arg(n));
         }
     } catch (const workbench::RecipeError& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-        return BadUsage;
+        return fail(e, BadUsage);
     }
     workbench::Recipe recipe;
     if (!toRecipe(json, recipe))
@@ -580,8 +570,7 @@ int presets(const QStringList& arguments)
             out << QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented);
             return Success;
         } catch (const workbench::RecipeError& e) {
-            QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-            return BadUsage;
+            return fail(e, BadUsage);
         }
     }
     QTextStream(stderr) << "usage: prunelab-cli presets [show NAME]\n";
@@ -620,8 +609,7 @@ int datasetDemo(const QStringList& arguments)
         QTextStream(stdout) << "wrote " << set.count() << " images in " << set.classNames.size() << " class folders to "
                             << parser.positionalArguments().first() << Qt::endl;
     } catch (const std::exception& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-        return RunFailed;
+        return fail(e, RunFailed);
     }
     return Success;
 }
@@ -639,7 +627,7 @@ bool openSession(const QCommandLineParser& parser, const char* command, workbenc
         session = workbench::Session::open(parser.positionalArguments().first());
         return true;
     } catch (const workbench::SessionError& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
+        fail(e, 0);
         return false;
     }
 }
@@ -661,16 +649,14 @@ int resume(const QStringList& arguments)
         try {
             return runComparison(workbench::Comparison::open(session), parser.isSet(QStringLiteral("json")));
         } catch (const workbench::SessionError& e) {
-            QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-            return BadUsage;
+            return fail(e, BadUsage);
         }
     }
     workbench::RunJob job;
     try {
         job.continueSession(session.path());
     } catch (const workbench::SessionError& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-        return BadUsage;
+        return fail(e, BadUsage);
     }
     return execute(job, parser.isSet(QStringLiteral("json")));
 }
@@ -723,8 +709,7 @@ int validate(const QStringList& arguments)
     try {
         job.validateSession(session.path(), round);
     } catch (const workbench::SessionError& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-        return BadUsage;
+        return fail(e, BadUsage);
     }
     return runToEnd(job, parser.isSet(QStringLiteral("json")), "validated");
 }
@@ -759,8 +744,7 @@ int exportSession(const QStringList& arguments)
     try {
         round = exporter.resolveRound(parser.value(QStringLiteral("round")));
     } catch (const workbench::SessionError& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-        return BadUsage;
+        return fail(e, BadUsage);
     }
     if (format == QLatin1String("torchscript") || format == QLatin1String("compact-torchscript")) {
         // The model is rebuilt from the recipe and the round's checked weights (with the data's normalisation).
@@ -785,8 +769,7 @@ int exportSession(const QStringList& arguments)
         for (const QString& file : written)
             QTextStream(stdout) << "wrote " << file << Qt::endl;
     } catch (const std::exception& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << Qt::endl;
-        return RunFailed;
+        return fail(e, RunFailed);
     }
     return Success;
 }
@@ -849,8 +832,7 @@ int session(const QStringList& arguments)
         else
             store.remove(s);
     } catch (const workbench::SessionError& e) {
-        err << "prunelab-cli: " << e.what() << Qt::endl;
-        return RunFailed;
+        return fail(e, RunFailed);
     }
     return Success;
 }

@@ -6,6 +6,8 @@
 #include <QCommandLineParser>
 #include <QTextStream>
 
+#include <exception>
+
 namespace prunelab::cli {
 
 inline QCommandLineOption option(const char* name, const char* description, const char* valueName = nullptr)
@@ -13,6 +15,14 @@ inline QCommandLineOption option(const char* name, const char* description, cons
     return valueName ? QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description),
                                           QString::fromLatin1(valueName))
                      : QCommandLineOption(QString::fromLatin1(name), QString::fromLatin1(description));
+}
+
+/// The one way a command reports an error: "prunelab-cli: " and the message (which names the file and the problem)
+/// on stderr; returns `exitCode` so that a command ends with `return fail(e, RunFailed);`.
+inline int fail(const std::exception& error, int exitCode, const char* context = "")
+{
+    QTextStream(stderr) << "prunelab-cli: " << context << error.what() << Qt::endl;
+    return exitCode;
 }
 
 /// Parses `arguments` (the command name first); prints help or the parser's error. Returns -1 to go on.

@@ -2,6 +2,7 @@
 #include "BenchCommands.h"
 #include "CliCommands.h"
 #include "DatasetCommands.h"
+#include "MethodCommands.h"
 
 #include "ui/ChartExport.h"
 
@@ -38,6 +39,7 @@ commands:
   train --demo [--epochs N] [--sparsity F] [--method M] [--schedule S] [--rounds N] ...
                         the quick-demo preset on the demo MRI dataset, fields as flags
   presets [show NAME]   list the built-in presets, or print one as JSON
+  methods [--json]      the pruning methods and schedules a recipe can name, one line each
   dataset summarize SOURCE [--json]
                         classes, counts, sizes, duplicates and skipped files of a dataset
   dataset export SOURCE OUT
@@ -100,6 +102,8 @@ int main(int argc, char* argv[])
         return prunelab::cli::bench(args.mid(1));
     if (args[1] == QLatin1String("presets"))
         return prunelab::cli::presets(args.mid(1));
+    if (args[1] == QLatin1String("methods"))
+        return prunelab::cli::methods(args.mid(1));
     if (args[1] == QLatin1String("dataset") && args.size() > 2 && args[2] == QLatin1String("demo"))
         return prunelab::cli::datasetDemo(args.mid(2));
     if (args[1] == QLatin1String("dataset") && args.size() > 2 && args[2] == QLatin1String("summarize"))

@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
     # build tools
     build-essential cmake ninja-build pkg-config ccache
+    # formatting check (packaging/check-tree.sh, run by ctest)
+    clang-format
     # Qt 6 Widgets, Charts (needs the OpenGL dev packages to configure), SVG export, offscreen/xcb platform plugins
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev libgl-dev libegl-dev qt6-svg-dev qt6-qpa-plugins
     # TIFF and WebP headers for the dataset loader (QImageReader reads the declared size before decoding)

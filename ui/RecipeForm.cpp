@@ -1,8 +1,11 @@
 #include "ui/RecipeForm.h"
 #include "ui/Named.h"
 
+#include "core/engine/pruning/MethodCatalogue.h"
+
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -49,33 +52,24 @@ void select(QComboBox* combo, const QString& value)
     combo->setCurrentText(value);
 }
 
+/// The catalogue's one line on a method or schedule, in the user's language where a translation exists.
 QString methodHelp(const QString& method)
 {
-    static const QHash<QString, QString> help{
-        {"threshold", RecipeForm::tr("Removes every weight with |w| below each threshold, one round per threshold (seed 000's sweep)")},
-        {"global-magnitude", RecipeForm::tr("Removes the smallest |w| over all layers together: large layers give up most")},
-        {"layer-magnitude", RecipeForm::tr("Removes the smallest |w| of each layer, the same share in every layer")},
-        {"random", RecipeForm::tr("Removes weights at random: the control every pruning result needs")},
-        {"snip", RecipeForm::tr("Removes the connections the loss is least sensitive to, |w·∂L/∂w| on a training batch")},
-        {"annealed", RecipeForm::tr("Thermodynamic: masks as Ising spins, Gibbs-sampled while the temperature anneals to 0")},
-        {"neuron-l1", RecipeForm::tr("Structured: removes whole neurons with the smallest L1 norm of their weights")},
-        {"neuron-taylor", RecipeForm::tr("Structured: removes whole neurons with the smallest |activation · gradient|")},
-        {"interval-adjoint", RecipeForm::tr("Structured (seed 001): removes whole neurons with the smallest max |A·G| over "
-                                            "their value and adjoint intervals")}};
-    return help.value(method);
+    const engine::MethodInfo* m = engine::findMethod(method.toStdString());
+    return m != nullptr ? QCoreApplication::translate("MethodCatalogue", m->summary) : QString();
 }
 
 QString scheduleHelp(const QString& schedule)
 {
-    static const QHash<QString, QString> help{
-        {"none", RecipeForm::tr("Trains only: no pruning")},
-        {"one-shot", RecipeForm::tr("Prunes once to the target sparsity, then fine-tunes")},
-        {"iterative", RecipeForm::tr("Reaches the target in several rounds, fine-tuning after each")},
-        {"sweep", RecipeForm::tr("Prunes the trained model to each sparsity of the recipe's list, each from the dense model")},
-        {"lottery", RecipeForm::tr("Iterative, rewinding the surviving weights to their initial values and retraining each round")},
-        {"layer-by-layer", RecipeForm::tr("Prunes one layer per round to the target, fine-tuning between")},
-        {"geometric", RecipeForm::tr("Structured: each hidden layer of width h keeps max(1, round(h·q^t)) neurons after round t")}};
-    return help.value(schedule);
+    const engine::ScheduleInfo* s = engine::findSchedule(schedule.toStdString());
+    return s != nullptr ? QCoreApplication::translate("MethodCatalogue", s->summary) : QString();
+}
+
+/// The schedule the combo shows; the default one's entry for a name the catalogue does not have.
+const engine::ScheduleInfo& scheduleOf(const QString& name)
+{
+    const engine::ScheduleInfo* s = engine::findSchedule(name.toStdString());
+    return s != nullptr ? *s : engine::defaultSchedule();
 }
 
 } // namespace
@@ -84,13 +78,13 @@ QString RecipeForm::presetDescription(const QString& name)
 {
     static const QHash<QString, QString> text{
         {"quick-demo", tr("The demo's default: a small MLP on the MRI demo, global magnitude pruning, in seconds")},
-        {"mri-threshold-sweep", tr("Seed 000: MLP 256-256-256 on brain MRI slices, weights under each threshold removed")},
+        {"mri-threshold-sweep", tr("Thermodynamic MRI threshold sweep: MLP 256-256-256 on brain MRI slices, weights under each threshold removed")},
         {"interval-adjoint-structured",
-         tr("Seed 001: whole neurons removed by interval adjoint significance, geometric retention")},
-        {"lottery-ticket-lenet", tr("Seed 002: LeNet-300-100 on Fashion-MNIST, lottery ticket with rewinding to init")},
-        {"lecture-global-magnitude", tr("Seed 003: MLP 512-256-128 on Fashion-MNIST, global magnitude pruning")},
+         tr("Interval-adjoint structured pruning: whole neurons removed by interval adjoint significance, geometric retention")},
+        {"lottery-ticket-lenet", tr("Lottery ticket on LeNet-300-100: Fashion-MNIST, iterative pruning with rewinding to init")},
+        {"lecture-global-magnitude", tr("Pruning lecture demo: MLP 512-256-128 on Fashion-MNIST, global magnitude pruning")},
         {"pruning-strategies-compare",
-         tr("Seed 004: LeNet-5 on the demo; one-shot, layer-wise, iterative, lottery and random compared")}};
+         tr("Pruning strategy study: LeNet-5 on the demo; one-shot, layer-wise, iterative, lottery and random compared")}};
     return text.value(name);
 }
 
@@ -140,7 +134,7 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     init_ = named(new QComboBox, "initCombo", tr("Initialisation"));
     init_->addItems({QStringLiteral("default"), QStringLiteral("xavier-normal"), QStringLiteral("xavier-uniform"),
                      QStringLiteral("kaiming-normal"), QStringLiteral("uniform")});
-    init_->setToolTip(tr("default: LibTorch's (PyTorch's) own. uniform: the recipe's init_range (seed 000: [-7, 7])"));
+    init_->setToolTip(tr("default: LibTorch's (PyTorch's) own. uniform: the recipe's init_range (the MRI threshold sweep: [-7, 7])"));
     device_ = named(new QComboBox, "deviceCombo", tr("Device"));
     device_->addItem(tr("auto (a GPU when there is one)"), QStringLiteral("auto"));
     device_->addItem(tr("CPU"), QStringLiteral("cpu"));
@@ -177,16 +171,15 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     trainForm->addRow(tr("S&eed"), seed_);
 
     method_ = named(new QComboBox, "methodCombo", tr("Pruning method"));
-    for (const char* name : {"global-magnitude", "layer-magnitude", "random", "snip", "annealed", "neuron-l1",
-                             "neuron-taylor", "interval-adjoint"}) {
-        method_->addItem(QLatin1String(name));
-        method_->setItemData(method_->count() - 1, methodHelp(QLatin1String(name)), Qt::ToolTipRole);
+    for (const engine::MethodInfo& m : engine::methods()) {
+        method_->addItem(QLatin1String(m.name));
+        method_->setItemData(method_->count() - 1, methodHelp(QLatin1String(m.name)), Qt::ToolTipRole);
     }
     methodHelp_ = helpLabel("methodHelp");
     schedule_ = named(new QComboBox, "scheduleCombo", tr("Pruning schedule"));
-    for (const char* name : {"one-shot", "iterative", "lottery", "geometric"}) {
-        schedule_->addItem(QLatin1String(name));
-        schedule_->setItemData(schedule_->count() - 1, scheduleHelp(QLatin1String(name)), Qt::ToolTipRole);
+    for (const engine::ScheduleInfo& schedule : engine::schedules()) {
+        schedule_->addItem(QLatin1String(schedule.name));
+        schedule_->setItemData(schedule_->count() - 1, scheduleHelp(QLatin1String(schedule.name)), Qt::ToolTipRole);
     }
     scheduleHelp_ = helpLabel("scheduleHelp");
     rounds_ = named(new QSpinBox, "roundsSpin", tr("Pruning rounds"));
@@ -205,7 +198,7 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     retentionPreview_->setLineWrapMode(QPlainTextEdit::NoWrap); // one iteration per line, as in retain.txt
     retentionPreview_->setTabStopDistance(
         QFontMetricsF(retentionPreview_->font()).horizontalAdvance(QStringLiteral("0000")));
-    retentionPreview_->setToolTip(tr("The geometric schedule's table (seed 001's retain.txt): the run writes it to "
+    retentionPreview_->setToolTip(tr("The geometric schedule's table (retain.txt of the interval-adjoint workflow): the run writes it to "
                                      "results/retain.txt"));
     sparsity_ = named(new QDoubleSpinBox, "sparsitySpin", tr("Prune to sparsity"));
     sparsity_->setRange(0.0, 99.9);
@@ -276,9 +269,9 @@ workbench::Recipe RecipeForm::recipe() const
     const bool sparsityEdited = sparsity_->value() != shownSparsity_;
     r.prune.sparsity = sparsityEdited ? sparsity_->value() / 100.0 : base_.prune.sparsity;
     // One-shot prunes once whatever `rounds` says; a one-shot recipe keeps its own value.
-    const bool oneShot = r.prune.schedule == QLatin1String("one-shot");
-    r.prune.rounds = oneShot ? (base_.prune.schedule == QLatin1String("one-shot") ? base_.prune.rounds : 1)
-                             : rounds_->value();
+    const bool usesRounds = scheduleOf(r.prune.schedule).usesRounds;
+    r.prune.rounds = usesRounds ? rounds_->value()
+                                : (!scheduleOf(base_.prune.schedule).usesRounds ? base_.prune.rounds : 1);
     // Iterative schedules reach the target in `rounds` equal steps of the remaining weights: 1 − (1 − rate)^rounds.
     // Only when the form changed them: a preset's own rate (lottery: 20 % a round) stays as the preset has it.
     if (sparsityEdited || r.prune.rounds != base_.prune.rounds || r.prune.schedule != base_.prune.schedule)
@@ -334,7 +327,8 @@ void RecipeForm::setRecipe(const workbench::Recipe& r)
     rounds_->setValue(r.prune.rounds);
     q_->setValue(r.prune.q);
     // Iterative and lottery schedules prune by `rate` each round: the form shows where that ends.
-    const bool perRound = r.prune.schedule == QLatin1String("iterative") || r.prune.schedule == QLatin1String("lottery");
+    const engine::ScheduleInfo& schedule = scheduleOf(r.prune.schedule);
+    const bool perRound = schedule.usesRounds && schedule.usesSparsity;
     sparsity_->setValue(100.0 * (perRound ? 1.0 - std::pow(1.0 - r.prune.rate, r.prune.rounds) : r.prune.sparsity));
     shownSparsity_ = sparsity_->value();
     fineTuneEpochs_->setValue(r.prune.fineTuneEpochs);
@@ -417,7 +411,8 @@ void RecipeForm::updateFields()
 {
     const QString arch = arch_->currentData().toString();
     const QString schedule = schedule_->currentText();
-    const bool geometric = schedule == QLatin1String("geometric");
+    const engine::ScheduleInfo& info = scheduleOf(schedule);
+    const bool geometric = info.kind == engine::ScheduleKind::Geometric;
     for (QWidget* w : std::initializer_list<QWidget*>{preset_, open_, arch_, init_, device_, epochs_, optimizer_,
                                                       learningRate_, batchSize_, seed_, method_, schedule_,
                                                       fineTuneEpochs_})
@@ -425,9 +420,10 @@ void RecipeForm::updateFields()
     hidden_->setEnabled(!running_ && arch == QLatin1String("mlp"));
     for (QWidget* w : std::initializer_list<QWidget*>{vggLayout_, vggWidth_, batchNorm_})
         w->setEnabled(!running_ && arch == QLatin1String("vgg"));
-    rounds_->setEnabled(!running_ && schedule != QLatin1String("one-shot"));
+    rounds_->setEnabled(!running_ && info.usesRounds);
     q_->setEnabled(!running_ && geometric);
-    sparsity_->setEnabled(!running_ && !geometric); // the table sets how many neurons each round keeps
+    // The geometric table sets how many neurons each round keeps; a sweep tries the recipe's list of values.
+    sparsity_->setEnabled(!running_ && info.usesSparsity);
     retentionPreview_->setEnabled(geometric);
     methodHelp_->setText(methodHelp(method_->currentText()));
     scheduleHelp_->setText(scheduleHelp(schedule));

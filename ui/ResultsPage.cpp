@@ -1,5 +1,6 @@
 #include "ui/ResultsPage.h"
 
+#include "core/engine/pruning/MethodCatalogue.h"
 #include "core/workbench/RunJob.h"
 #include "ui/ChartContextMenu.h"
 #include "ui/ConfusionMatrixWidget.h"
@@ -295,7 +296,8 @@ void ResultsPage::showCost(const workbench::RoundStats& after)
         note += tr(" Latency of the compacted model.");
     else if (after.latencyMs >= 0)
         note += tr(" Latency of the masked model: zeros in a convolution cost the same; structured pruning "
-                   "(neuron-l1, neuron-taylor, interval-adjoint) makes conv nets faster.");
+                   "(%1) makes conv nets faster.")
+                    .arg(QString::fromStdString(engine::orList(engine::methodNames(true))));
     else
         note += tr(" Latency not measured (a GPU run, or a session recorded before PruneLab measured it).");
     costNote_->setText(note);

@@ -1,8 +1,8 @@
 #include "core/bench/DecodeBench.h"
 
 #include "core/bench/PythonReference.h"
-#include "core/engine/ModelFactory.h"
-#include "core/engine/Trainer.h"
+#include "core/engine/models/ModelFactory.h"
+#include "core/engine/training/Trainer.h"
 #include "datasets/DatasetLoader.h"
 #include "datasets/DemoMriGenerator.h"
 
@@ -305,7 +305,7 @@ BenchReport runMemoryBench(const MemoryBenchOptions& options)
     report.number("uint8_mib", uint8MiB);
     report.number("peak_rss_mib", peakMiB);
     report.number("peak_over_uint8", peakMiB / uint8MiB);
-    report.lines.push_back("a whole run (seed 000's preset, one epoch, one threshold, one fine-tuning epoch) on " +
+    report.lines.push_back("a whole run (the mri-threshold-sweep preset, one epoch, one threshold, one fine-tuning epoch) on " +
                            grouped(options.images) + " " + size + "×" + size + " RGB JPEGs: peak " + fixed(peakMiB, 0) +
                            " MiB for " + fixed(uint8MiB, 0) + " MiB of uint8 pixels (×" + fixed(peakMiB / uint8MiB, 2) +
                            "), " + fixed(elapsed, 1) + " s");

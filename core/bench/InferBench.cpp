@@ -1,12 +1,12 @@
 #include "core/bench/InferBench.h"
 
-#include "core/engine/Compaction.h"
-#include "core/engine/MagnitudePruners.h"
-#include "core/engine/Measurements.h"
-#include "core/engine/ModelFactory.h"
-#include "core/engine/NeuronNormPruner.h"
-#include "core/engine/Runtime.h"
-#include "core/engine/SparseNetwork.h"
+#include "core/engine/structured/Compaction.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/measure/Measurements.h"
+#include "core/engine/models/ModelFactory.h"
+#include "core/engine/structured/NeuronNormPruner.h"
+#include "core/engine/runtime/Runtime.h"
+#include "core/engine/runtime/SparseNetwork.h"
 
 #include <ATen/Parallel.h>
 #include <torch/torch.h>

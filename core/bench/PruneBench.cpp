@@ -1,9 +1,9 @@
 #include "core/bench/PruneBench.h"
 
 #include "core/bench/PythonReference.h"
-#include "core/engine/MagnitudePruners.h"
-#include "core/engine/ModelFactory.h"
-#include "core/engine/Runtime.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/models/ModelFactory.h"
+#include "core/engine/runtime/Runtime.h"
 
 #include <torch/torch.h>
 

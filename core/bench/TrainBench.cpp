@@ -1,11 +1,11 @@
 #include "core/bench/TrainBench.h"
 
 #include "core/bench/PythonReference.h"
-#include "core/engine/Device.h"
-#include "core/engine/ModelFactory.h"
-#include "core/engine/Normalizer.h"
-#include "core/engine/Runtime.h"
-#include "core/engine/Trainer.h"
+#include "core/engine/runtime/Device.h"
+#include "core/engine/models/ModelFactory.h"
+#include "core/engine/training/Normalizer.h"
+#include "core/engine/runtime/Runtime.h"
+#include "core/engine/training/Trainer.h"
 
 #include <torch/torch.h>
 
@@ -114,10 +114,10 @@ double engineSamplesPerSecond(const TrainBenchModel& m, const Recipe& r, const T
 const std::vector<TrainBenchModel>& trainBenchModels()
 {
     static const std::vector<TrainBenchModel> models{
-        {"lenet-300-100", "LeNet-300-100 (seeds 001, 002), 28×28", 60, 400, 1, 28, 28, 10},
-        {"mlp-003", "seed 003's MLP 512-256-128, 28×28", 128, 200, 1, 28, 28, 10},
-        {"mlp-000", "seed 000's MLP 256-256-256 on 3×128×128 (12.6 M weights)", 64, 20, 3, 128, 128, 4},
-        {"lenet5", "LeNet-5 (seed 004), 32×32 gray", 64, 150, 1, 32, 32, 4},
+        {"lenet-300-100", "LeNet-300-100 (interval-adjoint and lottery-ticket workflows), 28×28", 60, 400, 1, 28, 28, 10},
+        {"mlp-003", "the pruning lecture's MLP 512-256-128, 28×28", 128, 200, 1, 28, 28, 10},
+        {"mlp-000", "the MRI threshold sweep's MLP 256-256-256 on 3×128×128 (12.6 M weights)", 64, 20, 3, 128, 128, 4},
+        {"lenet5", "LeNet-5 (the pruning strategy study), 32×32 gray", 64, 150, 1, 32, 32, 4},
         {"vgg-small", "VGG-11 at width 1/4 with batch norm, 3×32×32", 64, 30, 3, 32, 32, 10},
     };
     return models;

@@ -1,9 +1,10 @@
 #include "core/engine/PruningSchedule.h"
 
-#include "core/engine/MaskSelection.h"
-#include "core/engine/Compaction.h"
-#include "core/engine/GeometricRetention.h"
-#include "core/engine/WeightCopy.h"
+#include "core/engine/pruning/MaskSelection.h"
+#include "core/engine/pruning/MethodCatalogue.h"
+#include "core/engine/structured/Compaction.h"
+#include "core/engine/pruning/GeometricRetention.h"
+#include "core/engine/models/WeightCopy.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -48,22 +49,18 @@ int parseRewindEpoch(const std::string& rewind)
 
 void validate(const ScheduleOptions& o, const TrainOptions& training)
 {
-    const std::string& s = o.schedule;
-    if (s != "none" && s != "one-shot" && s != "iterative" && s != "lottery" && s != "sweep" && s != "layer-by-layer" &&
-        s != "geometric")
-        throw std::invalid_argument(
-            "prune.schedule must be none, one-shot, iterative, lottery, sweep, layer-by-layer or geometric, got '" + s + "'");
-    if (s == "geometric" && !(o.q > 0.0 && o.q < 1.0))
+    const ScheduleKind s = schedule(o.schedule).kind; // throws naming prune.schedule for an unknown name
+    if (s == ScheduleKind::Geometric && !(o.q > 0.0 && o.q < 1.0))
         throw std::invalid_argument("prune.q must be in (0, 1), got " + std::to_string(o.q));
-    if ((s == "one-shot" || s == "layer-by-layer") && !(o.sparsity >= 0.0 && o.sparsity < 1.0))
+    if ((s == ScheduleKind::OneShot || s == ScheduleKind::LayerByLayer) && !(o.sparsity >= 0.0 && o.sparsity < 1.0))
         throw std::invalid_argument("prune.sparsity must be in [0, 1), got " + std::to_string(o.sparsity));
-    if ((s == "iterative" || s == "lottery" || s == "geometric") && (o.rounds < 1 || o.rounds > 1000))
+    if (schedule(o.schedule).usesRounds && (o.rounds < 1 || o.rounds > 1000))
         throw std::invalid_argument("prune.rounds must be from 1 to 1000, got " + std::to_string(o.rounds));
-    if ((s == "iterative" || s == "lottery") && !(o.rate > 0.0 && o.rate < 1.0))
+    if ((s == ScheduleKind::Iterative || s == ScheduleKind::Lottery) && !(o.rate > 0.0 && o.rate < 1.0))
         throw std::invalid_argument("prune.rate must be in (0, 1), got " + std::to_string(o.rate));
     if (o.outputRate >= 1.0)
         throw std::invalid_argument("prune.output_rate must be < 1, got " + std::to_string(o.outputRate));
-    if (s == "sweep" && o.sweep.empty())
+    if (s == ScheduleKind::Sweep && o.sweep.empty())
         throw std::invalid_argument("prune.schedule sweep needs at least one value to try");
     if (o.fineTuneEpochs < 0)
         throw std::invalid_argument("prune.fine_tune_epochs must be >= 0");
@@ -72,7 +69,7 @@ void validate(const ScheduleOptions& o, const TrainOptions& training)
     if (o.control != "none" && o.control != "random-reinit" && o.control != "random-mask")
         throw std::invalid_argument("prune.control must be none, random-reinit or random-mask, got '" + o.control + "'");
     const int rewindEpoch = parseRewindEpoch(o.rewind);
-    if (s == "lottery" && rewindEpoch > training.epochs)
+    if (s == ScheduleKind::Lottery && rewindEpoch > training.epochs)
         throw std::invalid_argument("prune.rewind epoch:" + std::to_string(rewindEpoch) + " is after the last training epoch (" +
                                     std::to_string(training.epochs) + ")");
 }
@@ -129,16 +126,17 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
                                      const ScheduleState* resume)
 {
     validate(options, training);
-    const bool lottery = options.schedule == "lottery";
-    const bool sweep = options.schedule == "sweep";
-    const bool layerByLayer = options.schedule == "layer-by-layer";
+    const ScheduleKind kind = schedule(options.schedule).kind;
+    const bool lottery = kind == ScheduleKind::Lottery;
+    const bool sweep = kind == ScheduleKind::Sweep;
+    const bool layerByLayer = kind == ScheduleKind::LayerByLayer;
     if (lottery && options.control == "random-reinit" && !freshModel_)
         throw std::invalid_argument("the random-reinit control needs a way to build a fresh model");
     if (resume != nullptr && (resume->completedRound < 0 || resume->dense.empty() || resume->initial.empty()))
         throw std::invalid_argument("a resumed schedule needs at least the trained dense model and θ0");
-    if (options.schedule == "geometric" && !pruner_->structured())
-        throw std::invalid_argument("prune.schedule geometric removes whole neurons: it needs a structured method "
-                                    "(neuron-l1, neuron-taylor or interval-adjoint), not " + pruner_->name());
+    if (kind == ScheduleKind::Geometric && !pruner_->structured())
+        throw std::invalid_argument("prune.schedule geometric removes whole neurons: it needs a structured method (" +
+                                    orList(methodNames(true)) + ")");
     ClassifierImpl& model = *trainer_.model();
     ScheduleOutcome outcome;
 
@@ -223,13 +221,13 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
             loadWeights(model, now);
         }
     }
-    if (options.schedule == "none")
+    if (kind == ScheduleKind::None)
         return outcome;
     const WeightCopy& rewindTo = rewindEpoch > 0 && !state.rewind.empty() ? state.rewind : state.initial;
 
     // The plan: one target per round.
     std::vector<PruneTarget> plan;
-    if (options.schedule == "one-shot") {
+    if (kind == ScheduleKind::OneShot) {
         plan.push_back({options.sparsity, options.sparsity});
     } else if (layerByLayer) { // one round per prunable layer, in order, each to the target sparsity
         for (size_t l = 0; l < prunableParameters(model).size(); ++l)
@@ -237,11 +235,11 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
     } else if (sweep) {
         for (double value : options.sweep) {
             PruneTarget t;
-            t.sparsity = pruner_->name() == "threshold" ? 0.0 : value;
-            t.threshold = pruner_->name() == "threshold" ? value : -1.0;
+            t.sparsity = pruner_->sweepsThresholds() ? 0.0 : value;
+            t.threshold = pruner_->sweepsThresholds() ? value : -1.0;
             plan.push_back(t);
         }
-    } else if (options.schedule == "geometric") {
+    } else if (kind == ScheduleKind::Geometric) {
         const std::vector<RetentionRow> table =
             GeometricRetention::table(hiddenWidths(model), options.q, options.rounds);
         for (int k = 1; k <= options.rounds; ++k) {

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "core/engine/Measurements.h"
-#include "core/engine/Latency.h"
-#include "core/engine/Pruner.h"
-#include "core/engine/StructuredLayout.h"
-#include "core/engine/Trainer.h"
-#include "core/engine/WeightCopy.h"
+#include "core/engine/measure/Measurements.h"
+#include "core/engine/measure/Latency.h"
+#include "core/engine/pruning/Pruner.h"
+#include "core/engine/structured/StructuredLayout.h"
+#include "core/engine/training/Trainer.h"
+#include "core/engine/models/WeightCopy.h"
 
 #include <functional>
 #include <memory>

@@ -2,7 +2,7 @@
 
 // Private to core/workbench (includes LibTorch): only .cpp files of the workbench include it.
 
-#include "core/engine/MaskSet.h"
+#include "core/engine/pruning/MaskSet.h"
 
 #include <torch/nn/module.h>
 

@@ -1,6 +1,7 @@
 #include "core/workbench/Recipe.h"
 
-#include "core/engine/GeometricRetention.h"
+#include "core/engine/pruning/GeometricRetention.h"
+#include "core/engine/pruning/MethodCatalogue.h"
 
 #include <QFile>
 #include <QFileInfo>
@@ -14,6 +15,14 @@
 namespace prunelab::workbench {
 
 namespace {
+
+QStringList names(const std::vector<std::string>& list)
+{
+    QStringList out;
+    for (const std::string& name : list)
+        out.append(QString::fromStdString(name));
+    return out;
+}
 
 QString show(const QJsonValue& v)
 {
@@ -313,13 +322,8 @@ Recipe Recipe::fromJson(const QJsonObject& json)
     }
     {
         Reader p = root.child(QStringLiteral("prune"));
-        r.prune.method = p.choice(QStringLiteral("method"), r.prune.method,
-                                  {QStringLiteral("threshold"), QStringLiteral("global-magnitude"), QStringLiteral("layer-magnitude"),
-                                   QStringLiteral("random"), QStringLiteral("snip"), QStringLiteral("annealed"),
-                                   QStringLiteral("neuron-l1"), QStringLiteral("neuron-taylor"), QStringLiteral("interval-adjoint")});
-        r.prune.schedule = p.choice(QStringLiteral("schedule"), r.prune.schedule,
-                                    {QStringLiteral("none"), QStringLiteral("one-shot"), QStringLiteral("iterative"), QStringLiteral("sweep"),
-                                     QStringLiteral("lottery"), QStringLiteral("layer-by-layer"), QStringLiteral("geometric")});
+        r.prune.method = p.choice(QStringLiteral("method"), r.prune.method, names(engine::methodNames()));
+        r.prune.schedule = p.choice(QStringLiteral("schedule"), r.prune.schedule, names(engine::scheduleNames()));
         r.prune.sparsity = p.number(QStringLiteral("sparsity"), r.prune.sparsity, 0.0, 0.999);
         r.prune.rounds = p.integer(QStringLiteral("rounds"), r.prune.rounds, 1, 1000);
         r.prune.rate = p.number(QStringLiteral("rate"), r.prune.rate, 0.0, 0.99, true);
@@ -342,11 +346,31 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         r.prune.q = p.number(QStringLiteral("q"), r.prune.q, 0.0, 0.999, true);
         r.prune.calibrationImages = p.integer(QStringLiteral("calibration_images"), r.prune.calibrationImages, 1, 1'000'000);
         r.prune.adjoint = p.choice(QStringLiteral("adjoint"), r.prune.adjoint, {QStringLiteral("logits"), QStringLiteral("loss")});
-        const bool structured = r.prune.method == QLatin1String("neuron-l1") || r.prune.method == QLatin1String("neuron-taylor") ||
-                                r.prune.method == QLatin1String("interval-adjoint");
-        if (r.prune.schedule == QLatin1String("geometric") && !structured)
-            p.fail(QStringLiteral("schedule"), QStringLiteral("geometric removes whole neurons: it needs prune.method neuron-l1, neuron-taylor or "
-                                                              "interval-adjoint, got \"%1\"").arg(r.prune.method));
+        r.prune.nm = p.integers(QStringLiteral("nm"), r.prune.nm, 1, 64, 2, 2);
+        if (r.prune.nm[0] >= r.prune.nm[1])
+            p.fail(QStringLiteral("nm"), QStringLiteral("must be [n, m] with n < m (keep n of every m weights), got [%1, %2]")
+                                             .arg(r.prune.nm[0]).arg(r.prune.nm[1]));
+        const engine::MethodInfo& method = engine::method(r.prune.method.toStdString());
+        const engine::ScheduleInfo& schedule = engine::schedule(r.prune.schedule.toStdString());
+        if (schedule.structuredOnly && !method.structured)
+            p.fail(QStringLiteral("schedule"), QStringLiteral("%1 removes whole neurons: it needs prune.method %2, got \"%3\"")
+                                                   .arg(QLatin1String(schedule.name),
+                                                        QString::fromStdString(engine::orList(engine::methodNames(true))),
+                                                        r.prune.method));
+        // A method with a sparsity of its own prunes once: no schedule that aims at a target or sweeps values.
+        const auto prunesOnce = [](const engine::ScheduleInfo& s) {
+            return s.kind == engine::ScheduleKind::None || s.kind == engine::ScheduleKind::OneShot ||
+                   s.kind == engine::ScheduleKind::Lottery;
+        };
+        if (method.fixedSparsity && !prunesOnce(schedule)) {
+            QStringList allowed;
+            for (const engine::ScheduleInfo& s : engine::schedules())
+                if (prunesOnce(s))
+                    allowed.append(QLatin1String(s.name));
+            p.fail(QStringLiteral("schedule"), QStringLiteral("%1 keeps n of every m weights, a sparsity of its own: it "
+                                                              "needs prune.schedule %2, got \"%3\"")
+                                                   .arg(r.prune.method, allowed.join(QStringLiteral(", ")), r.prune.schedule));
+        }
         p.finish();
     }
     root.finish();
@@ -461,7 +485,8 @@ QJsonObject Recipe::toJson() const
                               {"anneal_sweeps", prune.annealSweeps},
                               {"q", prune.q},
                               {"calibration_images", prune.calibrationImages},
-                              {"adjoint", prune.adjoint}}},
+                              {"adjoint", prune.adjoint},
+                              {"nm", toArray(prune.nm)}}},
     };
     // NIfTI slicing: written only when it differs from the defaults, so other recipes stay short.
     QJsonObject nifti;

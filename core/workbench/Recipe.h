@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/engine/pruning/MethodCatalogue.h"
+
 #include <QJsonObject>
 #include <QList>
 #include <QString>
@@ -78,8 +80,8 @@ struct Recipe {
     } train;
 
     struct Prune {
-        QString method = QStringLiteral("global-magnitude");
-        QString schedule = QStringLiteral("one-shot");
+        QString method = QLatin1String(engine::defaultMethod().name);     ///< a name of engine::methods()
+        QString schedule = QLatin1String(engine::defaultSchedule().name); ///< a name of engine::schedules()
         double sparsity = 0.8;
         int rounds = 5;
         double rate = 0.2;
@@ -96,6 +98,7 @@ struct Recipe {
         double q = 0.9;               ///< geometric: hidden layer of width h keeps max(1, round(h·q^t)) after round t
         int calibrationImages = 512;  ///< neuron-taylor, interval-adjoint: training images the criteria look at
         QString adjoint = QStringLiteral("logits"); ///< interval-adjoint: y in ∂y/∂a is the sum of the logits, or the loss
+        QList<int> nm{2, 4}; ///< nm-magnitude: keep n of every m consecutive input weights, [n, m]
     } prune;
 
     /// A comparison (seed 004): the recipe is run once per variant, on the same data and model, each variant

@@ -1,26 +1,18 @@
 #include "core/workbench/RunJob.h"
 
-#include "core/engine/AnnealedPruner.h"
-#include "core/engine/Compaction.h"
-#include "core/engine/DataSplit.h"
-#include "core/engine/Device.h"
-#include "core/engine/GeometricRetention.h"
-#include "core/engine/IntervalAdjointPruner.h"
-#include "core/engine/MagnitudePruners.h"
-#include "core/engine/ModelFactory.h"
-#include "core/engine/NeuronNormPruner.h"
-#include "core/engine/NeuronTaylorPruner.h"
 #include "core/engine/PruningSchedule.h"
-#include "core/engine/RandomPruner.h"
-#include "core/engine/SnipPruner.h"
-#include "core/engine/TorchScriptExport.h"
+#include "core/engine/export/TorchScriptExport.h"
+#include "core/engine/models/ModelFactory.h"
+#include "core/engine/pruning/GeometricRetention.h"
+#include "core/engine/runtime/Device.h"
+#include "core/engine/structured/Compaction.h"
 #include "core/workbench/ModelFiles.h"
 #include "core/workbench/RecipeData.h"
+#include "core/workbench/RunSettings.h"
 #include "core/workbench/Session.h"
 #include "core/workbench/SessionExporter.h"
 #include "datasets/DatasetSummary.h"
 
-#include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <QCryptographicHash>
@@ -37,136 +29,6 @@
 namespace prunelab::workbench {
 
 namespace {
-
-/// Wraps the ImageSet's buffers for LibTorch without copying; the ImageSet must outlive the tensors.
-engine::TensorDataset wrap(const datasets::ImageSet& set)
-{
-    engine::TensorDataset data;
-    data.images = torch::from_blob(const_cast<uint8_t*>(set.pixels.data()),
-                                   {set.count(), set.channels, set.height, set.width}, torch::kUInt8);
-    data.labels = torch::from_blob(const_cast<int64_t*>(set.labels.data()), {set.count()}, torch::kLong);
-    data.classCount = set.classNames.size();
-    return data;
-}
-
-engine::ModelSpec modelSpec(const Recipe::Model& m)
-{
-    engine::ModelSpec spec;
-    spec.arch = m.arch.toStdString();
-    spec.hidden.assign(m.hidden.begin(), m.hidden.end());
-    spec.layout = m.layout.toStdString();
-    spec.width = m.width;
-    spec.batchNorm = m.batchNorm;
-    spec.init.kind = engine::weightInitFromName(m.init.toStdString());
-    spec.init.uniformLow = m.initRange.value(0);
-    spec.init.uniformHigh = m.initRange.value(1);
-    return spec;
-}
-
-engine::TrainOptions trainOptions(const Recipe& r, const engine::TensorDataset& train)
-{
-    engine::TrainOptions o;
-    o.epochs = r.train.epochs;
-    o.batchSize = r.train.batchSize;
-    o.optimizer = r.train.optimizer.toStdString();
-    o.learningRate = r.train.lr;
-    o.weightDecay = r.train.weightDecay;
-    o.momentum = r.train.momentum;
-    o.seed = r.seed;
-    o.lrSchedule = r.train.lrSchedule.toStdString();
-    o.stepEpochs = r.train.stepEpochs;
-    o.stepGamma = r.train.stepGamma;
-    o.earlyStoppingPatience = r.train.earlyStopping;
-    o.restoreBest = r.train.restoreBest;
-    o.augment.flip = r.dataset.augmentFlip;
-    o.augment.rotateDegrees = r.dataset.augmentRotate;
-    o.augment.brightness = r.dataset.augmentBrightness;
-    if (r.train.classWeights || r.dataset.balance == QLatin1String("class-weights")) { // inverse frequency, mean 1
-        const torch::Tensor counts = torch::bincount(train.labels, {}, train.classCount).to(torch::kDouble).clamp_min(1);
-        const torch::Tensor w = counts.reciprocal() * (double(train.classCount) / counts.reciprocal().sum());
-        o.classWeights.assign(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
-    }
-    return o;
-}
-
-engine::ScheduleOptions scheduleOptions(const Recipe& r)
-{
-    engine::ScheduleOptions o;
-    o.schedule = r.prune.schedule.toStdString();
-    o.sparsity = r.prune.sparsity;
-    o.rounds = r.prune.rounds;
-    o.rate = r.prune.rate;
-    o.outputRate = r.prune.outputRate;
-    const QList<double>& sweep = r.prune.method == QLatin1String("threshold") ? r.prune.thresholds : r.prune.sparsities;
-    o.sweep.assign(sweep.begin(), sweep.end());
-    o.rewind = r.prune.rewind.toStdString();
-    o.control = r.prune.control.toStdString();
-    o.fineTuneEpochs = r.prune.fineTuneEpochs;
-    o.fineTuneLearningRate = r.prune.fineTuneLr;
-    o.seed = r.seed;
-    o.q = r.prune.q;
-    return o;
-}
-
-/// Up to `count` training images drawn at random with the seed (the training split is ordered by class), and their
-/// labels: the calibration set of the structured criteria.
-std::pair<torch::Tensor, torch::Tensor> calibrationSet(const engine::TensorDataset& train, int64_t count, uint64_t seed)
-{
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed ^ 0xca11b);
-    const torch::Tensor order = torch::randperm(train.size(), generator, torch::kLong).narrow(0, 0, std::min(count, train.size()));
-    return {train.images.index_select(0, order), train.labels.index_select(0, order)};
-}
-
-std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::TensorDataset& train,
-                                                 const engine::Normalizer& normalize)
-{
-    const QString& m = r.prune.method;
-    if (m == QLatin1String("global-magnitude"))
-        return std::make_shared<engine::GlobalMagnitudePruner>();
-    if (m == QLatin1String("layer-magnitude"))
-        return std::make_shared<engine::LayerMagnitudePruner>();
-    if (m == QLatin1String("threshold"))
-        return std::make_shared<engine::ThresholdPruner>(r.prune.thresholds.value(0));
-    if (m == QLatin1String("random"))
-        return std::make_shared<engine::RandomPruner>(r.seed);
-    if (m == QLatin1String("annealed"))
-        return std::make_shared<engine::AnnealedPruner>(
-            engine::AnnealOptions{r.prune.annealT0, r.prune.annealCoupling, r.prune.annealSweeps, r.seed});
-    if (m == QLatin1String("snip")) { // connection sensitivity on one seeded random batch of training data
-        // (the training rows are ordered by class: the first rows would be one class only)
-        const auto [images, labels] = calibrationSet(train, std::max<int>(int(r.train.batchSize), 256), r.seed);
-        return std::make_shared<engine::SnipPruner>(normalize(images), labels);
-    }
-    if (m == QLatin1String("neuron-l1"))
-        return std::make_shared<engine::NeuronNormPruner>(1);
-    if (m == QLatin1String("neuron-taylor") || m == QLatin1String("interval-adjoint")) {
-        const auto [images, labels] = calibrationSet(train, r.prune.calibrationImages, r.seed);
-        if (m == QLatin1String("neuron-taylor"))
-            return std::make_shared<engine::NeuronTaylorPruner>(normalize(images), labels);
-        const engine::AdjointOutput y =
-            r.prune.adjoint == QLatin1String("loss") ? engine::AdjointOutput::Loss : engine::AdjointOutput::Logits;
-        return std::make_shared<engine::IntervalAdjointPruner>(normalize(images), labels, y);
-    }
-    throw std::invalid_argument("prune.method '" + m.toStdString() + "' is not available in this version");
-}
-
-/// Epochs the whole run trains, for the progress bar; `layers` = the model's prunable layers (layer-by-layer).
-int plannedEpochs(const Recipe& r, int layers)
-{
-    const QString& s = r.prune.schedule;
-    if (s == QLatin1String("layer-by-layer"))
-        return r.train.epochs + layers * r.prune.fineTuneEpochs;
-    if (s == QLatin1String("none"))
-        return r.train.epochs;
-    if (s == QLatin1String("one-shot"))
-        return r.train.epochs + r.prune.fineTuneEpochs;
-    if (s == QLatin1String("iterative") || s == QLatin1String("geometric"))
-        return r.train.epochs + r.prune.rounds * r.prune.fineTuneEpochs;
-    if (s == QLatin1String("lottery"))
-        return r.train.epochs * (r.prune.rounds + 1);
-    const auto values = r.prune.method == QLatin1String("threshold") ? r.prune.thresholds.size() : r.prune.sparsities.size();
-    return r.train.epochs + int(values) * r.prune.fineTuneEpochs;
-}
 
 /// SHA-256 over an image set's shape, pixels and labels: the session records it, resume and validate check it.
 void addToHash(QCryptographicHash& hash, const datasets::ImageSet& set)
@@ -232,20 +94,6 @@ QByteArray readChecked(const Session& session, const QString& file, const QStrin
         throw SessionError(session.filePath(file).toStdString() +
                            " is not the file this session wrote (its SHA-256 differs from the one recorded): refusing to load it");
     return bytes;
-}
-
-int plannedRounds(const Recipe& r, int layers)
-{
-    const QString& s = r.prune.schedule;
-    if (s == QLatin1String("layer-by-layer"))
-        return layers;
-    if (s == QLatin1String("none"))
-        return 0;
-    if (s == QLatin1String("one-shot"))
-        return 1;
-    if (s == QLatin1String("sweep"))
-        return int(r.prune.method == QLatin1String("threshold") ? r.prune.thresholds.size() : r.prune.sparsities.size());
-    return r.prune.rounds;
 }
 
 } // namespace
@@ -434,6 +282,7 @@ void RunJob::start()
     // Everything the worker needs is copied in; results come back only through queued invocations on `this`,
     // which Qt drops if the job is gone.
     const Recipe recipe = d->recipe;
+    const engine::ScheduleKind scheduleKind = engine::schedule(recipe.prune.schedule.toStdString()).kind;
     const std::shared_ptr<const datasets::ImageSet> given = d->dataset;
     const std::shared_ptr<const datasets::ImageSet> givenTest = d->testDataset;
     std::atomic<bool>* cancel = &d->cancel;
@@ -492,14 +341,14 @@ void RunJob::start()
                     log(tr("skipped %1: %2").arg(skipped.file, skipped.reason));
             }
             // Wrapped without a copy; the training, validation and test rows are gathered once.
-            const engine::TensorDataset all = wrap(*data.train);
+            const engine::TensorDataset all = settings::wrap(*data.train);
             const auto rows = [&](const std::vector<qsizetype>& indices) {
                 return engine::subset(all, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end()), torch::kLong));
             };
             struct {
                 engine::TensorDataset train, validation;
             } split{rows(data.trainIndices), rows(data.split.validation)};
-            const engine::TensorDataset test = data.test ? wrap(*data.test) : rows(data.split.test);
+            const engine::TensorDataset test = data.test ? settings::wrap(*data.test) : rows(data.split.test);
             log(tr("%1: training on %2 images, validating on %3, testing on %4; device %5")
                     .arg(data.train->sourceDescription)
                     .arg(split.train.size())
@@ -556,23 +405,23 @@ void RunJob::start()
                                                       ? engine::Normalizer({0.485, 0.456, 0.406}, {0.229, 0.224, 0.225})
                                                       : engine::Normalizer::fromData(split.train.images);
 
-            const engine::ModelSpec spec = modelSpec(recipe.model);
+            const engine::ModelSpec spec = settings::modelSpec(recipe.model);
             const int64_t c = data.train->channels, h = data.train->height, w = data.train->width;
             const int64_t classes = all.classCount;
             torch::manual_seed(recipe.seed);
             const engine::ClassifierPtr model = engine::buildModel(spec, c, h, w, classes);
             engine::Trainer trainer(model, normalizer, device);
-            const engine::TrainOptions training = trainOptions(recipe, split.train);
+            const engine::TrainOptions training = settings::trainOptions(recipe, split.train);
             uint64_t reinitCount = 0;
-            engine::PruningSchedule schedule(trainer, makePruner(recipe, split.train, normalizer), {c, h, w}, [&] {
+            engine::PruningSchedule schedule(trainer, settings::makePruner(recipe, split.train, normalizer), {c, h, w}, [&] {
                 torch::manual_seed(recipe.seed + 1000 + ++reinitCount);
                 return engine::buildModel(spec, c, h, w, classes);
             });
 
             const int64_t batchesPerEpoch = (split.train.size() + recipe.train.batchSize - 1) / recipe.train.batchSize;
             const int prunableLayers = int(engine::prunableParameters(*model).size());
-            const int64_t totalBatches = std::max<int64_t>(1, batchesPerEpoch * plannedEpochs(recipe, prunableLayers));
-            const int rounds = plannedRounds(recipe, prunableLayers);
+            const int64_t totalBatches = std::max<int64_t>(1, batchesPerEpoch * settings::planCount(recipe, prunableLayers).epochs);
+            const int rounds = settings::planCount(recipe, prunableLayers).rounds;
             int64_t batchesDone = 0;
             int lastPostedPercent = -1;
             int globalEpoch = 0;
@@ -668,7 +517,7 @@ void RunJob::start()
                                                                  record.value(QStringLiteral("masks_sha256")).toString()),
                                                      session.filePath(folder + QStringLiteral("/masks.pt")), *model, device);
                     };
-                    if (recipe.prune.schedule == QLatin1String("sweep") && resumeState.bestRound > 0) {
+                    if (scheduleKind == engine::ScheduleKind::Sweep && resumeState.bestRound > 0) {
                         const QString folder = Session::roundFolder(resumeState.bestRound);
                         loadSaved(folder + QStringLiteral("/model.pt"),
                                   session.readJson(folder + QStringLiteral("/validation.json")), QStringLiteral("model_sha256"));
@@ -712,7 +561,7 @@ void RunJob::start()
                 writeState(QStringLiteral("running"), {});
             // Seed 001's retain.txt and its two plots: the geometric schedule's table, known before anything trains
             // (the same table the schedule prunes by), written again unchanged by a resumed run.
-            if (session.isValid() && recipe.prune.schedule == QLatin1String("geometric")) {
+            if (session.isValid() && scheduleKind == engine::ScheduleKind::Geometric) {
                 const std::string table = engine::GeometricRetention::toText(engine::GeometricRetention::table(
                     engine::hiddenWidths(*model), recipe.prune.q, recipe.prune.rounds));
                 session.writeFile(SessionExporter::retentionFile(), QByteArray::fromStdString(table));
@@ -766,85 +615,7 @@ void RunJob::start()
                 return true;
             };
             const auto roundStats = [&](const engine::RoundReport& r) {
-                RoundStats s;
-                s.round = r.round;
-                s.rounds = rounds;
-                s.method = recipe.prune.method;
-                s.schedule = recipe.prune.schedule;
-                s.targetSparsity = r.targetSparsity;
-                s.sweepValue = r.sweepValue;
-                s.sparsity = r.sparsity;
-                for (const engine::LayerSparsity& layer : r.layers) {
-                    s.weightsTotal += layer.total;
-                    s.weightsKept += layer.kept;
-                }
-                if (r.layers.empty()) {
-                    for (const auto& [name, weight] : engine::prunableParameters(*model))
-                        s.weightsTotal += weight.numel();
-                    s.weightsKept = s.weightsTotal;
-                }
-                s.accuracyBefore = r.round == 0 ? r.validation.accuracy : r.beforeFineTune.accuracy;
-                s.validationAccuracy = r.validation.accuracy;
-                s.validationLoss = r.validation.loss;
-                if (!r.epochs.empty()) { // the epoch the model comes from: the last, or the first best one
-                    size_t e = r.epochs.size() - 1;
-                    if (recipe.train.restoreBest)
-                        for (size_t i = 0; i < r.epochs.size(); ++i)
-                            if (r.epochs[i].validation.accuracy > r.epochs[e].validation.accuracy ||
-                                (r.epochs[i].validation.accuracy == r.epochs[e].validation.accuracy && i < e))
-                                e = i;
-                    s.hasTrain = true;
-                    s.trainLoss = r.epochs[e].train.loss;
-                    s.trainAccuracy = r.epochs[e].train.accuracy;
-                }
-                s.hasTest = r.test.samples > 0;
-                s.testAccuracy = r.test.accuracy;
-                s.testLoss = r.test.loss;
-                s.parameters = r.cost.parameters;
-                s.nonzeroParameters = r.cost.nonzeroParameters;
-                s.denseBytes = r.cost.denseBytes;
-                s.sparseBytes = r.cost.sparseBytes;
-                s.denseMacs = r.cost.denseMacs;
-                s.remainingMacs = r.cost.remainingMacs;
-                s.structured = r.compacted;
-                s.compactParameters = r.compactCost.parameters;
-                s.compactBytes = r.compactCost.denseBytes;
-                s.compactMacs = r.compactCost.denseMacs;
-                s.latencyMs = r.latency.denseMs;
-                s.prunedLatencyMs = r.latency.prunedMs;
-                s.prunedLatencyPath = QString::fromStdString(r.latency.prunedPath);
-                for (size_t l = 0; l < r.snapshots.size(); ++l) {
-                    const engine::LayerSnapshot& snap = r.snapshots[l];
-                    LayerStats layer;
-                    layer.name = QString::fromStdString(snap.name);
-                    layer.total = snap.total;
-                    layer.kept = snap.total - std::llround(snap.sparsity * double(snap.total));
-                    layer.sparsity = snap.sparsity;
-                    layer.cka = l < r.cka.size() ? r.cka[l] : -1.0;
-                    layer.histogram = QList<qint64>(snap.histogram.begin(), snap.histogram.end());
-                    layer.histogramMin = snap.histogramMin;
-                    layer.histogramMax = snap.histogramMax;
-                    layer.maskImage = QList<float>(snap.maskImage.begin(), snap.maskImage.end());
-                    layer.maskRows = int(snap.maskRows);
-                    layer.maskCols = int(snap.maskCols);
-                    layer.shape = QList<qint64>(snap.shape.begin(), snap.shape.end());
-                    if (l < r.units.total.size()) {
-                        layer.units = r.units.total[l];
-                        layer.unitsKept = r.units.alive[l];
-                    }
-                    s.layers.append(layer);
-                }
-                s.reportOnTest = r.test.samples > 0;
-                for (const auto& row : r.report.confusion)
-                    s.confusion.append(QList<qint64>(row.begin(), row.end()));
-                for (const engine::ClassMetrics& m : r.report.perClass) {
-                    s.precision.append(m.precision);
-                    s.recall.append(m.recall);
-                    s.f1.append(m.f1);
-                    s.support.append(m.support);
-                }
-                s.macroF1 = r.report.macroF1;
-                return s;
+                return settings::roundStats(r, recipe, rounds, *model);
             };
             // Every file of the round, model first and validation.json (with the files' fingerprints) last.
             callbacks.onCheckpoint = [&](const engine::RoundReport& r, const engine::ScheduleState& state) {
@@ -899,13 +670,13 @@ void RunJob::start()
             };
 
             const engine::ScheduleOutcome outcome = schedule.run(split.train, split.validation, test, training,
-                                                                 scheduleOptions(recipe), callbacks,
+                                                                 settings::scheduleOptions(recipe), callbacks,
                                                                  resuming ? &resumeState : nullptr);
             summary.outcome = outcome.reason == engine::StopReason::Cancelled ? RunSummary::Outcome::Cancelled
                                                                                : RunSummary::Outcome::Completed;
             if (!outcome.rounds.empty()) {
                 // A cancelled run reports its last completed round (a sweep: the best one so far).
-                const bool lastCompletedRound = summary.outcome == RunSummary::Outcome::Cancelled && recipe.prune.schedule != QLatin1String("sweep");
+                const bool lastCompletedRound = summary.outcome == RunSummary::Outcome::Cancelled && scheduleKind != engine::ScheduleKind::Sweep;
                 const engine::RoundReport& best =
                     lastCompletedRound ? outcome.rounds.back()
                                        : outcome.rounds[size_t(std::min<int>(outcome.bestRound, int(outcome.rounds.size()) - 1))];

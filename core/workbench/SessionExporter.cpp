@@ -1,5 +1,6 @@
 #include "core/workbench/SessionExporter.h"
 
+#include "core/engine/pruning/MethodCatalogue.h"
 #include "core/workbench/SvgChart.h"
 
 #include <quazip/quazip.h>
@@ -71,11 +72,9 @@ int SessionExporter::resolveRound(const QString& spec) const {
     if (spec.isEmpty() || spec == QLatin1String("last"))
         return saved.last();
     if (spec == QLatin1String("best")) {
-        const bool sweep = session_.recipeJson()
-                               .value(QStringLiteral("prune"))
-                               .toObject()
-                               .value(QStringLiteral("schedule"))
-                               .toString() == QLatin1String("sweep");
+        const engine::ScheduleInfo* schedule = engine::findSchedule(
+            session_.recipeJson().value(QStringLiteral("prune")).toObject().value(QStringLiteral("schedule")).toString().toStdString());
+        const bool sweep = schedule != nullptr && schedule->kind == engine::ScheduleKind::Sweep;
         if (!sweep)
             return saved.last();
         int best = saved.last();

@@ -3,11 +3,11 @@
 // the parameters, MACs, bytes and median latency before and after, the speed-up ratio and the largest output
 // difference. Usage: bench_compaction [--batch B] [--repeats N]
 
-#include "core/engine/Compaction.h"
-#include "core/engine/GeometricRetention.h"
-#include "core/engine/Mlp.h"
-#include "core/engine/NeuronNormPruner.h"
-#include "core/engine/Vgg.h"
+#include "core/engine/structured/Compaction.h"
+#include "core/engine/pruning/GeometricRetention.h"
+#include "core/engine/models/Mlp.h"
+#include "core/engine/structured/NeuronNormPruner.h"
+#include "core/engine/models/Vgg.h"
 
 #include <torch/torch.h>
 

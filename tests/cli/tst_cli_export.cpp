@@ -5,6 +5,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -143,9 +144,14 @@ private slots:
         QFETCH(QStringList, arguments);
         QFETCH(int, exitCode);
         QFETCH(QString, message);
+        // A refused export writes nothing: "--out x" names a file in a temporary folder, never the working folder.
+        QTemporaryDir outRoot;
+        const QString out = outRoot.filePath(QStringLiteral("x"));
+        arguments.replaceInStrings(QRegularExpression(QStringLiteral("^x$")), out);
         const Result r = cli(QStringList{QStringLiteral("export"), session_} + arguments);
         QCOMPARE(r.exitCode, exitCode);
         QVERIFY2(r.err.contains(message), qPrintable(r.err));
+        QVERIFY(!QFileInfo::exists(out));
     }
 
     void renamesAndDeletes() {

@@ -1,6 +1,6 @@
 #include "EngineTest.h"
 
-#include "core/engine/Augmentation.h"
+#include "core/engine/training/Augmentation.h"
 
 using namespace prunelab::engine;
 

@@ -1,11 +1,11 @@
 #include "EngineTest.h"
 
-#include "core/engine/Compaction.h"
-#include "core/engine/LeNet5.h"
-#include "core/engine/Mlp.h"
-#include "core/engine/NeuronNormPruner.h"
-#include "core/engine/StructuredLayout.h"
-#include "core/engine/Vgg.h"
+#include "core/engine/structured/Compaction.h"
+#include "core/engine/models/LeNet5.h"
+#include "core/engine/models/Mlp.h"
+#include "core/engine/structured/NeuronNormPruner.h"
+#include "core/engine/structured/StructuredLayout.h"
+#include "core/engine/models/Vgg.h"
 
 #include <torch/torch.h>
 

@@ -2,13 +2,13 @@
 // the one-pass gather-and-normalise, the CSR inference network, and the thread plan that is restored afterwards.
 #include "EngineTest.h"
 
-#include "core/engine/FusedAdam.h"
-#include "core/engine/LeNet5.h"
-#include "core/engine/MagnitudePruners.h"
-#include "core/engine/Mlp.h"
-#include "core/engine/Normalizer.h"
-#include "core/engine/Runtime.h"
-#include "core/engine/SparseNetwork.h"
+#include "core/engine/training/FusedAdam.h"
+#include "core/engine/models/LeNet5.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/models/Mlp.h"
+#include "core/engine/training/Normalizer.h"
+#include "core/engine/runtime/Runtime.h"
+#include "core/engine/runtime/SparseNetwork.h"
 
 #include <ATen/Parallel.h>
 #include <torch/torch.h>

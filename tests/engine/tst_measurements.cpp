@@ -1,11 +1,11 @@
 #include "EngineTest.h"
 
-#include "core/engine/Latency.h"
-#include "core/engine/LeNet5.h"
-#include "core/engine/MagnitudePruners.h"
-#include "core/engine/Measurements.h"
-#include "core/engine/Mlp.h"
-#include "core/engine/Vgg.h"
+#include "core/engine/measure/Latency.h"
+#include "core/engine/models/LeNet5.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/measure/Measurements.h"
+#include "core/engine/models/Mlp.h"
+#include "core/engine/models/Vgg.h"
 
 #include <torch/torch.h>
 

@@ -1,7 +1,7 @@
 #include "EngineTest.h"
 
-#include "core/engine/Mlp.h"
-#include "core/engine/Normalizer.h"
+#include "core/engine/models/Mlp.h"
+#include "core/engine/training/Normalizer.h"
 
 #include <torch/torch.h>
 

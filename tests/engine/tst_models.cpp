@@ -1,12 +1,11 @@
 #include "EngineTest.h"
 #include "SyntheticData.h"
 
-#include "core/engine/DataSplit.h"
-#include "core/engine/LeNet5.h"
-#include "core/engine/MagnitudePruners.h"
-#include "core/engine/ModelFactory.h"
-#include "core/engine/Trainer.h"
-#include "core/engine/Vgg.h"
+#include "core/engine/models/LeNet5.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/models/ModelFactory.h"
+#include "core/engine/training/Trainer.h"
+#include "core/engine/models/Vgg.h"
 
 #include <torch/torch.h>
 

@@ -1,10 +1,10 @@
 #include "EngineTest.h"
 
-#include "core/engine/AnnealedPruner.h"
-#include "core/engine/MagnitudePruners.h"
-#include "core/engine/Mlp.h"
-#include "core/engine/RandomPruner.h"
-#include "core/engine/SnipPruner.h"
+#include "core/engine/pruning/AnnealedPruner.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/models/Mlp.h"
+#include "core/engine/pruning/RandomPruner.h"
+#include "core/engine/pruning/SnipPruner.h"
 
 #include <torch/torch.h>
 

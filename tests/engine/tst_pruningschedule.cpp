@@ -1,9 +1,8 @@
 #include "EngineTest.h"
 #include "SyntheticData.h"
 
-#include "core/engine/DataSplit.h"
-#include "core/engine/MagnitudePruners.h"
-#include "core/engine/Mlp.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/models/Mlp.h"
 #include "core/engine/PruningSchedule.h"
 
 #include <torch/torch.h>

@@ -1,6 +1,6 @@
 #include "EngineTest.h"
 
-#include "core/engine/GeometricRetention.h"
+#include "core/engine/pruning/GeometricRetention.h"
 
 #include <cmath>
 

@@ -1,16 +1,15 @@
 #include "EngineTest.h"
 #include "SyntheticData.h"
 
-#include "core/engine/DataSplit.h"
-#include "core/engine/IntervalAdjointPruner.h"
-#include "core/engine/LeNet5.h"
-#include "core/engine/MagnitudePruners.h"
-#include "core/engine/Mlp.h"
-#include "core/engine/NeuronNormPruner.h"
-#include "core/engine/NeuronTaylorPruner.h"
+#include "core/engine/structured/IntervalAdjointPruner.h"
+#include "core/engine/models/LeNet5.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/models/Mlp.h"
+#include "core/engine/structured/NeuronNormPruner.h"
+#include "core/engine/structured/NeuronTaylorPruner.h"
 #include "core/engine/PruningSchedule.h"
-#include "core/engine/StructuredLayout.h"
-#include "core/engine/Vgg.h"
+#include "core/engine/structured/StructuredLayout.h"
+#include "core/engine/models/Vgg.h"
 
 #include <torch/torch.h>
 

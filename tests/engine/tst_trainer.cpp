@@ -1,10 +1,9 @@
 #include "EngineTest.h"
 #include "SyntheticData.h"
 
-#include "core/engine/DataSplit.h"
-#include "core/engine/MagnitudePruners.h"
-#include "core/engine/Mlp.h"
-#include "core/engine/Trainer.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/models/Mlp.h"
+#include "core/engine/training/Trainer.h"
 
 #include <torch/torch.h>
 

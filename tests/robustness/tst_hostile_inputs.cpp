@@ -6,8 +6,8 @@
 
 #include "tests/robustness/HostileCorpus.h"
 
-#include "core/engine/MaskSet.h"
-#include "core/engine/Mlp.h"
+#include "core/engine/pruning/MaskSet.h"
+#include "core/engine/models/Mlp.h"
 #include "core/workbench/ModelFiles.h"
 #include "core/workbench/Recipe.h"
 #include "core/workbench/Session.h"

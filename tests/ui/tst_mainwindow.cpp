@@ -1,3 +1,4 @@
+#include "core/engine/pruning/MethodCatalogue.h"
 #include "core/workbench/Session.h"
 #include "datasets/BrainSliceDemo.h"
 #include "tests/datasets/NiftiTestVolume.h"
@@ -657,6 +658,36 @@ private slots:
         QVERIFY(window.findChild<QLabel*>("methodHelp")->text().contains(QStringLiteral("sensitive")));
         window.findChild<QComboBox*>("scheduleCombo")->setCurrentText(QStringLiteral("lottery"));
         QVERIFY(window.findChild<QLabel*>("scheduleHelp")->text().contains(QStringLiteral("rewinding")));
+    }
+
+    // The form offers exactly the engine catalogue's methods and schedules, in its order, each with its line.
+    void formListsTheCatalogue()
+    {
+        ui::MainWindow window;
+        window.show();
+        auto* method = window.findChild<QComboBox*>("methodCombo");
+        auto* schedule = window.findChild<QComboBox*>("scheduleCombo");
+        QStringList methods, schedules, shownMethods, shownSchedules;
+        for (const engine::MethodInfo& m : engine::methods())
+            methods.append(QLatin1String(m.name));
+        for (const engine::ScheduleInfo& s : engine::schedules())
+            schedules.append(QLatin1String(s.name));
+        for (int i = 0; i < method->count(); ++i) {
+            shownMethods.append(method->itemText(i));
+            QVERIFY(!method->itemData(i, Qt::ToolTipRole).toString().isEmpty());
+        }
+        for (int i = 0; i < schedule->count(); ++i)
+            shownSchedules.append(schedule->itemText(i));
+        QCOMPARE(shownMethods, methods);
+        QCOMPARE(shownSchedules, schedules);
+        // A method added through the catalogue runs from the form: 2:4 sparsity, once.
+        method->setCurrentText(QStringLiteral("nm-magnitude"));
+        schedule->setCurrentText(QStringLiteral("one-shot"));
+        QVERIFY(window.findChild<QLabel*>("methodHelp")->text().contains(QStringLiteral("N:M")));
+        const workbench::Recipe r = window.recipe();
+        QCOMPARE(r.prune.method, QStringLiteral("nm-magnitude"));
+        QCOMPARE(r.prune.nm, (QList<int>{2, 4}));
+        QVERIFY(!window.findChild<QSpinBox*>("roundsSpin")->isEnabled()); // one-shot prunes once
     }
 
     void aMissingSourceIsAMessageNotACrash()

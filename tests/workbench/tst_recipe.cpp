@@ -1,3 +1,4 @@
+#include "core/engine/pruning/MethodCatalogue.h"
 #include "core/workbench/Recipe.h"
 
 #include <QJsonDocument>
@@ -93,6 +94,29 @@ private slots:
         QTest::newRow("model not an object") << R"({"model": [1]})" << "model" << "must be an object";
         QTest::newRow("sparsity 1") << R"({"prune": {"sparsity": 1}})" << "prune.sparsity" << "<= 0.999";
         QTest::newRow("bad device") << R"({"device": "tpu"})" << "device" << "auto, cpu, cuda";
+        QTest::newRow("n:m with a sweep") << R"({"prune": {"method": "nm-magnitude", "schedule": "sweep"}})" << "prune.schedule" << "needs prune.schedule none, one-shot, lottery";
+        QTest::newRow("n:m keeps all") << R"({"prune": {"method": "nm-magnitude", "nm": [4, 4]}})" << "prune.nm" << "n < m";
+        QTest::newRow("n:m of three") << R"({"prune": {"nm": [1, 2, 4]}})" << "prune.nm" << "2";
+    }
+
+    // Every name the engine's catalogue lists is a recipe the parser accepts, written back unchanged.
+    void acceptsEveryCatalogueName()
+    {
+        for (const prunelab::engine::MethodInfo& m : prunelab::engine::methods()) {
+            const QString schedule = m.structured ? QStringLiteral("geometric") : QStringLiteral("one-shot");
+            const Recipe r = Recipe::fromJson(QJsonDocument::fromJson(
+                QStringLiteral(R"({"prune": {"method": "%1", "schedule": "%2"}})").arg(QLatin1String(m.name), schedule).toUtf8()).object());
+            QCOMPARE(r.toJson().value("prune").toObject().value("method").toString(), QLatin1String(m.name));
+        }
+        for (const prunelab::engine::ScheduleInfo& s : prunelab::engine::schedules()) {
+            const QString method = s.structuredOnly ? QStringLiteral("neuron-l1") : QStringLiteral("global-magnitude");
+            const Recipe r = Recipe::fromJson(QJsonDocument::fromJson(
+                QStringLiteral(R"({"prune": {"method": "%1", "schedule": "%2"}})").arg(method, QLatin1String(s.name)).toUtf8()).object());
+            QCOMPARE(r.prune.schedule, QLatin1String(s.name));
+        }
+        const Recipe nm = Recipe::fromJson(QJsonDocument::fromJson(R"({"prune": {"method": "nm-magnitude", "nm": [1, 4]}})").object());
+        QCOMPARE(nm.prune.nm, QList<int>({1, 4}));
+        QCOMPARE(Recipe::fromJson(nm.toJson()).prune.nm, QList<int>({1, 4}));
     }
 
     void acceptsStructuredMethods_data()

@@ -1,0 +1,46 @@
+#include "MethodCommands.h"
+#include "CliCommands.h"
+
+#include "core/engine/pruning/MethodCatalogue.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTextStream>
+
+namespace prunelab::cli {
+
+int methods(const QStringList& arguments)
+{
+    const bool json = arguments.size() == 2 && arguments[1] == QLatin1String("--json");
+    if (arguments.size() > 1 && !json) {
+        QTextStream(stderr) << "usage: prunelab-cli methods [--json]\n";
+        return BadUsage;
+    }
+    QTextStream out(stdout);
+    if (json) {
+        QJsonArray methodList, scheduleList;
+        for (const engine::MethodInfo& m : engine::methods())
+            methodList.append(QJsonObject{{"name", QLatin1String(m.name)},
+                                          {"summary", QString::fromUtf8(m.summary)},
+                                          {"structured", m.structured},
+                                          {"sweeps_thresholds", m.sweepsThresholds},
+                                          {"fixed_sparsity", m.fixedSparsity}});
+        for (const engine::ScheduleInfo& s : engine::schedules())
+            scheduleList.append(QJsonObject{{"name", QLatin1String(s.name)},
+                                            {"summary", QString::fromUtf8(s.summary)},
+                                            {"uses_rounds", s.usesRounds},
+                                            {"structured_only", s.structuredOnly}});
+        out << QJsonDocument(QJsonObject{{"methods", methodList}, {"schedules", scheduleList}}).toJson();
+        return Success;
+    }
+    out << "prune.method:\n";
+    for (const engine::MethodInfo& m : engine::methods())
+        out << "  " << QString::fromLatin1(m.name).leftJustified(18) << QString::fromUtf8(m.summary) << '\n';
+    out << "prune.schedule:\n";
+    for (const engine::ScheduleInfo& s : engine::schedules())
+        out << "  " << QString::fromLatin1(s.name).leftJustified(18) << QString::fromUtf8(s.summary) << '\n';
+    return Success;
+}
+
+} // namespace prunelab::cli

@@ -1,0 +1,73 @@
+#pragma once
+
+#include "core/engine/models/Classifier.h"
+#include "core/engine/pruning/MaskSet.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace prunelab::engine {
+
+struct ClassMetrics {
+    double precision = 0.0;
+    double recall = 0.0;
+    double f1 = 0.0;
+    int64_t support = 0;
+};
+
+/// sklearn's classification_report and confusion_matrix (seed 000) as plain values.
+struct ClassificationReport {
+    std::vector<std::vector<int64_t>> confusion; ///< [true class][predicted class]
+    std::vector<ClassMetrics> perClass;
+    double accuracy = 0.0;
+    double macroF1 = 0.0;
+    int64_t samples = 0;
+};
+
+/// Builds the report from true and predicted labels (int64, same length) over `classCount` classes.
+/// A class never predicted has precision 0; one never present has recall 0 (as sklearn with zero_division=0).
+ClassificationReport classificationReport(const torch::Tensor& truth, const torch::Tensor& predicted, int64_t classCount);
+
+/// One prunable layer as the charts need it: counts, a histogram of its weights and a small image of its mask.
+struct LayerSnapshot {
+    std::string name;
+    std::vector<int64_t> shape;
+    int64_t total = 0;
+    int64_t nonzero = 0;
+    double sparsity = 0.0;
+    /// Histogram of the non-zero weights over [histogramMin, histogramMax], `bins` equal bins.
+    std::vector<int64_t> histogram;
+    double histogramMin = 0.0;
+    double histogramMax = 0.0;
+    /// The mask (or the weight != 0 pattern without one) as rows × cols cells, each the kept fraction in [0, 1],
+    /// row-major. Rows are output units/filters, columns inputs (conv kernels flattened per filter).
+    std::vector<float> maskImage;
+    int64_t maskRows = 0;
+    int64_t maskCols = 0;
+};
+
+/// Snapshots of every prunable layer; masks cells downsampled to at most maxCells × maxCells by averaging, except a
+/// convolution of at most 4·maxCells² weights, whose mask is kept whole (filters × inputs·kh·kw).
+std::vector<LayerSnapshot> snapshotLayers(torch::nn::Module& model, const MaskSet* masks, int bins = 50,
+                                          int64_t maxCells = 64);
+
+/// What the pruned model costs against its dense self.
+struct ModelCost {
+    int64_t parameters = 0;        ///< all weights and biases
+    int64_t nonzeroParameters = 0; ///< non-zero weights and biases
+    int64_t denseBytes = 0;        ///< float32 storage of every parameter
+    int64_t sparseBytes = 0;       ///< pruned layers as CSR (value + column index per non-zero, one row pointer per row), the rest dense
+    int64_t denseMacs = 0;         ///< multiply-accumulates per sample, dense
+    int64_t remainingMacs = 0;     ///< multiply-accumulates per sample with pruned weights skipped
+};
+
+/// Linear CKA (Kornblith et al., 2019) between two representations of the same n inputs (n × anything, flattened
+/// per row): ⟨K_X, K_Y⟩_F / (‖K_X‖_F ‖K_Y‖_F) with K = X_c X_cᵀ of the column-centred data. 1 for representations
+/// equal up to rotation and scale, near 0 for unrelated ones.
+double linearCka(const torch::Tensor& x, const torch::Tensor& y);
+
+/// Costs for one input of channels×height×width; MACs count every output position of a convolution.
+ModelCost measureCost(ClassifierImpl& model, int64_t channels, int64_t height, int64_t width);
+
+} // namespace prunelab::engine

@@ -1,0 +1,84 @@
+#pragma once
+
+// The pruning vocabulary, in one place: every method and schedule a recipe can name, what each one does in one line,
+// and what it needs. The recipe validator, the run, the GUI form, the results page and `prunelab-cli methods` read
+// these tables; none of them spells a method's name. Adding a method: a row here, its Pruner class, one case in
+// makePruner() (PrunerFactory.cpp). docs/architecture.md walks through it.
+//
+// No LibTorch here: the recipe parser (and its fuzz target) and the GUI include this header.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace prunelab::engine {
+
+enum class MethodId {
+    Threshold,
+    GlobalMagnitude,
+    LayerMagnitude,
+    Random,
+    Snip,
+    Annealed,
+    NmMagnitude,
+    NeuronL1,
+    NeuronTaylor,
+    IntervalAdjoint,
+};
+
+struct MethodInfo {
+    MethodId id;
+    const char* name;    ///< what a recipe writes: `prune.method`
+    const char* summary; ///< one line for the GUI form, the CLI and the docs
+    /// Removes whole neurons and filters (the model compacts to a smaller dense one); the geometric schedule needs it.
+    bool structured = false;
+    /// A sweep's values are magnitude thresholds (`prune.thresholds`), not sparsities (`prune.sparsities`).
+    bool sweepsThresholds = false;
+    /// The method fixes the sparsity itself (N:M keeps n of every m): schedules that aim at a target refuse it.
+    bool fixedSparsity = false;
+};
+
+enum class ScheduleKind { None, OneShot, Iterative, Sweep, Lottery, LayerByLayer, Geometric };
+
+struct ScheduleInfo {
+    ScheduleKind kind;
+    const char* name; ///< what a recipe writes: `prune.schedule`
+    const char* summary;
+    bool usesRounds = false;     ///< reads `prune.rounds`
+    bool usesSparsity = false;   ///< aims at `prune.sparsity` (iterative and lottery: reached by `prune.rate`)
+    bool structuredOnly = false; ///< needs a structured method
+    bool rewinds = false;        ///< retrains from rewound weights each round (lottery ticket)
+};
+
+/// Every method, in the order messages and the GUI list them.
+const std::vector<MethodInfo>& methods();
+/// Every schedule, in the order messages and the GUI list them.
+const std::vector<ScheduleInfo>& schedules();
+
+/// nullptr when no method or schedule has that name.
+const MethodInfo* findMethod(std::string_view name);
+const ScheduleInfo* findSchedule(std::string_view name);
+/// The method or schedule of that name; throws std::invalid_argument naming `prune.method` / `prune.schedule`.
+const MethodInfo& method(std::string_view name);
+const ScheduleInfo& schedule(std::string_view name);
+
+/// The names, in catalogue order; `structuredOnly`: the structured methods.
+std::vector<std::string> methodNames(bool structuredOnly = false);
+std::vector<std::string> scheduleNames();
+/// "a, b or c", for messages.
+std::string orList(const std::vector<std::string>& names);
+
+/// The recipe's defaults.
+const MethodInfo& defaultMethod();
+const ScheduleInfo& defaultSchedule();
+
+/// What a schedule will do, counted before it runs (the progress bar and the ETA).
+struct SchedulePlanCount {
+    int rounds = 0; ///< pruning rounds after the dense model
+    int epochs = 0; ///< training epochs in all, fine-tuning and retraining included
+};
+/// `sweepValues`: how many thresholds or sparsities a sweep tries; `layers`: the model's prunable layers.
+SchedulePlanCount countPlan(const ScheduleInfo& schedule, int trainEpochs, int fineTuneEpochs, int rounds,
+                            int sweepValues, int layers);
+
+} // namespace prunelab::engine

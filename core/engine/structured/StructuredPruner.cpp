@@ -1,0 +1,121 @@
+#include "core/engine/structured/StructuredPruner.h"
+
+#include <torch/torch.h>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <stdexcept>
+
+namespace prunelab::engine {
+
+MaskSet StructuredPruner::computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const {
+    if (!(target.sparsity >= 0.0 && target.sparsity < 1.0))
+        throw std::invalid_argument("sparsity must be in [0, 1), got " + std::to_string(target.sparsity));
+    const std::vector<UnitGroup> groups = unitGroups(model);
+    if (groups.empty())
+        throw std::invalid_argument("structured pruning needs at least one hidden layer");
+    if (!target.keepUnits.empty() && target.keepUnits.size() != groups.size())
+        throw std::invalid_argument("structured pruning: " + std::to_string(target.keepUnits.size()) +
+                                    " unit counts for " + std::to_string(groups.size()) + " hidden layers");
+    const std::vector<torch::Tensor> scores = unitScores(model, groups);
+    if (scores.size() != groups.size())
+        throw std::logic_error("structured pruner: one score vector per hidden layer expected");
+
+    std::vector<torch::Tensor> keep;
+    for (size_t g = 0; g < groups.size(); ++g) {
+        const int64_t units = groups[g].units;
+        const torch::Tensor alive = aliveUnits(groups[g], current);
+        const torch::Tensor s = scores[g].to(torch::kCPU, torch::kFloat).contiguous();
+        if (s.numel() != units)
+            throw std::logic_error("structured pruner: wrong number of scores for " + groups[g].weight);
+        const int64_t aliveCount = alive.sum().item<int64_t>();
+        int64_t count =
+            target.keepUnits.empty() ? std::llround((1.0 - target.sparsity) * double(units)) : target.keepUnits[g];
+        count = std::clamp<int64_t>(count, 1, std::max<int64_t>(1, aliveCount));
+        // Removed units first out; among the alive, higher score first; ties to the lower index.
+        const float* score = s.data_ptr<float>();
+        const float* live = alive.data_ptr<float>();
+        std::vector<int64_t> order(static_cast<size_t>(units));
+        std::iota(order.begin(), order.end(), 0);
+        const auto key = [&](int64_t j) {
+            const float v = score[j];
+            return live[j] == 0.0f ? -std::numeric_limits<double>::infinity()
+                                   : (std::isnan(v) ? -std::numeric_limits<double>::max() : double(v));
+        };
+        std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return key(a) > key(b); });
+        torch::Tensor k = torch::zeros({units});
+        for (int64_t i = 0; i < count; ++i)
+            k[order[size_t(i)]] = 1.0;
+        keep.push_back(k);
+    }
+    return structuredMasks(model, groups, keep, current);
+}
+
+UnitCalibration calibrateUnits(ClassifierImpl& model, const torch::Tensor& inputs, const torch::Tensor& labels,
+                               AdjointOutput output, int64_t batchSize) {
+    if (!inputs.defined() || inputs.size(0) == 0)
+        throw std::invalid_argument("structured pruning needs a non-empty calibration set");
+    if (output == AdjointOutput::Loss && (!labels.defined() || labels.size(0) != inputs.size(0)))
+        throw std::invalid_argument("the loss adjoint needs one label per calibration input");
+    const bool wasTraining = model.is_training();
+    model.eval(); // batch norm with its running statistics, as the deployed model runs
+    const torch::Device device =
+        model.parameters().empty() ? torch::Device(torch::kCPU) : model.parameters().front().device();
+    UnitCalibration c;
+    const int64_t n = inputs.size(0);
+    try {
+        for (int64_t start = 0; start < n; start += batchSize) {
+            const int64_t size = std::min(batchSize, n - start);
+            const torch::Tensor x = inputs.narrow(0, start, size).to(device);
+            std::vector<torch::Tensor> values;
+            std::vector<torch::Tensor> probes;
+            // a + e with e = 0 that requires grad: ∂y/∂e is exactly ∂y/∂a, and the forward pass is unchanged.
+            const torch::Tensor logits = model.forwardProbed(x, [&](size_t, const torch::Tensor& a) {
+                values.push_back(a.detach().clone());
+                probes.push_back(torch::zeros_like(a).requires_grad_(true));
+                return a + probes.back();
+            });
+            const torch::Tensor y = output == AdjointOutput::Logits
+                                        ? logits.sum()
+                                        : torch::nn::functional::cross_entropy(
+                                              logits, labels.narrow(0, start, size).to(device),
+                                              torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum));
+            const std::vector<torch::Tensor> grads = torch::autograd::grad({y}, probes);
+            torch::NoGradGuard noGrad;
+            for (size_t g = 0; g < values.size(); ++g) {
+                // per unit: move the unit axis first, everything else (samples, positions) flattened behind it
+                const torch::Tensor a = values[g].transpose(0, 1).flatten(1);
+                const torch::Tensor d = grads[g].detach().transpose(0, 1).flatten(1);
+                const int64_t positions = values[g].dim() > 2 ? values[g][0][0].numel() : 1;
+                const torch::Tensor perSample =
+                    (values[g] * grads[g].detach()).reshape({size, values[g].size(1), positions}).mean(2).abs().sum(0);
+                const auto merge = [&](std::vector<torch::Tensor>& into, const torch::Tensor& t, bool isMax) {
+                    const torch::Tensor v = t.to(torch::kCPU, torch::kFloat);
+                    if (into.size() <= g)
+                        into.push_back(v);
+                    else
+                        into[g] = isMax ? torch::maximum(into[g], v) : torch::minimum(into[g], v);
+                };
+                merge(c.activationMin, std::get<0>(a.min(1)), false);
+                merge(c.activationMax, std::get<0>(a.max(1)), true);
+                merge(c.adjointMin, std::get<0>(d.min(1)), false);
+                merge(c.adjointMax, std::get<0>(d.max(1)), true);
+                if (c.taylor.size() <= g)
+                    c.taylor.push_back(perSample.to(torch::kCPU, torch::kDouble));
+                else
+                    c.taylor[g] += perSample.to(torch::kCPU, torch::kDouble);
+            }
+        }
+    } catch (...) {
+        model.train(wasTraining);
+        throw;
+    }
+    model.train(wasTraining);
+    for (torch::Tensor& t : c.taylor)
+        t = (t / double(n)).to(torch::kFloat);
+    return c;
+}
+
+} // namespace prunelab::engine
