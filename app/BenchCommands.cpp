@@ -37,29 +37,35 @@ int bench(const QStringList& arguments)
         "  train   samples/s of the Trainer vs a plain PyTorch loop (models: lenet-300-100, mlp-003, mlp-000, lenet5, "
         "vgg-small)\n"
         "  infer   batch-1 and batch-64 latency: dense vs sparse (CSR) at 90/95/98 % vs structurally compacted\n"
-        "  prune   global magnitude mask over the MRI threshold sweep's 12.6 M weights vs torch.nn.utils.prune.global_unstructured\n"
+        "  prune   global magnitude mask over the MRI threshold sweep's 12.6 M weights vs "
+        "torch.nn.utils.prune.global_unstructured\n"
         "  decode  images/s to decode, resize and cache a JPEG folder vs torchvision ImageFolder + DataLoader\n"
         "  memory  peak RSS of a whole run on 33,984 128×128 RGB JPEGs against their uint8 size (--images N)\n"
         "  all     all of them, one after the other"));
-    parser.addPositionalArgument(QStringLiteral("benchmark"), QStringLiteral("train | infer | prune | decode | memory | all"));
-    parser.addOption(option("model", "train: a model or all (default); infer: lenet-300-100 (default), mlp-003, mlp-000.", "name"));
+    parser.addPositionalArgument(QStringLiteral("benchmark"),
+                                 QStringLiteral("train | infer | prune | decode | memory | all"));
+    parser.addOption(
+        option("model", "train: a model or all (default); infer: lenet-300-100 (default), mlp-003, mlp-000.", "name"));
     parser.addOption(option("batch-size", "train: batch size (default: each model's seed's).", "n"));
     parser.addOption(option("steps", "train: timed optimiser steps (default: a few seconds per model).", "n"));
     parser.addOption(option("device", "train: cpu (default) or cuda.", "device"));
     parser.addOption(option("sparsity", "prune: fraction of the weights to remove (default 0.9).", "s"));
-    parser.addOption(option("images", "decode, memory, train --from-files: how many JPEG files to write (default 4000; "
-                                      "memory 33984).", "n"));
+    parser.addOption(option("images",
+                            "decode, memory, train --from-files: how many JPEG files to write (default 4000; "
+                            "memory 33984).",
+                            "n"));
     parser.addOption(option("size", "decode: square size to resize to (default 128).", "n"));
     parser.addOption(option("keep", "decode: write (or reuse) the JPEG files in this folder.", "dir"));
-    parser.addOption(option("from-files", "train: only the end-to-end case, from JPEG files (decode + one epoch of "
-                                          "LeNet-5) against torchvision ImageFolder + DataLoader; --images sets how many."));
+    parser.addOption(option("from-files",
+                            "train: only the end-to-end case, from JPEG files (decode + one epoch of "
+                            "LeNet-5) against torchvision ImageFolder + DataLoader; --images sets how many."));
     parser.addOption(option("no-reference", "Skip the Python references (PruneLab's own figures only)."));
     parser.addOption(option("json", "One JSON object per measured case."));
     if (const int exit = parseOrExit(parser, arguments); exit >= 0)
         return exit;
     const QStringList positional = parser.positionalArguments();
     const QString what = positional.value(0);
-    const QStringList known{QStringLiteral("train"), QStringLiteral("infer"), QStringLiteral("prune"),
+    const QStringList known{QStringLiteral("train"),  QStringLiteral("infer"),  QStringLiteral("prune"),
                             QStringLiteral("decode"), QStringLiteral("memory"), QStringLiteral("all")};
     if (positional.size() != 1 || !known.contains(what)) {
         QTextStream(stderr) << "prunelab-cli: bench needs one of train, infer, prune, decode, memory or all"
@@ -77,7 +83,8 @@ int bench(const QStringList& arguments)
     bench::DecodeBenchOptions decode;
     decode.reference = reference;
     qint64 batch = 0, steps = 0, images = decode.images, size = decode.size;
-    if (!readWholeNumber(parser, "batch-size", 1, 1000000, &batch) || !readWholeNumber(parser, "steps", 1, 10000000, &steps) ||
+    if (!readWholeNumber(parser, "batch-size", 1, 1000000, &batch) ||
+        !readWholeNumber(parser, "steps", 1, 10000000, &steps) ||
         !readNumber(parser, "sparsity", 0, 0.999, &prune.sparsity) ||
         !readWholeNumber(parser, "images", 8, 10000000, &images) || !readWholeNumber(parser, "size", 8, 4096, &size))
         return BadUsage;

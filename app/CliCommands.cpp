@@ -4,10 +4,10 @@
 #include "core/workbench/Comparison.h"
 #include "core/workbench/Recipe.h"
 #include "core/workbench/RunJob.h"
-#include "datasets/BrainSliceDemo.h"
 #include "core/workbench/Session.h"
 #include "core/workbench/SessionExporter.h"
 #include "core/workbench/SessionStore.h"
+#include "datasets/BrainSliceDemo.h"
 #include "datasets/DemoMriGenerator.h"
 #include "datasets/ImageSetWriter.h"
 #include "ui/ChartExport.h"
@@ -17,12 +17,12 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
-#include <QJsonArray>
-#include <QRegularExpression>
-#include <QSet>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
+#include <QSet>
 #include <QTextStream>
 #include <QTimer>
 
@@ -44,7 +44,6 @@ void printJson(const QJsonObject& object)
 {
     QTextStream(stdout) << QJsonDocument(object).toJson(QJsonDocument::Compact) << Qt::endl;
 }
-
 
 /// A one-line progress bar on a terminal: redrawn in place, erased before any other line is printed.
 class ProgressBar {
@@ -71,9 +70,10 @@ public:
         constexpr int width = 30;
         const int filled = percent_ * width / 100;
         const int seconds = int(eta_ + 0.5);
-        QTextStream(stdout) << "\r\033[K[" << QString(filled, QLatin1Char('#')) << QString(width - filled, QLatin1Char('.'))
-                            << "] " << percent_ << "%  ETA " << seconds / 60 << ':'
-                            << QString::number(seconds % 60).rightJustified(2, QLatin1Char('0')) << Qt::flush;
+        QTextStream(stdout) << "\r\033[K[" << QString(filled, QLatin1Char('#'))
+                            << QString(width - filled, QLatin1Char('.')) << "] " << percent_ << "%  ETA "
+                            << seconds / 60 << ':' << QString::number(seconds % 60).rightJustified(2, QLatin1Char('0'))
+                            << Qt::flush;
         drawn_ = true;
     }
 
@@ -142,7 +142,8 @@ int runComparison(const workbench::Comparison& comparison, bool json);
 /// Runs a recipe in a new session under `sessionsRoot` (empty: the default folder); a recipe with a compare list
 /// runs as a comparison.
 int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsRoot = {}, const QString& name = {},
-            const QString& fromSession = {}, int fromRound = -1) {
+            const QString& fromSession = {}, int fromRound = -1)
+{
     // A dataset that is not there is a mistake in the recipe (exit 2), found before a session is made.
     QList<workbench::Recipe> recipes{recipe};
     for (qsizetype i = 0; i < recipe.compare.size(); ++i)
@@ -150,17 +151,20 @@ int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsR
     for (const workbench::Recipe& r : recipes) {
         const QString& source = r.dataset.source;
         if (source != QLatin1String("demo") && source != QLatin1String("fashion-mnist") && !QFileInfo::exists(source)) {
-            QTextStream(stderr) << "prunelab-cli: bad recipe: dataset.source \"" << source << "\" does not exist" << Qt::endl;
+            QTextStream(stderr) << "prunelab-cli: bad recipe: dataset.source \"" << source << "\" does not exist"
+                                << Qt::endl;
             return BadUsage;
         }
     }
     if (!recipe.compare.isEmpty()) {
         try {
-            const workbench::Comparison comparison = workbench::Comparison::create(workbench::SessionStore(sessionsRoot).root(), recipe, name);
+            const workbench::Comparison comparison =
+                workbench::Comparison::create(workbench::SessionStore(sessionsRoot).root(), recipe, name);
             if (json)
                 printJson({{"event", "session"}, {"session", comparison.session().path()}});
             else
-                QTextStream(stdout) << "comparison of " << recipe.compare.size() << " variants: " << comparison.session().path() << Qt::endl;
+                QTextStream(stdout) << "comparison of " << recipe.compare.size()
+                                    << " variants: " << comparison.session().path() << Qt::endl;
             return runComparison(comparison, json);
         } catch (const workbench::SessionError& e) {
             return fail(e, RunFailed);
@@ -169,11 +173,13 @@ int execute(const workbench::Recipe& recipe, bool json, const QString& sessionsR
     workbench::RunJob job;
     job.setRecipe(recipe);
     try {
-        const workbench::Session session = workbench::SessionStore(sessionsRoot).create(name.isEmpty() ? recipe.name : name);
+        const workbench::Session session =
+            workbench::SessionStore(sessionsRoot).create(name.isEmpty() ? recipe.name : name);
         if (fromSession.isEmpty()) {
             job.setSession(session.path());
         } else {
-            try { // seed 001's begin_itr: rounds 0…K of the earlier session, then this recipe's rounds after K
+            try { // the interval-adjoint workflow's begin_itr: rounds 0…K of the earlier session, then this recipe's
+                  // rounds after K
                 job.startFrom(session.path(), fromSession, fromRound);
             } catch (const workbench::SessionError& e) {
                 QDir(session.path()).removeRecursively(); // nothing was run in it
@@ -211,7 +217,8 @@ int runComparison(const workbench::Comparison& comparison, bool json)
         if (json)
             printJson({{"event", "variant"}, {"label", e.label}, {"session", e.path}});
         else
-            out << "== variant " << e.label << ": " << e.recipe.prune.method << " / " << e.recipe.prune.schedule << Qt::endl;
+            out << "== variant " << e.label << ": " << e.recipe.prune.method << " / " << e.recipe.prune.schedule
+                << Qt::endl;
         const int code = execute(job, json);
         if (code == Cancelled) {
             comparison.writeResults(QStringLiteral("cancelled"));
@@ -232,7 +239,9 @@ int runComparison(const workbench::Comparison& comparison, bool json)
                    {"session", comparison.session().path()},
                    {"comparison", results}});
     else
-        out << '\n' << comparison.table() << "comparison: " << results << "\nsession: " << comparison.session().path() << Qt::endl;
+        out << '\n'
+            << comparison.table() << "comparison: " << results << "\nsession: " << comparison.session().path()
+            << Qt::endl;
     return exitCode;
 }
 
@@ -304,7 +313,8 @@ int addGrid(QJsonObject& json, const QStringList& grids, const QString& shard, Q
         for (qsizetype i = 0; i < sets.size(); ++i)
             for (const QString& text : values) {
                 const QJsonDocument parsed = QJsonDocument::fromJson(QByteArray("[") + text.toUtf8() + "]");
-                const QJsonValue value = parsed.isArray() && parsed.array().size() == 1 ? parsed.array().first() : QJsonValue(text);
+                const QJsonValue value =
+                    parsed.isArray() && parsed.array().size() == 1 ? parsed.array().first() : QJsonValue(text);
                 QJsonObject set = sets[i];
                 set.insert(key, value);
                 QString shown = text;
@@ -347,7 +357,8 @@ void copyTree(const QString& from, const QString& to)
         QFile in(file);
         if (!in.open(QIODevice::ReadOnly))
             throw workbench::SessionError("cannot read " + file.toStdString() + ": " + in.errorString().toStdString());
-        workbench::Session::writeFileAtomically(to + QLatin1Char('/') + QDir(from).relativeFilePath(file), in.readAll());
+        workbench::Session::writeFileAtomically(to + QLatin1Char('/') + QDir(from).relativeFilePath(file),
+                                                in.readAll());
     }
 }
 
@@ -357,7 +368,9 @@ int merge(const QStringList& arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Combine comparisons (the shards of a grid) into one comparison."));
-    parser.addPositionalArgument(QStringLiteral("sessions"), QStringLiteral("Comparison folders made by run --grid/--shard."), QStringLiteral("SESSION..."));
+    parser.addPositionalArgument(QStringLiteral("sessions"),
+                                 QStringLiteral("Comparison folders made by run --grid/--shard."),
+                                 QStringLiteral("SESSION..."));
     parser.addOption(option("out", "The merged comparison's folder (must not exist).", "dir"));
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
@@ -402,12 +415,15 @@ int merge(const QStringList& arguments)
         return fail(e, BadUsage);
     }
     merged.insert(QStringLiteral("compare"), compare);
-    merged.insert(QStringLiteral("name"), merged.value(QStringLiteral("name")).toString().remove(QRegularExpression(QStringLiteral("-shard-\\d+-of-\\d+$"))));
+    merged.insert(QStringLiteral("name"), merged.value(QStringLiteral("name"))
+                                              .toString()
+                                              .remove(QRegularExpression(QStringLiteral("-shard-\\d+-of-\\d+$"))));
     workbench::Recipe recipe;
     if (!toRecipe(merged, recipe))
         return BadUsage;
     try {
-        const workbench::Comparison out = workbench::Comparison::createIn(workbench::Session::createFolder(parser.value(QStringLiteral("out"))), recipe);
+        const workbench::Comparison out = workbench::Comparison::createIn(
+            workbench::Session::createFolder(parser.value(QStringLiteral("out"))), recipe);
         bool complete = true;
         for (const workbench::Comparison& c : inputs)
             for (const workbench::Comparison::Entry& e : c.entries()) {
@@ -416,7 +432,8 @@ int merge(const QStringList& arguments)
                     copyTree(e.path, out.session().filePath(QStringLiteral("variants/") + e.label));
             }
         out.writeResults(complete ? QStringLiteral("completed") : QStringLiteral("incomplete"));
-        QTextStream(stdout) << out.table() << "comparison: " << out.session().filePath(QStringLiteral("results/comparison.html"))
+        QTextStream(stdout) << out.table()
+                            << "comparison: " << out.session().filePath(QStringLiteral("results/comparison.html"))
                             << "\nsession: " << out.session().path() << Qt::endl;
     } catch (const std::exception& e) {
         return fail(e, RunFailed);
@@ -432,12 +449,15 @@ int run(const QStringList& arguments)
                                  QStringLiteral("RECIPE.json or a preset name (prunelab-cli presets); with --from, the "
                                                 "earlier session's recipe when left out."),
                                  QStringLiteral("[RECIPE]"));
-    parser.addOption(option("set", "Override a recipe field: KEY=VALUE, e.g. train.epochs=1 (repeatable).", "key=value"));
+    parser.addOption(
+        option("set", "Override a recipe field: KEY=VALUE, e.g. train.epochs=1 (repeatable).", "key=value"));
     parser.addOption(option("json", "Print one JSON object per event."));
     parser.addOption(option("sessions", "Folder of sessions (default: ~/.local/share/PruneLab/sessions).", "dir"));
     parser.addOption(option("name", "Session name (default: the recipe's name).", "name"));
-    parser.addOption(option("grid", "Run every combination of values: KEY=V1,V2,… (repeatable), as one comparison.", "key=values"));
-    parser.addOption(option("shard", "Run only grid points i with i % N == I (0-based; Slurm: $SLURM_ARRAY_TASK_ID/N).", "I/N"));
+    parser.addOption(
+        option("grid", "Run every combination of values: KEY=V1,V2,… (repeatable), as one comparison.", "key=values"));
+    parser.addOption(
+        option("shard", "Run only grid points i with i % N == I (0-based; Slurm: $SLURM_ARRAY_TASK_ID/N).", "I/N"));
     parser.addOption(option("from",
                             "Start after a round of an earlier session (its rounds 0…K copied into the new "
                             "session), continuing the schedule at round K + 1.",
@@ -481,13 +501,15 @@ int run(const QStringList& arguments)
             workbench::Recipe::applyOverride(json, assignment);
         if (parser.isSet(QStringLiteral("grid")) || parser.isSet(QStringLiteral("shard"))) {
             QString error;
-            const int points = addGrid(json, parser.values(QStringLiteral("grid")), parser.value(QStringLiteral("shard")), error);
+            const int points =
+                addGrid(json, parser.values(QStringLiteral("grid")), parser.value(QStringLiteral("shard")), error);
             if (points < 0) {
                 QTextStream(stderr) << "prunelab-cli: " << error << Qt::endl;
                 return BadUsage;
             }
             if (points == 0) {
-                QTextStream(stdout) << "shard " << parser.value(QStringLiteral("shard")) << ": no grid point falls to this shard" << Qt::endl;
+                QTextStream(stdout) << "shard " << parser.value(QStringLiteral("shard"))
+                                    << ": no grid point falls to this shard" << Qt::endl;
                 return Success;
             }
         }
@@ -510,17 +532,23 @@ int run(const QStringList& arguments)
 int train(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Train and prune on the demo dataset: the quick-demo preset, with flags."));
+    parser.setApplicationDescription(
+        QStringLiteral("Train and prune on the demo dataset: the quick-demo preset, with flags."));
     parser.addOption(option("demo", "Use the built-in demo MRI dataset."));
     // Each flag sets one recipe field; the recipe then validates it, so messages name the field.
-    const QList<std::pair<QString, QString>> fields{
-        {"epochs", "train.epochs"},           {"lr", "train.lr"},
-        {"batch-size", "train.batch_size"},   {"optimizer", "train.optimizer"},
-        {"sparsity", "prune.sparsity"},       {"fine-tune-epochs", "prune.fine_tune_epochs"},
-        {"method", "prune.method"},           {"schedule", "prune.schedule"},
-        {"rounds", "prune.rounds"},           {"rate", "prune.rate"},
-        {"device", "device"},                 {"seed", "seed"},
-        {"per-class", "dataset.demo_per_class"}};
+    const QList<std::pair<QString, QString>> fields{{"epochs", "train.epochs"},
+                                                    {"lr", "train.lr"},
+                                                    {"batch-size", "train.batch_size"},
+                                                    {"optimizer", "train.optimizer"},
+                                                    {"sparsity", "prune.sparsity"},
+                                                    {"fine-tune-epochs", "prune.fine_tune_epochs"},
+                                                    {"method", "prune.method"},
+                                                    {"schedule", "prune.schedule"},
+                                                    {"rounds", "prune.rounds"},
+                                                    {"rate", "prune.rate"},
+                                                    {"device", "device"},
+                                                    {"seed", "seed"},
+                                                    {"per-class", "dataset.demo_per_class"}};
     for (const auto& [flag, key] : fields)
         parser.addOption(QCommandLineOption(flag, QStringLiteral("Sets %1.").arg(key), QStringLiteral("value")));
     parser.addOption(option("hidden", "MLP hidden widths, e.g. 256,128 (model.hidden).", "list"));
@@ -530,7 +558,8 @@ int train(const QStringList& arguments)
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     if (!parser.positionalArguments().isEmpty() || !parser.isSet(QStringLiteral("demo"))) {
-        QTextStream(stderr) << "prunelab-cli: train takes --demo and flags; for other data use 'prunelab-cli run RECIPE'\n";
+        QTextStream(stderr)
+            << "prunelab-cli: train takes --demo and flags; for other data use 'prunelab-cli run RECIPE'\n";
         return BadUsage;
     }
     QJsonObject json = workbench::Recipe::presetJson(QStringLiteral("quick-demo"));
@@ -539,7 +568,8 @@ int train(const QStringList& arguments)
             if (parser.isSet(flag))
                 workbench::Recipe::applyOverride(json, key + QLatin1Char('=') + parser.value(flag));
         if (parser.isSet(QStringLiteral("hidden")))
-            workbench::Recipe::applyOverride(json, QStringLiteral("model.hidden=[%1]").arg(parser.value(QStringLiteral("hidden"))));
+            workbench::Recipe::applyOverride(
+                json, QStringLiteral("model.hidden=[%1]").arg(parser.value(QStringLiteral("hidden"))));
         if (parser.isSet(QStringLiteral("image-size"))) {
             const QString n = parser.value(QStringLiteral("image-size"));
             workbench::Recipe::applyOverride(json, QStringLiteral("dataset.image_size=[%1,%1]").arg(n));
@@ -603,8 +633,9 @@ int datasetDemo(const QStringList& arguments)
     demo.seed = quint64(seed);
     demo.size = int(size);
     try {
-        const datasets::ImageSet set = datasets::BrainSliceDemo::available() ? datasets::BrainSliceDemo().generate(demo)
-                                                                             : datasets::DemoMriGenerator().generate(demo);
+        const datasets::ImageSet set = datasets::BrainSliceDemo::available()
+                                           ? datasets::BrainSliceDemo().generate(demo)
+                                           : datasets::DemoMriGenerator().generate(demo);
         datasets::writeClassFolders(set, parser.positionalArguments().first());
         QTextStream(stdout) << "wrote " << set.count() << " images in " << set.classNames.size() << " class folders to "
                             << parser.positionalArguments().first() << Qt::endl;
@@ -673,7 +704,8 @@ static int runToEnd(workbench::RunJob& job, bool json, const char* event)
             o.insert(QStringLiteral("event"), QString::fromLatin1(event));
             printJson(o);
         } else {
-            QTextStream(exitCode == Success ? stdout : stderr) << (exitCode == Success ? "" : "prunelab-cli: ") << s.message << Qt::endl;
+            QTextStream(exitCode == Success ? stdout : stderr)
+                << (exitCode == Success ? "" : "prunelab-cli: ") << s.message << Qt::endl;
         }
         QCoreApplication::exit(exitCode);
     });
@@ -719,7 +751,8 @@ int exportSession(const QStringList& arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Export a session's model, masks, data or report."));
     parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("SESSION_DIR"));
-    parser.addOption(option("format", "torchscript | compact-torchscript | state-dict | masks | plots | csv | report | bundle", "format"));
+    parser.addOption(option(
+        "format", "torchscript | compact-torchscript | state-dict | masks | plots | csv | report | bundle", "format"));
     parser.addOption(option("out", "File to write (a folder for csv).", "path"));
     parser.addOption(option("round", "K, best or last (default: last).", "k"));
     if (const int code = parseOrExit(parser, arguments); code >= 0)
@@ -735,8 +768,8 @@ int exportSession(const QStringList& arguments)
     const QStringList known = QStringList{QStringLiteral("torchscript"), QStringLiteral("compact-torchscript")} +
                               workbench::SessionExporter::formats();
     if (!known.contains(format)) {
-        QTextStream(stderr) << "prunelab-cli: --format must be one of " << known.join(QStringLiteral(", ")) << ", got '" << format
-                            << "'\n";
+        QTextStream(stderr) << "prunelab-cli: --format must be one of " << known.join(QStringLiteral(", ")) << ", got '"
+                            << format << "'\n";
         return BadUsage;
     }
     const workbench::SessionExporter exporter(session);
@@ -759,7 +792,9 @@ int exportSession(const QStringList& arguments)
         if (format == QLatin1String("plots")) { // the GUI's own charts, rendered offscreen
             written = ui::ChartExport::writePlots(session.path(), out);
         } else if (format == QLatin1String("report")) { // HTML, and the PDF beside it
-            const QString stem = out.endsWith(QLatin1String(".html")) || out.endsWith(QLatin1String(".pdf")) ? out.section(QLatin1Char('.'), 0, -2) : out;
+            const QString stem = out.endsWith(QLatin1String(".html")) || out.endsWith(QLatin1String(".pdf"))
+                                     ? out.section(QLatin1Char('.'), 0, -2)
+                                     : out;
             written = exporter.write(format, stem + QStringLiteral(".html"), round);
             ui::ChartExport::writeReportPdf(session.path(), round, stem + QStringLiteral(".pdf"));
             written << stem + QStringLiteral(".pdf");
@@ -809,7 +844,9 @@ int list(const QStringList& arguments)
             << (i.variants > 0 ? QStringLiteral("variants %1/%2").arg(i.variantsCompleted).arg(i.variants)
                                : QStringLiteral("round %1/%2").arg(std::max(0, i.completedRound)).arg(i.rounds))
                    .leftJustified(14)
-            << (i.testAccuracy >= 0 ? QStringLiteral("test %1%").arg(i.testAccuracy * 100, 0, 'f', 2) : QStringLiteral("-")).leftJustified(13)
+            << (i.testAccuracy >= 0 ? QStringLiteral("test %1%").arg(i.testAccuracy * 100, 0, 'f', 2)
+                                    : QStringLiteral("-"))
+                   .leftJustified(13)
             << QStringLiteral("sparsity %1%").arg(i.sparsity * 100, 0, 'f', 1).leftJustified(16) << i.path << '\n';
     }
     return Success;

@@ -7,7 +7,8 @@ namespace prunelab::cli {
 /// Exit codes of ../shared/CLI.md.
 enum ExitCode { Success = 0, RunFailed = 1, BadUsage = 2, Cancelled = 130 };
 
-/// `prunelab-cli run RECIPE.json|PRESET [--set KEY=VALUE]... [--grid KEY=V1,V2]... [--shard I/N] [--sessions DIR] [--name NAME] [--json]`
+/// `prunelab-cli run RECIPE.json|PRESET [--set KEY=VALUE]... [--grid KEY=V1,V2]... [--shard I/N] [--sessions DIR]
+/// [--name NAME] [--json]`
 int run(const QStringList& arguments);
 /// `prunelab-cli train --demo [--epochs N] …`: the quick-demo preset with its common fields as flags.
 int train(const QStringList& arguments);

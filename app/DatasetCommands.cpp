@@ -61,7 +61,8 @@ datasets::DatasetLoader::Progress terminalProgress(const char* what)
     return [clock, what](qint64 done, qint64 total) {
         if (done == total || clock->elapsed() > 100) {
             clock->restart();
-            QTextStream(stderr) << '\r' << what << ' ' << done << '/' << total << (done == total ? "\n" : "") << Qt::flush;
+            QTextStream(stderr) << '\r' << what << ' ' << done << '/' << total << (done == total ? "\n" : "")
+                                << Qt::flush;
         }
         return true;
     };
@@ -72,9 +73,11 @@ datasets::DatasetLoader::Progress terminalProgress(const char* what)
 int datasetSummarize(const QStringList& arguments)
 {
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Say what a dataset holds: classes, counts, sizes, channels, exact "
-                                                    "duplicates, empty classes and every skipped file with its reason."));
-    parser.addPositionalArgument(QStringLiteral("source"), QStringLiteral("A folder, .zip, .csv, IDX files, demo or fashion-mnist."));
+    parser.setApplicationDescription(
+        QStringLiteral("Say what a dataset holds: classes, counts, sizes, channels, exact "
+                       "duplicates, empty classes and every skipped file with its reason."));
+    parser.addPositionalArgument(QStringLiteral("source"),
+                                 QStringLiteral("A folder, .zip, .csv, IDX files, demo or fashion-mnist."));
     parser.addOption(option("json", "Print one JSON object."));
     addLoadOptions(parser);
     if (const int code = parseOrExit(parser, arguments); code >= 0)
@@ -90,7 +93,8 @@ int datasetSummarize(const QStringList& arguments)
     try {
         QElapsedTimer clock;
         clock.start();
-        const datasets::LoadedDataset data = datasets::DatasetLoader(options).load(source, terminalProgress("decoding"));
+        const datasets::LoadedDataset data =
+            datasets::DatasetLoader(options).load(source, terminalProgress("decoding"));
         // How many duplicate groups a plain split (every image on its own, as the seed notebook's) would leak.
         datasets::SplitOptions plain;
         const qsizetype leaking = data.summary.straddlingGroups(datasets::splitStratified(data.images, plain));
@@ -123,7 +127,8 @@ int datasetExport(const QStringList& arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Write any dataset source as PNG class folders, or as a .zip of "
                                                     "them (for example to turn IDX files into images)."));
-    parser.addPositionalArgument(QStringLiteral("source"), QStringLiteral("A folder, .zip, .csv, IDX files, demo or fashion-mnist."));
+    parser.addPositionalArgument(QStringLiteral("source"),
+                                 QStringLiteral("A folder, .zip, .csv, IDX files, demo or fashion-mnist."));
     parser.addPositionalArgument(QStringLiteral("out"), QStringLiteral("A folder, or a path ending in .zip."));
     addLoadOptions(parser);
     if (const int code = parseOrExit(parser, arguments); code >= 0)
@@ -138,7 +143,8 @@ int datasetExport(const QStringList& arguments)
     const QString source = parser.positionalArguments().at(0);
     const QString out = parser.positionalArguments().at(1);
     try {
-        const datasets::LoadedDataset data = datasets::DatasetLoader(options).load(source, terminalProgress("decoding"));
+        const datasets::LoadedDataset data =
+            datasets::DatasetLoader(options).load(source, terminalProgress("decoding"));
         const bool zip = out.endsWith(QLatin1String(".zip"), Qt::CaseInsensitive);
         // IDX sources have their own test images: they go beside the training images as train/ and test/.
         if (data.test.isEmpty()) {

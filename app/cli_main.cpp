@@ -8,10 +8,16 @@
 
 #include <QApplication>
 #include <QCoreApplication>
+#include <QDir>
+#include <QFile>
 #include <QGuiApplication>
 #include <QTextStream>
 
 #include <memory>
+
+#include <cerrno>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace {
 
@@ -52,10 +58,27 @@ commands:
 Run 'prunelab-cli COMMAND --help' for a command's options.
 )";
 
+/// Qt wants a private runtime folder (XDG_RUNTIME_DIR) and prints a warning on every call when a batch job, a container
+/// or `su` has none. Such a folder is what Qt itself would fall back to: /tmp/runtime-USER, created 0700 when missing.
+/// Left alone when set, or when the folder exists but is not ours (Qt then warns, rightly).
+void ensureRuntimeDir()
+{
+    if (!qEnvironmentVariableIsEmpty("XDG_RUNTIME_DIR"))
+        return;
+    const QByteArray dir = QFile::encodeName(QDir::tempPath()) + "/runtime-" + QByteArray::number(uint(getuid()));
+    if (mkdir(dir.constData(), 0700) != 0 && errno != EEXIST)
+        return;
+    struct stat info {};
+    if (stat(dir.constData(), &info) == 0 && S_ISDIR(info.st_mode) && info.st_uid == getuid() &&
+        (info.st_mode & 0777) == 0700)
+        qputenv("XDG_RUNTIME_DIR", dir);
+}
+
 } // namespace
 
 int main(int argc, char* argv[])
 {
+    ensureRuntimeDir();
     // export draws plots and the PDF report with the GUI's chart widgets: a QApplication on the offscreen platform
     // (no display needed). run, resume and train write PNG plots into the session (rasterised SVG): a
     // QGuiApplication, also offscreen. Every other command is Qt Core only.

@@ -22,32 +22,41 @@ int main(int argc, char* argv[])
     parser.setApplicationDescription(QStringLiteral("Train and prune neural networks on image datasets."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in demo dataset (the default)."));
-    const QCommandLineOption autostart(QStringLiteral("autostart"), QStringLiteral("Start a run as soon as the dataset is ready."));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+                                  QStringLiteral("Open the built-in demo dataset (the default)."));
+    const QCommandLineOption autostart(QStringLiteral("autostart"),
+                                       QStringLiteral("Start a run as soon as the dataset is ready."));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save a PNG of the window when the run ends (or when the dataset is ready without --autostart), then quit."),
+                                        QStringLiteral("Save a PNG of the window when the run ends (or when the "
+                                                       "dataset is ready without --autostart), then quit."),
                                         QStringLiteral("file"));
-    const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("Epochs for the run."), QStringLiteral("n"));
-    const QCommandLineOption recipeOption(QStringLiteral("recipe"), QStringLiteral("Fill the form from a recipe file or preset."),
+    const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("Epochs for the run."),
+                                    QStringLiteral("n"));
+    const QCommandLineOption recipeOption(QStringLiteral("recipe"),
+                                          QStringLiteral("Fill the form from a recipe file or preset."),
                                           QStringLiteral("file|preset"));
-    const QCommandLineOption set(QStringLiteral("set"), QStringLiteral("Override a recipe field, e.g. prune.schedule=iterative."),
+    const QCommandLineOption set(QStringLiteral("set"),
+                                 QStringLiteral("Override a recipe field, e.g. prune.schedule=iterative."),
                                  QStringLiteral("key=value"));
-    const QCommandLineOption tour(QStringLiteral("tour"),
-                                  QStringLiteral("Load the demo, run the quick-demo preset (5 epochs unless --epochs), save a PNG "
-                                                 "of every page and chart into the folder, then quit."),
-                                  QStringLiteral("folder"));
-    const QCommandLineOption presentation(QStringLiteral("presentation"),
-                                          QStringLiteral("Start in presentation mode (full screen, larger fonts; F11)."));
+    const QCommandLineOption tour(
+        QStringLiteral("tour"),
+        QStringLiteral("Load the demo, run the quick-demo preset (5 epochs unless --epochs), save a PNG "
+                       "of every page and chart into the folder, then quit."),
+        QStringLiteral("folder"));
+    const QCommandLineOption presentation(
+        QStringLiteral("presentation"), QStringLiteral("Start in presentation mode (full screen, larger fonts; F11)."));
     parser.addOptions({demo, autostart, screenshot, epochs, recipeOption, set, tour, presentation});
-    parser.addPositionalArgument(QStringLiteral("dataset"), QStringLiteral("A folder, .zip, .csv, IDX or NIfTI source to open."),
+    parser.addPositionalArgument(QStringLiteral("dataset"),
+                                 QStringLiteral("A folder, .zip, .csv, IDX or NIfTI source to open."),
                                  QStringLiteral("[dataset]"));
     parser.process(app);
 
     prunelab::ui::MainWindow window;
     if (parser.isSet(recipeOption) || parser.isSet(set)) {
         try {
-            QJsonObject json = parser.isSet(recipeOption) ? prunelab::workbench::Recipe::loadJson(parser.value(recipeOption))
-                                                          : window.recipe().toJson();
+            QJsonObject json = parser.isSet(recipeOption)
+                                   ? prunelab::workbench::Recipe::loadJson(parser.value(recipeOption))
+                                   : window.recipe().toJson();
             for (const QString& assignment : parser.values(set))
                 prunelab::workbench::Recipe::applyOverride(json, assignment);
             window.setRecipe(prunelab::workbench::Recipe::fromJson(json));
@@ -112,7 +121,8 @@ int main(int argc, char* argv[])
     window.show();
     if (parser.isSet(presentation))
         window.setPresentationMode(true);
-    // The dataset named on the command line, else the recipe's own (fashion-mnist for the lottery preset), else the demo.
+    // The dataset named on the command line, else the recipe's own (fashion-mnist for the lottery preset), else the
+    // demo.
     const QString recipeSource = window.recipe().dataset.source;
     if (!parser.positionalArguments().isEmpty() && tourFolder.isEmpty())
         window.openDataset(parser.positionalArguments().first());

@@ -32,9 +32,9 @@ cv::Mat square(const cv::Mat& m)
 }
 
 struct SliceAnatomy {
-    cv::Mat t1;        ///< CV_32F, square
-    cv::Mat ribbon;    ///< CV_32F in [0, 1]: the outer (cortical) band of the brain, smoothed
-    cv::Mat brain;     ///< CV_32F in [0, 1]: the outer brain (mask minus its deep core), smoothed
+    cv::Mat t1;             ///< CV_32F, square
+    cv::Mat ribbon;         ///< CV_32F in [0, 1]: the outer (cortical) band of the brain, smoothed
+    cv::Mat brain;          ///< CV_32F in [0, 1]: the outer brain (mask minus its deep core), smoothed
     cv::Point2f ventricles; ///< centre of the ventricles
     cv::Point2f brainCentre;
 };
@@ -57,15 +57,15 @@ bool BrainSliceDemo::available(const QString& t1Path)
     return QFileInfo::exists(t1Path) && QFileInfo::exists(mask);
 }
 
-BrainSliceDemo::BrainSliceDemo(const QString& t1Path)
-    : d(std::make_unique<Private>())
+BrainSliceDemo::BrainSliceDemo(const QString& t1Path) : d(std::make_unique<Private>())
 {
     QString maskPath = t1Path;
     maskPath.replace(QLatin1String("ch2.nii"), QLatin1String("ch2bet.nii"));
     const NiftiVolume t1 = NiftiVolume::read(t1Path);
     const NiftiVolume bet = NiftiVolume::read(maskPath);
     if (t1.nx != bet.nx || t1.ny != bet.ny || t1.nz != bet.nz || t1.nz <= BrainSliceDemo::kLastSlice)
-        throw std::runtime_error((t1Path + QStringLiteral(": not the Colin27 grid (181×217×181) its brain mask has")).toStdString());
+        throw std::runtime_error(
+            (t1Path + QStringLiteral(": not the Colin27 grid (181×217×181) its brain mask has")).toStdString());
     for (int z = BrainSliceDemo::kFirstSlice; z <= BrainSliceDemo::kLastSlice; ++z) {
         SliceAnatomy a;
         a.t1 = square(t1.slice(2, z));
@@ -87,7 +87,8 @@ BrainSliceDemo::BrainSliceDemo(const QString& t1Path)
         cv::Mat csf = (a.t1 < 0.55 * tissue) & deep;
         const cv::Moments m = cv::moments(csf, true);
         const cv::Moments b = cv::moments(mask, true);
-        a.brainCentre = b.m00 > 0 ? cv::Point2f(float(b.m10 / b.m00), float(b.m01 / b.m00)) : cv::Point2f(a.t1.cols / 2.f, a.t1.rows / 2.f);
+        a.brainCentre = b.m00 > 0 ? cv::Point2f(float(b.m10 / b.m00), float(b.m01 / b.m00))
+                                  : cv::Point2f(a.t1.cols / 2.f, a.t1.rows / 2.f);
         a.ventricles = m.m00 > 20 ? cv::Point2f(float(m.m10 / m.m00), float(m.m01 / m.m00)) : a.brainCentre;
         d->band.push_back(std::move(a));
     }
@@ -102,7 +103,8 @@ BrainSliceDemo::~BrainSliceDemo() = default;
 
 std::vector<uint8_t> BrainSliceDemo::render(double severity, double band, quint64 sampleSeed, int size, bool pose) const
 {
-    const auto& a = d->band[size_t(std::clamp(int(std::lround(band * double(d->band.size() - 1))), 0, int(d->band.size()) - 1))];
+    const auto& a =
+        d->band[size_t(std::clamp(int(std::lround(band * double(d->band.size() - 1))), 0, int(d->band.size()) - 1))];
     const int side = a.t1.cols;
     cv::Mat image = a.t1.clone();
 
@@ -175,7 +177,9 @@ ImageSet BrainSliceDemo::generate(const DemoOptions& options, const std::functio
                                   const std::atomic<bool>* cancel) const
 {
     ImageSet set = DemoMriGenerator::emptySet(
-        options, QStringLiteral("Demo from real T1 MRI (Colin27, mricron-data; %1×%1, seed %2)").arg(options.size).arg(options.seed));
+        options, QStringLiteral("Demo from real T1 MRI (Colin27, mricron-data; %1×%1, seed %2)")
+                     .arg(options.size)
+                     .arg(options.seed));
     const int total = int(set.labels.size());
     const int chunk = 32;
     for (int begin = 0; begin < total; begin += chunk) {
@@ -185,8 +189,8 @@ ImageSet BrainSliceDemo::generate(const DemoOptions& options, const std::functio
             for (int i = range.start; i < range.end; ++i) {
                 const quint64 sampleSeed = mix(options.seed, quint64(i));
                 cv::RNG rng(sampleSeed ^ 0x5DEECE66DULL);
-                const double severity =
-                    std::clamp(DemoMriGenerator::classSeverity(int(set.labels[size_t(i)])) + rng.gaussian(0.12), 0.0, 1.15);
+                const double severity = std::clamp(
+                    DemoMriGenerator::classSeverity(int(set.labels[size_t(i)])) + rng.gaussian(0.12), 0.0, 1.15);
                 const double band = rng.uniform(0.0, 1.0);
                 const std::vector<uint8_t> slice = render(severity, band, sampleSeed, options.size);
                 std::copy(slice.begin(), slice.end(), set.pixels.begin() + std::ptrdiff_t(i) * set.imageSize());

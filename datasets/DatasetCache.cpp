@@ -13,15 +13,13 @@ namespace {
 constexpr char kMagic[] = "PRUNELAB-DATASET-CACHE 1\n";
 }
 
-DatasetCache::DatasetCache(QString directory)
-    : directory_(std::move(directory))
-{
-}
+DatasetCache::DatasetCache(QString directory) : directory_(std::move(directory)) {}
 
 QString DatasetCache::defaultDirectory()
 {
     // Generic, not CacheLocation: the GUI (which sets an organisation name) and the CLI share one cache.
-    return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) + QStringLiteral("/PruneLab/datasets");
+    return QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation) +
+           QStringLiteral("/PruneLab/datasets");
 }
 
 QString DatasetCache::pathFor(const QByteArray& key) const
@@ -39,7 +37,8 @@ bool DatasetCache::load(const QByteArray& key, ImageSet* set, DatasetSummary* su
     if (file.read(sizeof(kMagic) - 1) != QByteArray(kMagic))
         return false;
     quint64 headerSize = 0;
-    if (file.read(reinterpret_cast<char*>(&headerSize), sizeof headerSize) != sizeof headerSize || headerSize > (quint64(1) << 30))
+    if (file.read(reinterpret_cast<char*>(&headerSize), sizeof headerSize) != sizeof headerSize ||
+        headerSize > (quint64(1) << 30))
         return false;
     const QJsonObject header = QJsonDocument::fromJson(file.read(qint64(headerSize))).object();
     if (header.value(QStringLiteral("key")).toString() != QString::fromLatin1(key.toHex()))
@@ -54,14 +53,16 @@ bool DatasetCache::load(const QByteArray& key, ImageSet* set, DatasetSummary* su
     for (const QJsonValue& v : header.value(QStringLiteral("files")).toArray())
         out.files.append(v.toString());
     out.sourceDescription = header.value(QStringLiteral("description")).toString();
-    if (count < 0 || out.channels < 1 || out.channels > 4 || out.width < 1 || out.height < 1 || out.files.size() != count)
+    if (count < 0 || out.channels < 1 || out.channels > 4 || out.width < 1 || out.height < 1 ||
+        out.files.size() != count)
         return false;
     const qint64 pixelBytes = count * out.imageSize();
     if (file.size() - file.pos() != count * qint64(sizeof(int64_t)) + pixelBytes)
         return false;
     out.labels.resize(size_t(count));
     out.pixels.resize(size_t(pixelBytes));
-    if (file.read(reinterpret_cast<char*>(out.labels.data()), count * qint64(sizeof(int64_t))) != count * qint64(sizeof(int64_t)) ||
+    if (file.read(reinterpret_cast<char*>(out.labels.data()), count * qint64(sizeof(int64_t))) !=
+            count * qint64(sizeof(int64_t)) ||
         file.read(reinterpret_cast<char*>(out.pixels.data()), pixelBytes) != pixelBytes)
         return false;
     for (int64_t label : out.labels) {
@@ -91,14 +92,17 @@ QString DatasetCache::store(const QByteArray& key, const ImageSet& set, const Da
     const QByteArray json = QJsonDocument(header).toJson(QJsonDocument::Compact);
     const quint64 headerSize = quint64(json.size());
     QSaveFile file(pathFor(key));
-    const bool ok = file.open(QIODevice::WriteOnly) && file.write(kMagic, sizeof(kMagic) - 1) > 0 &&
-                    file.write(reinterpret_cast<const char*>(&headerSize), sizeof headerSize) == sizeof headerSize &&
-                    file.write(json) == json.size() &&
-                    file.write(reinterpret_cast<const char*>(set.labels.data()), qint64(set.labels.size() * sizeof(int64_t))) ==
-                        qint64(set.labels.size() * sizeof(int64_t)) &&
-                    file.write(reinterpret_cast<const char*>(set.pixels.data()), qint64(set.pixels.size())) == qint64(set.pixels.size());
+    const bool ok =
+        file.open(QIODevice::WriteOnly) && file.write(kMagic, sizeof(kMagic) - 1) > 0 &&
+        file.write(reinterpret_cast<const char*>(&headerSize), sizeof headerSize) == sizeof headerSize &&
+        file.write(json) == json.size() &&
+        file.write(reinterpret_cast<const char*>(set.labels.data()), qint64(set.labels.size() * sizeof(int64_t))) ==
+            qint64(set.labels.size() * sizeof(int64_t)) &&
+        file.write(reinterpret_cast<const char*>(set.pixels.data()), qint64(set.pixels.size())) ==
+            qint64(set.pixels.size());
     if (!ok || !file.commit())
-        return QStringLiteral("%1: cannot write the cache: %2").arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+        return QStringLiteral("%1: cannot write the cache: %2")
+            .arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
     return {};
 }
 

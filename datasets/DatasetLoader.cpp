@@ -60,7 +60,8 @@ std::pair<QString, QString> trainTestFolders(const QString& folder)
 
 bool isNiftiFile(const QString& path)
 {
-    return path.endsWith(QLatin1String(".nii"), Qt::CaseInsensitive) || path.endsWith(QLatin1String(".nii.gz"), Qt::CaseInsensitive);
+    return path.endsWith(QLatin1String(".nii"), Qt::CaseInsensitive) ||
+           path.endsWith(QLatin1String(".nii.gz"), Qt::CaseInsensitive);
 }
 
 bool folderHasIdx(const QString& folder)
@@ -204,16 +205,14 @@ QByteArray cacheKey(const SourceListing& listing, const LoadOptions& o)
     QCryptographicHash key(QCryptographicHash::Sha256);
     key.addData("prunelab-decode-v1");
     key.addData(listing.signature);
-    key.addData(QStringLiteral("%1x%2 %3 %4").arg(o.width).arg(o.height).arg(colorModeName(o.color)).arg(o.maxPixels).toUtf8());
+    key.addData(
+        QStringLiteral("%1x%2 %3 %4").arg(o.width).arg(o.height).arg(colorModeName(o.color)).arg(o.maxPixels).toUtf8());
     return key.result();
 }
 
 } // namespace
 
-DatasetLoader::DatasetLoader(LoadOptions options)
-    : options_(std::move(options))
-{
-}
+DatasetLoader::DatasetLoader(LoadOptions options) : options_(std::move(options)) {}
 
 QString DatasetLoader::kindOf(const QString& source)
 {
@@ -263,7 +262,8 @@ ImageSet DatasetLoader::convert(ImageSet set, int width, int height, ColorMode c
         for (int i = range.start; i < range.end; ++i) {
             std::vector<cv::Mat> planes;
             for (int c = 0; c < set.channels; ++c)
-                planes.emplace_back(set.height, set.width, CV_8U, const_cast<uint8_t*>(set.image(i)) + inPlane * size_t(c));
+                planes.emplace_back(set.height, set.width, CV_8U,
+                                    const_cast<uint8_t*>(set.image(i)) + inPlane * size_t(c));
             cv::Mat image;
             if (set.channels == 3 && outChannels == 1) {
                 cv::Mat rgb;
@@ -276,7 +276,8 @@ ImageSet DatasetLoader::convert(ImageSet set, int width, int height, ColorMode c
             }
             cv::Mat sized;
             if (image.cols != w || image.rows != h)
-                cv::resize(image, sized, cv::Size(w, h), 0, 0, image.cols * image.rows > w * h ? cv::INTER_AREA : cv::INTER_LINEAR);
+                cv::resize(image, sized, cv::Size(w, h), 0, 0,
+                           image.cols * image.rows > w * h ? cv::INTER_AREA : cv::INTER_LINEAR);
             else
                 sized = image;
             uint8_t* target = out.data() + size_t(i) * size_t(outChannels) * outPlane;
@@ -296,14 +297,21 @@ ImageSet DatasetLoader::convert(ImageSet set, int width, int height, ColorMode c
     return set;
 }
 
-LoadedDataset DatasetLoader::load(const QString& source, const Progress& progress, const std::atomic<bool>* cancel) const
+LoadedDataset DatasetLoader::load(const QString& source, const Progress& progress,
+                                  const std::atomic<bool>* cancel) const
 {
     const QString kind = kindOf(source);
     LoadedDataset result;
     if (kind == QLatin1String("missing"))
-        throwSourceError(source, QStringLiteral("does not exist (expected a folder, a .zip, a .csv manifest, IDX files, demo or fashion-mnist)"));
+        throwSourceError(
+            source,
+            QStringLiteral(
+                "does not exist (expected a folder, a .zip, a .csv manifest, IDX files, demo or fashion-mnist)"));
     if (kind == QLatin1String("unknown"))
-        throwSourceError(source, QStringLiteral("is not a dataset PruneLab reads (a folder of class folders, a .zip, a .csv manifest, or IDX files)"));
+        throwSourceError(
+            source,
+            QStringLiteral(
+                "is not a dataset PruneLab reads (a folder of class folders, a .zip, a .csv manifest, or IDX files)"));
 
     if (kind == QLatin1String("demo")) {
         if (options_.width != options_.height)
@@ -330,14 +338,18 @@ LoadedDataset DatasetLoader::load(const QString& source, const Progress& progres
         if (kind == QLatin1String("fashion-mnist")) {
             const QString folder = IdxReader::debianFashionMnistFolder();
             if (!QFileInfo::exists(folder))
-                throwSourceError(source, QStringLiteral("the Debian package dataset-fashion-mnist is not installed (%1 is missing)").arg(folder));
+                throwSourceError(
+                    source, QStringLiteral("the Debian package dataset-fashion-mnist is not installed (%1 is missing)")
+                                .arg(folder));
             idx = IdxReader::readFolder(folder);
         } else if (info.isDir()) {
             idx = IdxReader::readFolder(source);
         } else {
             const QString labels = idxLabelsFor(source);
             if (!QFileInfo::exists(labels))
-                throwSourceError(source, QStringLiteral("has no labels file beside it (expected %1)").arg(QFileInfo(labels).fileName()));
+                throwSourceError(
+                    source,
+                    QStringLiteral("has no labels file beside it (expected %1)").arg(QFileInfo(labels).fileName()));
             idx.train = IdxReader::readPair(source, labels);
         }
         const int nativeWidth = idx.train.width, nativeHeight = idx.train.height;
@@ -375,9 +387,8 @@ LoadedDataset DatasetLoader::load(const QString& source, const Progress& progres
     const SourceListing listing = kind == QLatin1String("zip")   ? ZipSource::list(source, options_.zip)
                                   : kind == QLatin1String("csv") ? ManifestSource::list(source)
                                                                  : FolderSource::list(source);
-    if (kind == QLatin1String("folder") && std::any_of(listing.entries.begin(), listing.entries.end(), [](const SourceEntry& e) {
-            return isNiftiFile(e.location);
-        }))
+    if (kind == QLatin1String("folder") && std::any_of(listing.entries.begin(), listing.entries.end(),
+                                                       [](const SourceEntry& e) { return isNiftiFile(e.location); }))
         return sliceVolumes(listing, progress, cancel);
     return decodeListing(listing, kind == QLatin1String("zip"), progress, cancel);
 }
@@ -389,7 +400,8 @@ LoadedDataset DatasetLoader::sliceVolumes(const SourceListing& listing, const Pr
     if (n.axis < 0 || n.axis > 2)
         throwSourceError(listing.source, QStringLiteral("the slice axis must be 0, 1 or 2, got %1").arg(n.axis));
     if (!(n.windowLow >= 0 && n.windowLow < n.windowHigh && n.windowHigh <= 100))
-        throwSourceError(listing.source, QStringLiteral("the intensity window must be two percentiles, low < high, in [0, 100]"));
+        throwSourceError(listing.source,
+                         QStringLiteral("the intensity window must be two percentiles, low < high, in [0, 100]"));
     const int side = options_.width > 0 ? options_.width : kDefaultSide;
     const int sideY = options_.height > 0 ? options_.height : kDefaultSide;
     LoadedDataset result;
@@ -440,9 +452,11 @@ LoadedDataset DatasetLoader::sliceVolumes(const SourceListing& listing, const Pr
             const int paddedWidth = std::max(slice.cols, int(std::lround(slice.rows * aspect)));
             const int paddedHeight = std::max(slice.rows, int(std::lround(paddedWidth / aspect)));
             cv::Mat padded = cv::Mat::zeros(paddedHeight, paddedWidth, CV_32F);
-            slice.copyTo(padded(cv::Rect((paddedWidth - slice.cols) / 2, (paddedHeight - slice.rows) / 2, slice.cols, slice.rows)));
+            slice.copyTo(padded(
+                cv::Rect((paddedWidth - slice.cols) / 2, (paddedHeight - slice.rows) / 2, slice.cols, slice.rows)));
             cv::Mat sized, bytes;
-            cv::resize(padded, sized, cv::Size(side, sideY), 0, 0, paddedWidth > side ? cv::INTER_AREA : cv::INTER_LINEAR);
+            cv::resize(padded, sized, cv::Size(side, sideY), 0, 0,
+                       paddedWidth > side ? cv::INTER_AREA : cv::INTER_LINEAR);
             sized.convertTo(bytes, CV_8U, scale, -double(low) * scale);
             set.pixels.insert(set.pixels.end(), bytes.datastart, bytes.dataend);
             set.labels.push_back(entry.label);
@@ -453,7 +467,9 @@ LoadedDataset DatasetLoader::sliceVolumes(const SourceListing& listing, const Pr
     if (progress)
         progress(listing.entries.size(), listing.entries.size());
     if (set.isEmpty())
-        throwSourceError(listing.source, QStringLiteral("no slice could be read from its volumes (%1 skipped)").arg(found.skipped.size()));
+        throwSourceError(
+            listing.source,
+            QStringLiteral("no slice could be read from its volumes (%1 skipped)").arg(found.skipped.size()));
     result.summary = DatasetSummary::describe(set, DatasetSummary::pixelHashes(set));
     result.summary.source = listing.source;
     result.summary.sizes = found.sizes;
@@ -482,10 +498,12 @@ LoadedDataset DatasetLoader::decodeListing(const SourceListing& listing, bool ar
     result.images = decode.run(progress, cancel, &found, &hashes);
     result.images.sourceDescription = listing.source;
     if (result.images.isEmpty())
-        throwSourceError(listing.source, QStringLiteral("no image could be read (%1 skipped; first: %2)")
-                                 .arg(found.skipped.size())
-                                 .arg(found.skipped.isEmpty() ? QStringLiteral("no files")
-                                                              : found.skipped.first().file + QStringLiteral(": ") + found.skipped.first().reason));
+        throwSourceError(listing.source,
+                         QStringLiteral("no image could be read (%1 skipped; first: %2)")
+                             .arg(found.skipped.size())
+                             .arg(found.skipped.isEmpty() ? QStringLiteral("no files")
+                                                          : found.skipped.first().file + QStringLiteral(": ") +
+                                                                found.skipped.first().reason));
     result.summary = DatasetSummary::describe(result.images, hashes);
     result.summary.source = listing.source;
     result.summary.sizes = found.sizes;

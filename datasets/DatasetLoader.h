@@ -18,25 +18,22 @@ namespace prunelab::datasets {
 /// Thrown when a load is cancelled through its progress callback or cancel flag.
 class LoadCancelled : public std::runtime_error {
 public:
-    LoadCancelled()
-        : std::runtime_error("loading was cancelled")
-    {
-    }
+    LoadCancelled() : std::runtime_error("loading was cancelled") {}
 };
 
 /// How NIfTI volumes become 2-D samples: which axis to slice across, which slices, and the intensity window.
 struct NiftiOptions {
-    int axis = 2;          ///< 0 sagittal, 1 coronal, 2 axial
-    int middleSlices = 0;  ///< > 0: only the middle N slices of each volume
-    int firstSlice = -1;   ///< >= 0: the first slice to use (with lastSlice; ignored when middleSlices is set)
-    int lastSlice = -1;    ///< inclusive
-    double windowLow = 1.0;   ///< percentile of the volume's non-zero voxels mapped to 0
-    double windowHigh = 99.0; ///< percentile mapped to 255
+    int axis = 2;                ///< 0 sagittal, 1 coronal, 2 axial
+    int middleSlices = 0;        ///< > 0: only the middle N slices of each volume
+    int firstSlice = -1;         ///< >= 0: the first slice to use (with lastSlice; ignored when middleSlices is set)
+    int lastSlice = -1;          ///< inclusive
+    double windowLow = 1.0;      ///< percentile of the volume's non-zero voxels mapped to 0
+    double windowHigh = 99.0;    ///< percentile mapped to 255
     bool skipEmptySlices = true; ///< leave out slices with no non-zero voxel (outside the head)
 };
 
 struct LoadOptions {
-    int width = 0;  ///< 0×0: the source's default (128×128 for image files, native for IDX and the demo)
+    int width = 0; ///< 0×0: the source's default (128×128 for image files, native for IDX and the demo)
     int height = 0;
     ColorMode color = ColorMode::Auto;
     int threads = 0;        ///< decoding threads; 0 = every core
@@ -87,7 +84,8 @@ public:
     static DemoOptions demoOptions(const LoadOptions& options);
 
 private:
-    LoadedDataset sliceVolumes(const SourceListing& listing, const Progress& progress, const std::atomic<bool>* cancel) const;
+    LoadedDataset sliceVolumes(const SourceListing& listing, const Progress& progress,
+                               const std::atomic<bool>* cancel) const;
     LoadedDataset decodeListing(const SourceListing& listing, bool archive, const Progress& progress,
                                 const std::atomic<bool>* cancel) const;
 

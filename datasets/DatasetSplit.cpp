@@ -19,8 +19,7 @@ namespace prunelab::datasets {
 namespace {
 
 /// Fisher–Yates with our own index draw: std::shuffle's output differs between standard libraries.
-template <typename T>
-void shuffle(std::vector<T>& v, std::mt19937_64& rng)
+template <typename T> void shuffle(std::vector<T>& v, std::mt19937_64& rng)
 {
     for (size_t i = v.size(); i > 1; --i)
         std::swap(v[i - 1], v[size_t(rng() % i)]);
@@ -40,7 +39,8 @@ QString DatasetSplit::fingerprint() const
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
     for (const auto* part : {&train, &validation, &test}) {
-        hash.addData(QByteArrayView(reinterpret_cast<const char*>(part->data()), qsizetype(part->size() * sizeof(qsizetype))));
+        hash.addData(
+            QByteArrayView(reinterpret_cast<const char*>(part->data()), qsizetype(part->size() * sizeof(qsizetype))));
         hash.addData("|");
     }
     return QString::fromLatin1(hash.result().toHex());
@@ -48,12 +48,9 @@ QString DatasetSplit::fingerprint() const
 
 QJsonObject DatasetSplit::toJson() const
 {
-    return QJsonObject{{"format", "prunelab-split"},
-                       {"version", 1},
-                       {"seed", QString::number(seed)},
-                       {"fingerprint", fingerprint()},
-                       {"train", toArray(train)},
-                       {"validation", toArray(validation)},
+    return QJsonObject{{"format", "prunelab-split"},    {"version", 1},
+                       {"seed", QString::number(seed)}, {"fingerprint", fingerprint()},
+                       {"train", toArray(train)},       {"validation", toArray(validation)},
                        {"test", toArray(test)}};
 }
 
@@ -71,7 +68,8 @@ DatasetSplit DatasetSplit::fromJson(const QJsonObject& json, qsizetype count)
         for (const QJsonValue& v : value.toArray()) {
             const double d = v.toDouble(-1);
             if (!v.isDouble() || d < 0 || d >= double(count) || d != std::floor(d))
-                throw std::runtime_error(std::string("split.") + key + " holds " + QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact).toStdString() +
+                throw std::runtime_error(std::string("split.") + key + " holds " +
+                                         QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact).toStdString() +
                                          ", not an index of the dataset's " + std::to_string(count) + " images");
             const auto i = qsizetype(d);
             if (seen[size_t(i)]++)
@@ -93,19 +91,21 @@ void DatasetSplit::save(const QString& path) const
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(QJsonDocument(toJson()).toJson(QJsonDocument::Compact)) < 0 ||
         !file.commit())
-        throw std::runtime_error(QDir::toNativeSeparators(path).toStdString() + ": cannot write the split: " +
-                                 file.errorString().toStdString());
+        throw std::runtime_error(QDir::toNativeSeparators(path).toStdString() +
+                                 ": cannot write the split: " + file.errorString().toStdString());
 }
 
 DatasetSplit DatasetSplit::load(const QString& path, qsizetype count)
 {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        throw std::runtime_error(QDir::toNativeSeparators(path).toStdString() + ": " + file.errorString().toStdString());
+        throw std::runtime_error(QDir::toNativeSeparators(path).toStdString() + ": " +
+                                 file.errorString().toStdString());
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(file.read(qint64(512) << 20), &error);
     if (!doc.isObject())
-        throw std::runtime_error(QDir::toNativeSeparators(path).toStdString() + ": not JSON (" + error.errorString().toStdString() + ")");
+        throw std::runtime_error(QDir::toNativeSeparators(path).toStdString() + ": not JSON (" +
+                                 error.errorString().toStdString() + ")");
     try {
         return fromJson(doc.object(), count);
     } catch (const std::runtime_error& e) {
@@ -198,10 +198,14 @@ Balance balanceFromName(const QString& name)
 QString balanceName(Balance balance)
 {
     switch (balance) {
-    case Balance::Oversample: return QStringLiteral("oversample");
-    case Balance::Undersample: return QStringLiteral("undersample");
-    case Balance::ClassWeights: return QStringLiteral("class-weights");
-    case Balance::None: break;
+    case Balance::Oversample:
+        return QStringLiteral("oversample");
+    case Balance::Undersample:
+        return QStringLiteral("undersample");
+    case Balance::ClassWeights:
+        return QStringLiteral("class-weights");
+    case Balance::None:
+        break;
     }
     return QStringLiteral("none");
 }

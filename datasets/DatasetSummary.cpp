@@ -109,18 +109,19 @@ QJsonObject DatasetSummary::toJson(const QStringList& files) const
     QJsonObject channelsJson;
     for (auto it = channels.begin(); it != channels.end(); ++it)
         channelsJson.insert(QString::number(it.key()), double(it.value()));
-    return QJsonObject{{"source", source},
-                       {"classes", classes},
-                       {"total", double(total)},
-                       {"skipped", skippedJson},
-                       {"duplicates", duplicates},
-                       {"duplicate_images", double(duplicateImages())},
-                       {"sizes", sizesJson},
-                       {"channels", channelsJson},
-                       {"empty_classes", QJsonArray::fromStringList(emptyClasses())},
-                       {"volumes", double(volumes)},
-                       {"near_identical_neighbours", double(nearIdenticalNeighbours)},
-                       {"stored", QJsonObject{{"width", storedWidth}, {"height", storedHeight}, {"channels", storedChannels}}}};
+    return QJsonObject{
+        {"source", source},
+        {"classes", classes},
+        {"total", double(total)},
+        {"skipped", skippedJson},
+        {"duplicates", duplicates},
+        {"duplicate_images", double(duplicateImages())},
+        {"sizes", sizesJson},
+        {"channels", channelsJson},
+        {"empty_classes", QJsonArray::fromStringList(emptyClasses())},
+        {"volumes", double(volumes)},
+        {"near_identical_neighbours", double(nearIdenticalNeighbours)},
+        {"stored", QJsonObject{{"width", storedWidth}, {"height", storedHeight}, {"channels", storedChannels}}}};
 }
 
 QJsonObject DatasetSummary::toCacheJson() const
@@ -147,7 +148,8 @@ DatasetSummary DatasetSummary::fromJson(const QJsonObject& json)
     }
     s.total = qsizetype(json.value(QStringLiteral("total")).toDouble());
     for (const QJsonValue& v : json.value(QStringLiteral("skipped")).toArray())
-        s.skipped.append({v.toObject().value(QStringLiteral("file")).toString(), v.toObject().value(QStringLiteral("reason")).toString()});
+        s.skipped.append({v.toObject().value(QStringLiteral("file")).toString(),
+                          v.toObject().value(QStringLiteral("reason")).toString()});
     for (const QJsonValue& g : json.value(QStringLiteral("duplicate_indices")).toArray()) {
         QList<qsizetype> group;
         for (const QJsonValue& i : g.toArray())
@@ -187,8 +189,10 @@ QString DatasetSummary::toText(const QStringList& files, int maxListed) const
     out << "sizes found: " << (sizeList.isEmpty() ? QStringLiteral("-") : sizeList.join(QStringLiteral(", "))) << "\n";
     QStringList channelList;
     for (auto it = channels.begin(); it != channels.end(); ++it)
-        channelList.append(QStringLiteral("%1 channel%2 (%3)").arg(it.key()).arg(it.key() == 1 ? "" : "s").arg(it.value()));
-    out << "channels found: " << (channelList.isEmpty() ? QStringLiteral("-") : channelList.join(QStringLiteral(", "))) << "\n";
+        channelList.append(
+            QStringLiteral("%1 channel%2 (%3)").arg(it.key()).arg(it.key() == 1 ? "" : "s").arg(it.value()));
+    out << "channels found: " << (channelList.isEmpty() ? QStringLiteral("-") : channelList.join(QStringLiteral(", ")))
+        << "\n";
     if (!emptyClasses().isEmpty())
         out << "empty classes: " << emptyClasses().join(QStringLiteral(", ")) << "\n";
     out << "exact duplicates: " << duplicateImages() << " images in " << duplicateGroups.size() << " groups\n";
@@ -248,8 +252,8 @@ QList<QByteArray> DatasetSummary::pixelHashes(const ImageSet& set)
     QList<QByteArray> hashes;
     hashes.reserve(set.count());
     for (qsizetype i = 0; i < set.count(); ++i)
-        hashes.append(QCryptographicHash::hash(QByteArrayView(reinterpret_cast<const char*>(set.image(i)), set.imageSize()),
-                                               QCryptographicHash::Sha256));
+        hashes.append(QCryptographicHash::hash(
+            QByteArrayView(reinterpret_cast<const char*>(set.image(i)), set.imageSize()), QCryptographicHash::Sha256));
     return hashes;
 }
 

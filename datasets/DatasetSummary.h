@@ -20,15 +20,15 @@ struct DatasetSummary {
     QStringList classNames;
     QList<qsizetype> classCounts;
     qsizetype total = 0;
-    QMap<QString, qsizetype> sizes;  ///< "W×H" as found → images
-    QMap<int, qsizetype> channels;   ///< channels as found (1 gray, 3 RGB, 4 RGBA, …) → images
+    QMap<QString, qsizetype> sizes;          ///< "W×H" as found → images
+    QMap<int, qsizetype> channels;           ///< channels as found (1 gray, 3 RGB, 4 RGBA, …) → images
     QList<QList<qsizetype>> duplicateGroups; ///< sample indices with identical content, two or more per group
     QList<SkippedFile> skipped;
-    qint64 volumes = 0;   ///< NIfTI sources: the volumes the slices came from (the split keeps each one together)
+    qint64 volumes = 0; ///< NIfTI sources: the volumes the slices came from (the split keeps each one together)
     /// Neighbouring images (in file order, same class) that are nearly identical but not exact copies: the sign of
     /// slices of one volume stored as separate files, which a random split spreads over training and test.
     qsizetype nearIdenticalNeighbours = 0;
-    int storedWidth = 0;  ///< after preprocessing
+    int storedWidth = 0; ///< after preprocessing
     int storedHeight = 0;
     int storedChannels = 0;
 
@@ -40,7 +40,8 @@ struct DatasetSummary {
     /// The JSON of `prunelab-cli dataset summarize --json` (see README): `source`, `classes` [{name, count}], `total`,
     /// `skipped` [{file, reason}], `duplicates` [{files}], `sizes`, `channels`, `empty_classes`, `stored`.
     QJsonObject toJson(const QStringList& files) const;
-    static DatasetSummary fromJson(const QJsonObject& json); ///< for the cache; duplicate groups come from `duplicate_indices`
+    static DatasetSummary
+    fromJson(const QJsonObject& json); ///< for the cache; duplicate groups come from `duplicate_indices`
     QJsonObject toCacheJson() const;
     /// A few lines a person reads.
     QString toText(const QStringList& files, int maxListed = 10) const;

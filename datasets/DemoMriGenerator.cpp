@@ -65,7 +65,9 @@ std::vector<uint8_t> DemoMriGenerator::renderSlice(double severity, quint64 samp
     const double b = s * 0.44 * scale; // half-length (front to back)
     const auto ellipse = [&](double fa, double fb, double value, cv::Point2d offset = {}, double extraAngle = 0.0) {
         const cv::Point2d c = centre + rotate(offset, angle);
-        cv::ellipse(img, cv::RotatedRect(cv::Point2f(c), cv::Size2f(float(2 * a * fa), float(2 * b * fb)), float(angle + extraAngle)),
+        cv::ellipse(img,
+                    cv::RotatedRect(cv::Point2f(c), cv::Size2f(float(2 * a * fa), float(2 * b * fb)),
+                                    float(angle + extraAngle)),
                     cv::Scalar(value), cv::FILLED, cv::LINE_AA);
     };
 
@@ -92,8 +94,8 @@ std::vector<uint8_t> DemoMriGenerator::renderSlice(double severity, quint64 samp
         const double theta = 2.0 * CV_PI * i / steps;
         const double wave = std::cos(folds * theta + phase);
         const int fold = int(std::floor((folds * theta + phase) / (2.0 * CV_PI) + 0.5)) % folds;
-        const double notch = sulcusDepth * jitter[size_t((fold + folds) % folds)] *
-                             std::pow(std::max(0.0, wave), sulcusSharpness);
+        const double notch =
+            sulcusDepth * jitter[size_t((fold + folds) % folds)] * std::pow(std::max(0.0, wave), sulcusSharpness);
         const double outer = 1.0 - notch;
         // white matter reaches into each gyrus (wave < 0) and recedes under each sulcus, smoothly
         const double inner = (0.74 - 0.05 * severity) - 0.05 * wave;
@@ -170,7 +172,8 @@ ImageSet DemoMriGenerator::emptySet(const DemoOptions& options, const QString& d
 ImageSet DemoMriGenerator::generate(const DemoOptions& options, const std::function<bool(int, int)>& progress,
                                     const std::atomic<bool>* cancel) const
 {
-    ImageSet set = emptySet(options, QStringLiteral("Procedural MRI-like demo (%1×%1, seed %2)").arg(options.size).arg(options.seed));
+    ImageSet set = emptySet(
+        options, QStringLiteral("Procedural MRI-like demo (%1×%1, seed %2)").arg(options.size).arg(options.seed));
     const int total = int(set.labels.size());
 
     const int chunk = 64;
@@ -183,7 +186,8 @@ ImageSet DemoMriGenerator::generate(const DemoOptions& options, const std::funct
                 const quint64 sampleSeed = mix(options.seed, quint64(i));
                 // Per-sample severity around the class mean: adjacent classes overlap, as real ratings do.
                 cv::RNG rng(sampleSeed ^ 0x5DEECE66DULL);
-                const double severity = std::clamp(classSeverity(int(set.labels[size_t(i)])) + rng.gaussian(0.12), 0.0, 1.15);
+                const double severity =
+                    std::clamp(classSeverity(int(set.labels[size_t(i)])) + rng.gaussian(0.12), 0.0, 1.15);
                 const std::vector<uint8_t> slice = renderSlice(severity, sampleSeed, options.size);
                 std::copy(slice.begin(), slice.end(), set.pixels.begin() + std::ptrdiff_t(i) * set.imageSize());
             }

@@ -13,8 +13,8 @@ struct DemoOptions {
     /// Images per class, in classNames() order. The default keeps the Kaggle Augmented Alzheimer MRI set's
     /// imbalance (8960 : 6464 : 9600 : 8960) at 1/32 of its size.
     QList<int> perClass{280, 202, 300, 280};
-    int size = 128;      ///< square images, pixels
-    quint64 seed = 42;   ///< same seed, same images
+    int size = 128;    ///< square images, pixels
+    quint64 seed = 42; ///< same seed, same images
 };
 
 /// Procedurally generated brain-MRI-like axial T1 slices in the four classes of the Kaggle Augmented Alzheimer MRI

@@ -66,8 +66,9 @@ void findNonUtf8Names(const QByteArray& folder, QList<SkippedFile>& skipped, int
         }
         const QByteArray path = folder + '/' + name;
         struct stat status {};
-        const bool isDir = entry->d_type == DT_DIR ||
-                           (entry->d_type == DT_UNKNOWN && ::lstat(path.constData(), &status) == 0 && S_ISDIR(status.st_mode));
+        const bool isDir =
+            entry->d_type == DT_DIR ||
+            (entry->d_type == DT_UNKNOWN && ::lstat(path.constData(), &status) == 0 && S_ISDIR(status.st_mode));
         if (isDir) // a symbolic link is not followed (DT_LNK), as the listing does not follow it
             findNonUtf8Names(path, skipped, depth + 1);
     }
@@ -89,9 +90,11 @@ SourceListing FolderSource::list(const QString& folder)
     for (int depth = 0; depth < 4; ++depth) {
         const QFileInfoList files = root.entryInfoList(QDir::Files | filters);
         QFileInfoList dirs = root.entryInfoList(QDir::Dirs | filters, QDir::Name);
-        dirs.erase(std::remove_if(dirs.begin(), dirs.end(), [](const QFileInfo& i) { return hiddenName(i.fileName()); }),
-                   dirs.end());
-        if (dirs.size() != 1 || std::any_of(files.begin(), files.end(), [](const QFileInfo& i) { return !hiddenName(i.fileName()); }))
+        dirs.erase(
+            std::remove_if(dirs.begin(), dirs.end(), [](const QFileInfo& i) { return hiddenName(i.fileName()); }),
+            dirs.end());
+        if (dirs.size() != 1 ||
+            std::any_of(files.begin(), files.end(), [](const QFileInfo& i) { return !hiddenName(i.fileName()); }))
             break;
         root.cd(dirs.first().fileName());
     }
@@ -110,7 +113,8 @@ SourceListing FolderSource::list(const QString& folder)
         if (hiddenName(classDir.fileName()))
             continue;
         if (classDir.isSymLink()) { // could lead back up the tree, or anywhere on the disk
-            listing.skipped.append({classDir.absoluteFilePath(), QStringLiteral("symbolic link to a folder; not followed")});
+            listing.skipped.append(
+                {classDir.absoluteFilePath(), QStringLiteral("symbolic link to a folder; not followed")});
             continue;
         }
         const int label = int(listing.classNames.size());
@@ -129,12 +133,13 @@ SourceListing FolderSource::list(const QString& folder)
             if (std::any_of(parts.begin(), parts.end(), hiddenName))
                 continue;
             if (info.isSymLink() && info.isDir()) { // QDirIterator does not descend into it: no loops
-                listing.skipped.append({info.absoluteFilePath(), QStringLiteral("symbolic link to a folder; not followed")});
+                listing.skipped.append(
+                    {info.absoluteFilePath(), QStringLiteral("symbolic link to a folder; not followed")});
                 continue;
             }
             if (info.isSymLink() && !info.exists()) {
-                listing.skipped.append({info.absoluteFilePath(),
-                                        QStringLiteral("symbolic link that leads nowhere (broken, or a loop)")});
+                listing.skipped.append(
+                    {info.absoluteFilePath(), QStringLiteral("symbolic link that leads nowhere (broken, or a loop)")});
                 continue;
             }
             if (!info.isFile()) {
@@ -158,7 +163,8 @@ SourceListing FolderSource::list(const QString& folder)
         }
     }
     if (listing.classNames.isEmpty())
-        throwSourceError(root.absolutePath(), QStringLiteral("has no class folders (expected one sub-folder of images per class)"));
+        throwSourceError(root.absolutePath(),
+                         QStringLiteral("has no class folders (expected one sub-folder of images per class)"));
     listing.signature = signature.result();
     return listing;
 }
@@ -227,7 +233,8 @@ SourceListing ManifestSource::list(const QString& csvPath)
     if (!file.open(QIODevice::ReadOnly | QIODevice::Text))
         throwSourceError(csvPath, QStringLiteral("cannot be read: %1").arg(file.errorString()));
     if (file.size() > (qint64(256) << 20))
-        throwSourceError(csvPath, QStringLiteral("is larger than 256 MB; a manifest lists files, it does not hold them"));
+        throwSourceError(csvPath,
+                         QStringLiteral("is larger than 256 MB; a manifest lists files, it does not hold them"));
     const QDir base = QFileInfo(csvPath).absoluteDir();
     SourceListing listing;
     listing.source = QFileInfo(csvPath).absoluteFilePath();
@@ -259,7 +266,8 @@ SourceListing ManifestSource::list(const QString& csvPath)
         }
         const QString where = QStringLiteral("%1 line %2").arg(QDir::toNativeSeparators(csvPath)).arg(lineNumber);
         if (!ok || fields.size() <= std::max(pathColumn, labelColumn)) {
-            listing.skipped.append({where, ok ? QStringLiteral("expected path,label") : QStringLiteral("unclosed quote")});
+            listing.skipped.append(
+                {where, ok ? QStringLiteral("expected path,label") : QStringLiteral("unclosed quote")});
             continue;
         }
         const QString path = fields[pathColumn].trimmed();

@@ -17,7 +17,8 @@ namespace {
 
 /// The total length (header and data) an IDX header describes, or -1 when `bytes` do not hold a whole IDX header
 /// of unsigned bytes yet, or its dimensions overflow (parse() says why).
-qint64 idxLength(const QByteArray& bytes) {
+qint64 idxLength(const QByteArray& bytes)
+{
     const auto* b = reinterpret_cast<const uchar*>(bytes.constData());
     if (bytes.size() < 4 || b[0] != 0 || b[1] != 0 || b[2] != 0x08)
         return -1;
@@ -35,7 +36,8 @@ qint64 idxLength(const QByteArray& bytes) {
     return header + count;
 }
 
-QByteArray gunzip(const QByteArray& compressed, const QString& path, qint64 maxBytes) {
+QByteArray gunzip(const QByteArray& compressed, const QString& path, qint64 maxBytes)
+{
     z_stream stream{};
     if (inflateInit2(&stream, 16 + MAX_WBITS) != Z_OK)
         throwSourceError(path, QStringLiteral("cannot start gzip decompression"));
@@ -78,7 +80,8 @@ struct IdxArray {
     qint64 count = 0;
 };
 
-IdxArray parse(const QByteArray& bytes, const QString& path, int expectedDims) {
+IdxArray parse(const QByteArray& bytes, const QString& path, int expectedDims)
+{
     if (bytes.size() < 4)
         throwSourceError(path, QStringLiteral("too short for an IDX header (%1 bytes)").arg(bytes.size()));
     const auto* b = reinterpret_cast<const uchar*>(bytes.constData());
@@ -113,7 +116,8 @@ IdxArray parse(const QByteArray& bytes, const QString& path, int expectedDims) {
     return array;
 }
 
-QString findFile(const QDir& dir, const QString& stem) {
+QString findFile(const QDir& dir, const QString& stem)
+{
     for (const QString& name : {stem, stem + QStringLiteral(".gz")})
         if (QFileInfo::exists(dir.filePath(name)))
             return dir.filePath(name);
@@ -122,18 +126,21 @@ QString findFile(const QDir& dir, const QString& stem) {
 
 } // namespace
 
-QString IdxReader::debianFashionMnistFolder() {
+QString IdxReader::debianFashionMnistFolder()
+{
     return QStringLiteral("/usr/share/datasets/fashion-mnist");
 }
 
-QStringList IdxReader::fashionMnistClassNames() {
+QStringList IdxReader::fashionMnistClassNames()
+{
     return {QStringLiteral("T-shirt/top"), QStringLiteral("Trouser"), QStringLiteral("Pullover"),
             QStringLiteral("Dress"),       QStringLiteral("Coat"),    QStringLiteral("Sandal"),
             QStringLiteral("Shirt"),       QStringLiteral("Sneaker"), QStringLiteral("Bag"),
             QStringLiteral("Ankle boot")};
 }
 
-QByteArray IdxReader::readFile(const QString& path, qint64 maxBytes) {
+QByteArray IdxReader::readFile(const QString& path, qint64 maxBytes)
+{
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
         throwSourceError(path, QStringLiteral("cannot open: %1").arg(file.errorString()));
@@ -145,17 +152,20 @@ QByteArray IdxReader::readFile(const QString& path, qint64 maxBytes) {
     return decompress(raw, path, maxBytes);
 }
 
-QByteArray IdxReader::decompress(const QByteArray& raw, const QString& path, qint64 maxBytes) {
+QByteArray IdxReader::decompress(const QByteArray& raw, const QString& path, qint64 maxBytes)
+{
     const bool gzip = raw.size() >= 2 && uchar(raw[0]) == 0x1f && uchar(raw[1]) == 0x8b;
     return gzip ? gunzip(raw, path, maxBytes) : raw;
 }
 
-ImageSet IdxReader::readPair(const QString& imagesPath, const QString& labelsPath, const QStringList& classNames) {
+ImageSet IdxReader::readPair(const QString& imagesPath, const QString& labelsPath, const QStringList& classNames)
+{
     return fromBytes(readFile(imagesPath), readFile(labelsPath), imagesPath, labelsPath, classNames);
 }
 
 ImageSet IdxReader::fromBytes(const QByteArray& imageBytes, const QByteArray& labelBytes, const QString& imagesPath,
-                              const QString& labelsPath, const QStringList& classNames) {
+                              const QString& labelsPath, const QStringList& classNames)
+{
     const IdxArray images = parse(imageBytes, imagesPath, 3);
     const IdxArray labels = parse(labelBytes, labelsPath, 1);
     if (images.dims[0] != labels.dims[0])
@@ -192,7 +202,8 @@ ImageSet IdxReader::fromBytes(const QByteArray& imageBytes, const QByteArray& la
     return set;
 }
 
-IdxDataset IdxReader::readFolder(const QString& folder) {
+IdxDataset IdxReader::readFolder(const QString& folder)
+{
     const QDir dir(folder);
     if (!dir.exists())
         throwSourceError(folder, QStringLiteral("no such folder"));

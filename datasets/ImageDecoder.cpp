@@ -27,17 +27,17 @@ ColorMode colorModeFromName(const QString& name)
 QString colorModeName(ColorMode mode)
 {
     switch (mode) {
-    case ColorMode::Gray: return QStringLiteral("gray");
-    case ColorMode::Rgb: return QStringLiteral("rgb");
-    case ColorMode::Auto: break;
+    case ColorMode::Gray:
+        return QStringLiteral("gray");
+    case ColorMode::Rgb:
+        return QStringLiteral("rgb");
+    case ColorMode::Auto:
+        break;
     }
     return QStringLiteral("auto");
 }
 
-ImageDecoder::ImageDecoder(DecodeOptions options)
-    : options_(options)
-{
-}
+ImageDecoder::ImageDecoder(DecodeOptions options) : options_(options) {}
 
 namespace {
 
@@ -63,7 +63,10 @@ bool commonHeaderSize(const QByteArray& bytes, qint64* width, qint64* height)
         return true;
     }
     if (n >= 26 && b[0] == 'B' && b[1] == 'M') {
-        const auto le32 = [&](qsizetype at) { return qint32(quint32(b[at]) | quint32(b[at + 1]) << 8 | quint32(b[at + 2]) << 16 | quint32(b[at + 3]) << 24); };
+        const auto le32 = [&](qsizetype at) {
+            return qint32(quint32(b[at]) | quint32(b[at + 1]) << 8 | quint32(b[at + 2]) << 16 |
+                          quint32(b[at + 3]) << 24);
+        };
         *width = std::abs(qint64(le32(18)));
         *height = std::abs(qint64(le32(22)));
         return true;
@@ -83,7 +86,8 @@ bool commonHeaderSize(const QByteArray& bytes, qint64* width, qint64* height)
                 continue;
             }
             const qsizetype length = bigEndian16(b + i + 2);
-            const bool startOfFrame = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
+            const bool startOfFrame =
+                marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
             if (startOfFrame) {
                 if (i + 9 > n)
                     return false;
@@ -219,15 +223,21 @@ bool ImageDecoder::decode(const QByteArray& bytes, uint8_t* out, int outChannels
         cv::Mat rgb;  // 3-channel RGB, or empty when the image is single-channel
         cv::Mat gray; // 1-channel
         switch (eight.channels()) {
-        case 1: gray = eight; break;
-        case 2: cv::extractChannel(eight, gray, 0); break;
+        case 1:
+            gray = eight;
+            break;
+        case 2:
+            cv::extractChannel(eight, gray, 0);
+            break;
         case 3: // gray pictures saved as colour (most MRI JPEGs) skip the colour conversion
             if (allChannelsEqual(eight))
                 cv::extractChannel(eight, gray, 0);
             else
                 cv::cvtColor(eight, rgb, cv::COLOR_BGR2RGB);
             break;
-        case 4: cv::cvtColor(eight, rgb, cv::COLOR_BGRA2RGB); break;
+        case 4:
+            cv::cvtColor(eight, rgb, cv::COLOR_BGRA2RGB);
+            break;
         default:
             *reason = QStringLiteral("has %1 channels; PruneLab reads 1 to 4").arg(eight.channels());
             return false;

@@ -62,19 +62,22 @@ QStringList relativeNames(const ImageSet& set)
     QStringList names;
     for (qsizetype i = 0; i < set.count(); ++i) {
         const auto label = static_cast<qsizetype>(set.labels[size_t(i)]);
-        names.append(QStringLiteral("%1/%2.png").arg(folders.value(label)).arg(written[label]++, 5, 10, QLatin1Char('0')));
+        names.append(
+            QStringLiteral("%1/%2.png").arg(folders.value(label)).arg(written[label]++, 5, 10, QLatin1Char('0')));
     }
     return names;
 }
 
 } // namespace
 
-void writeClassFolders(const ImageSet& set, const QString& directory, const std::function<bool(qint64, qint64)>& progress)
+void writeClassFolders(const ImageSet& set, const QString& directory,
+                       const std::function<bool(qint64, qint64)>& progress)
 {
     const QDir root(directory);
     for (const QString& name : set.classNames) {
         if (!root.mkpath(safeFolderName(name)))
-            throw std::runtime_error(QStringLiteral("cannot create folder %1").arg(root.filePath(safeFolderName(name))).toStdString());
+            throw std::runtime_error(
+                QStringLiteral("cannot create folder %1").arg(root.filePath(safeFolderName(name))).toStdString());
     }
     const QStringList names = relativeNames(set);
     for (qsizetype i = 0; i < set.count(); ++i) {
@@ -102,7 +105,8 @@ void writeClassZip(const ImageSet& set, const QString& zipPath, const std::funct
     {
         QuaZip zip(partial);
         if (!zip.open(QuaZip::mdCreate))
-            throw failed(QStringLiteral("cannot create the archive %1 (QuaZip error %2)").arg(zipPath).arg(zip.getZipError()));
+            throw failed(
+                QStringLiteral("cannot create the archive %1 (QuaZip error %2)").arg(zipPath).arg(zip.getZipError()));
         for (qsizetype i = 0; i < set.count() && !stopped; ++i) {
             if (progress && !progress(i, set.count())) {
                 stopped = true;
@@ -110,22 +114,29 @@ void writeClassZip(const ImageSet& set, const QString& zipPath, const std::funct
             }
             QuaZipFile file(&zip);
             // PNG is already compressed: store it.
-            if (!file.open(QIODevice::WriteOnly, QuaZipNewInfo(names[i]), nullptr, 0, 0) || file.write(encodePng(set, i)) < 0)
-                throw failed(QStringLiteral("cannot add %1 to %2 (QuaZip error %3)").arg(names[i], zipPath).arg(file.getZipError()));
+            if (!file.open(QIODevice::WriteOnly, QuaZipNewInfo(names[i]), nullptr, 0, 0) ||
+                file.write(encodePng(set, i)) < 0)
+                throw failed(QStringLiteral("cannot add %1 to %2 (QuaZip error %3)")
+                                 .arg(names[i], zipPath)
+                                 .arg(file.getZipError()));
             file.close();
             if (file.getZipError() != 0)
-                throw failed(QStringLiteral("cannot add %1 to %2 (QuaZip error %3)").arg(names[i], zipPath).arg(file.getZipError()));
+                throw failed(QStringLiteral("cannot add %1 to %2 (QuaZip error %3)")
+                                 .arg(names[i], zipPath)
+                                 .arg(file.getZipError()));
         }
         zip.close();
         if (zip.getZipError() != 0)
-            throw failed(QStringLiteral("cannot finish the archive %1 (QuaZip error %2)").arg(zipPath).arg(zip.getZipError()));
+            throw failed(
+                QStringLiteral("cannot finish the archive %1 (QuaZip error %2)").arg(zipPath).arg(zip.getZipError()));
     }
     if (stopped) {
         QFile::remove(partial);
         return;
     }
     if (std::rename(QFile::encodeName(partial).constData(), QFile::encodeName(zipPath).constData()) != 0)
-        throw failed(QStringLiteral("cannot move the finished archive to %1: %2").arg(zipPath, QString::fromLocal8Bit(std::strerror(errno))));
+        throw failed(QStringLiteral("cannot move the finished archive to %1: %2")
+                         .arg(zipPath, QString::fromLocal8Bit(std::strerror(errno))));
 }
 
 } // namespace prunelab::datasets

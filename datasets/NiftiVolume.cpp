@@ -16,8 +16,7 @@ namespace prunelab::datasets {
 
 namespace {
 
-template <typename T>
-void convert(const void* data, size_t count, double slope, double inter, std::vector<float>& out)
+template <typename T> void convert(const void* data, size_t count, double slope, double inter, std::vector<float>& out)
 {
     const T* in = static_cast<const T*>(data);
     for (size_t i = 0; i < count; ++i)
@@ -37,20 +36,27 @@ NiftiVolume NiftiVolume::read(const QString& path, qint64 maxVoxels)
     if (!image)
         throwSourceError(path, QStringLiteral("is not a readable NIfTI file"));
     if (image->nx < 1 || image->ny < 1 || image->nz < 1 || image->ndim < 2)
-        throwSourceError(path, QStringLiteral("has no 3-D volume (dimensions %1×%2×%3)").arg(image->nx).arg(image->ny).arg(image->nz));
+        throwSourceError(
+            path,
+            QStringLiteral("has no 3-D volume (dimensions %1×%2×%3)").arg(image->nx).arg(image->ny).arg(image->nz));
     const qint64 voxels3d = qint64(image->nx) * image->ny * image->nz;
     if (image->nx > 65535 || image->ny > 65535 || image->nz > 65535 || voxels3d > maxVoxels)
         throwSourceError(path, QStringLiteral("declares %1×%2×%3 voxels, more than the limit of %4")
-                       .arg(image->nx).arg(image->ny).arg(image->nz).arg(maxVoxels));
+                                   .arg(image->nx)
+                                   .arg(image->ny)
+                                   .arg(image->nz)
+                                   .arg(maxVoxels));
     if (image->nvox > maxVoxels * 4) // a 4-D series: only its first volume is used, but the library loads all
-        throwSourceError(path, QStringLiteral("holds %1 voxels in all; only single volumes or short series are read").arg(image->nvox));
+        throwSourceError(
+            path,
+            QStringLiteral("holds %1 voxels in all; only single volumes or short series are read").arg(image->nvox));
     const int type = image->datatype;
     const bool supported = type == DT_UINT8 || type == DT_INT8 || type == DT_INT16 || type == DT_UINT16 ||
                            type == DT_INT32 || type == DT_UINT32 || type == DT_FLOAT32 || type == DT_FLOAT64;
     if (!supported)
         throwSourceError(path, QStringLiteral("has voxel type %1 (%2); PruneLab reads integer and float scalar volumes")
-                       .arg(type)
-                       .arg(QString::fromLatin1(nifti_datatype_string(type))));
+                                   .arg(type)
+                                   .arg(QString::fromLatin1(nifti_datatype_string(type))));
     if (nifti_image_load(image.get()) != 0 || !image->data)
         throwSourceError(path, QStringLiteral("the voxel data is missing or truncated"));
 
@@ -63,15 +69,32 @@ NiftiVolume NiftiVolume::read(const QString& path, qint64 maxVoxels)
     const double inter = image->scl_slope != 0.0 ? image->scl_inter : 0.0;
     const size_t n = size_t(voxels3d);
     switch (type) {
-    case DT_UINT8: convert<uint8_t>(image->data, n, slope, inter, volume.voxels); break;
-    case DT_INT8: convert<int8_t>(image->data, n, slope, inter, volume.voxels); break;
-    case DT_INT16: convert<int16_t>(image->data, n, slope, inter, volume.voxels); break;
-    case DT_UINT16: convert<uint16_t>(image->data, n, slope, inter, volume.voxels); break;
-    case DT_INT32: convert<int32_t>(image->data, n, slope, inter, volume.voxels); break;
-    case DT_UINT32: convert<uint32_t>(image->data, n, slope, inter, volume.voxels); break;
-    case DT_FLOAT32: convert<float>(image->data, n, slope, inter, volume.voxels); break;
-    case DT_FLOAT64: convert<double>(image->data, n, slope, inter, volume.voxels); break;
-    default: break;
+    case DT_UINT8:
+        convert<uint8_t>(image->data, n, slope, inter, volume.voxels);
+        break;
+    case DT_INT8:
+        convert<int8_t>(image->data, n, slope, inter, volume.voxels);
+        break;
+    case DT_INT16:
+        convert<int16_t>(image->data, n, slope, inter, volume.voxels);
+        break;
+    case DT_UINT16:
+        convert<uint16_t>(image->data, n, slope, inter, volume.voxels);
+        break;
+    case DT_INT32:
+        convert<int32_t>(image->data, n, slope, inter, volume.voxels);
+        break;
+    case DT_UINT32:
+        convert<uint32_t>(image->data, n, slope, inter, volume.voxels);
+        break;
+    case DT_FLOAT32:
+        convert<float>(image->data, n, slope, inter, volume.voxels);
+        break;
+    case DT_FLOAT64:
+        convert<double>(image->data, n, slope, inter, volume.voxels);
+        break;
+    default:
+        break;
     }
     for (float& v : volume.voxels) {
         if (!std::isfinite(v))
@@ -83,7 +106,8 @@ NiftiVolume NiftiVolume::read(const QString& path, qint64 maxVoxels)
 cv::Mat NiftiVolume::slice(int axis, int index) const
 {
     if (axis < 0 || axis > 2 || index < 0 || index >= size(axis))
-        throw std::out_of_range("slice " + std::to_string(index) + " on axis " + std::to_string(axis) + " is outside the volume");
+        throw std::out_of_range("slice " + std::to_string(index) + " on axis " + std::to_string(axis) +
+                                " is outside the volume");
     // Rows run against the second in-plane axis so anterior (axial) or superior (sagittal, coronal) is up.
     const int cols = axis == 0 ? ny : nx;
     const int rows = axis == 2 ? ny : nz;
@@ -93,9 +117,15 @@ cv::Mat NiftiVolume::slice(int axis, int index) const
         const int v = rows - 1 - r;
         for (int c = 0; c < cols; ++c) {
             switch (axis) {
-            case 0: row[c] = at(index, c, v); break;
-            case 1: row[c] = at(c, index, v); break;
-            default: row[c] = at(c, v, index); break;
+            case 0:
+                row[c] = at(index, c, v);
+                break;
+            case 1:
+                row[c] = at(c, index, v);
+                break;
+            default:
+                row[c] = at(c, v, index);
+                break;
             }
         }
     }

@@ -19,7 +19,10 @@ struct NiftiVolume {
     static NiftiVolume read(const QString& path, qint64 maxVoxels = qint64(1024) * 1024 * 1024);
 
     int size(int axis) const { return axis == 0 ? nx : axis == 1 ? ny : nz; }
-    float at(int x, int y, int z) const { return voxels[(size_t(z) * size_t(ny) + size_t(y)) * size_t(nx) + size_t(x)]; }
+    float at(int x, int y, int z) const
+    {
+        return voxels[(size_t(z) * size_t(ny) + size_t(y)) * size_t(nx) + size_t(x)];
+    }
 
     /// Slice `index` across `axis` (0 sagittal, 1 coronal, 2 axial for RAS-ordered volumes) as CV_32F, oriented for
     /// viewing: axial slices with anterior up, sagittal and coronal with superior up.

@@ -18,7 +18,7 @@ struct SourceEntry {
     QString file;     ///< what a person reads: a path, or "archive.zip:class/name.png"
     QString location; ///< where the bytes are: a file path, or the entry name inside the archive
     int label = -1;
-    qint64 size = 0; ///< bytes on disk / uncompressed bytes declared by the archive
+    qint64 size = 0;       ///< bytes on disk / uncompressed bytes declared by the archive
     int archiveIndex = -1; ///< position in the archive's central directory (archives only)
 };
 

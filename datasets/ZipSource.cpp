@@ -9,8 +9,8 @@
 #include <QCryptographicHash>
 #include <QDir>
 #include <QFileInfo>
-#include <QSet>
 #include <QMap>
+#include <QSet>
 
 #include <stdexcept>
 
@@ -62,9 +62,12 @@ SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
         throwSourceError(zipPath, QStringLiteral("does not exist"));
     QuaZip zip(zipPath);
     if (!zip.open(QuaZip::mdUnzip))
-        throwSourceError(zipPath, QStringLiteral("is not a readable zip archive (QuaZip error %1)").arg(zip.getZipError()));
+        throwSourceError(zipPath,
+                         QStringLiteral("is not a readable zip archive (QuaZip error %1)").arg(zip.getZipError()));
     if (zip.getEntriesCount() > limits.maxEntries)
-        throwSourceError(zipPath, QStringLiteral("holds %1 entries, more than the limit of %2").arg(zip.getEntriesCount()).arg(limits.maxEntries));
+        throwSourceError(zipPath, QStringLiteral("holds %1 entries, more than the limit of %2")
+                                      .arg(zip.getEntriesCount())
+                                      .arg(limits.maxEntries));
 
     const QString display = QFileInfo(zipPath).fileName();
     SourceListing listing;
@@ -106,7 +109,8 @@ SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
             continue;
         }
         if (names.contains(info.name)) {
-            listing.skipped.append({shown, QStringLiteral("duplicate entry name (an earlier entry has the same name); not read")});
+            listing.skipped.append(
+                {shown, QStringLiteral("duplicate entry name (an earlier entry has the same name); not read")});
             continue;
         }
         names.insert(info.name);
@@ -118,14 +122,16 @@ SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
             continue;
         }
         if (size > (1 << 20) && double(size) > limits.maxRatio * double(std::max<quint64>(1, info.compressedSize))) {
-            listing.skipped.append({shown, QStringLiteral("compresses %1:1, beyond the %2:1 limit (a zip bomb?)")
-                                               .arg(double(size) / double(std::max<quint64>(1, info.compressedSize)), 0, 'f', 0)
-                                               .arg(limits.maxRatio)});
+            listing.skipped.append(
+                {shown, QStringLiteral("compresses %1:1, beyond the %2:1 limit (a zip bomb?)")
+                            .arg(double(size) / double(std::max<quint64>(1, info.compressedSize)), 0, 'f', 0)
+                            .arg(limits.maxRatio)});
             continue;
         }
         total += size;
         if (total > limits.maxTotalBytes)
-            throwSourceError(zipPath, QStringLiteral("uncompresses to more than %1 GB; refused").arg(limits.maxTotalBytes >> 30));
+            throwSourceError(
+                zipPath, QStringLiteral("uncompresses to more than %1 GB; refused").arg(limits.maxTotalBytes >> 30));
         signature.addData(info.name.toUtf8());
         signature.addData(QByteArray::number(info.crc));
         signature.addData(QByteArray::number(size));
@@ -138,7 +144,8 @@ SourceListing ZipSource::list(const QString& zipPath, const ZipLimits& limits)
         candidates.append(candidate);
     }
     if (zip.getZipError() != UNZ_OK)
-        throwSourceError(zipPath, QStringLiteral("the archive's directory is corrupt (QuaZip error %1)").arg(zip.getZipError()));
+        throwSourceError(zipPath,
+                         QStringLiteral("the archive's directory is corrupt (QuaZip error %1)").arg(zip.getZipError()));
 
     // Strip a wrapper folder shared by every entry ("Alzheimer_MRI/<class>/…").
     while (!candidates.isEmpty()) {
@@ -182,8 +189,7 @@ struct ZipSource::Reader::Private {
     bool open = false;
 };
 
-ZipSource::Reader::Reader(const QString& zipPath)
-    : d(std::make_unique<Private>())
+ZipSource::Reader::Reader(const QString& zipPath) : d(std::make_unique<Private>())
 {
     d->zip.setZipName(zipPath);
     d->open = d->zip.open(QuaZip::mdUnzip);

@@ -8,9 +8,9 @@ namespace prunelab::datasets {
 
 /// Bounds on what an archive may make PruneLab read (zip bombs, absurd entries).
 struct ZipLimits {
-    qint64 maxEntryBytes = qint64(64) << 20;  ///< one image, uncompressed
-    qint64 maxTotalBytes = qint64(16) << 30;  ///< the whole archive, uncompressed
-    double maxRatio = 200.0;                   ///< uncompressed / compressed for entries over 1 MB
+    qint64 maxEntryBytes = qint64(64) << 20; ///< one image, uncompressed
+    qint64 maxTotalBytes = qint64(16) << 30; ///< the whole archive, uncompressed
+    double maxRatio = 200.0;                 ///< uncompressed / compressed for entries over 1 MB
     int maxEntries = 2'000'000;
 };
 

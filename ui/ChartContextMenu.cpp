@@ -43,9 +43,8 @@ void ChartContextMenu::saveAs(const QString& suffix, const QString& filter)
 {
     QSettings settings;
     const QString folder = settings.value(QStringLiteral("export/lastFolder"), QDir::homePath()).toString();
-    const QString file = QFileDialog::getSaveFileName(chart_, tr("Save chart"),
-                                                      folder + QLatin1Char('/') + baseName_ + QLatin1Char('.') + suffix,
-                                                      filter);
+    const QString file = QFileDialog::getSaveFileName(
+        chart_, tr("Save chart"), folder + QLatin1Char('/') + baseName_ + QLatin1Char('.') + suffix, filter);
     if (file.isEmpty())
         return;
     if (saveTo(file))

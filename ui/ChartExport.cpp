@@ -30,7 +30,8 @@ namespace {
 constexpr QSize kSize(900, 480);
 
 /// Fills the GUI's training chart from the session's events, as the live run did, and waits for its replot.
-void fillTraining(TrainingChart& chart, const workbench::Session& session) {
+void fillTraining(TrainingChart& chart, const workbench::Session& session)
+{
     const workbench::RecordedRun run = workbench::SessionStore::reopen(session.path());
     for (const workbench::EpochStats& epoch : run.epochs)
         chart.addEpoch(epoch);
@@ -46,14 +47,16 @@ void fillTraining(TrainingChart& chart, const workbench::Session& session) {
     }
 }
 
-void fillSparsity(SparsityChart& chart, const workbench::Session& session) {
+void fillSparsity(SparsityChart& chart, const workbench::Session& session)
+{
     for (const workbench::RoundStats& round : workbench::SessionStore::reopen(session.path()).rounds)
         chart.addRound(round);
 }
 
 template <typename Chart>
 void withChart(const QString& sessionPath, const std::function<void(Chart&, const workbench::Session&)>& fill,
-               const std::function<void(QWidget&)>& use) {
+               const std::function<void(QWidget&)>& use)
+{
     const workbench::Session session = workbench::Session::open(sessionPath);
     Chart chart;
     chart.setAttribute(Qt::WA_DontShowOnScreen);
@@ -64,11 +67,13 @@ void withChart(const QString& sessionPath, const std::function<void(Chart&, cons
     use(chart);
 }
 
-QImage image(QWidget& widget) {
+QImage image(QWidget& widget)
+{
     return widget.grab().toImage();
 }
 
-QByteArray png(const QImage& image) {
+QByteArray png(const QImage& image)
+{
     QByteArray bytes;
     QBuffer buffer(&bytes);
     buffer.open(QIODevice::WriteOnly);
@@ -76,7 +81,8 @@ QByteArray png(const QImage& image) {
     return bytes;
 }
 
-QByteArray svg(QWidget& widget, const QString& title) {
+QByteArray svg(QWidget& widget, const QString& title)
+{
     QBuffer buffer;
     QSvgGenerator generator;
     generator.setOutputDevice(&buffer);
@@ -91,19 +97,22 @@ QByteArray svg(QWidget& widget, const QString& title) {
 
 } // namespace
 
-QImage ChartExport::trainingImage(const QString& sessionPath) {
+QImage ChartExport::trainingImage(const QString& sessionPath)
+{
     QImage result;
     withChart<TrainingChart>(sessionPath, fillTraining, [&](QWidget& w) { result = image(w); });
     return result;
 }
 
-QImage ChartExport::sparsityImage(const QString& sessionPath) {
+QImage ChartExport::sparsityImage(const QString& sessionPath)
+{
     QImage result;
     withChart<SparsityChart>(sessionPath, fillSparsity, [&](QWidget& w) { result = image(w); });
     return result;
 }
 
-QStringList ChartExport::writePlots(const QString& sessionPath, const QString& folder) {
+QStringList ChartExport::writePlots(const QString& sessionPath, const QString& folder)
+{
     QStringList written;
     const auto save = [&](const QString& name, const QByteArray& bytes) {
         const QString file = folder + QLatin1Char('/') + name;
@@ -124,7 +133,8 @@ QStringList ChartExport::writePlots(const QString& sessionPath, const QString& f
     return written;
 }
 
-void ChartExport::installPngRenderer() {
+void ChartExport::installPngRenderer()
+{
     workbench::SvgChart::setPngRenderer([](const QByteArray& document) {
         QSvgRenderer renderer(document);
         if (!renderer.isValid())
@@ -139,19 +149,23 @@ void ChartExport::installPngRenderer() {
     });
 }
 
-QImage ChartExport::widgetImage(QWidget& chart) {
+QImage ChartExport::widgetImage(QWidget& chart)
+{
     return image(chart);
 }
 
-QByteArray ChartExport::widgetPng(QWidget& chart) {
+QByteArray ChartExport::widgetPng(QWidget& chart)
+{
     return png(image(chart));
 }
 
-QByteArray ChartExport::widgetSvg(QWidget& chart, const QString& title) {
+QByteArray ChartExport::widgetSvg(QWidget& chart, const QString& title)
+{
     return svg(chart, title);
 }
 
-void ChartExport::saveChart(QWidget& chart, const QString& file, const QString& csv) {
+void ChartExport::saveChart(QWidget& chart, const QString& file, const QString& csv)
+{
     const QString suffix = QFileInfo(file).suffix().toLower();
     if (suffix == QLatin1String("png"))
         workbench::Session::writeFileAtomically(file, widgetPng(chart));
@@ -164,7 +178,8 @@ void ChartExport::saveChart(QWidget& chart, const QString& file, const QString& 
             QStringLiteral("%1: choose a file name ending in .png, .svg or .csv").arg(file).toStdString());
 }
 
-void ChartExport::writeReportPdf(const QString& sessionPath, int round, const QString& file) {
+void ChartExport::writeReportPdf(const QString& sessionPath, int round, const QString& file)
+{
     const workbench::Session session = workbench::Session::open(sessionPath);
     QTextDocument document;
     document.addResource(QTextDocument::ImageResource, QUrl(QStringLiteral("chart:training")),

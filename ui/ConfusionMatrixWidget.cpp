@@ -91,8 +91,8 @@ void ConfusionMatrixWidget::paintEvent(QPaintEvent*)
             const qint64 count = confusion_[t].value(p);
             const double share = rowTotal > 0 ? double(count) / double(rowTotal) : 0.0;
             // White → deep blue with the row share; counts in white on dark cells.
-            const QColor fill = QColor::fromRgbF(float(1.0 - 0.85 * share), float(1.0 - 0.65 * share),
-                                                 float(1.0 - 0.25 * share));
+            const QColor fill =
+                QColor::fromRgbF(float(1.0 - 0.85 * share), float(1.0 - 0.65 * share), float(1.0 - 0.25 * share));
             const QRect cell(grid.left() + p * side, grid.top() + t * side, side, side);
             painter.fillRect(cell, fill);
             painter.setPen(QPen(QColor(0xcc, 0xcc, 0xcc), 1));

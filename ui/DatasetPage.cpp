@@ -5,11 +5,11 @@
 #include "ui/SampleGridWidget.h"
 #include "ui/SplitPanel.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QDir>
-#include <QFileInfo>
 #include <QHash>
 #include <QHeaderView>
 #include <QLabel>
@@ -172,8 +172,8 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     volumeLayout->addWidget(volumePreview_);
     volumeBox_->hide();
 
-    balanceTable_ = makeTable({tr("Class"), tr("Images"), tr("Share")}, QStringLiteral("balanceTable"),
-                              tr("Images per class"));
+    balanceTable_ =
+        makeTable({tr("Class"), tr("Images"), tr("Share")}, QStringLiteral("balanceTable"), tr("Images per class"));
     balanceTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     balanceBars_ = new ClassBalanceChart(ClassBalanceChart::Style::Bars);
     balanceBars_->setObjectName(QStringLiteral("classBalanceBars"));
@@ -240,58 +240,58 @@ void DatasetPage::loadDemo(const datasets::DemoOptions& options)
 {
     const bool real = datasets::BrainSliceDemo::available();
     window_ = {};
-    startLoad(real ? tr("Generating the demo dataset from a real T1 brain MRI (Colin27, mricron-data)…")
-                   : tr("Generating the procedural demo dataset (install mricron-data for real anatomy)…"),
-              QStringLiteral("demo"), [options, real](LoadState& state) {
-                  LoadResult result;
-                  const auto progress = [&state](int done, int total) {
-                      state.done = done;
-                      state.total = total;
-                      return !state.cancel.load();
-                  };
-                  std::unique_ptr<datasets::BrainSliceDemo> anatomy;
-                  if (real)
-                      anatomy = std::make_unique<datasets::BrainSliceDemo>();
-                  auto set = std::make_shared<datasets::ImageSet>(
-                      real ? anatomy->generate(options, progress, &state.cancel)
-                           : datasets::DemoMriGenerator().generate(options, progress, &state.cancel));
-                  if (state.cancel)
-                      throw datasets::LoadCancelled();
-                  // The strip: one slice, one seed, no pose or noise (real anatomy), at each class's mean severity.
-                  QList<int> order;
-                  for (int c = 0; c < set->classNames.size(); ++c)
-                      order.append(c);
-                  std::stable_sort(order.begin(), order.end(), [](int a, int b) {
-                      return datasets::DemoMriGenerator::classSeverity(a) < datasets::DemoMriGenerator::classSeverity(b);
-                  });
-                  for (int c : order) {
-                      const double severity = datasets::DemoMriGenerator::classSeverity(c);
-                      result.strip.append(greyImage(
-                          real ? anatomy->render(severity, 0.5, options.seed, options.size, false)
-                               : datasets::DemoMriGenerator::renderSlice(severity, options.seed, options.size),
-                          options.size));
-                      result.stripCaptions.append(
-                          tr("<b>%1</b><br>severity %2").arg(set->classNames[c]).arg(severity, 0, 'f', 2));
-                  }
-                  if (real) {
-                      PreviewVolume volume;
-                      volume.name = QStringLiteral("Colin27 T1");
-                      volume.path = datasets::BrainSliceDemo::defaultVolumePath();
-                      for (int z = datasets::BrainSliceDemo::kFirstSlice; z <= datasets::BrainSliceDemo::kLastSlice; ++z)
-                          volume.sampleSlices.append(z);
-                      result.volumes.append(volume);
-                      result.volumeNote = tr("The demo's images are axial slices %1–%2 of this volume (%3), with "
-                                             "simulated atrophy, pose and noise added.")
-                                              .arg(datasets::BrainSliceDemo::kFirstSlice)
-                                              .arg(datasets::BrainSliceDemo::kLastSlice)
-                                              .arg(volume.path.toHtmlEscaped());
-                  }
-                  result.summary =
-                      datasets::DatasetSummary::describe(*set, datasets::DatasetSummary::pixelHashes(*set));
-                  result.summary.source = set->sourceDescription;
-                  result.set = std::move(set);
-                  return result;
-              });
+    startLoad(
+        real ? tr("Generating the demo dataset from a real T1 brain MRI (Colin27, mricron-data)…")
+             : tr("Generating the procedural demo dataset (install mricron-data for real anatomy)…"),
+        QStringLiteral("demo"), [options, real](LoadState& state) {
+            LoadResult result;
+            const auto progress = [&state](int done, int total) {
+                state.done = done;
+                state.total = total;
+                return !state.cancel.load();
+            };
+            std::unique_ptr<datasets::BrainSliceDemo> anatomy;
+            if (real)
+                anatomy = std::make_unique<datasets::BrainSliceDemo>();
+            auto set = std::make_shared<datasets::ImageSet>(
+                real ? anatomy->generate(options, progress, &state.cancel)
+                     : datasets::DemoMriGenerator().generate(options, progress, &state.cancel));
+            if (state.cancel)
+                throw datasets::LoadCancelled();
+            // The strip: one slice, one seed, no pose or noise (real anatomy), at each class's mean severity.
+            QList<int> order;
+            for (int c = 0; c < set->classNames.size(); ++c)
+                order.append(c);
+            std::stable_sort(order.begin(), order.end(), [](int a, int b) {
+                return datasets::DemoMriGenerator::classSeverity(a) < datasets::DemoMriGenerator::classSeverity(b);
+            });
+            for (int c : order) {
+                const double severity = datasets::DemoMriGenerator::classSeverity(c);
+                result.strip.append(
+                    greyImage(real ? anatomy->render(severity, 0.5, options.seed, options.size, false)
+                                   : datasets::DemoMriGenerator::renderSlice(severity, options.seed, options.size),
+                              options.size));
+                result.stripCaptions.append(
+                    tr("<b>%1</b><br>severity %2").arg(set->classNames[c]).arg(severity, 0, 'f', 2));
+            }
+            if (real) {
+                PreviewVolume volume;
+                volume.name = QStringLiteral("Colin27 T1");
+                volume.path = datasets::BrainSliceDemo::defaultVolumePath();
+                for (int z = datasets::BrainSliceDemo::kFirstSlice; z <= datasets::BrainSliceDemo::kLastSlice; ++z)
+                    volume.sampleSlices.append(z);
+                result.volumes.append(volume);
+                result.volumeNote = tr("The demo's images are axial slices %1–%2 of this volume (%3), with "
+                                       "simulated atrophy, pose and noise added.")
+                                        .arg(datasets::BrainSliceDemo::kFirstSlice)
+                                        .arg(datasets::BrainSliceDemo::kLastSlice)
+                                        .arg(volume.path.toHtmlEscaped());
+            }
+            result.summary = datasets::DatasetSummary::describe(*set, datasets::DatasetSummary::pixelHashes(*set));
+            result.summary.source = set->sourceDescription;
+            result.set = std::move(set);
+            return result;
+        });
 }
 
 void DatasetPage::open(const QString& source, const datasets::LoadOptions& options)

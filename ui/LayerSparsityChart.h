@@ -16,7 +16,7 @@ namespace prunelab::ui {
 /// Every prunable layer across the rounds, one line per layer: its sparsity (where global pruning takes its weights
 /// from — the big layers first —, how a layer-by-layer schedule moves through the network, which layers a
 /// structured method thins), or how alike its activations stay to the dense model's (linear CKA on the same
-/// validation images, seed 004's measure). Right-click: PNG, SVG, CSV.
+/// validation images, the strategy study's measure). Right-click: PNG, SVG, CSV.
 class LayerSparsityChart : public QWidget {
     Q_OBJECT
 public:

@@ -8,12 +8,12 @@
 #include "ui/LayerSparsityChart.h"
 #include "ui/MaskHeatmapWidget.h"
 #include "ui/Palette.h"
+#include "ui/RecipeForm.h"
 #include "ui/ResultsPage.h"
 #include "ui/RunPage.h"
 #include "ui/SessionsPage.h"
-#include "ui/SplitPanel.h"
-#include "ui/RecipeForm.h"
 #include "ui/SparsityChart.h"
+#include "ui/SplitPanel.h"
 #include "ui/TrainingChart.h"
 #include "ui/WeightHistogramWidget.h"
 
@@ -157,8 +157,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         runPage_->setDatasetAvailable(dataset_ != nullptr && !datasetPage_->isLoading());
         emit comparisonFinished(path, status);
     });
-    connect(job_, &workbench::RunJob::started, this,
-            [this] { sessionsPage_->setRunningSession(job_->sessionPath()); });
+    connect(job_, &workbench::RunJob::started, this, [this] { sessionsPage_->setRunningSession(job_->sessionPath()); });
     connect(job_, &workbench::RunJob::finished, this, [this](const workbench::RunSummary& summary) {
         sessionsPage_->setRunningSession({}); // a comparison's next variant marks its own when it starts
         statusBar()->showMessage(workbench::describe(summary));
@@ -432,13 +431,16 @@ void MainWindow::reopenSession(const QString& path)
         }
         const workbench::RecordedRun run = workbench::SessionStore::reopen(path);
         QStringList classes;
-        for (const QJsonValue& name :
-             workbench::Session::open(path).readJson(QStringLiteral("dataset.json")).value(QStringLiteral("classes")).toArray())
+        for (const QJsonValue& name : workbench::Session::open(path)
+                                          .readJson(QStringLiteral("dataset.json"))
+                                          .value(QStringLiteral("classes"))
+                                          .toArray())
             classes.append(name.toString());
         resultsPage_->setClassNames(classes);
         runPage_->showRecorded(run);
-        resultsPage_->showRecorded(tr("Session %1 (%2, recipe %3)").arg(run.info.name, run.info.status, run.info.recipeName),
-                                   run.rounds, run.bestRound);
+        resultsPage_->showRecorded(
+            tr("Session %1 (%2, recipe %3)").arg(run.info.name, run.info.status, run.info.recipeName), run.rounds,
+            run.bestRound);
         resultsPage_->setSession(path);
         tabs_->setCurrentWidget(resultsPage_);
         statusBar()->showMessage(tr("Reopened %1").arg(path));
@@ -477,7 +479,8 @@ void MainWindow::resumeSession(const QString& path)
         return;
     }
     try {
-        if (const workbench::Session session = workbench::Session::open(path); workbench::Comparison::isComparison(session)) {
+        if (const workbench::Session session = workbench::Session::open(path);
+            workbench::Comparison::isComparison(session)) {
             runPage_->resumeComparison(workbench::Comparison::open(session));
             tabs_->setCurrentWidget(runPage_);
             return;
@@ -517,9 +520,9 @@ QStringList MainWindow::saveScreenshots(const QString& folder)
         save(this, QStringLiteral("page-") + pageNames.value(i));
         QList<QWidget*> charts;
         for (QWidget* w : page->findChildren<QWidget*>())
-            if (qobject_cast<TrainingChart*>(w) || qobject_cast<SparsityChart*>(w) || qobject_cast<LayerSparsityChart*>(w) ||
-                qobject_cast<WeightHistogramWidget*>(w) || qobject_cast<MaskHeatmapWidget*>(w) ||
-                qobject_cast<ConfusionMatrixWidget*>(w))
+            if (qobject_cast<TrainingChart*>(w) || qobject_cast<SparsityChart*>(w) ||
+                qobject_cast<LayerSparsityChart*>(w) || qobject_cast<WeightHistogramWidget*>(w) ||
+                qobject_cast<MaskHeatmapWidget*>(w) || qobject_cast<ConfusionMatrixWidget*>(w))
                 charts << w;
         for (QWidget* chart : charts)
             save(chart, QStringLiteral("chart-") + chart->objectName());

@@ -23,9 +23,9 @@ class ResultsPage;
 class RunPage;
 class SessionsPage;
 
-/// The workbench window: a tab per page (Dataset, Run, Results, Sessions), the File and View menus, a toolbar, drag-and-drop
-/// of datasets, recent datasets, F11 presentation mode, and the window layout remembered with QSettings. The pages
-/// do the work; decoding and training happen off the GUI thread.
+/// The workbench window: a tab per page (Dataset, Run, Results, Sessions), the File and View menus, a toolbar,
+/// drag-and-drop of datasets, recent datasets, F11 presentation mode, and the window layout remembered with QSettings.
+/// The pages do the work; decoding and training happen off the GUI thread.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:

@@ -35,8 +35,8 @@ MaskHeatmapWidget::MaskHeatmapWidget(QWidget* parent) : QWidget(parent)
                     "output units, columns are inputs; a small convolution shows each filter's kernels. Wheel to "
                     "zoom, drag to pan, double-click to see it whole."));
     setAutoFillBackground(true);
-    setMouseTracking(true);             // the tooltip names the weight under the cursor
-    setFocusPolicy(Qt::StrongFocus);    // + − 0 and the arrows
+    setMouseTracking(true);          // the tooltip names the weight under the cursor
+    setFocusPolicy(Qt::StrongFocus); // + − 0 and the arrows
     setCursor(Qt::OpenHandCursor);
     ChartContextMenu::install(this, QStringLiteral("mask-heatmap"), [this] { return toCsv(); });
     refreshTimer_ = new QTimer(this);
@@ -101,9 +101,10 @@ void MaskHeatmapWidget::refresh()
                         const QPoint tile = tileOf(f, c);
                         for (int y = 0; y < kernelHeight_; ++y)
                             for (int x = 0; x < kernelWidth_; ++x)
-                                image_.setPixel(tile.x() * (kernelWidth_ + 1) + x, tile.y() * (kernelHeight_ + 1) + y,
-                                                keptColour(layer.maskImage[qsizetype(f) * cols +
-                                                                           (c * kernelHeight_ + y) * kernelWidth_ + x]));
+                                image_.setPixel(
+                                    tile.x() * (kernelWidth_ + 1) + x, tile.y() * (kernelHeight_ + 1) + y,
+                                    keptColour(layer.maskImage[qsizetype(f) * cols +
+                                                               (c * kernelHeight_ + y) * kernelWidth_ + x]));
                     }
             } else {
                 image_ = QImage(cols, rows, QImage::Format_RGB32);
@@ -121,9 +122,10 @@ void MaskHeatmapWidget::refresh()
                        .arg(layer.kept)
                        .arg(layer.total);
         if (kernelGrid_)
-            caption_ += kernelChannels_ > 1
-                            ? tr("; a row per filter, a %1×%2 kernel per input channel").arg(kernelHeight_).arg(kernelWidth_)
-                            : tr("; each %1×%2 tile one filter's kernel").arg(kernelHeight_).arg(kernelWidth_);
+            caption_ +=
+                kernelChannels_ > 1
+                    ? tr("; a row per filter, a %1×%2 kernel per input channel").arg(kernelHeight_).arg(kernelWidth_)
+                    : tr("; each %1×%2 tile one filter's kernel").arg(kernelHeight_).arg(kernelWidth_);
     } else {
         caption_ = tr("Mask heatmap: appears after the first round (dark = pruned)");
     }
@@ -154,7 +156,8 @@ QRectF MaskHeatmapWidget::fittedRect() const
     QSize target = image_.size().scaled(area.size(), Qt::KeepAspectRatio);
     if (!kernelGrid_ && (target.width() < area.width() / 3 || target.height() < area.height() / 3))
         target = area.size();
-    return QRectF(area.topLeft() + QPointF((area.width() - target.width()) / 2.0, (area.height() - target.height()) / 2.0),
+    return QRectF(area.topLeft() +
+                      QPointF((area.width() - target.width()) / 2.0, (area.height() - target.height()) / 2.0),
                   QSizeF(target));
 }
 
@@ -212,7 +215,8 @@ QString MaskHeatmapWidget::describeAt(QPointF position) const
         const int c = kernelChannels_ > 1 ? tileColumn : 0;
         if (y == kernelHeight_ || x == kernelWidth_ || f >= layer.maskRows || c >= kernelChannels_)
             return {};
-        const float kept = layer.maskImage.value(qsizetype(f) * layer.maskCols + (c * kernelHeight_ + y) * kernelWidth_ + x);
+        const float kept =
+            layer.maskImage.value(qsizetype(f) * layer.maskCols + (c * kernelHeight_ + y) * kernelWidth_ + x);
         return tr("filter %1, input channel %2, kernel position (%3, %4): %5")
             .arg(f)
             .arg(c)
@@ -222,7 +226,8 @@ QString MaskHeatmapWidget::describeAt(QPointF position) const
     }
     const int row = std::clamp(py, 0, layer.maskRows - 1), col = std::clamp(px, 0, layer.maskCols - 1);
     const float kept = layer.maskImage.value(qsizetype(row) * layer.maskCols + col);
-    const bool cellPerWeight = layer.shape.size() == 2 && layer.shape[0] == layer.maskRows && layer.shape[1] == layer.maskCols;
+    const bool cellPerWeight =
+        layer.shape.size() == 2 && layer.shape[0] == layer.maskRows && layer.shape[1] == layer.maskCols;
     return cellPerWeight ? tr("output %1, input %2: %3").arg(row).arg(col).arg(kept > 0.5f ? tr("kept") : tr("pruned"))
                          : tr("block row %1, column %2: %3 % of its weights kept")
                                .arg(row)

@@ -13,9 +13,9 @@ namespace prunelab::ui {
 /// One layer's pruning mask as a heatmap: each cell is the share of weights kept in that block of the weight matrix
 /// (LayerStats::maskImage, downsampled by the job), light where weights are kept, dark where they are pruned.
 /// Rows are output units, columns inputs. A convolution whose mask came whole is drawn as a grid of kernels: one row
-/// per filter, one kh × kw tile per input channel (one input channel: the filters' kernels side by side). The wheel (or + and −) zooms around the cursor, dragging (or
-/// the arrow keys) pans, a double click (or 0) shows the whole mask again; the cell under the cursor is named in
-/// a tooltip. Updated on a coalescing timer (~25 Hz).
+/// per filter, one kh × kw tile per input channel (one input channel: the filters' kernels side by side). The wheel (or
+/// + and −) zooms around the cursor, dragging (or the arrow keys) pans, a double click (or 0) shows the whole mask
+/// again; the cell under the cursor is named in a tooltip. Updated on a coalescing timer (~25 Hz).
 class MaskHeatmapWidget : public QWidget {
     Q_OBJECT
 public:

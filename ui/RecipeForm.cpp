@@ -78,13 +78,16 @@ QString RecipeForm::presetDescription(const QString& name)
 {
     static const QHash<QString, QString> text{
         {"quick-demo", tr("The demo's default: a small MLP on the MRI demo, global magnitude pruning, in seconds")},
-        {"mri-threshold-sweep", tr("Thermodynamic MRI threshold sweep: MLP 256-256-256 on brain MRI slices, weights under each threshold removed")},
-        {"interval-adjoint-structured",
-         tr("Interval-adjoint structured pruning: whole neurons removed by interval adjoint significance, geometric retention")},
-        {"lottery-ticket-lenet", tr("Lottery ticket on LeNet-300-100: Fashion-MNIST, iterative pruning with rewinding to init")},
-        {"lecture-global-magnitude", tr("Pruning lecture demo: MLP 512-256-128 on Fashion-MNIST, global magnitude pruning")},
-        {"pruning-strategies-compare",
-         tr("Pruning strategy study: LeNet-5 on the demo; one-shot, layer-wise, iterative, lottery and random compared")}};
+        {"mri-threshold-sweep", tr("Thermodynamic MRI threshold sweep: MLP 256-256-256 on brain MRI slices, weights "
+                                   "under each threshold removed")},
+        {"interval-adjoint-structured", tr("Interval-adjoint structured pruning: whole neurons removed by interval "
+                                           "adjoint significance, geometric retention")},
+        {"lottery-ticket-lenet",
+         tr("Lottery ticket on LeNet-300-100: Fashion-MNIST, iterative pruning with rewinding to init")},
+        {"lecture-global-magnitude",
+         tr("Pruning lecture demo: MLP 512-256-128 on Fashion-MNIST, global magnitude pruning")},
+        {"pruning-strategies-compare", tr("Pruning strategy study: LeNet-5 on the demo; one-shot, layer-wise, "
+                                          "iterative, lottery and random compared")}};
     return text.value(name);
 }
 
@@ -120,11 +123,12 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     arch_->setToolTip(tr("MLP: fully connected layers on the flattened image. LeNet-5: two convolutions and three "
                          "dense layers. VGG: 3×3 convolution blocks, for RGB images and larger sizes"));
     hidden_ = named(new QLineEdit, "hiddenEdit", tr("MLP hidden layers"));
-    hidden_->setValidator(new QRegularExpressionValidator(
-        QRegularExpression(QStringLiteral("^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$")), hidden_));
+    hidden_->setValidator(
+        new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$")), hidden_));
     hidden_->setToolTip(tr("Hidden layer widths of the MLP, comma separated"));
     vggLayout_ = named(new QComboBox, "vggLayoutCombo", tr("VGG layout"));
-    vggLayout_->addItems({QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
+    vggLayout_->addItems(
+        {QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
     vggWidth_ = named(new QDoubleSpinBox, "vggWidthSpin", tr("VGG width multiplier"));
     vggWidth_->setRange(0.05, 4.0);
     vggWidth_->setSingleStep(0.25);
@@ -134,7 +138,8 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     init_ = named(new QComboBox, "initCombo", tr("Initialisation"));
     init_->addItems({QStringLiteral("default"), QStringLiteral("xavier-normal"), QStringLiteral("xavier-uniform"),
                      QStringLiteral("kaiming-normal"), QStringLiteral("uniform")});
-    init_->setToolTip(tr("default: LibTorch's (PyTorch's) own. uniform: the recipe's init_range (the MRI threshold sweep: [-7, 7])"));
+    init_->setToolTip(
+        tr("default: LibTorch's (PyTorch's) own. uniform: the recipe's init_range (the MRI threshold sweep: [-7, 7])"));
     device_ = named(new QComboBox, "deviceCombo", tr("Device"));
     device_->addItem(tr("auto (a GPU when there is one)"), QStringLiteral("auto"));
     device_->addItem(tr("CPU"), QStringLiteral("cpu"));
@@ -198,8 +203,9 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     retentionPreview_->setLineWrapMode(QPlainTextEdit::NoWrap); // one iteration per line, as in retain.txt
     retentionPreview_->setTabStopDistance(
         QFontMetricsF(retentionPreview_->font()).horizontalAdvance(QStringLiteral("0000")));
-    retentionPreview_->setToolTip(tr("The geometric schedule's table (retain.txt of the interval-adjoint workflow): the run writes it to "
-                                     "results/retain.txt"));
+    retentionPreview_->setToolTip(
+        tr("The geometric schedule's table (retain.txt of the interval-adjoint workflow): the run writes it to "
+           "results/retain.txt"));
     sparsity_ = named(new QDoubleSpinBox, "sparsitySpin", tr("Prune to sparsity"));
     sparsity_->setRange(0.0, 99.9);
     sparsity_->setDecimals(1);
@@ -270,8 +276,8 @@ workbench::Recipe RecipeForm::recipe() const
     r.prune.sparsity = sparsityEdited ? sparsity_->value() / 100.0 : base_.prune.sparsity;
     // One-shot prunes once whatever `rounds` says; a one-shot recipe keeps its own value.
     const bool usesRounds = scheduleOf(r.prune.schedule).usesRounds;
-    r.prune.rounds = usesRounds ? rounds_->value()
-                                : (!scheduleOf(base_.prune.schedule).usesRounds ? base_.prune.rounds : 1);
+    r.prune.rounds =
+        usesRounds ? rounds_->value() : (!scheduleOf(base_.prune.schedule).usesRounds ? base_.prune.rounds : 1);
     // Iterative schedules reach the target in `rounds` equal steps of the remaining weights: 1 − (1 − rate)^rounds.
     // Only when the form changed them: a preset's own rate (lottery: 20 % a round) stays as the preset has it.
     if (sparsityEdited || r.prune.rounds != base_.prune.rounds || r.prune.schedule != base_.prune.schedule)
@@ -381,7 +387,8 @@ void RecipeForm::openRecipeFile()
     } catch (const workbench::RecipeError& e) {
         // loadJson names the file; a validation error names the key.
         const QString what = QString::fromStdString(e.what());
-        emit error(tr("Recipe not opened"), what.contains(file) ? what : QDir::toNativeSeparators(file) + QStringLiteral(": ") + what);
+        emit error(tr("Recipe not opened"),
+                   what.contains(file) ? what : QDir::toNativeSeparators(file) + QStringLiteral(": ") + what);
     }
 }
 
@@ -390,9 +397,8 @@ void RecipeForm::saveRecipeFile()
     QSettings settings;
     const QString folder = settings.value(QStringLiteral("recipes/lastFolder"), QDir::homePath()).toString();
     const workbench::Recipe r = recipe();
-    QString file = QFileDialog::getSaveFileName(this, tr("Save the recipe"),
-                                                QDir(folder).filePath(r.name + QStringLiteral(".json")),
-                                                tr("Recipes (*.json)"));
+    QString file = QFileDialog::getSaveFileName(
+        this, tr("Save the recipe"), QDir(folder).filePath(r.name + QStringLiteral(".json")), tr("Recipes (*.json)"));
     if (file.isEmpty())
         return;
     if (QFileInfo(file).suffix().isEmpty())
@@ -413,9 +419,9 @@ void RecipeForm::updateFields()
     const QString schedule = schedule_->currentText();
     const engine::ScheduleInfo& info = scheduleOf(schedule);
     const bool geometric = info.kind == engine::ScheduleKind::Geometric;
-    for (QWidget* w : std::initializer_list<QWidget*>{preset_, open_, arch_, init_, device_, epochs_, optimizer_,
-                                                      learningRate_, batchSize_, seed_, method_, schedule_,
-                                                      fineTuneEpochs_})
+    for (QWidget* w :
+         std::initializer_list<QWidget*>{preset_, open_, arch_, init_, device_, epochs_, optimizer_, learningRate_,
+                                         batchSize_, seed_, method_, schedule_, fineTuneEpochs_})
         w->setEnabled(!running_);
     hidden_->setEnabled(!running_ && arch == QLatin1String("mlp"));
     for (QWidget* w : std::initializer_list<QWidget*>{vggLayout_, vggWidth_, batchNorm_})

@@ -6,8 +6,8 @@
 #include "ui/ConfusionMatrixWidget.h"
 
 #include <QGroupBox>
-#include <QHeaderView>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
@@ -38,8 +38,9 @@ QString megabytes(qint64 bytes)
 
 QString count(double n)
 {
-    return n >= 1e6 ? QStringLiteral("%1 M").arg(n / 1e6, 0, 'f', 2)
-                    : n >= 1e4 ? QStringLiteral("%1 k").arg(n / 1e3, 0, 'f', 1) : QString::number(qint64(n));
+    return n >= 1e6   ? QStringLiteral("%1 M").arg(n / 1e6, 0, 'f', 2)
+           : n >= 1e4 ? QStringLiteral("%1 k").arg(n / 1e3, 0, 'f', 1)
+                      : QString::number(qint64(n));
 }
 
 /// "×3.2 smaller" style: how many times `before` is `after`.
@@ -63,8 +64,8 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     roundsTable_->setObjectName(QStringLiteral("roundsTable"));
     roundsTable_->setAccessibleName(tr("Results per pruning round"));
     roundsTable_->setHorizontalHeaderLabels({tr("Round"), tr("Sparsity"), tr("Weights kept"), tr("Acc. after pruning"),
-                                             tr("Validation acc."), tr("Test acc."), tr("Macro F1"),
-                                             tr("Sparse size"), tr("MACs left")});
+                                             tr("Validation acc."), tr("Test acc."), tr("Macro F1"), tr("Sparse size"),
+                                             tr("MACs left")});
     roundsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     roundsTable_->horizontalHeader()->setStretchLastSection(true);
     roundsTable_->verticalHeader()->hide();
@@ -227,8 +228,8 @@ void ResultsPage::addRound(const workbench::RoundStats& s)
     roundsTable_->setItem(row, 5, cell(s.hasTest ? percent(s.testAccuracy) : QStringLiteral("—")));
     roundsTable_->setItem(row, 6, cell(QString::number(s.macroF1, 'f', 3)));
     roundsTable_->setItem(row, 7, cell(s.sparseBytes > 0 ? megabytes(s.sparseBytes) : QStringLiteral("—")));
-    roundsTable_->setItem(row, 8, cell(s.denseMacs > 0 ? percent(double(s.remainingMacs) / double(s.denseMacs))
-                                                       : QStringLiteral("—")));
+    roundsTable_->setItem(
+        row, 8, cell(s.denseMacs > 0 ? percent(double(s.remainingMacs) / double(s.denseMacs)) : QStringLiteral("—")));
     showRound(row);
     updateButtons();
 }
@@ -277,9 +278,12 @@ void ResultsPage::showCost(const workbench::RoundStats& after)
     const double latencyAfter = after.prunedLatencyMs >= 0 ? after.prunedLatencyMs : after.latencyMs;
     const auto ms = [](double v) { return v >= 0 ? tr("%1 ms").arg(v, 0, 'f', v < 1 ? 3 : 2) : QStringLiteral("—"); };
     const QStringList rows[] = {
-        {count(double(before.parameters)), count(paramsAfter), change(double(before.parameters), paramsAfter, tr("fewer"), tr("more"))},
-        {megabytes(before.denseBytes), megabytes(qint64(bytesAfter)), change(double(before.denseBytes), bytesAfter, tr("smaller"), tr("larger"))},
-        {count(double(before.denseMacs)), count(macsAfter), change(double(before.denseMacs), macsAfter, tr("fewer"), tr("more"))},
+        {count(double(before.parameters)), count(paramsAfter),
+         change(double(before.parameters), paramsAfter, tr("fewer"), tr("more"))},
+        {megabytes(before.denseBytes), megabytes(qint64(bytesAfter)),
+         change(double(before.denseBytes), bytesAfter, tr("smaller"), tr("larger"))},
+        {count(double(before.denseMacs)), count(macsAfter),
+         change(double(before.denseMacs), macsAfter, tr("fewer"), tr("more"))},
         {ms(before.latencyMs), ms(latencyAfter), change(before.latencyMs, latencyAfter, tr("faster"), tr("slower"))}};
     for (int r = 0; r < 4; ++r)
         for (int c = 0; c < 3; ++c)

@@ -344,11 +344,11 @@ void RunPage::showComparison(const workbench::Comparison& comparison)
     sparsityChart_->setOverlays(variantsDone_);
     const QString state = comparison.session().state().value(QStringLiteral("status")).toString();
     appendLog(tr("comparison %1 (%2):\n%3").arg(comparison.session().path(), state, comparison.table()));
-    result_->setText(tr("Comparison %1 (%2): %3 variants; table and chart in %4")
-                         .arg(comparison.session().name(), state)
-                         .arg(comparison.entries().size())
-                         .arg(QDir::toNativeSeparators(
-                             comparison.session().filePath(QStringLiteral("results/comparison.html")))));
+    result_->setText(
+        tr("Comparison %1 (%2): %3 variants; table and chart in %4")
+            .arg(comparison.session().name(), state)
+            .arg(comparison.entries().size())
+            .arg(QDir::toNativeSeparators(comparison.session().filePath(QStringLiteral("results/comparison.html")))));
 }
 
 bool RunPage::isBusy() const

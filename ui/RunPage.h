@@ -19,7 +19,7 @@ class QSpinBox;
 namespace prunelab::workbench {
 class ComparisonJob;
 class RunJob;
-}
+} // namespace prunelab::workbench
 
 namespace prunelab::ui {
 
@@ -30,11 +30,11 @@ class SparsityChart;
 class TrainingChart;
 class WeightHistogramWidget;
 
-/// The Run page: the recipe form (preset or file, model, training and pruning); Start, Pause/Resume and Cancel with a progress bar that
-/// tells the time left; and the live charts: loss and accuracy per epoch, accuracy against sparsity, and, for the
-/// layer chosen, the weight histogram before and after pruning and the pruning mask as a heatmap. Every chart
-/// redraws on its own coalescing timer, so a fast run never floods the event loop. A recipe with a compare list (seed
-/// 004) runs its variants one after the other, each finished variant overlaid on the accuracy-vs-sparsity chart.
+/// The Run page: the recipe form (preset or file, model, training and pruning); Start, Pause/Resume and Cancel with a
+/// progress bar that tells the time left; and the live charts: loss and accuracy per epoch, accuracy against sparsity,
+/// and, for the layer chosen, the weight histogram before and after pruning and the pruning mask as a heatmap. Every
+/// chart redraws on its own coalescing timer, so a fast run never floods the event loop. A recipe with a compare list
+/// (seed 004) runs its variants one after the other, each finished variant overlaid on the accuracy-vs-sparsity chart.
 class RunPage : public QWidget {
     Q_OBJECT
 public:

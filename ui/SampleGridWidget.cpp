@@ -3,12 +3,12 @@
 #include <QDialog>
 #include <QFileInfo>
 #include <QGridLayout>
-#include <QMouseEvent>
-#include <QVBoxLayout>
 #include <QImage>
 #include <QLabel>
 #include <QLayoutItem>
+#include <QMouseEvent>
 #include <QPixmap>
+#include <QVBoxLayout>
 
 #include <algorithm>
 #include <functional>
@@ -113,9 +113,8 @@ QWidget* SampleGridWidget::enlarge(int shown)
     auto* picture = new QLabel;
     const int side = std::max(256, 3 * std::max(s.image.width(), s.image.height()));
     // Small images are enlarged without smoothing, so their pixels stay visible.
-    picture->setPixmap(QPixmap::fromImage(s.image).scaled(side, side, Qt::KeepAspectRatio,
-                                                          s.image.width() < 96 ? Qt::FastTransformation
-                                                                               : Qt::SmoothTransformation));
+    picture->setPixmap(QPixmap::fromImage(s.image).scaled(
+        side, side, Qt::KeepAspectRatio, s.image.width() < 96 ? Qt::FastTransformation : Qt::SmoothTransformation));
     QString text = tr("<b>%1</b><br>%2<br>stored as %3×%4 %5")
                        .arg(s.className.toHtmlEscaped(), s.file.toHtmlEscaped())
                        .arg(s.image.width())

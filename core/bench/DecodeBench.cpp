@@ -10,10 +10,10 @@
 #include <QDir>
 #include <QFile>
 
-#include <fcntl.h>
 #include <QFileInfo>
 #include <QTemporaryDir>
 #include <QThread>
+#include <fcntl.h>
 
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
@@ -97,7 +97,9 @@ double openCvLoop(const QString& root, int size)
     std::vector<uint8_t> out;
     for (const QString& c : QDir(root).entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
         for (const QString& f : QDir(root + QLatin1Char('/') + c).entryList(QDir::Files)) {
-            cv::Mat image = cv::imread((root + QLatin1Char('/') + c + QLatin1Char('/') + f).toStdString(), cv::IMREAD_COLOR), small;
+            cv::Mat image = cv::imread((root + QLatin1Char('/') + c + QLatin1Char('/') + f).toStdString(),
+                                       cv::IMREAD_COLOR),
+                    small;
             cv::resize(image, small, cv::Size(size, size), 0, 0, cv::INTER_AREA);
             out.insert(out.end(), small.datastart, small.dataend);
         }
@@ -111,7 +113,8 @@ BenchReport runDecodeBench(const DecodeBenchOptions& options)
 {
     const int size = options.size;
     QTemporaryDir temp;
-    const QString root = options.keep.empty() ? temp.filePath(QStringLiteral("images")) : QString::fromStdString(options.keep);
+    const QString root =
+        options.keep.empty() ? temp.filePath(QStringLiteral("images")) : QString::fromStdString(options.keep);
     if (!QFileInfo::exists(root + QStringLiteral("/NonDemented"))) {
         std::cerr << "writing " << options.images << " JPEG files to " << root.toStdString() << "…\n";
         writeImages(root, options.images);
@@ -150,14 +153,15 @@ BenchReport runDecodeBench(const DecodeBenchOptions& options)
     report.number("peak_growth_mib", peakMiB);
     report.number("peak_over_uint8", peakMiB / uint8MiB);
     report.number("cache_matches", cached.images.count() == loaded ? 1 : 0);
-    report.lines.push_back(std::to_string(loaded) + " JPEG images → " + std::to_string(size) + "×" + std::to_string(size) +
-                           " RGB, " + std::to_string(QThread::idealThreadCount()) + " threads");
-    report.lines.push_back("  PruneLab decode:         " + fixed(decode, 2) + " s (" + grouped(double(loaded) / decode) +
-                           " images/s)");
-    report.lines.push_back("  OpenCV loop, 1 thread:   " + fixed(reference, 2) + " s   PruneLab ×" + fixed(reference / decode, 2));
+    report.lines.push_back(std::to_string(loaded) + " JPEG images → " + std::to_string(size) + "×" +
+                           std::to_string(size) + " RGB, " + std::to_string(QThread::idealThreadCount()) + " threads");
+    report.lines.push_back("  PruneLab decode:         " + fixed(decode, 2) + " s (" +
+                           grouped(double(loaded) / decode) + " images/s)");
+    report.lines.push_back("  OpenCV loop, 1 thread:   " + fixed(reference, 2) + " s   PruneLab ×" +
+                           fixed(reference / decode, 2));
     if (options.reference) {
         const PythonResult python = runPython(decodeReferenceScript(), {root.toStdString(), std::to_string(size),
-                                                                         std::to_string(QThread::idealThreadCount())});
+                                                                        std::to_string(QThread::idealThreadCount())});
         if (python.ran && python.values.count("seconds")) {
             const double torchvision = python.values.at("seconds");
             report.label("reference", "torchvision ImageFolder + DataLoader");
@@ -181,7 +185,8 @@ BenchReport runDecodeBench(const DecodeBenchOptions& options)
 BenchReport runFileTrainBench(const FileTrainBenchOptions& options)
 {
     QTemporaryDir temp;
-    const QString root = options.keep.empty() ? temp.filePath(QStringLiteral("images")) : QString::fromStdString(options.keep);
+    const QString root =
+        options.keep.empty() ? temp.filePath(QStringLiteral("images")) : QString::fromStdString(options.keep);
     if (!QFileInfo::exists(root + QStringLiteral("/NonDemented"))) {
         std::cerr << "writing " << options.images << " JPEG files to " << root.toStdString() << "…\n";
         writeImages(root, options.images);
@@ -195,8 +200,8 @@ BenchReport runFileTrainBench(const FileTrainBenchOptions& options)
     const LoadedDataset loaded = DatasetLoader(load).load(root);
     const ImageSet& set = loaded.images;
     engine::TensorDataset data;
-    data.images = torch::from_blob(const_cast<uint8_t*>(set.pixels.data()), {set.count(), 1, options.size, options.size},
-                                   torch::kUInt8);
+    data.images = torch::from_blob(const_cast<uint8_t*>(set.pixels.data()),
+                                   {set.count(), 1, options.size, options.size}, torch::kUInt8);
     data.labels = torch::from_blob(const_cast<int64_t*>(set.labels.data()), {set.count()}, torch::kLong);
     data.classCount = set.classNames.size();
     engine::ModelSpec spec;
@@ -224,10 +229,12 @@ BenchReport runFileTrainBench(const FileTrainBenchOptions& options)
                        " gray + one epoch of LeNet-5, batch 64): PruneLab " + fixed(ours, 2) + " s";
     if (options.reference) {
         const std::string size = std::to_string(options.size);
-        const std::string pythonSpec = "{\"arch\":\"lenet5\",\"optimizer\":\"adam\",\"lr\":0.001,\"batch\":64,\"steps\":0,"
-                                 "\"warmup\":0,\"channels\":1,\"height\":" + size + ",\"width\":" + size + "}";
-        const PythonResult python = runPython(trainReferenceScript(),
-                                              {"--spec", pythonSpec, "--files", root.toStdString(), "--workers",
+        const std::string pythonSpec =
+            "{\"arch\":\"lenet5\",\"optimizer\":\"adam\",\"lr\":0.001,\"batch\":64,\"steps\":0,"
+            "\"warmup\":0,\"channels\":1,\"height\":" +
+            size + ",\"width\":" + size + "}";
+        const PythonResult python =
+            runPython(trainReferenceScript(), {"--spec", pythonSpec, "--files", root.toStdString(), "--workers",
                                                std::to_string(QThread::idealThreadCount())});
         if (python.ran && python.values.count("seconds")) {
             // Python drops the last partial batch (drop_last): its rate is per sample it trained on.
@@ -250,22 +257,33 @@ BenchReport runFileTrainBench(const FileTrainBenchOptions& options)
 BenchReport runMemoryBench(const MemoryBenchOptions& options)
 {
     QTemporaryDir temp;
-    const QString root = options.keep.empty() ? temp.filePath(QStringLiteral("images")) : QString::fromStdString(options.keep);
+    const QString root =
+        options.keep.empty() ? temp.filePath(QStringLiteral("images")) : QString::fromStdString(options.keep);
     if (!QFileInfo::exists(root + QStringLiteral("/NonDemented"))) {
         std::cerr << "writing " << options.images << " JPEG files to " << root.toStdString() << "…\n";
         writeImages(root, options.images);
     }
     const std::string cli = options.cli.empty() ? QCoreApplication::applicationFilePath().toStdString() : options.cli;
     const std::string size = std::to_string(options.size);
-    std::vector<std::string> arguments{cli, "run", "mri-threshold-sweep",
-                                       "--sessions", temp.filePath(QStringLiteral("sessions")).toStdString(),
-                                       "--set", "dataset.source=" + root.toStdString(),
-                                       "--set", "dataset.image_size=[" + size + "," + size + "]",
-                                       "--set", "dataset.color=rgb",
-                                       "--set", "model.init=default",
-                                       "--set", "train.epochs=1",
-                                       "--set", "prune.thresholds=[0.01]",
-                                       "--set", "prune.fine_tune_epochs=1"};
+    std::vector<std::string> arguments{cli,
+                                       "run",
+                                       "mri-threshold-sweep",
+                                       "--sessions",
+                                       temp.filePath(QStringLiteral("sessions")).toStdString(),
+                                       "--set",
+                                       "dataset.source=" + root.toStdString(),
+                                       "--set",
+                                       "dataset.image_size=[" + size + "," + size + "]",
+                                       "--set",
+                                       "dataset.color=rgb",
+                                       "--set",
+                                       "model.init=default",
+                                       "--set",
+                                       "train.epochs=1",
+                                       "--set",
+                                       "prune.thresholds=[0.01]",
+                                       "--set",
+                                       "prune.fine_tune_epochs=1"};
     std::vector<std::string> environment{"XDG_CACHE_HOME=" + temp.filePath(QStringLiteral("cache")).toStdString(),
                                          "QT_QPA_PLATFORM=offscreen"};
     for (char** e = environ; *e != nullptr; ++e)
@@ -291,8 +309,8 @@ BenchReport runMemoryBench(const MemoryBenchOptions& options)
     int status = 0;
     rusage usage{};
     if (wait4(child, &status, 0, &usage) != child || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        throw std::runtime_error("the measured run failed (" + cli + " run mri-threshold-sweep on " + root.toStdString() +
-                                 ", status " + std::to_string(status) + ")");
+        throw std::runtime_error("the measured run failed (" + cli + " run mri-threshold-sweep on " +
+                                 root.toStdString() + ", status " + std::to_string(status) + ")");
     const double elapsed = seconds(start);
     const double uint8MiB = double(options.images) * options.size * options.size * 3 / double(1 << 20);
     const double peakMiB = double(usage.ru_maxrss) / 1024.0;
@@ -305,10 +323,11 @@ BenchReport runMemoryBench(const MemoryBenchOptions& options)
     report.number("uint8_mib", uint8MiB);
     report.number("peak_rss_mib", peakMiB);
     report.number("peak_over_uint8", peakMiB / uint8MiB);
-    report.lines.push_back("a whole run (the mri-threshold-sweep preset, one epoch, one threshold, one fine-tuning epoch) on " +
-                           grouped(options.images) + " " + size + "×" + size + " RGB JPEGs: peak " + fixed(peakMiB, 0) +
-                           " MiB for " + fixed(uint8MiB, 0) + " MiB of uint8 pixels (×" + fixed(peakMiB / uint8MiB, 2) +
-                           "), " + fixed(elapsed, 1) + " s");
+    report.lines.push_back(
+        "a whole run (the mri-threshold-sweep preset, one epoch, one threshold, one fine-tuning epoch) on " +
+        grouped(options.images) + " " + size + "×" + size + " RGB JPEGs: peak " + fixed(peakMiB, 0) + " MiB for " +
+        fixed(uint8MiB, 0) + " MiB of uint8 pixels (×" + fixed(peakMiB / uint8MiB, 2) + "), " + fixed(elapsed, 1) +
+        " s");
     return report;
 }
 

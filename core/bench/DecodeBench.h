@@ -21,20 +21,21 @@ struct DecodeBenchOptions {
 BenchReport runDecodeBench(const DecodeBenchOptions& options);
 
 /// `prunelab-cli bench train --from-files`: end to end from image files, the way a notebook starts — decode a folder
-/// of JPEGs (no pixel cache), then train LeNet-5 (seed 004) one epoch at batch 64 on them — against torchvision's
-/// ImageFolder + DataLoader (one worker per core, shuffled) feeding the same model and optimiser for one epoch.
+/// of JPEGs (no pixel cache), then train LeNet-5 (the strategy study) one epoch at batch 64 on them — against
+/// torchvision's ImageFolder + DataLoader (one worker per core, shuffled) feeding the same model and optimiser for one
+/// epoch.
 struct FileTrainBenchOptions {
     int images = 4000;
-    int size = 32; ///< square gray images, as seed 004's LeNet-5 takes them
+    int size = 32; ///< square gray images, as the strategy study's LeNet-5 takes them
     std::string keep;
     bool reference = true;
 };
 
 BenchReport runFileTrainBench(const FileTrainBenchOptions& options);
 
-/// `prunelab-cli bench memory`: the peak resident memory of a whole `prunelab-cli run` (seed 000's preset: load,
-/// split, train one epoch, prune one threshold, fine-tune one epoch, write the session) on a folder of `images`
-/// 128×128 RGB JPEGs (33,984: the Kaggle Alzheimer set's size), set against the uint8 size of the decoded set.
+/// `prunelab-cli bench memory`: the peak resident memory of a whole `prunelab-cli run` (the MRI threshold sweep's
+/// preset: load, split, train one epoch, prune one threshold, fine-tune one epoch, write the session) on a folder of
+/// `images` 128×128 RGB JPEGs (33,984: the Kaggle Alzheimer set's size), set against the uint8 size of the decoded set.
 /// The run is a child process (measured by wait4), with its pixel cache and session in a temporary folder.
 struct MemoryBenchOptions {
     int images = 33984;

@@ -1,12 +1,12 @@
 #include "core/bench/InferBench.h"
 
-#include "core/engine/structured/Compaction.h"
-#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/measure/Measurements.h"
 #include "core/engine/models/ModelFactory.h"
-#include "core/engine/structured/NeuronNormPruner.h"
+#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/runtime/Runtime.h"
 #include "core/engine/runtime/SparseNetwork.h"
+#include "core/engine/structured/Compaction.h"
+#include "core/engine/structured/NeuronNormPruner.h"
 
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
@@ -74,7 +74,8 @@ std::vector<BenchReport> runInferBench(const InferBenchOptions& options)
         const double denseMs = medianMs([&] { dense->forward(input); }, repeats);
 
         // Structured: half of each hidden layer's neurons removed, the model rebuilt smaller.
-        const MaskSet structural = NeuronNormPruner(1).computeMasks(*dense, PruneTarget{options.structuredSparsity}, nullptr);
+        const MaskSet structural =
+            NeuronNormPruner(1).computeMasks(*dense, PruneTarget{options.structuredSparsity}, nullptr);
         torch::manual_seed(1);
         ClassifierPtr masked = buildModel(spec, shape.channels, shape.height, shape.width, shape.classes);
         structural.applyTo(*masked);
@@ -111,10 +112,11 @@ std::vector<BenchReport> runInferBench(const InferBenchOptions& options)
             report.number("compact_speedup", denseMs / compactMs);
             report.number("compact_mac_reduction", macReduction);
             report.number("compact_efficiency", denseMs / compactMs / macReduction);
-            report.lines.push_back(
-                options.model + ", batch " + std::to_string(batch) + ", " + fixed(sparsity * 100, 0) + " % sparse: dense " +
-                fixed(denseMs, 3) + " ms · masked " + fixed(maskedMs, 3) + " ms · sparse (CSR) " + fixed(sparseMs, 3) +
-                " ms, ×" + fixed(denseMs / sparseMs, 2) + " (outputs within " + scientific(difference) + ")");
+            report.lines.push_back(options.model + ", batch " + std::to_string(batch) + ", " +
+                                   fixed(sparsity * 100, 0) + " % sparse: dense " + fixed(denseMs, 3) +
+                                   " ms · masked " + fixed(maskedMs, 3) + " ms · sparse (CSR) " + fixed(sparseMs, 3) +
+                                   " ms, ×" + fixed(denseMs / sparseMs, 2) + " (outputs within " +
+                                   scientific(difference) + ")");
             if (i == 0)
                 report.lines.push_back(
                     options.model + ", batch " + std::to_string(batch) + ", compact (" +

@@ -1,10 +1,10 @@
 #include "core/bench/TrainBench.h"
 
 #include "core/bench/PythonReference.h"
-#include "core/engine/runtime/Device.h"
 #include "core/engine/models/ModelFactory.h"
-#include "core/engine/training/Normalizer.h"
+#include "core/engine/runtime/Device.h"
 #include "core/engine/runtime/Runtime.h"
+#include "core/engine/training/Normalizer.h"
 #include "core/engine/training/Trainer.h"
 
 #include <torch/torch.h>
@@ -96,7 +96,8 @@ double engineSamplesPerSecond(const TrainBenchModel& m, const Recipe& r, const T
     TensorDataset none;
     none.classCount = m.classes;
     const auto slice = [&](int64_t count) {
-        return TensorDataset{data.images.narrow(0, 0, count * batch), data.labels.narrow(0, 0, count * batch), m.classes};
+        return TensorDataset{data.images.narrow(0, 0, count * batch), data.labels.narrow(0, 0, count * batch),
+                             m.classes};
     };
     trainer.fit(slice(std::max<int64_t>(3, steps / 10)), none, trainOptions(r, batch)); // warm-up, as the reference's
     if (device.is_cuda())
@@ -114,7 +115,8 @@ double engineSamplesPerSecond(const TrainBenchModel& m, const Recipe& r, const T
 const std::vector<TrainBenchModel>& trainBenchModels()
 {
     static const std::vector<TrainBenchModel> models{
-        {"lenet-300-100", "LeNet-300-100 (interval-adjoint and lottery-ticket workflows), 28×28", 60, 400, 1, 28, 28, 10},
+        {"lenet-300-100", "LeNet-300-100 (interval-adjoint and lottery-ticket workflows), 28×28", 60, 400, 1, 28, 28,
+         10},
         {"mlp-003", "the pruning lecture's MLP 512-256-128, 28×28", 128, 200, 1, 28, 28, 10},
         {"mlp-000", "the MRI threshold sweep's MLP 256-256-256 on 3×128×128 (12.6 M weights)", 64, 20, 3, 128, 128, 4},
         {"lenet5", "LeNet-5 (the pruning strategy study), 32×32 gray", 64, 150, 1, 32, 32, 4},
@@ -155,26 +157,36 @@ std::vector<BenchReport> runTrainBench(const TrainBenchOptions& options)
         report.number("steps", double(steps));
         const double ours = engineSamplesPerSecond(m, r, data, batch, steps, device);
         report.number("samples_per_second", ours);
-        std::string line = m.description + ", batch " + std::to_string(batch) + ": PruneLab " + grouped(ours) +
-                           " samples/s";
+        std::string line =
+            m.description + ", batch " + std::to_string(batch) + ": PruneLab " + grouped(ours) + " samples/s";
         if (options.reference) {
             TemporaryDirectory folder;
             writeRaw(folder.file("images.u8"), data.images);
             writeRaw(folder.file("labels.i64"), data.labels);
-            const std::vector<std::string> arguments{"--spec", specJson(m, r, batch, steps), "--images", folder.file("images.u8"), "--labels",
-                 folder.file("labels.i64"), "--classes", std::to_string(m.classes), "--device",
-                 device.is_cuda() ? "cuda" : "cpu",
-                 "--shape", std::to_string(steps * batch) + "," + std::to_string(m.channels) + "," +
-                                std::to_string(m.height) + "," + std::to_string(m.width)};
+            const std::vector<std::string> arguments{"--spec",
+                                                     specJson(m, r, batch, steps),
+                                                     "--images",
+                                                     folder.file("images.u8"),
+                                                     "--labels",
+                                                     folder.file("labels.i64"),
+                                                     "--classes",
+                                                     std::to_string(m.classes),
+                                                     "--device",
+                                                     device.is_cuda() ? "cuda" : "cpu",
+                                                     "--shape",
+                                                     std::to_string(steps * batch) + "," + std::to_string(m.channels) +
+                                                         "," + std::to_string(m.height) + "," +
+                                                         std::to_string(m.width)};
             const PythonResult python = runPython(trainReferenceScript(), arguments);
             // The same loop with PruneLab's allocator settings and thread plan: what is left is the engine's own.
             torch::manual_seed(1);
             const ClassifierPtr model = buildModel(r.model, m.channels, m.height, m.width, m.classes);
             const ThreadPlan plan = trainingThreadPlan(*model, batch, m.channels, m.height, m.width);
-            const PythonResult tuned = runPython(
-                trainReferenceScript(), arguments,
-                {"MALLOC_MMAP_THRESHOLD_=1073741824", "MALLOC_TRIM_THRESHOLD_=2147483647", "MALLOC_TOP_PAD_=67108864",
-                 "OMP_NUM_THREADS=" + std::to_string(plan.intraOp), "OPENBLAS_NUM_THREADS=" + std::to_string(plan.blas)});
+            const PythonResult tuned =
+                runPython(trainReferenceScript(), arguments,
+                          {"MALLOC_MMAP_THRESHOLD_=1073741824", "MALLOC_TRIM_THRESHOLD_=2147483647",
+                           "MALLOC_TOP_PAD_=67108864", "OMP_NUM_THREADS=" + std::to_string(plan.intraOp),
+                           "OPENBLAS_NUM_THREADS=" + std::to_string(plan.blas)});
             if (tuned.ran && tuned.values.count("samples_per_second")) {
                 const double reference = tuned.values.at("samples_per_second");
                 report.number("tuned_reference_samples_per_second", reference);
@@ -187,7 +199,8 @@ std::vector<BenchReport> runTrainBench(const TrainBenchOptions& options)
                 report.number("ratio", ours / reference);
                 line += " · PyTorch loop " + grouped(reference) + " samples/s · ×" + fixed(ours / reference, 2);
                 if (report.has("tuned_ratio"))
-                    line += " (×" + fixed(report.value("tuned_ratio"), 2) + " against the loop run with PruneLab's allocator and thread settings)";
+                    line += " (×" + fixed(report.value("tuned_ratio"), 2) +
+                            " against the loop run with PruneLab's allocator and thread settings)";
             } else {
                 report.label("reference_skipped", python.error);
                 line += " (Python reference skipped: " + python.error + ")";

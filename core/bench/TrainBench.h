@@ -16,7 +16,7 @@ struct TrainBenchOptions {
     int64_t batchSize = 0;     ///< 0: the model's own (its seed's)
     int64_t steps = 0;         ///< timed optimiser steps; 0: the model's own (a few seconds each)
     std::string device = "cpu";
-    bool reference = true;     ///< run the Python loop too
+    bool reference = true; ///< run the Python loop too
 };
 
 struct TrainBenchModel {
@@ -24,7 +24,8 @@ struct TrainBenchModel {
     int64_t batchSize, steps, channels, height, width, classes;
 };
 
-/// lenet-300-100 (seeds 001/002), mlp-003 (seed 003), mlp-000 (seed 000), lenet5 (seed 004), vgg-small.
+/// lenet-300-100 (the interval-adjoint and lottery-ticket workflows), mlp-003 (the pruning lecture), mlp-000 (the MRI
+/// threshold sweep), lenet5 (the strategy study), vgg-small.
 const std::vector<TrainBenchModel>& trainBenchModels();
 
 /// One report per model; throws std::invalid_argument for an unknown model name (the known ones listed).

@@ -1,10 +1,10 @@
 #include "core/engine/PruningSchedule.h"
 
+#include "core/engine/models/WeightCopy.h"
+#include "core/engine/pruning/GeometricRetention.h"
 #include "core/engine/pruning/MaskSelection.h"
 #include "core/engine/pruning/MethodCatalogue.h"
 #include "core/engine/structured/Compaction.h"
-#include "core/engine/pruning/GeometricRetention.h"
-#include "core/engine/models/WeightCopy.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -67,14 +67,15 @@ void validate(const ScheduleOptions& o, const TrainOptions& training)
     if (o.fineTuneLearningRate < 0.0)
         throw std::invalid_argument("prune.fine_tune_lr must be > 0");
     if (o.control != "none" && o.control != "random-reinit" && o.control != "random-mask")
-        throw std::invalid_argument("prune.control must be none, random-reinit or random-mask, got '" + o.control + "'");
+        throw std::invalid_argument("prune.control must be none, random-reinit or random-mask, got '" + o.control +
+                                    "'");
     const int rewindEpoch = parseRewindEpoch(o.rewind);
     if (s == ScheduleKind::Lottery && rewindEpoch > training.epochs)
-        throw std::invalid_argument("prune.rewind epoch:" + std::to_string(rewindEpoch) + " is after the last training epoch (" +
-                                    std::to_string(training.epochs) + ")");
+        throw std::invalid_argument("prune.rewind epoch:" + std::to_string(rewindEpoch) +
+                                    " is after the last training epoch (" + std::to_string(training.epochs) + ")");
 }
 
-/// Layer-by-layer (seed 004's "layerwise"): the masks so far (every prunable layer, all kept before the first
+/// Layer-by-layer (the strategy study's "layerwise"): the masks so far (every prunable layer, all kept before the first
 /// round) with layer `index` pruned to `sparsity` by weight magnitude, exactly round(sparsity · n) weights.
 MaskSet pruneOneLayer(ClassifierImpl& model, size_t index, double sparsity, const MaskSet& current)
 {
@@ -110,9 +111,10 @@ double PruningSchedule::cumulativeSparsity(double rate, int round)
     return 1.0 - std::pow(1.0 - rate, round);
 }
 
-PruningSchedule::PruningSchedule(Trainer& trainer, std::shared_ptr<const Pruner> pruner, std::vector<int64_t> inputShape,
-                                 std::function<ClassifierPtr()> freshModel)
-    : trainer_(trainer), pruner_(std::move(pruner)), inputShape_(std::move(inputShape)), freshModel_(std::move(freshModel))
+PruningSchedule::PruningSchedule(Trainer& trainer, std::shared_ptr<const Pruner> pruner,
+                                 std::vector<int64_t> inputShape, std::function<ClassifierPtr()> freshModel)
+    : trainer_(trainer), pruner_(std::move(pruner)), inputShape_(std::move(inputShape)),
+      freshModel_(std::move(freshModel))
 {
     if (!pruner_)
         throw std::invalid_argument("pruning schedule needs a pruner");
@@ -164,8 +166,7 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
             r.compacted = true;
             r.compactCost = compact ? measureCost(*compact, inputShape_[0], inputShape_[1], inputShape_[2]) : r.cost;
         }
-        r.latency = measureLatency(model, masks, compact.get(), inputShape_[0], inputShape_[1],
-                                   inputShape_[2]);
+        r.latency = measureLatency(model, masks, compact.get(), inputShape_[0], inputShape_[1], inputShape_[2]);
         if (validation.size() >= 2) {
             const std::vector<torch::Tensor> now = trainer_.activations(validation, kProbeImages);
             if (denseActivations.empty())

@@ -1,11 +1,11 @@
 #pragma once
 
-#include "core/engine/measure/Measurements.h"
 #include "core/engine/measure/Latency.h"
+#include "core/engine/measure/Measurements.h"
+#include "core/engine/models/WeightCopy.h"
 #include "core/engine/pruning/Pruner.h"
 #include "core/engine/structured/StructuredLayout.h"
 #include "core/engine/training/Trainer.h"
-#include "core/engine/models/WeightCopy.h"
 
 #include <functional>
 #include <memory>
@@ -19,7 +19,7 @@ struct ScheduleOptions {
     std::string schedule = "one-shot"; ///< none | one-shot | iterative | lottery | sweep | layer-by-layer | geometric
     /// one-shot: the target; layer-by-layer: each layer's, pruned in turn by magnitude (one round per layer)
     double sparsity = 0.8;
-    int rounds = 5;                    ///< iterative, lottery, geometric
+    int rounds = 5; ///< iterative, lottery, geometric
     double q = 0.9; ///< geometric (structured methods): hidden layer of width h keeps max(1, round(h·q^t)) at round t
     double rate = 0.2;                 ///< iterative, lottery: fraction of the remaining weights pruned per round
     double outputRate = -1.0;          ///< per-layer methods: rate for the output layer; negative = rate
@@ -27,7 +27,8 @@ struct ScheduleOptions {
     std::string rewind = "init";       ///< lottery: init | epoch:K | none
     std::string control = "none";      ///< lottery: none | random-reinit | random-mask
     int fineTuneEpochs = 2;            ///< epochs after each pruning step (lottery retrains for the full epochs)
-    double fineTuneLearningRate = 0.0; ///< learning rate after pruning (seeds 000 and 003 use a smaller one); 0 = training's
+    double fineTuneLearningRate = 0.0; ///< learning rate after pruning (the MRI threshold sweep and the pruning lecture
+                                       ///< use a smaller one); 0 = training's
     uint64_t seed = 42;                ///< controls' random draws
 };
 

@@ -19,7 +19,8 @@ const QStringList kColors{QStringLiteral("#1f77b4"), QStringLiteral("#ff7f0e"), 
                           QStringLiteral("#e377c2"), QStringLiteral("#7f7f7f")};
 
 /// The variant's completed rounds (rounds/<k>/validation.json), round 0 first; none when it never started.
-QList<QJsonObject> rounds(const QString& path) {
+QList<QJsonObject> rounds(const QString& path)
+{
     QList<QJsonObject> records;
     if (!QFileInfo::exists(path + QStringLiteral("/recipe.json")))
         return records;
@@ -29,19 +30,22 @@ QList<QJsonObject> rounds(const QString& path) {
     return records;
 }
 
-QString pct(const QJsonValue& v) {
+QString pct(const QJsonValue& v)
+{
     return v.isDouble() ? QString::number(v.toDouble() * 100.0, 'f', 2) : QStringLiteral("-");
 }
 
 } // namespace
 
-Comparison Comparison::create(const QString& root, const Recipe& recipe, const QString& name) {
+Comparison Comparison::create(const QString& root, const Recipe& recipe, const QString& name)
+{
     if (recipe.compare.isEmpty())
         throw SessionError("recipe " + recipe.name.toStdString() + " has no compare list");
     return createIn(Session::create(root, name.isEmpty() ? recipe.name : name), recipe);
 }
 
-Comparison Comparison::createIn(const Session& session, const Recipe& recipe) {
+Comparison Comparison::createIn(const Session& session, const Recipe& recipe)
+{
     if (recipe.compare.isEmpty())
         throw SessionError("recipe " + recipe.name.toStdString() + " has no compare list");
     Comparison c;
@@ -58,11 +62,13 @@ Comparison Comparison::createIn(const Session& session, const Recipe& recipe) {
     return c;
 }
 
-bool Comparison::isComparison(const Session& session) {
+bool Comparison::isComparison(const Session& session)
+{
     return session.exists(kComparison);
 }
 
-Comparison Comparison::open(const Session& session) {
+Comparison Comparison::open(const Session& session)
+{
     if (!isComparison(session))
         throw SessionError(session.path().toStdString() + " is not a comparison: it has no comparison.json");
     Comparison c;
@@ -88,7 +94,8 @@ Comparison Comparison::open(const Session& session) {
     return c;
 }
 
-void Comparison::prepare(const Entry& entry, RunJob& job) {
+void Comparison::prepare(const Entry& entry, RunJob& job)
+{
     if (QFileInfo::exists(entry.path + QStringLiteral("/recipe.json"))) {
         job.continueSession(entry.path);
         return;
@@ -99,14 +106,16 @@ void Comparison::prepare(const Entry& entry, RunJob& job) {
     job.setSession(entry.path);
 }
 
-bool Comparison::isCompleted(const QString& variantPath) {
+bool Comparison::isCompleted(const QString& variantPath)
+{
     if (!QFileInfo::exists(variantPath + QStringLiteral("/state.json")))
         return false;
     return Session::open(variantPath, false).state().value(QStringLiteral("status")).toString() ==
            QLatin1String("completed");
 }
 
-QList<QPair<QString, QList<RoundStats>>> Comparison::recordedRounds(bool completedOnly) const {
+QList<QPair<QString, QList<RoundStats>>> Comparison::recordedRounds(bool completedOnly) const
+{
     QList<QPair<QString, QList<RoundStats>>> runs;
     for (const Entry& e : entries_) {
         const bool started = QFileInfo::exists(e.path + QStringLiteral("/recipe.json"));
@@ -116,7 +125,8 @@ QList<QPair<QString, QList<RoundStats>>> Comparison::recordedRounds(bool complet
     return runs;
 }
 
-QString Comparison::table() const {
+QString Comparison::table() const
+{
     QString text = QStringLiteral("%1 %2 %3 %4 %5 %6 %7\n")
                        .arg(QStringLiteral("variant"), -24)
                        .arg(QStringLiteral("schedule"), -15)
@@ -140,7 +150,8 @@ QString Comparison::table() const {
     return text;
 }
 
-void Comparison::writeResults(const QString& status) const {
+void Comparison::writeResults(const QString& status) const
+{
     QByteArray csv = "variant,schedule,method,round,sparsity,weights_remaining,val_accuracy,test_accuracy\n";
     QList<SvgChart::Series> testSeries, valSeries;
     QString rows;

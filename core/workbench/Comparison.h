@@ -12,8 +12,8 @@ namespace prunelab::workbench {
 
 class RunJob;
 
-/// A recipe with a `compare` list run as one comparison (seed 004: one-shot vs layer-wise vs iterative vs lottery
-/// vs random on the same data and model). The comparison is a session folder of its own:
+/// A recipe with a `compare` list run as one comparison (the strategy study: one-shot vs layer-wise vs iterative vs
+/// lottery vs random on the same data and model). The comparison is a session folder of its own:
 ///
 ///     <sessions>/<yyyy-MM-dd_HHmmss>_<name>/
 ///       recipe.json        the recipe with its compare list

@@ -14,14 +14,16 @@ namespace prunelab::workbench {
 
 namespace {
 
-QByteArray save(const c10::Dict<std::string, at::Tensor>& dict) {
+QByteArray save(const c10::Dict<std::string, at::Tensor>& dict)
+{
     const std::vector<char> bytes = torch::pickle_save(c10::IValue(dict));
     return QByteArray(bytes.data(), qsizetype(bytes.size()));
 }
 
 // LibTorch's zip reader accepts an archive cut short by a few bytes (measured: 1, 10, 30 and 40 bytes off the end of
 // a masks file all loaded). A complete zip ends with its end-of-central-directory record (22 bytes + comment).
-bool zipIsComplete(const QByteArray& bytes) {
+bool zipIsComplete(const QByteArray& bytes)
+{
     static const QByteArray eocd("PK\x05\x06", 4);
     const qsizetype at = bytes.lastIndexOf(eocd);
     if (at < 0 || bytes.size() - at < 22)
@@ -30,9 +32,11 @@ bool zipIsComplete(const QByteArray& bytes) {
     return at + 22 + commentLength == bytes.size();
 }
 
-c10::Dict<std::string, at::Tensor> load(const QByteArray& bytes, const QString& file) {
+c10::Dict<std::string, at::Tensor> load(const QByteArray& bytes, const QString& file)
+{
     if (bytes.startsWith(QByteArray("PK\x03\x04", 4)) && !zipIsComplete(bytes))
-        throw SessionError("cannot read " + file.toStdString() + ": the file is truncated (its zip directory is incomplete)");
+        throw SessionError("cannot read " + file.toStdString() +
+                           ": the file is truncated (its zip directory is incomplete)");
     try {
         const c10::IValue value = torch::pickle_load(std::vector<char>(bytes.begin(), bytes.end()));
         if (!value.isGenericDict())
@@ -51,7 +55,8 @@ c10::Dict<std::string, at::Tensor> load(const QByteArray& bytes, const QString& 
 
 } // namespace
 
-QByteArray ModelFiles::stateDict(torch::nn::Module& model) {
+QByteArray ModelFiles::stateDict(torch::nn::Module& model)
+{
     torch::NoGradGuard noGrad;
     c10::Dict<std::string, at::Tensor> dict;
     for (const auto& p : model.named_parameters())
@@ -63,14 +68,16 @@ QByteArray ModelFiles::stateDict(torch::nn::Module& model) {
 
 namespace {
 
-std::string shapeOf(const at::Tensor& t) {
+std::string shapeOf(const at::Tensor& t)
+{
     std::string s = "[";
     for (size_t i = 0; i < size_t(t.dim()); ++i)
         s += (i ? ", " : "") + std::to_string(t.size(int64_t(i)));
     return s + "]";
 }
 
-std::string listOf(const std::vector<std::string>& names) {
+std::string listOf(const std::vector<std::string>& names)
+{
     std::string s;
     for (size_t i = 0; i < names.size() && i < 5; ++i)
         s += (i ? ", " : "") + names[i];
@@ -78,7 +85,8 @@ std::string listOf(const std::vector<std::string>& names) {
 }
 
 /// Refuses a tensor of the file that does not fit `target`: another architecture, or a forged file.
-void checkFits(const std::string& file, const std::string& name, const at::Tensor& stored, const at::Tensor& target) {
+void checkFits(const std::string& file, const std::string& name, const at::Tensor& stored, const at::Tensor& target)
+{
     if (stored.sizes() != target.sizes())
         throw SessionError(file + ": '" + name + "' has shape " + shapeOf(stored) + ", this model's is " +
                            shapeOf(target) + ": the file belongs to another model");
@@ -89,7 +97,8 @@ void checkFits(const std::string& file, const std::string& name, const at::Tenso
 
 } // namespace
 
-void ModelFiles::loadStateDict(torch::nn::Module& model, const QByteArray& bytes, const QString& file) {
+void ModelFiles::loadStateDict(torch::nn::Module& model, const QByteArray& bytes, const QString& file)
+{
     const c10::Dict<std::string, at::Tensor> dict = load(bytes, file);
     const std::string name = file.toStdString();
     torch::NoGradGuard noGrad;
@@ -130,7 +139,8 @@ void ModelFiles::loadStateDict(torch::nn::Module& model, const QByteArray& bytes
         c.target.copy_(c.stored);
 }
 
-QByteArray ModelFiles::masks(const engine::MaskSet& masks) {
+QByteArray ModelFiles::masks(const engine::MaskSet& masks)
+{
     c10::Dict<std::string, at::Tensor> dict;
     for (const auto& [name, mask] : masks.masks())
         dict.insert(name, mask.detach().cpu().contiguous());
@@ -138,7 +148,8 @@ QByteArray ModelFiles::masks(const engine::MaskSet& masks) {
 }
 
 engine::MaskSet ModelFiles::loadMasks(const QByteArray& bytes, const QString& file, torch::nn::Module& model,
-                                      const torch::Device& device) {
+                                      const torch::Device& device)
+{
     const std::string name = file.toStdString();
     const auto parameters = model.named_parameters();
     engine::MaskSet masks;
@@ -156,7 +167,8 @@ engine::MaskSet ModelFiles::loadMasks(const QByteArray& bytes, const QString& fi
     return masks;
 }
 
-QString ModelFiles::fingerprint(const QByteArray& bytes) {
+QString ModelFiles::fingerprint(const QByteArray& bytes)
+{
     return QString::fromLatin1(QCryptographicHash::hash(bytes, QCryptographicHash::Sha256).toHex());
 }
 

@@ -50,7 +50,9 @@ QString printable(const QString& key)
 {
     QString out;
     for (const QChar c : key)
-        out += c.unicode() < 0x20 || c.unicode() == 0x7f ? QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0')) : QString(c);
+        out += c.unicode() < 0x20 || c.unicode() == 0x7f
+                   ? QStringLiteral("\\u%1").arg(c.unicode(), 4, 16, QLatin1Char('0'))
+                   : QString(c);
     return out;
 }
 
@@ -110,23 +112,27 @@ public:
         return v.toString();
     }
 
-    QString choice(const QString& key, const QString& fallback, const QStringList& allowed, const QStringList& later = {})
+    QString choice(const QString& key, const QString& fallback, const QStringList& allowed,
+                   const QStringList& later = {})
     {
         const QString value = string(key, fallback);
         if (later.contains(value))
-            fail(key, QStringLiteral("'%1' is not available in this version yet; available: %2").arg(value, allowed.join(QStringLiteral(", "))));
+            fail(key, QStringLiteral("'%1' is not available in this version yet; available: %2")
+                          .arg(value, allowed.join(QStringLiteral(", "))));
         if (!allowed.contains(value))
             fail(key, QStringLiteral("must be one of %1, got \"%2\"").arg(allowed.join(QStringLiteral(", ")), value));
         return value;
     }
 
-    QList<double> numbers(const QString& key, const QList<double>& fallback, double low, double high, int minCount, int maxCount)
+    QList<double> numbers(const QString& key, const QList<double>& fallback, double low, double high, int minCount,
+                          int maxCount)
     {
         const QJsonValue v = take(key);
         if (v.isUndefined())
             return fallback;
         if (!v.isArray() || v.toArray().size() < minCount || v.toArray().size() > maxCount)
-            fail(key, QStringLiteral("must be a list of %1 to %2 numbers, got %3").arg(minCount).arg(maxCount).arg(show(v)));
+            fail(key,
+                 QStringLiteral("must be a list of %1 to %2 numbers, got %3").arg(minCount).arg(maxCount).arg(show(v)));
         QList<double> out;
         const QJsonArray array = v.toArray();
         for (qsizetype i = 0; i < array.size(); ++i) {
@@ -171,8 +177,9 @@ public:
             if (!read_.contains(it.key())) {
                 QStringList known(read_.begin(), read_.end());
                 known.sort();
-                throw RecipeError(pathOf(it.key()), QStringLiteral("%1 is not a known key; known here: %2")
-                                                        .arg(printable(pathOf(it.key())), known.join(QStringLiteral(", "))));
+                throw RecipeError(pathOf(it.key()),
+                                  QStringLiteral("%1 is not a known key; known here: %2")
+                                      .arg(printable(pathOf(it.key())), known.join(QStringLiteral(", "))));
             }
         }
     }
@@ -212,7 +219,8 @@ Recipe Recipe::fromJson(const QJsonObject& json)
     Reader root(json, QString());
     const int schema = root.integer(QStringLiteral("schema"), kSchemaVersion, 1, 1000);
     if (schema != kSchemaVersion)
-        root.fail(QStringLiteral("schema"), QStringLiteral("is %1, this PruneLab reads schema %2").arg(schema).arg(kSchemaVersion));
+        root.fail(QStringLiteral("schema"),
+                  QStringLiteral("is %1, this PruneLab reads schema %2").arg(schema).arg(kSchemaVersion));
     r.name = root.string(QStringLiteral("name"), r.name);
     r.seed = quint64(root.number(QStringLiteral("seed"), double(r.seed), 0, 4294967295.0));
     if (double(r.seed) != std::floor(double(r.seed)))
@@ -221,8 +229,10 @@ Recipe Recipe::fromJson(const QJsonObject& json)
     // A session's recipe.json also records the data it ran on; running that file again checks nothing against it.
     root.take(QStringLiteral("dataset_fingerprint"));
     const QJsonValue compare = root.take(QStringLiteral("compare"));
-    if (r.device != QLatin1String("auto") && r.device != QLatin1String("cpu") && !r.device.startsWith(QLatin1String("cuda")))
-        root.fail(QStringLiteral("device"), QStringLiteral("must be auto, cpu, cuda or cuda:N, got \"%1\"").arg(r.device));
+    if (r.device != QLatin1String("auto") && r.device != QLatin1String("cpu") &&
+        !r.device.startsWith(QLatin1String("cuda")))
+        root.fail(QStringLiteral("device"),
+                  QStringLiteral("must be auto, cpu, cuda or cuda:N, got \"%1\"").arg(r.device));
 
     {
         Reader d = root.child(QStringLiteral("dataset"));
@@ -231,15 +241,18 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         r.dataset.imageWidth = size[0];
         r.dataset.imageHeight = size[1];
         if ((size[0] == 0) != (size[1] == 0) || (size[0] != 0 && (size[0] < 8 || size[1] < 8)))
-            d.fail(QStringLiteral("image_size"), QStringLiteral("must be [width, height] of at least 8 pixels, or [0, 0] for the source's own size"));
-        r.dataset.color = d.choice(QStringLiteral("color"), r.dataset.color, {QStringLiteral("auto"), QStringLiteral("gray"), QStringLiteral("rgb")});
+            d.fail(QStringLiteral("image_size"),
+                   QStringLiteral("must be [width, height] of at least 8 pixels, or [0, 0] for the source's own size"));
+        r.dataset.color = d.choice(QStringLiteral("color"), r.dataset.color,
+                                   {QStringLiteral("auto"), QStringLiteral("gray"), QStringLiteral("rgb")});
         r.dataset.balance = d.choice(QStringLiteral("balance"), r.dataset.balance,
-                                     {QStringLiteral("none"), QStringLiteral("oversample"), QStringLiteral("undersample"),
-                                      QStringLiteral("class-weights")});
+                                     {QStringLiteral("none"), QStringLiteral("oversample"),
+                                      QStringLiteral("undersample"), QStringLiteral("class-weights")});
         r.dataset.limitPerClass = d.integer(QStringLiteral("limit_per_class"), 0, 0, 10'000'000);
         r.dataset.demoPerClass = d.integer(QStringLiteral("demo_per_class"), 0, 0, 100'000);
         Reader split = d.child(QStringLiteral("split"));
-        r.dataset.validationFraction = split.number(QStringLiteral("val"), r.dataset.validationFraction, 0.0, 0.9, true);
+        r.dataset.validationFraction =
+            split.number(QStringLiteral("val"), r.dataset.validationFraction, 0.0, 0.9, true);
         const QJsonValue test = split.take(QStringLiteral("test"));
         if (test.isUndefined() || test == QJsonValue(QStringLiteral("given"))) {
             r.dataset.testGiven = true;
@@ -247,9 +260,11 @@ Recipe Recipe::fromJson(const QJsonObject& json)
             r.dataset.testGiven = false;
             r.dataset.testFraction = test.toDouble();
         } else {
-            split.fail(QStringLiteral("test"), QStringLiteral("must be \"given\" or a fraction in [0, 0.9), got %1").arg(show(test)));
+            split.fail(QStringLiteral("test"),
+                       QStringLiteral("must be \"given\" or a fraction in [0, 0.9), got %1").arg(show(test)));
         }
-        const double train = split.number(QStringLiteral("train"), 1.0 - r.dataset.validationFraction - r.dataset.testFraction, 0.0, 1.0, true);
+        const double train = split.number(QStringLiteral("train"),
+                                          1.0 - r.dataset.validationFraction - r.dataset.testFraction, 0.0, 1.0, true);
         if (std::abs(train + r.dataset.validationFraction + r.dataset.testFraction - 1.0) > 1e-6)
             split.fail(QStringLiteral("train"), QStringLiteral("plus val and test must add up to 1"));
         r.dataset.splitFile = split.string(QStringLiteral("file"), QString());
@@ -273,16 +288,19 @@ Recipe Recipe::fromJson(const QJsonObject& json)
     }
     {
         Reader m = root.child(QStringLiteral("model"));
-        r.model.arch = m.choice(QStringLiteral("arch"), r.model.arch, {QStringLiteral("mlp"), QStringLiteral("lenet5"), QStringLiteral("vgg")});
+        r.model.arch = m.choice(QStringLiteral("arch"), r.model.arch,
+                                {QStringLiteral("mlp"), QStringLiteral("lenet5"), QStringLiteral("vgg")});
         r.model.hidden = m.integers(QStringLiteral("hidden"), r.model.hidden, 1, 100'000, 0, 32);
-        r.model.init = m.choice(QStringLiteral("init"), r.model.init,
-                                {QStringLiteral("default"), QStringLiteral("xavier-normal"), QStringLiteral("xavier-uniform"),
-                                 QStringLiteral("kaiming-normal"), QStringLiteral("uniform")});
+        r.model.init =
+            m.choice(QStringLiteral("init"), r.model.init,
+                     {QStringLiteral("default"), QStringLiteral("xavier-normal"), QStringLiteral("xavier-uniform"),
+                      QStringLiteral("kaiming-normal"), QStringLiteral("uniform")});
         r.model.initRange = m.numbers(QStringLiteral("init_range"), r.model.initRange, -1e6, 1e6, 2, 2);
         if (!(r.model.initRange[0] < r.model.initRange[1]))
             m.fail(QStringLiteral("init_range"), QStringLiteral("must be [low, high] with low < high"));
-        r.model.layout = m.choice(QStringLiteral("layout"), r.model.layout,
-                                  {QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
+        r.model.layout = m.choice(
+            QStringLiteral("layout"), r.model.layout,
+            {QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
         r.model.width = m.number(QStringLiteral("width"), r.model.width, 0.0, 4.0, true);
         r.model.batchNorm = m.boolean(QStringLiteral("batch_norm"), r.model.batchNorm);
         if (r.model.arch == QLatin1String("mlp")) {
@@ -296,27 +314,31 @@ Recipe Recipe::fromJson(const QJsonObject& json)
             }
             constexpr double kMaxWeights = 1e9;
             if (weights > kMaxWeights)
-                m.fail(QStringLiteral("hidden"), QStringLiteral("asks for %1 weights (with the image size), more than the "
-                                                                "%2 PruneLab trains")
-                                                     .arg(weights, 0, 'g', 3)
-                                                     .arg(kMaxWeights, 0, 'g', 3));
+                m.fail(QStringLiteral("hidden"),
+                       QStringLiteral("asks for %1 weights (with the image size), more than the "
+                                      "%2 PruneLab trains")
+                           .arg(weights, 0, 'g', 3)
+                           .arg(kMaxWeights, 0, 'g', 3));
         }
         m.finish();
     }
     {
         Reader t = root.child(QStringLiteral("train"));
-        r.train.optimizer = t.choice(QStringLiteral("optimizer"), r.train.optimizer, {QStringLiteral("sgd"), QStringLiteral("adam"), QStringLiteral("adamw")});
+        r.train.optimizer = t.choice(QStringLiteral("optimizer"), r.train.optimizer,
+                                     {QStringLiteral("sgd"), QStringLiteral("adam"), QStringLiteral("adamw")});
         r.train.lr = t.number(QStringLiteral("lr"), r.train.lr, 0.0, 10.0, true);
         r.train.weightDecay = t.number(QStringLiteral("weight_decay"), r.train.weightDecay, 0.0, 1.0);
         r.train.momentum = t.number(QStringLiteral("momentum"), r.train.momentum, 0.0, 1.0);
         r.train.batchSize = t.integer(QStringLiteral("batch_size"), r.train.batchSize, 1, 65536);
         r.train.epochs = t.integer(QStringLiteral("epochs"), r.train.epochs, 0, 100'000);
-        r.train.lrSchedule = t.choice(QStringLiteral("lr_schedule"), r.train.lrSchedule, {QStringLiteral("constant"), QStringLiteral("step"), QStringLiteral("cosine")});
+        r.train.lrSchedule = t.choice(QStringLiteral("lr_schedule"), r.train.lrSchedule,
+                                      {QStringLiteral("constant"), QStringLiteral("step"), QStringLiteral("cosine")});
         r.train.stepEpochs = t.integer(QStringLiteral("step_epochs"), r.train.stepEpochs, 1, 100'000);
         r.train.stepGamma = t.number(QStringLiteral("step_gamma"), r.train.stepGamma, 0.0, 1.0, true);
         r.train.earlyStopping = t.integer(QStringLiteral("early_stopping"), r.train.earlyStopping, 0, 100'000);
         r.train.restoreBest = t.boolean(QStringLiteral("restore_best"), r.train.restoreBest);
-        r.train.normalize = t.choice(QStringLiteral("normalize"), r.train.normalize, {QStringLiteral("auto"), QStringLiteral("imagenet"), QStringLiteral("dataset")});
+        r.train.normalize = t.choice(QStringLiteral("normalize"), r.train.normalize,
+                                     {QStringLiteral("auto"), QStringLiteral("imagenet"), QStringLiteral("dataset")});
         r.train.classWeights = t.boolean(QStringLiteral("class_weights"), r.train.classWeights);
         t.finish();
     }
@@ -333,30 +355,38 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         r.prune.rewind = p.string(QStringLiteral("rewind"), r.prune.rewind);
         if (r.prune.rewind != QLatin1String("init") && r.prune.rewind != QLatin1String("none") &&
             !QRegularExpression(QStringLiteral("^epoch:[1-9][0-9]*$")).match(r.prune.rewind).hasMatch())
-            p.fail(QStringLiteral("rewind"), QStringLiteral("must be init, none or epoch:K, got \"%1\"").arg(r.prune.rewind));
+            p.fail(QStringLiteral("rewind"),
+                   QStringLiteral("must be init, none or epoch:K, got \"%1\"").arg(r.prune.rewind));
         if (r.prune.rewind.startsWith(QLatin1String("epoch:")) && r.prune.rewind.mid(6).toInt() > r.train.epochs)
-            p.fail(QStringLiteral("rewind"), QStringLiteral("epoch %1 is after train.epochs (%2)").arg(r.prune.rewind.mid(6)).arg(r.train.epochs));
-        r.prune.control = p.choice(QStringLiteral("control"), r.prune.control,
-                                   {QStringLiteral("none"), QStringLiteral("random-reinit"), QStringLiteral("random-mask")});
+            p.fail(
+                QStringLiteral("rewind"),
+                QStringLiteral("epoch %1 is after train.epochs (%2)").arg(r.prune.rewind.mid(6)).arg(r.train.epochs));
+        r.prune.control =
+            p.choice(QStringLiteral("control"), r.prune.control,
+                     {QStringLiteral("none"), QStringLiteral("random-reinit"), QStringLiteral("random-mask")});
         r.prune.fineTuneEpochs = p.integer(QStringLiteral("fine_tune_epochs"), r.prune.fineTuneEpochs, 0, 100'000);
         r.prune.fineTuneLr = p.number(QStringLiteral("fine_tune_lr"), r.prune.fineTuneLr, 0.0, 10.0);
         r.prune.annealT0 = p.number(QStringLiteral("anneal_t0"), r.prune.annealT0, 0.0, 100.0);
         r.prune.annealCoupling = p.number(QStringLiteral("anneal_coupling"), r.prune.annealCoupling, 0.0, 100.0);
         r.prune.annealSweeps = p.integer(QStringLiteral("anneal_sweeps"), r.prune.annealSweeps, 1, 10000);
         r.prune.q = p.number(QStringLiteral("q"), r.prune.q, 0.0, 0.999, true);
-        r.prune.calibrationImages = p.integer(QStringLiteral("calibration_images"), r.prune.calibrationImages, 1, 1'000'000);
-        r.prune.adjoint = p.choice(QStringLiteral("adjoint"), r.prune.adjoint, {QStringLiteral("logits"), QStringLiteral("loss")});
+        r.prune.calibrationImages =
+            p.integer(QStringLiteral("calibration_images"), r.prune.calibrationImages, 1, 1'000'000);
+        r.prune.adjoint =
+            p.choice(QStringLiteral("adjoint"), r.prune.adjoint, {QStringLiteral("logits"), QStringLiteral("loss")});
         r.prune.nm = p.integers(QStringLiteral("nm"), r.prune.nm, 1, 64, 2, 2);
         if (r.prune.nm[0] >= r.prune.nm[1])
-            p.fail(QStringLiteral("nm"), QStringLiteral("must be [n, m] with n < m (keep n of every m weights), got [%1, %2]")
-                                             .arg(r.prune.nm[0]).arg(r.prune.nm[1]));
+            p.fail(QStringLiteral("nm"),
+                   QStringLiteral("must be [n, m] with n < m (keep n of every m weights), got [%1, %2]")
+                       .arg(r.prune.nm[0])
+                       .arg(r.prune.nm[1]));
         const engine::MethodInfo& method = engine::method(r.prune.method.toStdString());
         const engine::ScheduleInfo& schedule = engine::schedule(r.prune.schedule.toStdString());
         if (schedule.structuredOnly && !method.structured)
-            p.fail(QStringLiteral("schedule"), QStringLiteral("%1 removes whole neurons: it needs prune.method %2, got \"%3\"")
-                                                   .arg(QLatin1String(schedule.name),
-                                                        QString::fromStdString(engine::orList(engine::methodNames(true))),
-                                                        r.prune.method));
+            p.fail(QStringLiteral("schedule"),
+                   QStringLiteral("%1 removes whole neurons: it needs prune.method %2, got \"%3\"")
+                       .arg(QLatin1String(schedule.name),
+                            QString::fromStdString(engine::orList(engine::methodNames(true))), r.prune.method));
         // A method with a sparsity of its own prunes once: no schedule that aims at a target or sweeps values.
         const auto prunesOnce = [](const engine::ScheduleInfo& s) {
             return s.kind == engine::ScheduleKind::None || s.kind == engine::ScheduleKind::OneShot ||
@@ -367,9 +397,10 @@ Recipe Recipe::fromJson(const QJsonObject& json)
             for (const engine::ScheduleInfo& s : engine::schedules())
                 if (prunesOnce(s))
                     allowed.append(QLatin1String(s.name));
-            p.fail(QStringLiteral("schedule"), QStringLiteral("%1 keeps n of every m weights, a sparsity of its own: it "
-                                                              "needs prune.schedule %2, got \"%3\"")
-                                                   .arg(r.prune.method, allowed.join(QStringLiteral(", ")), r.prune.schedule));
+            p.fail(QStringLiteral("schedule"),
+                   QStringLiteral("%1 keeps n of every m weights, a sparsity of its own: it "
+                                  "needs prune.schedule %2, got \"%3\"")
+                       .arg(r.prune.method, allowed.join(QStringLiteral(", ")), r.prune.schedule));
         }
         p.finish();
     }
@@ -377,24 +408,32 @@ Recipe Recipe::fromJson(const QJsonObject& json)
 
     if (!compare.isUndefined()) {
         if (!compare.isArray())
-            root.fail(QStringLiteral("compare"), QStringLiteral("must be a list of {\"label\": …, \"set\": {…}}, got %1").arg(show(compare)));
+            root.fail(QStringLiteral("compare"),
+                      QStringLiteral("must be a list of {\"label\": …, \"set\": {…}}, got %1").arg(show(compare)));
         const QJsonArray variants = compare.toArray();
         QSet<QString> labels;
         for (qsizetype i = 0; i < variants.size(); ++i) {
             const QString path = QStringLiteral("compare[%1]").arg(i);
             if (!variants[i].isObject())
-                throw RecipeError(path, QStringLiteral("%1 must be an object with label and set, got %2").arg(path, show(variants[i])));
+                throw RecipeError(
+                    path,
+                    QStringLiteral("%1 must be an object with label and set, got %2").arg(path, show(variants[i])));
             Reader v(variants[i].toObject(), path);
             Variant variant;
             variant.label = v.string(QStringLiteral("label"), QString());
-            if (!QRegularExpression(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")).match(variant.label).hasMatch())
-                v.fail(QStringLiteral("label"), QStringLiteral("must be 1 to 64 letters, digits, '.', '_' or '-', got \"%1\"").arg(variant.label));
+            if (!QRegularExpression(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"))
+                     .match(variant.label)
+                     .hasMatch())
+                v.fail(
+                    QStringLiteral("label"),
+                    QStringLiteral("must be 1 to 64 letters, digits, '.', '_' or '-', got \"%1\"").arg(variant.label));
             if (labels.contains(variant.label))
                 v.fail(QStringLiteral("label"), QStringLiteral("\"%1\" is used twice").arg(variant.label));
             labels.insert(variant.label);
             const QJsonValue set = v.take(QStringLiteral("set"));
             if (!set.isObject())
-                v.fail(QStringLiteral("set"), QStringLiteral("must be an object of key paths and values, got %1").arg(show(set)));
+                v.fail(QStringLiteral("set"),
+                       QStringLiteral("must be an object of key paths and values, got %1").arg(show(set)));
             variant.set = set.toObject();
             v.finish();
             r.compare.append(variant);
@@ -404,8 +443,9 @@ Recipe Recipe::fromJson(const QJsonObject& json)
                 r.variant(i);
             } catch (const RecipeError& e) {
                 const QString path = QStringLiteral("compare[%1].set").arg(i);
-                throw RecipeError(path + QLatin1Char('.') + e.keyPath(),
-                                  QStringLiteral("%1 (%2): %3").arg(path, r.compare[i].label, QString::fromStdString(e.what())));
+                throw RecipeError(
+                    path + QLatin1Char('.') + e.keyPath(),
+                    QStringLiteral("%1 (%2): %3").arg(path, r.compare[i].label, QString::fromStdString(e.what())));
             }
         }
     }
@@ -429,11 +469,14 @@ Recipe Recipe::variant(qsizetype index) const
 
 QJsonObject Recipe::toJson() const
 {
-    QJsonObject split{{"val", dataset.validationFraction},
-                      // rounded: 1 − 0.2 − 0.1 reads 0.7, not 0.7000000000000001
-                      {"train", std::round((1.0 - dataset.validationFraction -
-                                            (dataset.testGiven ? 0.0 : dataset.testFraction)) * 1e12) / 1e12}};
-    split.insert(QStringLiteral("test"), dataset.testGiven ? QJsonValue(QStringLiteral("given")) : QJsonValue(dataset.testFraction));
+    QJsonObject split{
+        {"val", dataset.validationFraction},
+        // rounded: 1 − 0.2 − 0.1 reads 0.7, not 0.7000000000000001
+        {"train",
+         std::round((1.0 - dataset.validationFraction - (dataset.testGiven ? 0.0 : dataset.testFraction)) * 1e12) /
+             1e12}};
+    split.insert(QStringLiteral("test"),
+                 dataset.testGiven ? QJsonValue(QStringLiteral("given")) : QJsonValue(dataset.testFraction));
     if (!dataset.splitFile.isEmpty())
         split.insert(QStringLiteral("file"), dataset.splitFile);
     QJsonObject json{
@@ -542,7 +585,9 @@ void Recipe::applyOverride(QJsonObject& json, const QString& assignment)
     for (qsizetype i = 0; i + 1 < keys.size(); ++i) {
         const QJsonValue next = chain.back().value(keys[i]);
         if (!next.isUndefined() && !next.isObject())
-            throw RecipeError(path, QStringLiteral("--set %1: %2 is not an object").arg(path, keys.mid(0, i + 1).join(QLatin1Char('.'))));
+            throw RecipeError(
+                path,
+                QStringLiteral("--set %1: %2 is not an object").arg(path, keys.mid(0, i + 1).join(QLatin1Char('.'))));
         chain.push_back(next.toObject());
     }
     chain.back().insert(keys.last(), value);
@@ -553,15 +598,20 @@ void Recipe::applyOverride(QJsonObject& json, const QString& assignment)
 
 QStringList Recipe::presetNames()
 {
-    return {QStringLiteral("quick-demo"), QStringLiteral("mri-threshold-sweep"), QStringLiteral("interval-adjoint-structured"),
-            QStringLiteral("lottery-ticket-lenet"), QStringLiteral("lecture-global-magnitude"),
+    return {QStringLiteral("quick-demo"),
+            QStringLiteral("mri-threshold-sweep"),
+            QStringLiteral("interval-adjoint-structured"),
+            QStringLiteral("lottery-ticket-lenet"),
+            QStringLiteral("lecture-global-magnitude"),
             QStringLiteral("pruning-strategies-compare")};
 }
 
 QJsonObject Recipe::presetJson(const QString& name)
 {
     if (!presetNames().contains(name))
-        throw RecipeError(QString(), QStringLiteral("no preset named \"%1\"; presets: %2").arg(name, presetNames().join(QStringLiteral(", "))));
+        throw RecipeError(
+            QString(),
+            QStringLiteral("no preset named \"%1\"; presets: %2").arg(name, presetNames().join(QStringLiteral(", "))));
     QFile file(QStringLiteral(":/presets/%1.json").arg(name));
     if (!file.open(QIODevice::ReadOnly))
         throw RecipeError(QString(), QStringLiteral("preset %1 is missing from this build").arg(name));
@@ -574,7 +624,8 @@ QJsonObject Recipe::loadJson(const QString& presetOrPath)
         return presetJson(presetOrPath);
     QFile file(presetOrPath);
     if (!file.exists())
-        throw RecipeError(QString(), QStringLiteral("%1: neither a preset (%2) nor a file").arg(presetOrPath, presetNames().join(QStringLiteral(", "))));
+        throw RecipeError(QString(), QStringLiteral("%1: neither a preset (%2) nor a file")
+                                         .arg(presetOrPath, presetNames().join(QStringLiteral(", "))));
     if (file.size() > 1 << 20)
         throw RecipeError(QString(), QStringLiteral("%1: larger than 1 MiB, not a recipe").arg(presetOrPath));
     if (!file.open(QIODevice::ReadOnly))
@@ -582,13 +633,17 @@ QJsonObject Recipe::loadJson(const QString& presetOrPath)
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &error);
     if (error.error != QJsonParseError::NoError)
-        throw RecipeError(QString(), QStringLiteral("%1: not valid JSON at byte %2: %3").arg(presetOrPath).arg(error.offset).arg(error.errorString()));
+        throw RecipeError(QString(), QStringLiteral("%1: not valid JSON at byte %2: %3")
+                                         .arg(presetOrPath)
+                                         .arg(error.offset)
+                                         .arg(error.errorString()));
     if (!doc.isObject())
         throw RecipeError(QString(), QStringLiteral("%1: a recipe is a JSON object").arg(presetOrPath));
     return doc.object();
 }
 
-QString Recipe::retentionTable(const QList<int>& hidden, double q, int rounds) {
+QString Recipe::retentionTable(const QList<int>& hidden, double q, int rounds)
+{
     try {
         const std::vector<int64_t> widths(hidden.begin(), hidden.end());
         return QString::fromStdString(

@@ -15,7 +15,8 @@ namespace prunelab::workbench {
 class RecipeError : public std::runtime_error {
 public:
     RecipeError(const QString& keyPath, const QString& message)
-        : std::runtime_error(message.toStdString()), keyPath_(keyPath) {}
+        : std::runtime_error(message.toStdString()), keyPath_(keyPath)
+    {}
     const QString& keyPath() const { return keyPath_; }
 
 private:
@@ -36,12 +37,12 @@ struct Recipe {
         QString source = QStringLiteral("demo"); ///< demo | fashion-mnist | a path
         int imageWidth = 0;                      ///< 0: the source's own size (demo: 64)
         int imageHeight = 0;
-        QString color = QStringLiteral("auto"); ///< auto | gray | rgb
-        double validationFraction = 0.1;        ///< split.val
-        bool testGiven = true;                  ///< split.test == "given": the source's own test files
-        double testFraction = 0.0;              ///< split.test as a fraction when not given
-        int limitPerClass = 0;                  ///< 0 = all
-        int demoPerClass = 0;                   ///< demo only: images per class, 0 = the Kaggle imbalance at 1/32
+        QString color = QStringLiteral("auto");   ///< auto | gray | rgb
+        double validationFraction = 0.1;          ///< split.val
+        bool testGiven = true;                    ///< split.test == "given": the source's own test files
+        double testFraction = 0.0;                ///< split.test as a fraction when not given
+        int limitPerClass = 0;                    ///< 0 = all
+        int demoPerClass = 0;                     ///< demo only: images per class, 0 = the Kaggle imbalance at 1/32
         QString balance = QStringLiteral("none"); ///< none | oversample | undersample | class-weights (training images)
         QString splitFile;                        ///< split.file: a saved split (JSON) to use instead of drawing one
         int niftiAxis = 2;                        ///< nifti.axis: 0 sagittal, 1 coronal, 2 axial
@@ -76,7 +77,7 @@ struct Recipe {
         int earlyStopping = 0;
         bool restoreBest = false;
         QString normalize = QStringLiteral("auto"); ///< auto (ImageNet for RGB, dataset for gray) | imagenet | dataset
-        bool classWeights = false;                   ///< weight the loss by inverse class frequency
+        bool classWeights = false;                  ///< weight the loss by inverse class frequency
     } train;
 
     struct Prune {
@@ -91,20 +92,21 @@ struct Recipe {
         QString rewind = QStringLiteral("init");
         QString control = QStringLiteral("none");
         int fineTuneEpochs = 2;
-        double fineTuneLr = 0.0; ///< 0: train.lr
-        double annealT0 = 0.5;       ///< annealed: initial temperature, in units of the mean |w|
+        double fineTuneLr = 0.0;      ///< 0: train.lr
+        double annealT0 = 0.5;        ///< annealed: initial temperature, in units of the mean |w|
         double annealCoupling = 0.25; ///< annealed: neighbour coupling J, same units
         int annealSweeps = 40;        ///< annealed: Gibbs sweeps per round
         double q = 0.9;               ///< geometric: hidden layer of width h keeps max(1, round(h·q^t)) after round t
         int calibrationImages = 512;  ///< neuron-taylor, interval-adjoint: training images the criteria look at
-        QString adjoint = QStringLiteral("logits"); ///< interval-adjoint: y in ∂y/∂a is the sum of the logits, or the loss
-        QList<int> nm{2, 4}; ///< nm-magnitude: keep n of every m consecutive input weights, [n, m]
+        QString adjoint =
+            QStringLiteral("logits"); ///< interval-adjoint: y in ∂y/∂a is the sum of the logits, or the loss
+        QList<int> nm{2, 4};          ///< nm-magnitude: keep n of every m consecutive input weights, [n, m]
     } prune;
 
-    /// A comparison (seed 004): the recipe is run once per variant, on the same data and model, each variant
+    /// A comparison (the strategy study): the recipe is run once per variant, on the same data and model, each variant
     /// changing the fields in `set` (dotted paths, as --set). Empty: one run.
     struct Variant {
-        QString label; ///< names the variant's session folder and its line in the comparison
+        QString label;   ///< names the variant's session folder and its line in the comparison
         QJsonObject set; ///< dotted path -> value, e.g. {"prune.schedule": "one-shot"}
     };
     QList<Variant> compare;
@@ -127,9 +129,9 @@ struct Recipe {
     static QJsonObject presetJson(const QString& name);
     /// A preset name or a path to a JSON file; throws RecipeError naming the file and the problem.
     static QJsonObject loadJson(const QString& presetOrPath);
-    /// The geometric schedule's retention table for hidden widths `hidden` (seed 001's retain.txt, as
-    /// GeometricRetention::toText writes it): a pure function, so the GUI shows it before anything trains. A
-    /// line saying what is wrong instead when the widths, q or rounds are out of range.
+    /// The geometric schedule's retention table for hidden widths `hidden` (the interval-adjoint workflow's retain.txt,
+    /// as GeometricRetention::toText writes it): a pure function, so the GUI shows it before anything trains. A line
+    /// saying what is wrong instead when the widths, q or rounds are out of range.
     static QString retentionTable(const QList<int>& hidden, double q, int rounds);
 };
 

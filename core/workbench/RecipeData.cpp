@@ -36,7 +36,8 @@ RecipeData loadRecipeData(const Recipe& recipe, const datasets::DatasetLoader::P
     if (d.limitPerClass > 0) {
         data.train = std::make_shared<datasets::ImageSet>(loaded.images.firstPerClass(d.limitPerClass));
         // Counts and duplicates of the images kept; what was skipped, and the sizes found, still hold.
-        datasets::DatasetSummary kept = datasets::DatasetSummary::describe(*data.train, datasets::DatasetSummary::pixelHashes(*data.train));
+        datasets::DatasetSummary kept =
+            datasets::DatasetSummary::describe(*data.train, datasets::DatasetSummary::pixelHashes(*data.train));
         kept.source = data.summary.source;
         kept.skipped = data.summary.skipped;
         kept.sizes = data.summary.sizes;
@@ -88,8 +89,8 @@ void planSplit(const Recipe& recipe, RecipeData& data)
             options.groups = datasets::duplicateGroupIds(data.train->count(), data.summary.duplicateGroups);
         data.split = datasets::splitStratified(*data.train, options);
     }
-    data.trainIndices = datasets::balanceIndices(*data.train, data.split.train, datasets::balanceFromName(d.balance),
-                                                 recipe.seed);
+    data.trainIndices =
+        datasets::balanceIndices(*data.train, data.split.train, datasets::balanceFromName(d.balance), recipe.seed);
 }
 
 } // namespace prunelab::workbench

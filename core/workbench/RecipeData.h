@@ -17,8 +17,8 @@ struct RecipeData {
     std::shared_ptr<const datasets::ImageSet> train; ///< every image of the source (after limit_per_class)
     std::shared_ptr<const datasets::ImageSet> test;  ///< the source's own test images (IDX t10k), or null
     datasets::DatasetSummary summary;
-    datasets::DatasetSplit split;          ///< indices into *train; split.test is used when `test` is null
-    std::vector<qsizetype> trainIndices;   ///< split.train after dataset.balance
+    datasets::DatasetSplit split;        ///< indices into *train; split.test is used when `test` is null
+    std::vector<qsizetype> trainIndices; ///< split.train after dataset.balance
     bool fromCache = false;
 };
 

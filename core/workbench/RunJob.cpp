@@ -17,8 +17,8 @@
 
 #include <QCryptographicHash>
 #include <QDir>
-#include <QFileInfo>
 #include <QElapsedTimer>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QThread>
 
@@ -45,8 +45,10 @@ QString splitFingerprint(std::initializer_list<const engine::TensorDataset*> par
 {
     QCryptographicHash hash(QCryptographicHash::Sha256);
     for (const engine::TensorDataset* part : parts) {
-        const torch::Tensor images = part->images.defined() ? part->images.contiguous().cpu() : torch::empty({0}, torch::kUInt8);
-        const torch::Tensor labels = part->labels.defined() ? part->labels.contiguous().cpu() : torch::empty({0}, torch::kLong);
+        const torch::Tensor images =
+            part->images.defined() ? part->images.contiguous().cpu() : torch::empty({0}, torch::kUInt8);
+        const torch::Tensor labels =
+            part->labels.defined() ? part->labels.contiguous().cpu() : torch::empty({0}, torch::kLong);
         hash.addData(QByteArrayView(static_cast<const char*>(images.data_ptr()), qsizetype(images.nbytes())));
         hash.addData(QByteArrayView(static_cast<const char*>(labels.data_ptr()), qsizetype(labels.nbytes())));
     }
@@ -91,8 +93,9 @@ QByteArray readChecked(const Session& session, const QString& file, const QStrin
 {
     const QByteArray bytes = session.readFile(file);
     if (ModelFiles::fingerprint(bytes) != expectedSha)
-        throw SessionError(session.filePath(file).toStdString() +
-                           " is not the file this session wrote (its SHA-256 differs from the one recorded): refusing to load it");
+        throw SessionError(
+            session.filePath(file).toStdString() +
+            " is not the file this session wrote (its SHA-256 differs from the one recorded): refusing to load it");
     return bytes;
 }
 
@@ -109,7 +112,7 @@ struct RunJob::Private {
     QString sessionPath;
     Mode mode = Mode::Run;
     int validateRound = -1;
-    QString exportPath;   ///< ExportScript: where the TorchScript file goes
+    QString exportPath; ///< ExportScript: where the TorchScript file goes
     bool exportCompact = false;
     // Pause: the worker waits on `wake` between batches while `paused` is set.
     std::atomic<bool> paused{false};
@@ -206,7 +209,8 @@ void RunJob::continueSession(const QString& sessionPath)
     d->mode = Private::Mode::Continue;
 }
 
-void RunJob::startFrom(const QString& sessionPath, const QString& sourcePath, int round) {
+void RunJob::startFrom(const QString& sessionPath, const QString& sourcePath, int round)
+{
     const Session source = Session::open(sourcePath);
     const Session target = Session::open(sessionPath, false);
     const int completed = source.completedRound();
@@ -343,7 +347,8 @@ void RunJob::start()
             // Wrapped without a copy; the training, validation and test rows are gathered once.
             const engine::TensorDataset all = settings::wrap(*data.train);
             const auto rows = [&](const std::vector<qsizetype>& indices) {
-                return engine::subset(all, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end()), torch::kLong));
+                return engine::subset(
+                    all, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end()), torch::kLong));
             };
             struct {
                 engine::TensorDataset train, validation;
@@ -366,26 +371,27 @@ void RunJob::start()
             const QString fingerprint = QString::fromLatin1(dataHash.result().toHex());
             // A session killed before its data was loaded has a recipe but no fingerprint and no round: it starts
             // afresh, as a new run would.
-            const bool fresh = mode == Private::Mode::Run ||
-                               (mode == Private::Mode::Continue && session.isValid() &&
-                                session.datasetFingerprint().isEmpty() && session.completedRound() < 0);
+            const bool fresh =
+                mode == Private::Mode::Run || (mode == Private::Mode::Continue && session.isValid() &&
+                                               session.datasetFingerprint().isEmpty() && session.completedRound() < 0);
             if (session.isValid() && fresh) {
                 QJsonObject stored = recipe.toJson();
                 stored.insert(QStringLiteral("dataset_fingerprint"), fingerprint);
                 session.writeJson(QStringLiteral("recipe.json"), stored);
-                session.writeJson(QStringLiteral("dataset.json"),
-                                  QJsonObject{{"source", recipe.dataset.source},
-                                              {"description", data.train->sourceDescription},
-                                              {"classes", QJsonArray::fromStringList(data.train->classNames)},
-                                              {"image_size", QJsonArray{data.train->width, data.train->height}},
-                                              {"channels", data.train->channels},
-                                              {"images", data.train->count()},
-                                              {"test_images_given", data.test && recipe.dataset.testGiven ? data.test->count() : 0},
-                                              {"train", qint64(split.train.size())},
-                                              {"validation", qint64(split.validation.size())},
-                                              {"test", qint64(test.size())},
-                                              {"fingerprint", fingerprint},
-                                              {"split_fingerprint", splitFingerprint({&split.train, &split.validation, &test})}});
+                session.writeJson(
+                    QStringLiteral("dataset.json"),
+                    QJsonObject{{"source", recipe.dataset.source},
+                                {"description", data.train->sourceDescription},
+                                {"classes", QJsonArray::fromStringList(data.train->classNames)},
+                                {"image_size", QJsonArray{data.train->width, data.train->height}},
+                                {"channels", data.train->channels},
+                                {"images", data.train->count()},
+                                {"test_images_given", data.test && recipe.dataset.testGiven ? data.test->count() : 0},
+                                {"train", qint64(split.train.size())},
+                                {"validation", qint64(split.validation.size())},
+                                {"test", qint64(test.size())},
+                                {"fingerprint", fingerprint},
+                                {"split_fingerprint", splitFingerprint({&split.train, &split.validation, &test})}});
                 // The exact split, reusable by another run with dataset.split.file.
                 session.writeJson(QStringLiteral("split.json"), data.split.toJson());
                 session.writeFile(QStringLiteral("metrics.jsonl"), {});
@@ -396,7 +402,8 @@ void RunJob::start()
                                    "changed): the rounds cannot be continued or reproduced on it");
             }
 
-            // ImageNet statistics for RGB (seed 000), the training images' own for grey, unless the recipe says.
+            // ImageNet statistics for RGB (the MRI threshold sweep), the training images' own for grey, unless the
+            // recipe says.
             const bool imagenet = recipe.train.normalize == QLatin1String("imagenet") ||
                                   (recipe.train.normalize == QLatin1String("auto") && data.train->channels == 3);
             if (imagenet && data.train->channels != 3)
@@ -413,14 +420,16 @@ void RunJob::start()
             engine::Trainer trainer(model, normalizer, device);
             const engine::TrainOptions training = settings::trainOptions(recipe, split.train);
             uint64_t reinitCount = 0;
-            engine::PruningSchedule schedule(trainer, settings::makePruner(recipe, split.train, normalizer), {c, h, w}, [&] {
-                torch::manual_seed(recipe.seed + 1000 + ++reinitCount);
-                return engine::buildModel(spec, c, h, w, classes);
-            });
+            engine::PruningSchedule schedule(trainer, settings::makePruner(recipe, split.train, normalizer), {c, h, w},
+                                             [&] {
+                                                 torch::manual_seed(recipe.seed + 1000 + ++reinitCount);
+                                                 return engine::buildModel(spec, c, h, w, classes);
+                                             });
 
             const int64_t batchesPerEpoch = (split.train.size() + recipe.train.batchSize - 1) / recipe.train.batchSize;
             const int prunableLayers = int(engine::prunableParameters(*model).size());
-            const int64_t totalBatches = std::max<int64_t>(1, batchesPerEpoch * settings::planCount(recipe, prunableLayers).epochs);
+            const int64_t totalBatches =
+                std::max<int64_t>(1, batchesPerEpoch * settings::planCount(recipe, prunableLayers).epochs);
             const int rounds = settings::planCount(recipe, prunableLayers).rounds;
             int64_t batchesDone = 0;
             int lastPostedPercent = -1;
@@ -441,8 +450,10 @@ void RunJob::start()
                     QStringList have;
                     for (int n : saved)
                         have << QString::number(n);
-                    throw SessionError("round " + std::to_string(k) + " has no saved model in " + session.path().toStdString() +
-                                       " (saved rounds: " + (have.isEmpty() ? std::string("none") : have.join(QStringLiteral(", ")).toStdString()) + ")");
+                    throw SessionError(
+                        "round " + std::to_string(k) + " has no saved model in " + session.path().toStdString() +
+                        " (saved rounds: " +
+                        (have.isEmpty() ? std::string("none") : have.join(QStringLiteral(", ")).toStdString()) + ")");
                 }
                 const QString folder = Session::roundFolder(k);
                 const QJsonObject recorded = session.readJson(folder + QStringLiteral("/validation.json"));
@@ -452,12 +463,14 @@ void RunJob::start()
                     std::vector<std::string> names;
                     for (const QString& n : data.train->classNames)
                         names.push_back(n.toStdString());
-                    engine::exportTorchScript(*model, normalizer, names, {c, h, w}, exportPath.toStdString(), exportCompact);
+                    engine::exportTorchScript(*model, normalizer, names, {c, h, w}, exportPath.toStdString(),
+                                              exportCompact);
                     summary.outcome = RunSummary::Outcome::Completed;
                     summary.bestRound = k;
                     summary.session = session.path();
                     summary.message = QStringLiteral("wrote %1 (%2, round %3)")
-                                          .arg(exportPath, exportCompact ? QStringLiteral("compact-torchscript") : QStringLiteral("torchscript"))
+                                          .arg(exportPath, exportCompact ? QStringLiteral("compact-torchscript")
+                                                                         : QStringLiteral("torchscript"))
                                           .arg(k);
                     summary.seconds = double(clock.elapsed()) / 1000.0;
                     finishWith(summary);
@@ -466,13 +479,16 @@ void RunJob::start()
                 const engine::Evaluation validation = trainer.evaluate(split.validation);
                 const bool onTest = test.size() > 0;
                 const double reproduced = onTest ? trainer.evaluate(test).accuracy : validation.accuracy;
-                const double wanted = recorded.value(onTest ? QStringLiteral("test_accuracy") : QStringLiteral("val_accuracy")).toDouble(-1.0);
+                const double wanted =
+                    recorded.value(onTest ? QStringLiteral("test_accuracy") : QStringLiteral("val_accuracy"))
+                        .toDouble(-1.0);
                 summary.bestRound = k;
                 summary.finalValidationAccuracy = validation.accuracy;
                 summary.finalTestAccuracy = onTest ? reproduced : -1.0;
                 summary.finalSparsity = recorded.value(QStringLiteral("sparsity")).toDouble();
                 summary.session = session.path();
-                const bool same = reproduced == wanted && validation.accuracy == recorded.value(QStringLiteral("val_accuracy")).toDouble(-1.0);
+                const bool same = reproduced == wanted &&
+                                  validation.accuracy == recorded.value(QStringLiteral("val_accuracy")).toDouble(-1.0);
                 summary.outcome = same ? RunSummary::Outcome::Completed : RunSummary::Outcome::Failed;
                 summary.message = QStringLiteral("round %1: %2 accuracy recorded %3, reproduced %4 (%5)")
                                       .arg(k)
@@ -503,7 +519,8 @@ void RunJob::start()
                     loadSaved(zero + QStringLiteral("model.pt"), dense, QStringLiteral("model_sha256"));
                     resumeState.dense = engine::copyWeights(*model);
                     for (int n = 0; n <= k; ++n) {
-                        const QJsonObject record = session.readJson(Session::roundFolder(n) + QStringLiteral("/validation.json"));
+                        const QJsonObject record =
+                            session.readJson(Session::roundFolder(n) + QStringLiteral("/validation.json"));
                         resumeState.rounds.push_back(reportFromJson(record));
                         if (n > 0 && resumeState.rounds.back().validation.accuracy > resumeState.bestAccuracy) {
                             resumeState.bestAccuracy = resumeState.rounds.back().validation.accuracy;
@@ -513,21 +530,24 @@ void RunJob::start()
                     const auto loadMasks = [&](int n) {
                         const QString folder = Session::roundFolder(n);
                         const QJsonObject record = session.readJson(folder + QStringLiteral("/validation.json"));
-                        return ModelFiles::loadMasks(readChecked(session, folder + QStringLiteral("/masks.pt"),
-                                                                 record.value(QStringLiteral("masks_sha256")).toString()),
-                                                     session.filePath(folder + QStringLiteral("/masks.pt")), *model, device);
+                        return ModelFiles::loadMasks(
+                            readChecked(session, folder + QStringLiteral("/masks.pt"),
+                                        record.value(QStringLiteral("masks_sha256")).toString()),
+                            session.filePath(folder + QStringLiteral("/masks.pt")), *model, device);
                     };
                     if (scheduleKind == engine::ScheduleKind::Sweep && resumeState.bestRound > 0) {
                         const QString folder = Session::roundFolder(resumeState.bestRound);
                         loadSaved(folder + QStringLiteral("/model.pt"),
-                                  session.readJson(folder + QStringLiteral("/validation.json")), QStringLiteral("model_sha256"));
+                                  session.readJson(folder + QStringLiteral("/validation.json")),
+                                  QStringLiteral("model_sha256"));
                         resumeState.best = engine::copyWeights(*model);
                         resumeState.bestMasks = loadMasks(resumeState.bestRound);
                     }
                     if (k > 0)
                         resumeState.masks = loadMasks(k);
                     const QString last = Session::roundFolder(k);
-                    loadSaved(last + QStringLiteral("/model.pt"), session.readJson(last + QStringLiteral("/validation.json")),
+                    loadSaved(last + QStringLiteral("/model.pt"),
+                              session.readJson(last + QStringLiteral("/validation.json")),
                               QStringLiteral("model_sha256"));
                     resumeState.completedRound = k;
                     reinitCount = uint64_t(k); // the random-reinit control draws one fresh model per round
@@ -550,7 +570,8 @@ void RunJob::start()
                 if (!message.isEmpty())
                     state.insert(QStringLiteral("message"), message);
                 if (lastCompleted >= 0) {
-                    const QJsonObject last = session.readJson(Session::roundFolder(lastCompleted) + QStringLiteral("/validation.json"));
+                    const QJsonObject last =
+                        session.readJson(Session::roundFolder(lastCompleted) + QStringLiteral("/validation.json"));
                     for (const char* key : {"val_accuracy", "test_accuracy", "sparsity"})
                         if (last.contains(QLatin1String(key)))
                             state.insert(QLatin1String(key), last.value(QLatin1String(key)));
@@ -559,8 +580,8 @@ void RunJob::start()
             };
             if (session.isValid())
                 writeState(QStringLiteral("running"), {});
-            // Seed 001's retain.txt and its two plots: the geometric schedule's table, known before anything trains
-            // (the same table the schedule prunes by), written again unchanged by a resumed run.
+            // The interval-adjoint workflow's retain.txt and its two plots: the geometric schedule's table, known
+            // before anything trains (the same table the schedule prunes by), written again unchanged by a resumed run.
             if (session.isValid() && scheduleKind == engine::ScheduleKind::Geometric) {
                 const std::string table = engine::GeometricRetention::toText(engine::GeometricRetention::table(
                     engine::hiddenWidths(*model), recipe.prune.q, recipe.prune.rounds));
@@ -642,9 +663,11 @@ void RunJob::start()
                     return ModelFiles::fingerprint(bytes);
                 };
                 if (r.round == 0) {
-                    record.insert(QStringLiteral("initial_sha256"), saveWeights(QStringLiteral("initial.pt"), &state.initial));
+                    record.insert(QStringLiteral("initial_sha256"),
+                                  saveWeights(QStringLiteral("initial.pt"), &state.initial));
                     if (!state.rewind.empty())
-                        record.insert(QStringLiteral("rewind_sha256"), saveWeights(QStringLiteral("rewind.pt"), &state.rewind));
+                        record.insert(QStringLiteral("rewind_sha256"),
+                                      saveWeights(QStringLiteral("rewind.pt"), &state.rewind));
                 }
                 record.insert(QStringLiteral("model_sha256"), saveWeights(QStringLiteral("model.pt"), nullptr));
                 if (r.round > 0) {
@@ -669,17 +692,19 @@ void RunJob::start()
                 return true;
             };
 
-            const engine::ScheduleOutcome outcome = schedule.run(split.train, split.validation, test, training,
-                                                                 settings::scheduleOptions(recipe), callbacks,
-                                                                 resuming ? &resumeState : nullptr);
+            const engine::ScheduleOutcome outcome =
+                schedule.run(split.train, split.validation, test, training, settings::scheduleOptions(recipe),
+                             callbacks, resuming ? &resumeState : nullptr);
             summary.outcome = outcome.reason == engine::StopReason::Cancelled ? RunSummary::Outcome::Cancelled
-                                                                               : RunSummary::Outcome::Completed;
+                                                                              : RunSummary::Outcome::Completed;
             if (!outcome.rounds.empty()) {
                 // A cancelled run reports its last completed round (a sweep: the best one so far).
-                const bool lastCompletedRound = summary.outcome == RunSummary::Outcome::Cancelled && scheduleKind != engine::ScheduleKind::Sweep;
+                const bool lastCompletedRound =
+                    summary.outcome == RunSummary::Outcome::Cancelled && scheduleKind != engine::ScheduleKind::Sweep;
                 const engine::RoundReport& best =
-                    lastCompletedRound ? outcome.rounds.back()
-                                       : outcome.rounds[size_t(std::min<int>(outcome.bestRound, int(outcome.rounds.size()) - 1))];
+                    lastCompletedRound
+                        ? outcome.rounds.back()
+                        : outcome.rounds[size_t(std::min<int>(outcome.bestRound, int(outcome.rounds.size()) - 1))];
                 summary.bestRound = best.round;
                 summary.finalValidationAccuracy = best.validation.accuracy;
                 summary.finalTestAccuracy = best.test.samples > 0 ? best.test.accuracy : -1.0;
@@ -689,15 +714,17 @@ void RunJob::start()
                 summary.session = session.path();
                 summary.seconds = double(clock.elapsed()) / 1000.0;
                 writeState(summary.outcome == RunSummary::Outcome::Completed ? QStringLiteral("completed")
-                                                                            : QStringLiteral("cancelled"),
+                                                                             : QStringLiteral("cancelled"),
                            {});
                 session.appendMetric(toJson(summary));
                 if (summary.outcome == RunSummary::Outcome::Completed && lastCompleted >= 0) {
                     // results/: every plotted series as CSV and the HTML report, as `export` writes them
                     const SessionExporter exporter(session);
                     exporter.write(QStringLiteral("csv"), session.filePath(QStringLiteral("results")), lastCompleted);
-                    exporter.write(QStringLiteral("report"), session.filePath(QStringLiteral("results/report.html")), lastCompleted);
-                    // seed 001's concatenate.py: accuracy and loss across the rounds (the table is rounds.csv)
+                    exporter.write(QStringLiteral("report"), session.filePath(QStringLiteral("results/report.html")),
+                                   lastCompleted);
+                    // the interval-adjoint workflow's concatenate.py: accuracy and loss across the rounds (the table is
+                    // rounds.csv)
                     SvgChart::writePlots(session.filePath(QStringLiteral("results/plots")), exporter.iterationPlots());
                 }
             }
@@ -708,9 +735,10 @@ void RunJob::start()
                 summary.session = session.path();
                 const int last = session.completedRound();
                 if (last >= 0)
-                    summary.message += tr("; the last good model is round %1 (%2)")
-                                           .arg(last)
-                                           .arg(session.filePath(Session::roundFolder(last) + QStringLiteral("/model.pt")));
+                    summary.message +=
+                        tr("; the last good model is round %1 (%2)")
+                            .arg(last)
+                            .arg(session.filePath(Session::roundFolder(last) + QStringLiteral("/model.pt")));
                 try { // record the failure too, if the disk lets us
                     QJsonObject state = session.state();
                     state.insert(QStringLiteral("status"), QStringLiteral("failed"));

@@ -38,12 +38,12 @@ public:
     /// SessionError when the folder is not a session.
     void continueSession(const QString& sessionPath);
     /// A new run in `sessionPath` (made by Session::create, still empty) that starts after round `round` (-1: the
-    /// last completed one) of the earlier session `sourcePath`, seed 001's begin_itr: rounds 0…round are copied
-    /// byte for byte (models, masks, train.csv, validation.json with their SHA-256, and their events in
-    /// metrics.jsonl), origin.json records where they came from, and start() continues the schedule of the
-    /// recipe given by setRecipe() at round + 1, exactly as `resume` would. The recipe may differ from the earlier
-    /// one (more rounds, other fine-tuning); its data must be the same (checked by fingerprint when it starts).
-    /// Throws SessionError when the source is not a session or `round` is not one of its completed rounds.
+    /// last completed one) of the earlier session `sourcePath`, the interval-adjoint workflow's begin_itr: rounds
+    /// 0…round are copied byte for byte (models, masks, train.csv, validation.json with their SHA-256, and their events
+    /// in metrics.jsonl), origin.json records where they came from, and start() continues the schedule of the recipe
+    /// given by setRecipe() at round + 1, exactly as `resume` would. The recipe may differ from the earlier one (more
+    /// rounds, other fine-tuning); its data must be the same (checked by fingerprint when it starts). Throws
+    /// SessionError when the source is not a session or `round` is not one of its completed rounds.
     void startFrom(const QString& sessionPath, const QString& sourcePath, int round = -1);
     /// Instead of training: reloads round `round`'s saved model (-1: the last completed round) on the same data
     /// and checks that it reproduces the recorded test accuracy (validation accuracy without a test split).

@@ -58,7 +58,8 @@ engine::TrainOptions trainOptions(const Recipe& r, const engine::TensorDataset& 
     o.augment.rotateDegrees = r.dataset.augmentRotate;
     o.augment.brightness = r.dataset.augmentBrightness;
     if (r.train.classWeights || r.dataset.balance == QLatin1String("class-weights")) { // inverse frequency, mean 1
-        const torch::Tensor counts = torch::bincount(train.labels, {}, train.classCount).to(torch::kDouble).clamp_min(1);
+        const torch::Tensor counts =
+            torch::bincount(train.labels, {}, train.classCount).to(torch::kDouble).clamp_min(1);
         const torch::Tensor w = counts.reciprocal() * (double(train.classCount) / counts.reciprocal().sum());
         o.classWeights.assign(w.data_ptr<double>(), w.data_ptr<double>() + w.numel());
     }
@@ -89,7 +90,8 @@ engine::ScheduleOptions scheduleOptions(const Recipe& r)
 std::pair<torch::Tensor, torch::Tensor> calibrationSet(const engine::TensorDataset& train, int64_t count, uint64_t seed)
 {
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed ^ 0xca11b);
-    const torch::Tensor order = torch::randperm(train.size(), generator, torch::kLong).narrow(0, 0, std::min(count, train.size()));
+    const torch::Tensor order =
+        torch::randperm(train.size(), generator, torch::kLong).narrow(0, 0, std::min(count, train.size()));
     return {train.images.index_select(0, order), train.labels.index_select(0, order)};
 }
 

@@ -27,7 +27,8 @@ engine::ModelSpec modelSpec(const Recipe::Model& m);
 engine::TrainOptions trainOptions(const Recipe& r, const engine::TensorDataset& train);
 engine::ScheduleOptions scheduleOptions(const Recipe& r);
 /// Up to `count` training images drawn at random with the seed, and their labels (not normalised).
-std::pair<torch::Tensor, torch::Tensor> calibrationSet(const engine::TensorDataset& train, int64_t count, uint64_t seed);
+std::pair<torch::Tensor, torch::Tensor> calibrationSet(const engine::TensorDataset& train, int64_t count,
+                                                       uint64_t seed);
 /// The recipe's method from the catalogue, built with the recipe's values; data-scoring methods draw their
 /// calibration images from `train`, normalised by `normalize`.
 std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::TensorDataset& train,

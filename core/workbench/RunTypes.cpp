@@ -14,8 +14,8 @@ QString percent(double fraction)
 
 QString describe(const EpochStats& s)
 {
-    const QString phase = s.phase == EpochStats::Phase::Train ? QStringLiteral("epoch")
-                                                              : QStringLiteral("round %1 epoch").arg(s.round);
+    const QString phase =
+        s.phase == EpochStats::Phase::Train ? QStringLiteral("epoch") : QStringLiteral("round %1 epoch").arg(s.round);
     return QStringLiteral("%1 %2/%3  train loss %4  train acc %5  val loss %6  val acc %7  (%8 s)")
         .arg(phase)
         .arg(s.epoch)
@@ -40,7 +40,9 @@ QString describe(const RoundStats& s)
         QStringList kept;
         for (qsizetype l = 0; l + 1 < s.layers.size(); ++l)
             kept.append(QString::number(s.layers[l].unitsKept));
-        neurons = QStringLiteral("  neurons %1, compact %2 parameters").arg(kept.join(QLatin1Char('-'))).arg(s.compactParameters);
+        neurons = QStringLiteral("  neurons %1, compact %2 parameters")
+                      .arg(kept.join(QLatin1Char('-')))
+                      .arg(s.compactParameters);
     }
     return QStringLiteral("round %1/%2 (%3): sparsity %4 (%5 of %6 weights kept)  val acc %7 -> %8%9  %10 MMAC%11")
         .arg(s.round)
@@ -127,13 +129,14 @@ QJsonObject toJson(const RoundStats& s)
         QJsonArray counts;
         for (qint64 n : l.histogram)
             counts.append(n);
-        QJsonObject layer{{"name", l.name},
-                          {"total", l.total},
-                          {"kept", l.kept},
-                          {"sparsity", l.sparsity},
-                          {"units", l.units},
-                          {"units_kept", l.unitsKept},
-                          {"histogram", QJsonObject{{"min", l.histogramMin}, {"max", l.histogramMax}, {"counts", counts}}}};
+        QJsonObject layer{
+            {"name", l.name},
+            {"total", l.total},
+            {"kept", l.kept},
+            {"sparsity", l.sparsity},
+            {"units", l.units},
+            {"units_kept", l.unitsKept},
+            {"histogram", QJsonObject{{"min", l.histogramMin}, {"max", l.histogramMax}, {"counts", counts}}}};
         if (l.cka >= 0.0)
             layer.insert(QStringLiteral("cka"), l.cka);
         layers.append(layer);
@@ -184,7 +187,8 @@ QJsonObject toJson(const RunSummary& s)
 EpochStats epochStatsFromJson(const QJsonObject& o)
 {
     EpochStats s;
-    s.phase = o.value(QStringLiteral("phase")).toString() == QLatin1String("train") ? EpochStats::Phase::Train : EpochStats::Phase::FineTune;
+    s.phase = o.value(QStringLiteral("phase")).toString() == QLatin1String("train") ? EpochStats::Phase::Train
+                                                                                    : EpochStats::Phase::FineTune;
     s.epoch = o.value(QStringLiteral("epoch")).toInt();
     s.epochs = o.value(QStringLiteral("epochs")).toInt();
     s.globalEpoch = o.value(QStringLiteral("global_epoch")).toInt();

@@ -44,13 +44,13 @@ struct LayerStats {
 /// step and its fine-tuning. Feeds the accuracy-vs-sparsity chart and the per-round table.
 struct RoundStats {
     int round = 0;
-    int rounds = 0;  ///< rounds planned after the dense one
-    QString method;  ///< recipe name, e.g. global-magnitude
+    int rounds = 0; ///< rounds planned after the dense one
+    QString method; ///< recipe name, e.g. global-magnitude
     QString schedule;
     double targetSparsity = 0.0;
-    double sweepValue = 0.0;  ///< sweep: the threshold or sparsity tried
-    double sparsity = 0.0;    ///< achieved over the prunable weights
-    qint64 weightsTotal = 0;  ///< prunable weights
+    double sweepValue = 0.0; ///< sweep: the threshold or sparsity tried
+    double sparsity = 0.0;   ///< achieved over the prunable weights
+    qint64 weightsTotal = 0; ///< prunable weights
     qint64 weightsKept = 0;
     double accuracyBefore = 0.0; ///< validation accuracy right after pruning, before fine-tuning
     double validationAccuracy = 0.0;

@@ -23,7 +23,8 @@ namespace {
 const QString kMetrics = QStringLiteral("metrics.jsonl");
 
 /// Makes a rename in `folder` durable: QSaveFile::commit() renames but does not sync the directory.
-void syncFolder(const QString& folder) {
+void syncFolder(const QString& folder)
+{
     const int fd = ::open(QFile::encodeName(folder).constData(), O_RDONLY | O_DIRECTORY);
     if (fd < 0)
         return; // the rename itself succeeded; durability is best effort where the folder cannot be opened
@@ -34,7 +35,8 @@ void syncFolder(const QString& folder) {
 /// Crash testing (tests/cli/tst_cli_resume): PRUNELAB_TEST_KILL_DURING_WRITE=SUFFIX[#N] makes the process SIGKILL
 /// itself in the middle of the N-th (default first) atomic write of a file whose path ends with SUFFIX: after the
 /// temporary file is written, before it replaces the old one. Unset in normal use.
-void killDuringWriteIfAsked(const QString& target) {
+void killDuringWriteIfAsked(const QString& target)
+{
     static const QString spec = qEnvironmentVariable("PRUNELAB_TEST_KILL_DURING_WRITE");
     static std::atomic<int> seen{0};
     if (spec.isEmpty())
@@ -46,20 +48,23 @@ void killDuringWriteIfAsked(const QString& target) {
 }
 
 /// Qt's message for a failed file operation, or the system's (errno) where Qt has none ("Unknown error").
-std::string why(const QFileDevice& file, int error) {
+std::string why(const QFileDevice& file, int error)
+{
     const QString qt = file.errorString();
     if (error != 0 && (qt.isEmpty() || qt == QLatin1String("Unknown error")))
         return std::strerror(error);
     return qt.toStdString();
 }
 
-void makeFolder(const QString& folder) {
+void makeFolder(const QString& folder)
+{
     if (!QDir().mkpath(folder))
         throw SessionError("cannot create the folder " + folder.toStdString() + ": check that it is writable");
 }
 
 /// Name part safe in a folder name: letters, digits, '-', '_' and '.'; anything else becomes '-'.
-QString safeName(const QString& name) {
+QString safeName(const QString& name)
+{
     QString s = name.trimmed();
     s.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9._-]+")), QStringLiteral("-"));
     while (s.startsWith(QLatin1Char('.')))
@@ -69,7 +74,8 @@ QString safeName(const QString& name) {
 
 } // namespace
 
-Session Session::create(const QString& root, const QString& name, const QDateTime& when) {
+Session Session::create(const QString& root, const QString& name, const QDateTime& when)
+{
     makeFolder(root);
     const QString stem = when.toString(QStringLiteral("yyyy-MM-dd_HHmmss")) + QLatin1Char('_') + safeName(name);
     QDir dir(root);
@@ -84,7 +90,8 @@ Session Session::create(const QString& root, const QString& name, const QDateTim
     return s;
 }
 
-Session Session::createFolder(const QString& path) {
+Session Session::createFolder(const QString& path)
+{
     if (QFileInfo::exists(path))
         throw SessionError("cannot create the session " + path.toStdString() + ": it already exists");
     makeFolder(path + QStringLiteral("/rounds"));
@@ -92,7 +99,8 @@ Session Session::createFolder(const QString& path) {
     return Session(QDir::cleanPath(QFileInfo(path).absoluteFilePath()));
 }
 
-Session Session::open(const QString& path, bool requireRecipe) {
+Session Session::open(const QString& path, bool requireRecipe)
+{
     const QFileInfo info(path);
     if (!info.isDir())
         throw SessionError(path.toStdString() + " is not a session folder: it does not exist or is not a folder");
@@ -101,26 +109,31 @@ Session Session::open(const QString& path, bool requireRecipe) {
     return Session(QDir::cleanPath(info.absoluteFilePath()));
 }
 
-QString Session::name() const {
+QString Session::name() const
+{
     const QString folder = QFileInfo(path_).fileName();
     static const QRegularExpression stamp(QStringLiteral("^\\d{4}-\\d{2}-\\d{2}_\\d{6}_(.*)$"));
     const QRegularExpressionMatch m = stamp.match(folder);
     return m.hasMatch() ? m.captured(1) : folder;
 }
 
-QString Session::filePath(const QString& relative) const {
+QString Session::filePath(const QString& relative) const
+{
     return path_ + QLatin1Char('/') + relative;
 }
 
-QString Session::roundFolder(int round) {
+QString Session::roundFolder(int round)
+{
     return QStringLiteral("rounds/%1").arg(round);
 }
 
-void Session::writeFile(const QString& relative, const QByteArray& bytes) const {
+void Session::writeFile(const QString& relative, const QByteArray& bytes) const
+{
     writeFileAtomically(filePath(relative), bytes);
 }
 
-void Session::writeFileAtomically(const QString& target, const QByteArray& bytes) {
+void Session::writeFileAtomically(const QString& target, const QByteArray& bytes)
+{
     const QString folder = QFileInfo(target).absolutePath();
     makeFolder(folder);
     QSaveFile file(target);
@@ -141,18 +154,21 @@ void Session::writeFileAtomically(const QString& target, const QByteArray& bytes
     syncFolder(folder);
 }
 
-void Session::writeJson(const QString& relative, const QJsonObject& object) const {
+void Session::writeJson(const QString& relative, const QJsonObject& object) const
+{
     writeFile(relative, QJsonDocument(object).toJson(QJsonDocument::Indented));
 }
 
-QByteArray Session::readFile(const QString& relative) const {
+QByteArray Session::readFile(const QString& relative) const
+{
     QFile file(filePath(relative));
     if (!file.open(QIODevice::ReadOnly))
         throw SessionError("cannot read " + file.fileName().toStdString() + ": " + file.errorString().toStdString());
     return file.readAll();
 }
 
-QJsonObject Session::readJson(const QString& relative) const {
+QJsonObject Session::readJson(const QString& relative) const
+{
     QJsonParseError error;
     const QJsonDocument doc = QJsonDocument::fromJson(readFile(relative), &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
@@ -163,11 +179,13 @@ QJsonObject Session::readJson(const QString& relative) const {
     return doc.object();
 }
 
-bool Session::exists(const QString& relative) const {
+bool Session::exists(const QString& relative) const
+{
     return QFileInfo::exists(filePath(relative));
 }
 
-void Session::appendMetric(const QJsonObject& event) const {
+void Session::appendMetric(const QJsonObject& event) const
+{
     QFile file(filePath(kMetrics));
     if (!file.open(QIODevice::WriteOnly | QIODevice::Append | QIODevice::Unbuffered))
         throw SessionError("cannot write " + file.fileName().toStdString() + ": " + file.errorString().toStdString());
@@ -181,7 +199,8 @@ void Session::appendMetric(const QJsonObject& event) const {
     }
 }
 
-QList<QJsonObject> Session::metrics() const {
+QList<QJsonObject> Session::metrics() const
+{
     QList<QJsonObject> events;
     if (!exists(kMetrics))
         return events;
@@ -195,7 +214,8 @@ QList<QJsonObject> Session::metrics() const {
     return events;
 }
 
-void Session::truncateMetricsAfterRound(int lastRound) const {
+void Session::truncateMetricsAfterRound(int lastRound) const
+{
     QByteArray kept;
     if (exists(kMetrics)) {
         for (const QByteArray& line : readFile(kMetrics).split('\n')) {
@@ -212,29 +232,35 @@ void Session::truncateMetricsAfterRound(int lastRound) const {
     writeFile(kMetrics, kept);
 }
 
-QJsonObject Session::state() const {
+QJsonObject Session::state() const
+{
     return exists(QStringLiteral("state.json")) ? readJson(QStringLiteral("state.json")) : QJsonObject{};
 }
 
-void Session::writeState(const QJsonObject& state) const {
+void Session::writeState(const QJsonObject& state) const
+{
     writeJson(QStringLiteral("state.json"), state);
 }
 
-int Session::completedRound() const {
+int Session::completedRound() const
+{
     return state().value(QStringLiteral("completed_round")).toInt(-1);
 }
 
-QJsonObject Session::recipeJson() const {
+QJsonObject Session::recipeJson() const
+{
     QJsonObject recipe = readJson(QStringLiteral("recipe.json"));
     recipe.remove(QStringLiteral("dataset_fingerprint"));
     return recipe;
 }
 
-QString Session::datasetFingerprint() const {
+QString Session::datasetFingerprint() const
+{
     return readJson(QStringLiteral("recipe.json")).value(QStringLiteral("dataset_fingerprint")).toString();
 }
 
-QList<int> Session::savedRounds() const {
+QList<int> Session::savedRounds() const
+{
     QList<int> rounds;
     const QDir dir(filePath(QStringLiteral("rounds")));
     for (const QString& entry : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {

@@ -23,19 +23,23 @@ namespace prunelab::workbench {
 
 namespace {
 
-QString number(const QJsonValue& v, int decimals = 4) {
+QString number(const QJsonValue& v, int decimals = 4)
+{
     return v.isDouble() ? QString::number(v.toDouble(), 'f', decimals) : QString();
 }
 
-QString exact(const QJsonValue& v) {
+QString exact(const QJsonValue& v)
+{
     return v.isDouble() ? QString::number(v.toDouble(), 'g', 17) : QString();
 }
 
-QString percent(double fraction) {
+QString percent(double fraction)
+{
     return QString::number(fraction * 100.0, 'f', 2) + QStringLiteral(" %");
 }
 
-QByteArray csvLine(const QStringList& cells) {
+QByteArray csvLine(const QStringList& cells)
+{
     QStringList quoted;
     for (const QString& c : cells)
         quoted << (c.contains(QLatin1Char(',')) || c.contains(QLatin1Char('"'))
@@ -49,31 +53,39 @@ QByteArray csvLine(const QStringList& cells) {
 
 SessionExporter::SessionExporter(Session session) : session_(std::move(session)) {}
 
-QStringList SessionExporter::formats() {
+QStringList SessionExporter::formats()
+{
     return {QStringLiteral("state-dict"), QStringLiteral("masks"),  QStringLiteral("csv"),
             QStringLiteral("report"),     QStringLiteral("bundle"), QStringLiteral("plots")};
 }
 
-QStringList SessionExporter::unavailableFormats() {
+QStringList SessionExporter::unavailableFormats()
+{
     return {}; // torchscript and compact-torchscript are written by RunJob::exportTorchScript (they need the data)
 }
 
-QList<QJsonObject> SessionExporter::roundRecords() const {
+QList<QJsonObject> SessionExporter::roundRecords() const
+{
     QList<QJsonObject> records;
     for (int k : session_.savedRounds())
         records.append(session_.readJson(Session::roundFolder(k) + QStringLiteral("/validation.json")));
     return records;
 }
 
-int SessionExporter::resolveRound(const QString& spec) const {
+int SessionExporter::resolveRound(const QString& spec) const
+{
     const QList<int> saved = session_.savedRounds();
     if (saved.isEmpty())
         throw SessionError(session_.path().toStdString() + " has no completed round to export");
     if (spec.isEmpty() || spec == QLatin1String("last"))
         return saved.last();
     if (spec == QLatin1String("best")) {
-        const engine::ScheduleInfo* schedule = engine::findSchedule(
-            session_.recipeJson().value(QStringLiteral("prune")).toObject().value(QStringLiteral("schedule")).toString().toStdString());
+        const engine::ScheduleInfo* schedule = engine::findSchedule(session_.recipeJson()
+                                                                        .value(QStringLiteral("prune"))
+                                                                        .toObject()
+                                                                        .value(QStringLiteral("schedule"))
+                                                                        .toString()
+                                                                        .toStdString());
         const bool sweep = schedule != nullptr && schedule->kind == engine::ScheduleKind::Sweep;
         if (!sweep)
             return saved.last();
@@ -101,7 +113,8 @@ int SessionExporter::resolveRound(const QString& spec) const {
 }
 
 QStringList SessionExporter::copyModelFile(const QString& file, const QString& shaKey, const QString& out,
-                                           int round) const {
+                                           int round) const
+{
     const QString folder = Session::roundFolder(round);
     const QJsonObject record = session_.readJson(folder + QStringLiteral("/validation.json"));
     if (!record.contains(shaKey))
@@ -116,7 +129,8 @@ QStringList SessionExporter::copyModelFile(const QString& file, const QString& s
     return {out};
 }
 
-QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const {
+QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
+{
     QByteArray curves = csvLine({"global_epoch", "round", "phase", "epoch", "train_loss", "train_accuracy", "val_loss",
                                  "val_accuracy", "seconds"});
     for (const QJsonObject& e : session_.metrics()) {
@@ -233,11 +247,13 @@ QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
             {QStringLiteral("confusion.csv"), confusion}};
 }
 
-QString SessionExporter::retentionFile() {
+QString SessionExporter::retentionFile()
+{
     return QStringLiteral("results/retain.txt");
 }
 
-QList<SvgChart::Plot> SessionExporter::retentionPlots() const {
+QList<SvgChart::Plot> SessionExporter::retentionPlots() const
+{
     if (!session_.exists(retentionFile()))
         return {};
     const QString file = session_.filePath(retentionFile());
@@ -285,7 +301,8 @@ QList<SvgChart::Plot> SessionExporter::retentionPlots() const {
     return plots;
 }
 
-QList<SvgChart::Plot> SessionExporter::iterationPlots() const {
+QList<SvgChart::Plot> SessionExporter::iterationPlots() const
+{
     SvgChart::Series trainAcc{QStringLiteral("train"), QStringLiteral("#1f77b4"), {}},
         valAcc{QStringLiteral("validation"), QStringLiteral("#ff7f0e"), {}},
         testAcc{QStringLiteral("test"), QStringLiteral("#2ca02c"), {}};
@@ -317,7 +334,8 @@ QList<SvgChart::Plot> SessionExporter::iterationPlots() const {
              present({trainLoss, valLoss, testLoss})}};
 }
 
-QString SessionExporter::reportHtml(int round, bool chartImages) const {
+QString SessionExporter::reportHtml(int round, bool chartImages) const
+{
     const QJsonObject recipe = session_.recipeJson();
     const QJsonObject dataset = session_.exists(QStringLiteral("dataset.json"))
                                     ? session_.readJson(QStringLiteral("dataset.json"))
@@ -464,7 +482,8 @@ QString SessionExporter::reportHtml(int round, bool chartImages) const {
     return html + QStringLiteral("</body></html>\n");
 }
 
-QStringList SessionExporter::bundle(const QString& out) const {
+QStringList SessionExporter::bundle(const QString& out) const
+{
     // Zipped in memory, then written atomically like every other file (QuaZip closes the device it writes to,
     // which a QSaveFile cannot commit after).
     QBuffer buffer;
@@ -509,7 +528,8 @@ QStringList SessionExporter::bundle(const QString& out) const {
     return {out};
 }
 
-QStringList SessionExporter::write(const QString& format, const QString& out, int round) const {
+QStringList SessionExporter::write(const QString& format, const QString& out, int round) const
+{
     if (format == QLatin1String("state-dict"))
         return copyModelFile(QStringLiteral("model.pt"), QStringLiteral("model_sha256"), out, round);
     if (format == QLatin1String("masks"))

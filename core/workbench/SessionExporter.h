@@ -40,16 +40,17 @@ public:
     /// (of `round`). Relative name → contents.
     QList<std::pair<QString, QByteArray>> csvFiles(int round) const;
 
-    /// `results/retain.txt`: a geometric schedule's retention table as seed 001's retain.txt, written by the run
-    /// before it trains (GeometricRetention::toText).
+    /// `results/retain.txt`: a geometric schedule's retention table as the interval-adjoint workflow's retain.txt,
+    /// written by the run before it trains (GeometricRetention::toText).
     static QString retentionFile();
     /// The charts of results/retain.txt (none without it): neurons-per-iteration (N_t of every hidden layer
-    /// against t, seed 001's pruneNodesIteration.png) and neuron-distribution (every further hidden layer's N_t
-    /// against the first one's, one point per iteration, seed 001's pruneNodesDistribution.png; only with two or
-    /// more hidden layers). Throws SessionError naming the line of a damaged file.
+    /// against t, the interval-adjoint workflow's pruneNodesIteration.png) and neuron-distribution (every further
+    /// hidden layer's N_t against the first one's, one point per iteration, the interval-adjoint workflow's
+    /// pruneNodesDistribution.png; only with two or more hidden layers). Throws SessionError naming the line of a
+    /// damaged file.
     QList<SvgChart::Plot> retentionPlots() const;
-    /// The charts across the saved rounds (seed 001's concatenate.py): accuracies (train, validation, test) and
-    /// losses (the same three) against the round.
+    /// The charts across the saved rounds (the interval-adjoint workflow's concatenate.py): accuracies (train,
+    /// validation, test) and losses (the same three) against the round.
     QList<SvgChart::Plot> iterationPlots() const;
 
 private:

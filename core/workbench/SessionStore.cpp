@@ -12,13 +12,15 @@ namespace prunelab::workbench {
 
 SessionStore::SessionStore(QString root) : root_(root.isEmpty() ? defaultRoot() : std::move(root)) {}
 
-QString SessionStore::defaultRoot() {
+QString SessionStore::defaultRoot()
+{
     // Not AppDataLocation: it adds the organisation name, which the GUI sets and the CLI does not, and both must
     // see the same sessions.
     return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/PruneLab/sessions");
 }
 
-SessionInfo SessionStore::info(const Session& session) {
+SessionInfo SessionStore::info(const Session& session)
+{
     SessionInfo i;
     i.path = session.path();
     i.name = session.name();
@@ -42,7 +44,8 @@ SessionInfo SessionStore::info(const Session& session) {
     return i;
 }
 
-QList<SessionInfo> SessionStore::list() const {
+QList<SessionInfo> SessionStore::list() const
+{
     QList<SessionInfo> sessions;
     const QDir dir(root_);
     for (const QString& entry : dir.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Name | QDir::Reversed)) {
@@ -53,11 +56,13 @@ QList<SessionInfo> SessionStore::list() const {
     return sessions;
 }
 
-Session SessionStore::create(const QString& name) const {
+Session SessionStore::create(const QString& name) const
+{
     return Session::create(root_, name);
 }
 
-Session SessionStore::rename(const Session& session, const QString& newName) const {
+Session SessionStore::rename(const Session& session, const QString& newName) const
+{
     const QFileInfo old(session.path());
     const QString folder = old.fileName();
     static const QRegularExpression stamp(QStringLiteral("^(\\d{4}-\\d{2}-\\d{2}_\\d{6})_"));
@@ -77,7 +82,8 @@ Session SessionStore::rename(const Session& session, const QString& newName) con
     return Session::open(parent.filePath(target));
 }
 
-void SessionStore::remove(const Session& session) const {
+void SessionStore::remove(const Session& session) const
+{
     QDir dir(session.path());
     if (!dir.exists(QStringLiteral("recipe.json")))
         throw SessionError("refusing to delete " + session.path().toStdString() + ": it is not a session folder");

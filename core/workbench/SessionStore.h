@@ -20,7 +20,7 @@ struct SessionInfo {
     int rounds = 0;             ///< rounds planned after the dense one
     double testAccuracy = -1.0; ///< of the last completed round; negative: none
     double sparsity = 0.0;
-    QString message; ///< the failure's message
+    QString message;           ///< the failure's message
     int variants = 0;          ///< a comparison's variants (0: an ordinary run)
     int variantsCompleted = 0; ///< of those, completed
 };

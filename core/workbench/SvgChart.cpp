@@ -10,7 +10,8 @@
 namespace prunelab::workbench {
 
 QString SvgChart::lineChart(const QString& title, const QString& xLabel, const QString& yLabel,
-                            const QList<Series>& series) {
+                            const QList<Series>& series)
+{
     const double w = 640, h = 300, left = 60, right = 150, top = 30, bottom = 40;
     double x0 = 1e300, x1 = -1e300, y0 = 1e300, y1 = -1e300;
     for (const Series& s : series)
@@ -84,12 +85,14 @@ QString SvgChart::lineChart(const QString& title, const QString& xLabel, const Q
 namespace {
 
 std::mutex rendererMutex;
-SvgChart::PngRenderer& renderer() {
+SvgChart::PngRenderer& renderer()
+{
     static SvgChart::PngRenderer installed;
     return installed;
 }
 
-QString csvCell(QString text) {
+QString csvCell(QString text)
+{
     if (text.contains(QLatin1Char(',')) || text.contains(QLatin1Char('"')))
         return QLatin1Char('"') + text.replace(QLatin1Char('"'), QStringLiteral("\"\"")) + QLatin1Char('"');
     return text;
@@ -97,7 +100,8 @@ QString csvCell(QString text) {
 
 } // namespace
 
-QByteArray SvgChart::csv(const Plot& plot) {
+QByteArray SvgChart::csv(const Plot& plot)
+{
     QByteArray out =
         (QStringList{QStringLiteral("series"), csvCell(plot.xLabel), csvCell(plot.yLabel)}.join(QLatin1Char(',')) +
          QLatin1Char('\n'))
@@ -112,22 +116,26 @@ QByteArray SvgChart::csv(const Plot& plot) {
     return out;
 }
 
-QByteArray SvgChart::svgDocument(const Plot& plot) {
+QByteArray SvgChart::svgDocument(const Plot& plot)
+{
     return "<?xml version='1.0' encoding='UTF-8'?>\n" +
            lineChart(plot.title, plot.xLabel, plot.yLabel, plot.series).toUtf8() + '\n';
 }
 
-void SvgChart::setPngRenderer(PngRenderer r) {
+void SvgChart::setPngRenderer(PngRenderer r)
+{
     std::lock_guard<std::mutex> lock(rendererMutex);
     renderer() = std::move(r);
 }
 
-bool SvgChart::canRenderPng() {
+bool SvgChart::canRenderPng()
+{
     std::lock_guard<std::mutex> lock(rendererMutex);
     return bool(renderer());
 }
 
-QByteArray SvgChart::png(const QByteArray& svg) {
+QByteArray SvgChart::png(const QByteArray& svg)
+{
     PngRenderer r;
     {
         std::lock_guard<std::mutex> lock(rendererMutex);
@@ -136,7 +144,8 @@ QByteArray SvgChart::png(const QByteArray& svg) {
     return r ? r(svg) : QByteArray();
 }
 
-QStringList SvgChart::writePlots(const QString& folder, const QList<Plot>& plots) {
+QStringList SvgChart::writePlots(const QString& folder, const QList<Plot>& plots)
+{
     QStringList written;
     for (const Plot& plot : plots) {
         if (std::all_of(plot.series.cbegin(), plot.series.cend(), [](const Series& s) { return s.points.isEmpty(); }))

@@ -3,11 +3,11 @@
 // the parameters, MACs, bytes and median latency before and after, the speed-up ratio and the largest output
 // difference. Usage: bench_compaction [--batch B] [--repeats N]
 
-#include "core/engine/structured/Compaction.h"
-#include "core/engine/pruning/GeometricRetention.h"
 #include "core/engine/models/Mlp.h"
-#include "core/engine/structured/NeuronNormPruner.h"
 #include "core/engine/models/Vgg.h"
+#include "core/engine/pruning/GeometricRetention.h"
+#include "core/engine/structured/Compaction.h"
+#include "core/engine/structured/NeuronNormPruner.h"
 
 #include <torch/torch.h>
 
@@ -47,7 +47,7 @@ int main(int argc, char** argv)
     }
     torch::manual_seed(1);
     Mlp mlp(MlpOptions{784, {256, 64}, 10});
-    PruneTarget seed001; // seed 001 after 10 rounds of q = 0.9
+    PruneTarget seed001; // the interval-adjoint workflow after 10 rounds of q = 0.9
     seed001.keepUnits = GeometricRetention::table({256, 64}, 0.9, 10)[10].units;
     report("MLP 784-256-64-10, geometric q=0.9 t=10 (" + std::to_string(seed001.keepUnits[0]) + "-" +
                std::to_string(seed001.keepUnits[1]) + " neurons)",

@@ -1,6 +1,7 @@
 // The engine's benchmarks without Qt (the engine-only build, e.g. on a CUDA machine): the same code as
 // `prunelab-cli bench train|infer|prune`, each against its reference measured in the same run.
-// Usage: bench_engine train [--model NAME|all] [--batch-size B] [--steps N] [--device cpu|cuda] [--no-reference] [--json]
+// Usage: bench_engine train [--model NAME|all] [--batch-size B] [--steps N] [--device cpu|cuda] [--no-reference]
+// [--json]
 //        bench_engine infer [--model NAME] [--json]
 //        bench_engine prune [--sparsity S] [--no-reference] [--json]
 

@@ -13,7 +13,8 @@ namespace prunelab::clitest {
 
 using workbench::Session;
 
-inline QString cli() {
+inline QString cli()
+{
     return QStringLiteral(PRUNELAB_CLI);
 }
 
@@ -27,7 +28,8 @@ struct CliRun {
 };
 
 inline CliRun runCli(const QStringList& arguments, const QString& killDuringWrite = {},
-                     const std::function<bool(const QJsonObject&)>& killWhen = {}) {
+                     const std::function<bool(const QJsonObject&)>& killWhen = {})
+{
     CliRun result;
     QProcess process;
     QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
@@ -58,7 +60,8 @@ inline CliRun runCli(const QStringList& arguments, const QString& killDuringWrit
     return result;
 }
 
-inline QList<QJsonObject> epochEvents(const Session& s) {
+inline QList<QJsonObject> epochEvents(const Session& s)
+{
     QList<QJsonObject> events;
     for (QJsonObject e : s.metrics())
         if (e.value(QStringLiteral("event")).toString() == QLatin1String("epoch")) {

@@ -17,7 +17,8 @@ struct Result {
     QString err;
 };
 
-Result cli(const QStringList& arguments) {
+Result cli(const QStringList& arguments)
+{
     QProcess process;
     process.start(QStringLiteral(PRUNELAB_CLI), arguments);
     process.waitForFinished(300000);
@@ -26,7 +27,8 @@ Result cli(const QStringList& arguments) {
 }
 
 /// Distinct colours in an image: a rendered chart has many, a blank one has one.
-int colours(const QImage& image) {
+int colours(const QImage& image)
+{
     QSet<QRgb> seen;
     for (int y = 0; y < image.height(); y += 3)
         for (int x = 0; x < image.width(); x += 3)
@@ -43,7 +45,8 @@ class tst_CliExport : public QObject {
     QString session_;
 
 private slots:
-    void initTestCase() {
+    void initTestCase()
+    {
         const Result run =
             cli({QStringLiteral("run"), QStringLiteral("quick-demo"), QStringLiteral("--sessions"), root_.path(),
                  QStringLiteral("--name"), QStringLiteral("exports"), QStringLiteral("--json"), QStringLiteral("--set"),
@@ -59,7 +62,8 @@ private slots:
         QVERIFY(QFileInfo(session_).isDir());
     }
 
-    void listsTheSession() {
+    void listsTheSession()
+    {
         const Result list = cli({QStringLiteral("list"), QStringLiteral("--sessions"), root_.path()});
         QCOMPARE(list.exitCode, 0);
         QVERIFY2(list.out.contains(QStringLiteral("exports")) && list.out.contains(QStringLiteral("completed")) &&
@@ -67,7 +71,8 @@ private slots:
                  qPrintable(list.out));
     }
 
-    void plotsAreTheGuiChartsAsPngAndSvg() {
+    void plotsAreTheGuiChartsAsPngAndSvg()
+    {
         const QString out = root_.filePath(QStringLiteral("plots"));
         const Result r = cli({QStringLiteral("export"), session_, QStringLiteral("--format"), QStringLiteral("plots"),
                               QStringLiteral("--out"), out});
@@ -83,7 +88,8 @@ private slots:
         }
     }
 
-    void reportIsHtmlAndPdf() {
+    void reportIsHtmlAndPdf()
+    {
         const QString out = root_.filePath(QStringLiteral("report.html"));
         const Result r = cli({QStringLiteral("export"), session_, QStringLiteral("--format"), QStringLiteral("report"),
                               QStringLiteral("--out"), out, QStringLiteral("--round"), QStringLiteral("1")});
@@ -97,28 +103,30 @@ private slots:
         QVERIFY(document.startsWith("%PDF") && document.size() > 20000); // text and the two chart images
     }
 
-    void torchScriptRunsInPython_data() {
+    void torchScriptRunsInPython_data()
+    {
         QTest::addColumn<QString>("format");
         QTest::newRow("masked") << "torchscript";
         QTest::newRow("compact") << "compact-torchscript";
     }
-    void torchScriptRunsInPython() {
+    void torchScriptRunsInPython()
+    {
         QFETCH(QString, format);
         QTemporaryDir out;
         const QString file = out.filePath(format + QStringLiteral(".pt"));
-        const Result r = cli({QStringLiteral("export"), session_, QStringLiteral("--format"), format,
-                              QStringLiteral("--out"), file});
+        const Result r = cli(
+            {QStringLiteral("export"), session_, QStringLiteral("--format"), format, QStringLiteral("--out"), file});
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
         QVERIFY2(r.out.contains(QStringLiteral("wrote ")), qPrintable(r.out));
         QVERIFY(QFileInfo(file).size() > 1000);
         // Debian's python3-torch, when installed: the module runs with no PruneLab code and names the classes.
         QProcess python;
-        python.start(QStringLiteral("/usr/bin/python3"),
-                     {QStringLiteral("-c"), QStringLiteral("import sys, torch\n"
-                                                           "m = torch.jit.load(sys.argv[1])\n"
-                                                           "y = m(torch.rand(3, *m.input_shape))\n"
-                                                           "print(tuple(y.shape), list(m.class_names))"),
-                      file});
+        python.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"),
+                                                          QStringLiteral("import sys, torch\n"
+                                                                         "m = torch.jit.load(sys.argv[1])\n"
+                                                                         "y = m(torch.rand(3, *m.input_shape))\n"
+                                                                         "print(tuple(y.shape), list(m.class_names))"),
+                                                          file});
         python.waitForFinished(120000);
         const QString err = QString::fromUtf8(python.readAllStandardError());
         if (python.exitCode() != 0 && err.contains(QStringLiteral("No module named 'torch'")))
@@ -128,7 +136,8 @@ private slots:
                  qPrintable(err));
     }
 
-    void refusesWhatItCannotDo_data() {
+    void refusesWhatItCannotDo_data()
+    {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<int>("exitCode");
         QTest::addColumn<QString>("message");
@@ -140,7 +149,8 @@ private slots:
             << QStringList{"--format", "masks", "--out", "x", "--round", "0"} << 1 << "round 0 is the dense model";
         QTest::newRow("no --out") << QStringList{"--format", "csv"} << 2 << "needs --format FORMAT and --out PATH";
     }
-    void refusesWhatItCannotDo() {
+    void refusesWhatItCannotDo()
+    {
         QFETCH(QStringList, arguments);
         QFETCH(int, exitCode);
         QFETCH(QString, message);
@@ -154,7 +164,8 @@ private slots:
         QVERIFY(!QFileInfo::exists(out));
     }
 
-    void renamesAndDeletes() {
+    void renamesAndDeletes()
+    {
         QTemporaryDir copyRoot;
         const QString copy = copyRoot.filePath(QFileInfo(session_).fileName());
         QVERIFY(QDir().mkpath(copy));

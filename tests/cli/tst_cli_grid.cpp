@@ -19,7 +19,8 @@ struct Result {
     QString err;
 };
 
-Result cli(const QStringList& arguments) {
+Result cli(const QStringList& arguments)
+{
     QProcess process;
     process.start(QStringLiteral(PRUNELAB_CLI), arguments);
     process.waitForFinished(300000);
@@ -37,7 +38,8 @@ const QStringList kGrid{QStringLiteral("run"),    QStringLiteral("quick-demo"),
                         QStringLiteral("--grid"), QStringLiteral("model.hidden=[64],[32,16]")};
 
 /// The comparison folder a run printed last ("session: PATH").
-QString sessionOf(const Result& r) {
+QString sessionOf(const Result& r)
+{
     return r.out.trimmed().split(QLatin1Char('\n')).last().section(QStringLiteral("session: "), 1);
 }
 
@@ -47,7 +49,8 @@ class tst_CliGrid : public QObject {
     Q_OBJECT
 
 private slots:
-    void shardsMergeIntoTheWholeGrid() {
+    void shardsMergeIntoTheWholeGrid()
+    {
         QTemporaryDir root;
         QStringList shards;
         QStringList labelsPerShard;
@@ -101,7 +104,8 @@ private slots:
         QVERIFY2(refused.err.contains(QStringLiteral("ran another recipe")), qPrintable(refused.err));
     }
 
-    void badGridsExit2NamingTheKey_data() {
+    void badGridsExit2NamingTheKey_data()
+    {
         QTest::addColumn<QStringList>("arguments");
         QTest::addColumn<QString>("message");
         QTest::newRow("value out of range")
@@ -113,7 +117,8 @@ private slots:
             << QStringList{"--grid", "prune.sparsity=0.5", "--shard", "2/2"} << "--shard must be I/N with 0 <= I < N";
         QTest::newRow("shard without grid") << QStringList{"--shard", "0/2"} << "--shard needs at least one --grid";
     }
-    void badGridsExit2NamingTheKey() {
+    void badGridsExit2NamingTheKey()
+    {
         QFETCH(QStringList, arguments);
         QFETCH(QString, message);
         QTemporaryDir root;

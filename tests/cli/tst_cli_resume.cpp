@@ -40,7 +40,8 @@ class tst_CliResume : public QObject {
     QTemporaryDir root_;
     QString reference_;
 private slots:
-    void initTestCase() {
+    void initTestCase()
+    {
         const CliRun run =
             runCli(QStringList{QStringLiteral("run")} + kRecipe +
                    QStringList{QStringLiteral("--sessions"), root_.filePath(QStringLiteral("reference"))});
@@ -50,7 +51,8 @@ private slots:
         reference_ = run.session;
     }
 
-    void resumesAfterSigkill_data() {
+    void resumesAfterSigkill_data()
+    {
         QTest::addColumn<QString>("killDuringWrite"); // the process kills itself in the middle of this write
         QTest::addColumn<int>("killAtEpochOfRound");  // or the test kills it at this round's first epoch event
         QTest::newRow("training the dense model") << QString() << 0;
@@ -61,7 +63,8 @@ private slots:
         QTest::newRow("saving state.json after round 1") << "state.json#4" << -1;
         QTest::newRow("saving state.json as completed") << "state.json#7" << -1;
     }
-    void resumesAfterSigkill() {
+    void resumesAfterSigkill()
+    {
         QFETCH(QString, killDuringWrite);
         QFETCH(int, killAtEpochOfRound);
         const QString sessions = root_.filePath(QString::number(QDateTime::currentMSecsSinceEpoch()));
@@ -113,7 +116,8 @@ private slots:
         QVERIFY(validate.readAllStandardOutput().contains("identical"));
     }
 
-    void comparisonResumesAfterSigkill() {
+    void comparisonResumesAfterSigkill()
+    {
         const QStringList compare{QStringLiteral("run"),        QStringLiteral("pruning-strategies-compare"),
                                   QStringLiteral("--set"),      QStringLiteral("dataset.demo_per_class=16"),
                                   QStringLiteral("--set"),      QStringLiteral("train.epochs=1"),

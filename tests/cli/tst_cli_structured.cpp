@@ -1,6 +1,7 @@
-// Seed 001 from the command line: a structured (geometric) run writes retain.txt and its plots, the table and
-// plots across iterations; killed with SIGKILL at several points and resumed, no completed round is redone or lost;
-// a new session can start after any round of an earlier one (run --from SESSION --round K, seed 001's begin_itr).
+// The interval-adjoint workflow from the command line: a structured (geometric) run writes retain.txt and its plots,
+// the table and plots across iterations; killed with SIGKILL at several points and resumed, no completed round is
+// redone or lost; a new session can start after any round of an earlier one (run --from SESSION --round K, the
+// interval-adjoint workflow's begin_itr).
 #include "CliRun.h"
 
 #include <QCryptographicHash>
@@ -16,8 +17,8 @@ using namespace prunelab::clitest;
 
 namespace {
 
-// Seed 001's workflow at a size that takes seconds: interval-adjoint significance, hidden layers of 32 and 16
-// neurons kept at max(1, round(h·0.8^t)) for t = 0…4, two fine-tuning epochs per round.
+// The interval-adjoint workflow's workflow at a size that takes seconds: interval-adjoint significance, hidden layers
+// of 32 and 16 neurons kept at max(1, round(h·0.8^t)) for t = 0…4, two fine-tuning epochs per round.
 const QStringList kStructured{QStringLiteral("interval-adjoint-structured"),
                               QStringLiteral("--set"),
                               QStringLiteral("device=cpu"),
@@ -44,7 +45,8 @@ const QStringList kStructured{QStringLiteral("interval-adjoint-structured"),
 const QList<QList<qint64>> kNeurons{{32, 16}, {26, 13}, {20, 10}, {16, 8}, {13, 7}, {10, 5}, {8, 4}};
 
 /// Neurons kept per hidden layer in a round's validation.json.
-QList<qint64> neurons(const Session& s, int round) {
+QList<qint64> neurons(const Session& s, int round)
+{
     QList<qint64> kept;
     const QJsonArray layers = s.readJson(Session::roundFolder(round) + QStringLiteral("/validation.json"))
                                   .value(QStringLiteral("layers"))
@@ -55,7 +57,8 @@ QList<qint64> neurons(const Session& s, int round) {
 }
 
 /// SHA-256 and modification time of every file of rounds 0…last.
-QHash<QString, std::pair<QByteArray, QDateTime>> roundFiles(const Session& s, int last) {
+QHash<QString, std::pair<QByteArray, QDateTime>> roundFiles(const Session& s, int last)
+{
     QHash<QString, std::pair<QByteArray, QDateTime>> files;
     for (int k = 0; k <= last; ++k)
         for (const QString& f : QDir(s.filePath(Session::roundFolder(k))).entryList(QDir::Files)) {
@@ -67,7 +70,8 @@ QHash<QString, std::pair<QByteArray, QDateTime>> roundFiles(const Session& s, in
 }
 
 /// The rounds of the `round` events in metrics.jsonl, in order.
-QList<int> roundEvents(const Session& s) {
+QList<int> roundEvents(const Session& s)
+{
     QList<int> rounds;
     for (const QJsonObject& e : s.metrics())
         if (e.value(QStringLiteral("event")).toString() == QLatin1String("round"))
@@ -76,7 +80,8 @@ QList<int> roundEvents(const Session& s) {
 }
 
 /// Width and height from a PNG's header, {0, 0} when it is not a PNG.
-QSize pngSize(const QByteArray& bytes) {
+QSize pngSize(const QByteArray& bytes)
+{
     if (!bytes.startsWith("\x89PNG\r\n\x1a\n") || bytes.size() < 24 || bytes.mid(12, 4) != "IHDR")
         return {};
     const auto be32 = [&](int at) {
@@ -86,7 +91,8 @@ QSize pngSize(const QByteArray& bytes) {
     return {be32(16), be32(20)};
 }
 
-bool validateReproduces(const QString& session, int round) {
+bool validateReproduces(const QString& session, int round)
+{
     QProcess validate;
     validate.start(cli(), {QStringLiteral("validate"), session, QStringLiteral("--round"), QString::number(round)});
     return validate.waitForFinished(60000) && validate.exitCode() == 0 &&
@@ -102,7 +108,8 @@ class tst_CliStructured : public QObject {
     QString structured_; ///< an uninterrupted structured run (made by the first test that needs it)
 
     /// The uninterrupted structured run every structured test compares with.
-    QString structuredReference() {
+    QString structuredReference()
+    {
         if (structured_.isEmpty()) {
             const CliRun run =
                 runCli(QStringList{QStringLiteral("run")} + kStructured +
@@ -116,8 +123,10 @@ class tst_CliStructured : public QObject {
     }
 
 private slots:
-    // Seed 001's files, from the command line: retain.txt and the four plots with PNG, neurons on schedule.
-    void structuredRunWritesSeed001Files() {
+    // The interval-adjoint workflow's files, from the command line: retain.txt and the four plots with PNG, neurons on
+    // schedule.
+    void structuredRunWritesSeed001Files()
+    {
         const QString path = structuredReference();
         QVERIFY(!path.isEmpty());
         const Session s = Session::open(path);
@@ -152,7 +161,8 @@ private slots:
         }
     }
 
-    void structuredResumesAfterSigkill_data() {
+    void structuredResumesAfterSigkill_data()
+    {
         QTest::addColumn<QString>("killDuringWrite"); // the process kills itself in the middle of this write
         QTest::addColumn<int>("killAtEpochOfRound");  // or the test kills it at this round's first epoch event
         QTest::newRow("fine-tuning round 2") << QString() << 2;
@@ -161,7 +171,8 @@ private slots:
         QTest::newRow("saving the retention plot") << "neurons-per-iteration.png" << -1;
         QTest::newRow("saving the accuracy plot at the end") << "accuracies.png" << -1;
     }
-    void structuredResumesAfterSigkill() {
+    void structuredResumesAfterSigkill()
+    {
         QFETCH(QString, killDuringWrite);
         QFETCH(int, killAtEpochOfRound);
         const QString referencePath = structuredReference();
@@ -225,8 +236,10 @@ private slots:
             QVERIFY(validateReproduces(session.path(), 2));
     }
 
-    // Seed 001's begin_itr: a new session from round 2 of an earlier one, with two rounds more than it had.
-    void structuredStartsFromAnEarlierRound() {
+    // The interval-adjoint workflow's begin_itr: a new session from round 2 of an earlier one, with two rounds more
+    // than it had.
+    void structuredStartsFromAnEarlierRound()
+    {
         const QString referencePath = structuredReference();
         QVERIFY(!referencePath.isEmpty());
         const Session reference = Session::open(referencePath);

@@ -353,7 +353,8 @@ private slots:
     {
         QTemporaryDir dir, cache;
         for (int i = 0; i < 40; ++i)
-            writeFile(dir.filePath(QStringLiteral("c%1/%2.png").arg(i % 3).arg(i)), encode(colourImage(i, 40, 30), ".png"));
+            writeFile(dir.filePath(QStringLiteral("c%1/%2.png").arg(i % 3).arg(i)),
+                      encode(colourImage(i, 40, 30), ".png"));
         writeFile(dir.filePath("c0/bad.png"), "bad");
         LoadOptions options;
         options.cacheDirectory = cache.path();
@@ -392,8 +393,10 @@ private slots:
     {
         QTemporaryDir dir;
         for (int i = 0; i < 200; ++i)
-            writeFile(dir.filePath(QStringLiteral("c%1/%2.png").arg(i % 2).arg(i)), encode(grayImage(i, 64, 64), ".png"));
-        QVERIFY_THROWS_EXCEPTION(LoadCancelled, DatasetLoader().load(dir.path(), [&](qint64, qint64) { return false; }));
+            writeFile(dir.filePath(QStringLiteral("c%1/%2.png").arg(i % 2).arg(i)),
+                      encode(grayImage(i, 64, 64), ".png"));
+        QVERIFY_THROWS_EXCEPTION(LoadCancelled,
+                                 DatasetLoader().load(dir.path(), [&](qint64, qint64) { return false; }));
         std::atomic<bool> cancel{true};
         QVERIFY_THROWS_EXCEPTION(LoadCancelled, DatasetLoader().load(dir.path(), {}, &cancel));
         qint64 lastDone = -1;
@@ -435,7 +438,8 @@ private slots:
         QVERIFY(!QFile::exists(dir.filePath("out.zip.part")));
         QVERIFY(QDir(dir.filePath("out")).exists(QStringLiteral("A_.._.._escape")));
         QStringList everything;
-        QDirIterator it(dir.path(), QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden, QDirIterator::Subdirectories);
+        QDirIterator it(dir.path(), QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden,
+                        QDirIterator::Subdirectories);
         while (it.hasNext())
             everything.append(QDir(dir.path()).relativeFilePath(it.next()));
         for (const QString& path : everything)

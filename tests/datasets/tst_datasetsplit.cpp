@@ -45,7 +45,7 @@ private slots:
     {
         QTest::addColumn<double>("validation");
         QTest::addColumn<double>("test");
-        QTest::newRow("seed 000: 90/10") << 0.1 << 0.0;
+        QTest::newRow("the MRI threshold sweep: 90/10") << 0.1 << 0.0;
         QTest::newRow("70/15/15") << 0.15 << 0.15;
         QTest::newRow("no validation") << 0.0 << 0.2;
     }

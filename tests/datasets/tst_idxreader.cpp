@@ -85,10 +85,13 @@ private slots:
         QTest::newRow("float data") << QByteArray("\x00\x00\x0d\x03", 4) << goodLabels << "not supported";
         QTest::newRow("truncated data") << idx(3, {2, 2, 3}, pixels(2).left(7)) << goodLabels << "promises 12 bytes";
         QTest::newRow("extra data") << idx(3, {2, 2, 3}, pixels(2) + "x") << goodLabels << "promises 12 bytes";
-        QTest::newRow("overflowing dims") << idx(3, {0xffffffffu, 0xffffffffu, 0xffffffffu}, {}) << goodLabels << "too large";
+        QTest::newRow("overflowing dims")
+            << idx(3, {0xffffffffu, 0xffffffffu, 0xffffffffu}, {}) << goodLabels << "too large";
         QTest::newRow("zero dim") << idx(3, {0, 2, 3}, {}) << goodLabels << "empty or too large";
-        QTest::newRow("labels do not match") << idx(3, {2, 2, 3}, pixels(2)) << idx(1, {3}, QByteArray(3, 0)) << "3 labels for 2 images";
-        QTest::newRow("labels 2-d") << idx(3, {2, 2, 3}, pixels(2)) << idx(2, {1, 2}, QByteArray(2, 0)) << "expected 1 dimensions";
+        QTest::newRow("labels do not match")
+            << idx(3, {2, 2, 3}, pixels(2)) << idx(1, {3}, QByteArray(3, 0)) << "3 labels for 2 images";
+        QTest::newRow("labels 2-d") << idx(3, {2, 2, 3}, pixels(2)) << idx(2, {1, 2}, QByteArray(2, 0))
+                                    << "expected 1 dimensions";
         QTest::newRow("truncated gzip") << QByteArray("\x1f\x8b\x08\x00\x00\x00", 6) << goodLabels << "gzip";
     }
 

@@ -130,7 +130,8 @@ private slots:
         QCOMPARE(data.summary.volumes, 12);
         QCOMPARE(data.images.count(), 12 * 8);
         QCOMPARE(data.summary.skipped.size(), 2);
-        QVERIFY(data.summary.skipped[0].file.endsWith("broken.nii.gz") || data.summary.skipped[1].file.endsWith("broken.nii.gz"));
+        QVERIFY(data.summary.skipped[0].file.endsWith("broken.nii.gz") ||
+                data.summary.skipped[1].file.endsWith("broken.nii.gz"));
 
         SplitOptions split;
         split.validation = 0.2;
@@ -166,7 +167,11 @@ private slots:
             int previous = -1;
             for (double severity : {0.0, 1.0 / 3, 2.0 / 3, 1.0}) {
                 const int area = ventricleArea(demo.render(severity, band, 7, 128, false), 128);
-                QVERIFY2(area > previous, qPrintable(QStringLiteral("band %1 severity %2: area %3 after %4").arg(band).arg(severity).arg(area).arg(previous)));
+                QVERIFY2(area > previous, qPrintable(QStringLiteral("band %1 severity %2: area %3 after %4")
+                                                         .arg(band)
+                                                         .arg(severity)
+                                                         .arg(area)
+                                                         .arg(previous)));
                 previous = area;
             }
         }
@@ -177,7 +182,8 @@ private slots:
         QCOMPARE(set.width, 128);
         QList<double> mean(4, 0.0);
         for (qsizetype i = 0; i < set.count(); ++i)
-            mean[qsizetype(set.labels[size_t(i)])] += ventricleArea(std::vector<uint8_t>(set.image(i), set.image(i) + set.imageSize()), 128) / 40.0;
+            mean[qsizetype(set.labels[size_t(i)])] +=
+                ventricleArea(std::vector<uint8_t>(set.image(i), set.image(i) + set.imageSize()), 128) / 40.0;
         // Class order is alphabetical: Mild, Moderate, Non, VeryMild.
         QVERIFY2(mean[2] < mean[3] && mean[3] < mean[0] && mean[0] < mean[1],
                  qPrintable(QStringLiteral("%1 %2 %3 %4").arg(mean[2]).arg(mean[3]).arg(mean[0]).arg(mean[1])));

@@ -56,54 +56,58 @@ inline int runAll()
 
 #define ENGINE_TEST_CAT2(a, b) a##b
 #define ENGINE_TEST_CAT(a, b) ENGINE_TEST_CAT2(a, b)
-#define TEST_CASE(name)                                                                                              \
-    static void ENGINE_TEST_CAT(test_body_, __LINE__)();                                                             \
-    static const enginetest::Registrar ENGINE_TEST_CAT(test_reg_, __LINE__)(name, &ENGINE_TEST_CAT(test_body_, __LINE__)); \
+#define TEST_CASE(name)                                                                                                \
+    static void ENGINE_TEST_CAT(test_body_, __LINE__)();                                                               \
+    static const enginetest::Registrar ENGINE_TEST_CAT(test_reg_, __LINE__)(name,                                      \
+                                                                            &ENGINE_TEST_CAT(test_body_, __LINE__));   \
     static void ENGINE_TEST_CAT(test_body_, __LINE__)()
 
-#define VERIFY(cond)                                                                                                  \
-    do {                                                                                                             \
-        if (!(cond)) {                                                                                               \
-            std::ostringstream os_;                                                                                  \
-            os_ << __FILE__ << ':' << __LINE__ << ": VERIFY(" #cond ") failed";                                       \
-            throw enginetest::Failure(os_.str());                                                                    \
-        }                                                                                                            \
+#define VERIFY(cond)                                                                                                   \
+    do {                                                                                                               \
+        if (!(cond)) {                                                                                                 \
+            std::ostringstream os_;                                                                                    \
+            os_ << __FILE__ << ':' << __LINE__ << ": VERIFY(" #cond ") failed";                                        \
+            throw enginetest::Failure(os_.str());                                                                      \
+        }                                                                                                              \
     } while (0)
 
-#define VERIFY_EQ(a, b)                                                                                               \
-    do {                                                                                                             \
-        const auto va_ = (a);                                                                                        \
-        const auto vb_ = (b);                                                                                        \
-        if (!(va_ == vb_)) {                                                                                         \
-            std::ostringstream os_;                                                                                  \
-            os_ << __FILE__ << ':' << __LINE__ << ": " #a " == " #b " failed: " << va_ << " vs " << vb_;             \
-            throw enginetest::Failure(os_.str());                                                                    \
-        }                                                                                                            \
+#define VERIFY_EQ(a, b)                                                                                                \
+    do {                                                                                                               \
+        const auto va_ = (a);                                                                                          \
+        const auto vb_ = (b);                                                                                          \
+        if (!(va_ == vb_)) {                                                                                           \
+            std::ostringstream os_;                                                                                    \
+            os_ << __FILE__ << ':' << __LINE__ << ": " #a " == " #b " failed: " << va_ << " vs " << vb_;               \
+            throw enginetest::Failure(os_.str());                                                                      \
+        }                                                                                                              \
     } while (0)
 
-#define VERIFY_NEAR(a, b, tol)                                                                                        \
-    do {                                                                                                             \
-        const double va_ = (a);                                                                                      \
-        const double vb_ = (b);                                                                                      \
-        if (!(std::fabs(va_ - vb_) <= (tol))) {                                                                      \
-            std::ostringstream os_;                                                                                  \
-            os_ << __FILE__ << ':' << __LINE__ << ": |" #a " - " #b "| <= " #tol " failed: " << va_ << " vs " << vb_; \
-            throw enginetest::Failure(os_.str());                                                                    \
-        }                                                                                                            \
+#define VERIFY_NEAR(a, b, tol)                                                                                         \
+    do {                                                                                                               \
+        const double va_ = (a);                                                                                        \
+        const double vb_ = (b);                                                                                        \
+        if (!(std::fabs(va_ - vb_) <= (tol))) {                                                                        \
+            std::ostringstream os_;                                                                                    \
+            os_ << __FILE__ << ':' << __LINE__ << ": |" #a " - " #b "| <= " #tol " failed: " << va_ << " vs " << vb_;  \
+            throw enginetest::Failure(os_.str());                                                                      \
+        }                                                                                                              \
     } while (0)
 
-#define VERIFY_THROWS(expr)                                                                                           \
-    do {                                                                                                             \
-        bool threw_ = false;                                                                                         \
-        try {                                                                                                        \
-            (void)(expr);                                                                                            \
-        } catch (const std::exception&) {                                                                            \
-            threw_ = true;                                                                                           \
-        }                                                                                                            \
-        if (!threw_)                                                                                                 \
-            throw enginetest::Failure(std::string(__FILE__) + ":" + std::to_string(__LINE__) +                       \
-                                      ": expected an exception from " #expr);                                         \
+#define VERIFY_THROWS(expr)                                                                                            \
+    do {                                                                                                               \
+        bool threw_ = false;                                                                                           \
+        try {                                                                                                          \
+            (void)(expr);                                                                                              \
+        } catch (const std::exception&) {                                                                              \
+            threw_ = true;                                                                                             \
+        }                                                                                                              \
+        if (!threw_)                                                                                                   \
+            throw enginetest::Failure(std::string(__FILE__) + ":" + std::to_string(__LINE__) +                         \
+                                      ": expected an exception from " #expr);                                          \
     } while (0)
 
-#define ENGINE_TEST_MAIN()                                                                                           \
-    int main() { return enginetest::runAll(); }
+#define ENGINE_TEST_MAIN()                                                                                             \
+    int main()                                                                                                         \
+    {                                                                                                                  \
+        return enginetest::runAll();                                                                                   \
+    }

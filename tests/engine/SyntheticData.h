@@ -1,8 +1,8 @@
 #pragma once
 // Small learnable data for engine suites: class c lights up the c-th horizontal band of a size×size image, plus noise.
 
-#include "core/engine/training/TensorDataset.h"
 #include "core/engine/models/Vgg.h"
+#include "core/engine/training/TensorDataset.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
@@ -55,8 +55,8 @@ inline DataSplit splitStratified(const prunelab::engine::TensorDataset& data, do
     return split;
 }
 
-inline prunelab::engine::TensorDataset makeBandDataset(int64_t perClass, int64_t classes, uint64_t seed, int64_t size = 8,
-                                                      int64_t channels = 1)
+inline prunelab::engine::TensorDataset makeBandDataset(int64_t perClass, int64_t classes, uint64_t seed,
+                                                       int64_t size = 8, int64_t channels = 1)
 {
     torch::manual_seed(seed);
     const int64_t n = perClass * classes;

@@ -9,7 +9,11 @@ namespace {
 torch::Tensor ramp(int64_t n)
 {
     // Each image's columns run 0, 10, 20, …: a left-right mirror is easy to recognise.
-    return (torch::arange(8, torch::kFloat) * 10).view({1, 1, 1, 8}).expand({n, 1, 8, 8}).contiguous().to(torch::kUInt8);
+    return (torch::arange(8, torch::kFloat) * 10)
+        .view({1, 1, 1, 8})
+        .expand({n, 1, 8, 8})
+        .contiguous()
+        .to(torch::kUInt8);
 }
 
 } // namespace
@@ -49,7 +53,8 @@ TEST_CASE("rotation keeps the centre, moves the corners; brightness stays in the
     torch::Tensor x = torch::full({16, 1, 9, 9}, 200.0f);
     const torch::Tensor r = augmentBatch(x, o, g);
     VERIFY(std::abs(r.index({torch::indexing::Slice(), 0, 4, 4}).mean().item<double>() - 200.0) < 1e-3);
-    VERIFY(r.index({torch::indexing::Slice(), 0, 0, 0}).mean().item<double>() < 150.0); // corners rotate out of the image
+    VERIFY(r.index({torch::indexing::Slice(), 0, 0, 0}).mean().item<double>() <
+           150.0); // corners rotate out of the image
     AugmentOptions b;
     b.brightness = 0.5;
     const torch::Tensor bright = augmentBatch(x, b, g);

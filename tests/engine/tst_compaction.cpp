@@ -1,11 +1,11 @@
 #include "EngineTest.h"
 
-#include "core/engine/structured/Compaction.h"
 #include "core/engine/models/LeNet5.h"
 #include "core/engine/models/Mlp.h"
+#include "core/engine/models/Vgg.h"
+#include "core/engine/structured/Compaction.h"
 #include "core/engine/structured/NeuronNormPruner.h"
 #include "core/engine/structured/StructuredLayout.h"
-#include "core/engine/models/Vgg.h"
 
 #include <torch/torch.h>
 
@@ -14,7 +14,8 @@ using namespace prunelab::engine;
 namespace {
 
 /// Random batch-norm parameters and statistics, so that a removed channel's shift would show if it leaked.
-void randomiseNorms(torch::nn::Module& model) {
+void randomiseNorms(torch::nn::Module& model)
+{
     torch::NoGradGuard noGrad;
     for (auto& item : model.named_parameters())
         if (item.value().dim() == 1)
@@ -27,7 +28,8 @@ void randomiseNorms(torch::nn::Module& model) {
     }
 }
 
-double compactAndCompare(ClassifierImpl& model, const torch::Tensor& input, double sparsity, CompactionReport* report) {
+double compactAndCompare(ClassifierImpl& model, const torch::Tensor& input, double sparsity, CompactionReport* report)
+{
     const MaskSet masks = NeuronNormPruner(1).computeMasks(model, {sparsity}, nullptr);
     masks.applyTo(model);
     model.eval();
@@ -44,7 +46,8 @@ double compactAndCompare(ClassifierImpl& model, const torch::Tensor& input, doub
 
 } // namespace
 
-TEST_CASE("compact MLP: fewer neurons, same logits within 1e-5") {
+TEST_CASE("compact MLP: fewer neurons, same logits within 1e-5")
+{
     torch::manual_seed(1);
     Mlp mlp(MlpOptions{64, {48, 24}, 5});
     CompactionReport report;
@@ -59,7 +62,8 @@ TEST_CASE("compact MLP: fewer neurons, same logits within 1e-5") {
     VERIFY(report.before.parameters > report.after.parameters);
 }
 
-TEST_CASE("compact LeNet-5: filters removed with fc1's inputs from them, same logits within 1e-5") {
+TEST_CASE("compact LeNet-5: filters removed with fc1's inputs from them, same logits within 1e-5")
+{
     torch::manual_seed(2);
     LeNet5 lenet(LeNet5Options{1, 28, 28, 10});
     CompactionReport report;
@@ -70,7 +74,8 @@ TEST_CASE("compact LeNet-5: filters removed with fc1's inputs from them, same lo
     VERIFY(report.after.denseMacs < report.before.denseMacs / 2);
 }
 
-TEST_CASE("compact VGG with batch norm: channels and their statistics removed, same logits within 1e-5") {
+TEST_CASE("compact VGG with batch norm: channels and their statistics removed, same logits within 1e-5")
+{
     torch::manual_seed(3);
     VggOptions vo;
     vo.width = 0.25;
@@ -88,7 +93,8 @@ TEST_CASE("compact VGG with batch norm: channels and their statistics removed, s
     VERIFY(report.after.denseMacs < report.before.denseMacs / 3);
 }
 
-TEST_CASE("a unit whose batch-norm shift is not masked is kept, so the compact model still matches") {
+TEST_CASE("a unit whose batch-norm shift is not masked is kept, so the compact model still matches")
+{
     torch::manual_seed(4);
     VggOptions vo;
     vo.layout = "vgg11";
@@ -111,7 +117,8 @@ TEST_CASE("a unit whose batch-norm shift is not masked is kept, so the compact m
     VERIFY((vgg->forward(x) - compact->forward(x)).abs().max().item<double>() <= 1e-5);
 }
 
-TEST_CASE("compaction leaves the global random generator where it was, and the original model untouched") {
+TEST_CASE("compaction leaves the global random generator where it was, and the original model untouched")
+{
     torch::manual_seed(6);
     Mlp mlp(MlpOptions{16, {8}, 3});
     const MaskSet masks = NeuronNormPruner(1).computeMasks(*mlp, {0.5}, nullptr);

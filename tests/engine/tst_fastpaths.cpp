@@ -2,13 +2,13 @@
 // the one-pass gather-and-normalise, the CSR inference network, and the thread plan that is restored afterwards.
 #include "EngineTest.h"
 
-#include "core/engine/training/FusedAdam.h"
 #include "core/engine/models/LeNet5.h"
-#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/models/Mlp.h"
-#include "core/engine/training/Normalizer.h"
+#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/runtime/Runtime.h"
 #include "core/engine/runtime/SparseNetwork.h"
+#include "core/engine/training/FusedAdam.h"
+#include "core/engine/training/Normalizer.h"
 
 #include <ATen/Parallel.h>
 #include <torch/torch.h>
@@ -61,8 +61,8 @@ TEST_CASE("fused Adam follows torch::optim::Adam step for step, with and without
 
 TEST_CASE("fused AdamW follows torch::optim::AdamW (decoupled decay)")
 {
-    const double difference =
-        largestDifferenceAfterSteps<torch::optim::AdamW, FusedAdamW>(torch::optim::AdamWOptions(1e-2).weight_decay(0.1));
+    const double difference = largestDifferenceAfterSteps<torch::optim::AdamW, FusedAdamW>(
+        torch::optim::AdamWOptions(1e-2).weight_decay(0.1));
     VERIFY(difference < 1e-6);
 }
 

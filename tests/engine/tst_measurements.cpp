@@ -1,11 +1,11 @@
 #include "EngineTest.h"
 
 #include "core/engine/measure/Latency.h"
-#include "core/engine/models/LeNet5.h"
-#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/measure/Measurements.h"
+#include "core/engine/models/LeNet5.h"
 #include "core/engine/models/Mlp.h"
 #include "core/engine/models/Vgg.h"
+#include "core/engine/pruning/MagnitudePruners.h"
 
 #include <torch/torch.h>
 
@@ -170,7 +170,8 @@ TEST_CASE("every model reports one activation per prunable layer, the last being
     Vgg vgg(vo);
     const torch::Tensor x = torch::randn({4, 3, 4, 4});
     const torch::Tensor image = torch::randn({4, 3, 16, 16});
-    for (auto [model, input] : {std::pair<ClassifierImpl*, torch::Tensor>{mlp.get(), x}, {lenet.get(), image}, {vgg.get(), image}}) {
+    for (auto [model, input] :
+         {std::pair<ClassifierImpl*, torch::Tensor>{mlp.get(), x}, {lenet.get(), image}, {vgg.get(), image}}) {
         model->eval();
         const auto acts = model->activations(input);
         VERIFY_EQ(acts.size(), prunableParameters(*model).size());

@@ -21,7 +21,7 @@ TEST_CASE("forward gives logits per class and PyTorch-style parameter names")
     VERIFY_EQ(names[5], std::string("layers.2.bias"));
 }
 
-TEST_CASE("uniform init draws weights inside the range and zeroes biases (seed 000's uniform(-7, 7))")
+TEST_CASE("uniform init draws weights inside the range and zeroes biases (the MRI threshold sweep's uniform(-7, 7))")
 {
     MlpOptions options{10, {32}, 4};
     options.init.kind = WeightInit::Uniform;

@@ -2,10 +2,10 @@
 #include "SyntheticData.h"
 
 #include "core/engine/models/LeNet5.h"
-#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/models/ModelFactory.h"
-#include "core/engine/training/Trainer.h"
 #include "core/engine/models/Vgg.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/training/Trainer.h"
 
 #include <torch/torch.h>
 
@@ -51,8 +51,8 @@ TEST_CASE("VGG plans, width multiplier and batch norm")
     Vgg vgg(options);
     const auto prunable = prunableParameters(*vgg);
     VERIFY_EQ(prunable.size(), size_t(9)); // 8 convs + classifier; batch-norm weights are 1-D and stay dense
-    VERIFY_EQ(prunable.front().second.size(0), int64_t(16));  // 64 × 0.25
-    VERIFY_EQ(prunable.back().second.size(1), int64_t(128)); // 512 × 0.25 into the classifier
+    VERIFY_EQ(prunable.front().second.size(0), int64_t(16));              // 64 × 0.25
+    VERIFY_EQ(prunable.back().second.size(1), int64_t(128));              // 512 × 0.25 into the classifier
     VERIFY(vgg->named_parameters().find("features.1.weight") != nullptr); // BatchNorm2d after the first conv
     options.width = 0;
     VERIFY_THROWS(Vgg(options));

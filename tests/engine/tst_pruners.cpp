@@ -1,8 +1,8 @@
 #include "EngineTest.h"
 
+#include "core/engine/models/Mlp.h"
 #include "core/engine/pruning/AnnealedPruner.h"
 #include "core/engine/pruning/MagnitudePruners.h"
-#include "core/engine/models/Mlp.h"
 #include "core/engine/pruning/RandomPruner.h"
 #include "core/engine/pruning/SnipPruner.h"
 
@@ -45,9 +45,9 @@ TEST_CASE("the smallest magnitudes are the ones pruned, globally")
 {
     Mlp mlp(MlpOptions{4, {4}, 2});
     fill(mlp, "layers.0.weight", torch::arange(1, 17, torch::kFloat).view({4, 4}) * -1.0); // |w| = 1..16
-    fill(mlp, "layers.1.weight", torch::arange(17, 25, torch::kFloat).view({2, 4}));      // 17..24
-    const MaskSet masks = GlobalMagnitudePruner().computeMasks(*mlp, {0.5}, nullptr); // prune 12 of 24
-    VERIFY_EQ(masks.mask("layers.0.weight").sum().item<double>(), 4.0);      // only 13..16 survive there
+    fill(mlp, "layers.1.weight", torch::arange(17, 25, torch::kFloat).view({2, 4}));       // 17..24
+    const MaskSet masks = GlobalMagnitudePruner().computeMasks(*mlp, {0.5}, nullptr);      // prune 12 of 24
+    VERIFY_EQ(masks.mask("layers.0.weight").sum().item<double>(), 4.0);                    // only 13..16 survive there
     VERIFY_EQ(masks.mask("layers.1.weight").sum().item<double>(), 8.0);
     masks.applyTo(*mlp);
     const torch::Tensor w0 = mlp->named_parameters()["layers.0.weight"];
@@ -110,14 +110,16 @@ TEST_CASE("layer magnitude prunes each layer at its rate and the output layer at
 {
     Mlp mlp(MlpOptions{50, {40, 30}, 10});
     const MaskSet masks = LayerMagnitudePruner().computeMasks(*mlp, {0.2, 0.1}, nullptr);
-    VERIFY_EQ(masks.mask("layers.0.weight").numel() - masks.mask("layers.0.weight").sum().item<int64_t>(), int64_t(400));
-    VERIFY_EQ(masks.mask("layers.1.weight").numel() - masks.mask("layers.1.weight").sum().item<int64_t>(), int64_t(240));
+    VERIFY_EQ(masks.mask("layers.0.weight").numel() - masks.mask("layers.0.weight").sum().item<int64_t>(),
+              int64_t(400));
+    VERIFY_EQ(masks.mask("layers.1.weight").numel() - masks.mask("layers.1.weight").sum().item<int64_t>(),
+              int64_t(240));
     VERIFY_EQ(masks.mask("layers.2.weight").numel() - masks.mask("layers.2.weight").sum().item<int64_t>(), int64_t(30));
     // within a layer, every pruned |w| <= every kept |w|
     const torch::Tensor w = mlp->named_parameters()["layers.1.weight"].abs();
     const torch::Tensor m = masks.mask("layers.1.weight");
     VERIFY(w.masked_select(m == 0).max().item<double>() <= w.masked_select(m == 1).min().item<double>());
-    // second round (seed 002): 20 % of what remains -> cumulative 1 - 0.8^2
+    // second round (the lottery-ticket workflow): 20 % of what remains -> cumulative 1 - 0.8^2
     const MaskSet round2 = LayerMagnitudePruner().computeMasks(*mlp, {1 - 0.8 * 0.8, 1 - 0.9 * 0.9}, &masks);
     VERIFY_EQ(round2.mask("layers.0.weight").sum().item<int64_t>(), int64_t(std::llround(2000 * 0.64)));
 }

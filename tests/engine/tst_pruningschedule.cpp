@@ -1,9 +1,9 @@
 #include "EngineTest.h"
 #include "SyntheticData.h"
 
-#include "core/engine/pruning/MagnitudePruners.h"
-#include "core/engine/models/Mlp.h"
 #include "core/engine/PruningSchedule.h"
+#include "core/engine/models/Mlp.h"
+#include "core/engine/pruning/MagnitudePruners.h"
 
 #include <torch/torch.h>
 
@@ -31,8 +31,9 @@ struct Setup {
     ScheduleOutcome run(std::shared_ptr<const Pruner> pruner, const ScheduleOptions& options,
                         const ScheduleCallbacks& callbacks = {})
     {
-        PruningSchedule schedule(*trainer, std::move(pruner), {1, 8, 8},
-                                 [] { return Mlp(MlpOptions{64, {48, 24}, 4}).ptr(); });
+        PruningSchedule schedule(*trainer, std::move(pruner), {1, 8, 8}, [] {
+            return Mlp(MlpOptions{64, {48, 24}, 4}).ptr();
+        });
         return schedule.run(split.train, split.validation, split.validation, training, options, callbacks);
     }
 
@@ -110,8 +111,8 @@ TEST_CASE("lottery: rewinding to θ0 before retraining, and the two controls")
     const ScheduleOutcome ticket = winning.run(std::make_shared<LayerMagnitudePruner>(), options);
     // After rewinding, the pruned network holds θ0's small untrained values: near-uniform logits, a loss near ln 4,
     // far above the trained model's, until it is retrained.
-    std::cout << "  dense val loss " << ticket.rounds[0].validation.loss << ", rewound " << ticket.rounds[1].beforeFineTune.loss
-              << '\n';
+    std::cout << "  dense val loss " << ticket.rounds[0].validation.loss << ", rewound "
+              << ticket.rounds[1].beforeFineTune.loss << '\n';
     VERIFY(ticket.rounds[0].validation.accuracy > 0.9);
     VERIFY(ticket.rounds[1].beforeFineTune.loss > 3 * ticket.rounds[0].validation.loss);
     VERIFY(ticket.rounds[2].validation.accuracy > 0.9);
@@ -140,7 +141,7 @@ TEST_CASE("lottery: rewinding to θ0 before retraining, and the two controls")
     VERIFY(lateTicket.rounds[1].beforeFineTune.loss < ticket.rounds[1].beforeFineTune.loss);
 }
 
-TEST_CASE("sweep: every value from the same trained model, the best one kept (seed 000's thresholds)")
+TEST_CASE("sweep: every value from the same trained model, the best one kept (the MRI threshold sweep's thresholds)")
 {
     Setup s;
     ScheduleOptions options;

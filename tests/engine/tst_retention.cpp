@@ -6,7 +6,8 @@
 
 using namespace prunelab::engine;
 
-TEST_CASE("seed 001's table: h = 256 and 64, t = 0..30, N_t = max(1, round(h q^t))") {
+TEST_CASE("the interval-adjoint workflow's table: h = 256 and 64, t = 0..30, N_t = max(1, round(h q^t))")
+{
     const auto rows = GeometricRetention::table({256, 64}, 0.9, 30);
     VERIFY_EQ(rows.size(), size_t(31));
     VERIFY_EQ(rows[0].iteration, 0);
@@ -23,7 +24,8 @@ TEST_CASE("seed 001's table: h = 256 and 64, t = 0..30, N_t = max(1, round(h q^t
             VERIFY(rows[t].units[l] <= rows[t - 1].units[l]);
 }
 
-TEST_CASE("a layer never drops below one unit") {
+TEST_CASE("a layer never drops below one unit")
+{
     const auto rows = GeometricRetention::table({256, 64}, 0.5, 12);
     VERIFY_EQ(rows[8].units[0], int64_t(1)); // 256/256
     VERIFY_EQ(rows[9].units[0], int64_t(1)); // 0.5 rounds to 0 -> 1
@@ -31,7 +33,8 @@ TEST_CASE("a layer never drops below one unit") {
     VERIFY_EQ(GeometricRetention::unitsAt(3, 0.1, 5), int64_t(1));
 }
 
-TEST_CASE("target total and fixed fraction are the same law with another q") {
+TEST_CASE("target total and fixed fraction are the same law with another q")
+{
     const double q = GeometricRetention::qForTarget(0.1, 10);
     VERIFY_NEAR(std::pow(q, 10), 0.1, 1e-12);
     const auto rows = GeometricRetention::table({1000}, q, 10);
@@ -42,7 +45,8 @@ TEST_CASE("target total and fixed fraction are the same law with another q") {
     VERIFY_EQ(fraction[2].units[0], int64_t(64));
 }
 
-TEST_CASE("text like retain.txt, and bad input refused") {
+TEST_CASE("text like retain.txt, and bad input refused")
+{
     const std::string text = GeometricRetention::toText(GeometricRetention::table({256, 64}, 0.9, 2), {"h1", "h2"});
     VERIFY_EQ(text, std::string("t\th1\th2\tpercent\n0\t256\t64\t100.00\n1\t230\t58\t90.00\n2\t207\t52\t80.94\n"));
     VERIFY_THROWS(GeometricRetention::table({256}, 0.0, 3));

@@ -1,15 +1,15 @@
 #include "EngineTest.h"
 #include "SyntheticData.h"
 
-#include "core/engine/structured/IntervalAdjointPruner.h"
+#include "core/engine/PruningSchedule.h"
 #include "core/engine/models/LeNet5.h"
-#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/models/Mlp.h"
+#include "core/engine/models/Vgg.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/structured/IntervalAdjointPruner.h"
 #include "core/engine/structured/NeuronNormPruner.h"
 #include "core/engine/structured/NeuronTaylorPruner.h"
-#include "core/engine/PruningSchedule.h"
 #include "core/engine/structured/StructuredLayout.h"
-#include "core/engine/models/Vgg.h"
 
 #include <torch/torch.h>
 
@@ -17,18 +17,21 @@ using namespace prunelab::engine;
 
 namespace {
 
-void fill(torch::nn::Module& model, const std::string& name, const torch::Tensor& values) {
+void fill(torch::nn::Module& model, const std::string& name, const torch::Tensor& values)
+{
     torch::NoGradGuard noGrad;
     model.named_parameters()[name].copy_(values);
 }
 
-int64_t keptRows(const MaskSet& masks, const std::string& name) {
+int64_t keptRows(const MaskSet& masks, const std::string& name)
+{
     return (masks.mask(name).flatten(1).sum(1) != 0).sum().item<int64_t>();
 }
 
 } // namespace
 
-TEST_CASE("unit groups: hidden layers only, with their biases, batch norms and the next layer's inputs") {
+TEST_CASE("unit groups: hidden layers only, with their biases, batch norms and the next layer's inputs")
+{
     Mlp mlp(MlpOptions{16, {8, 4}, 3});
     const auto groups = unitGroups(*mlp);
     VERIFY_EQ(groups.size(), size_t(2)); // the output layer is never a group
@@ -55,7 +58,8 @@ TEST_CASE("unit groups: hidden layers only, with their biases, batch norms and t
     VERIFY_EQ(vg.back().next, std::string("classifier.weight"));
 }
 
-TEST_CASE("neuron-l1 removes the rows with the smallest L1 norms, with their bias and the next layer's inputs") {
+TEST_CASE("neuron-l1 removes the rows with the smallest L1 norms, with their bias and the next layer's inputs")
+{
     Mlp mlp(MlpOptions{4, {6}, 2});
     // row j has L1 norm 4·|v_j|; keep the three largest: units 1, 3, 4
     fill(*mlp, "layers.0.weight",
@@ -77,7 +81,8 @@ TEST_CASE("neuron-l1 removes the rows with the smallest L1 norms, with their bia
     VERIFY_EQ(hidden.index_select(1, torch::tensor({0, 2, 5})).abs().max().item<double>(), 0.0);
 }
 
-TEST_CASE("structured pruning keeps exactly the units asked for, and removed units stay removed") {
+TEST_CASE("structured pruning keeps exactly the units asked for, and removed units stay removed")
+{
     torch::manual_seed(3);
     Mlp mlp(MlpOptions{10, {20, 10}, 3});
     PruneTarget target;
@@ -106,14 +111,16 @@ TEST_CASE("structured pruning keeps exactly the units asked for, and removed uni
     VERIFY_THROWS(NeuronNormPruner(3));
 }
 
-TEST_CASE("interval significance is the largest |product| of the interval endpoints") {
+TEST_CASE("interval significance is the largest |product| of the interval endpoints")
+{
     const auto s = IntervalAdjointPruner::significance(torch::tensor({1.0, 0.0, -2.0}), torch::tensor({2.0, 3.0, 1.0}),
                                                        torch::tensor({-3.0, 0.1, 0.5}), torch::tensor({0.5, 0.2, 4.0}));
     // [1,2]·[−3,0.5] = [−6,1] → 6;  [0,3]·[0.1,0.2] = [0,0.6] → 0.6;  [−2,1]·[0.5,4] = [−8,4] → 8
     VERIFY(torch::allclose(s, torch::tensor({6.0, 0.6, 8.0})));
 }
 
-TEST_CASE("interval-adjoint on an MLP: A_j from the activations, G_j from the adjoints of the sum of the logits") {
+TEST_CASE("interval-adjoint on an MLP: A_j from the activations, G_j from the adjoints of the sum of the logits")
+{
     torch::manual_seed(11);
     Mlp mlp(MlpOptions{5, {7}, 3});
     const torch::Tensor x = torch::randn({40, 5});
@@ -137,7 +144,8 @@ TEST_CASE("interval-adjoint on an MLP: A_j from the activations, G_j from the ad
     VERIFY_EQ(masks.mask("layers.0.bias").sum().item<double>(), 4.0);
 }
 
-TEST_CASE("neuron-taylor is the mean |a · dL/da|, interval-adjoint of the loss its interval bound") {
+TEST_CASE("neuron-taylor is the mean |a · dL/da|, interval-adjoint of the loss its interval bound")
+{
     torch::manual_seed(12);
     Mlp mlp(MlpOptions{5, {6, 4}, 3});
     const torch::Tensor x = torch::randn({30, 5});
@@ -165,8 +173,7 @@ TEST_CASE("neuron-taylor is the mean |a · dL/da|, interval-adjoint of the loss 
         VERIFY(torch::allclose(scores[l], expected, 1e-5, 1e-7));
     }
     // interval-adjoint of the loss: the same activations and adjoints, as intervals over the inputs
-    const auto intervals =
-        IntervalAdjointPruner(x, labels, AdjointOutput::Loss).unitScores(*mlp, unitGroups(*mlp));
+    const auto intervals = IntervalAdjointPruner(x, labels, AdjointOutput::Loss).unitScores(*mlp, unitGroups(*mlp));
     for (size_t l = 0; l < 2; ++l) {
         const torch::Tensor a = hidden[l].detach();
         const torch::Tensor g = hidden[l].grad();
@@ -179,7 +186,8 @@ TEST_CASE("neuron-taylor is the mean |a · dL/da|, interval-adjoint of the loss 
         VERIFY(!p.grad().defined() || p.grad().abs().sum().item<double>() == 0.0);
 }
 
-TEST_CASE("a removed filter of a VGG with batch norm outputs exactly zero, in train and eval mode") {
+TEST_CASE("a removed filter of a VGG with batch norm outputs exactly zero, in train and eval mode")
+{
     torch::manual_seed(5);
     VggOptions vo;
     vo.width = 0.125;
@@ -207,8 +215,8 @@ TEST_CASE("a removed filter of a VGG with batch norm outputs exactly zero, in tr
     }
 }
 
-TEST_CASE(
-    "geometric schedule: neurons per layer follow max(1, round(h q^t)), masks hold, the compact model is smaller") {
+TEST_CASE("geometric schedule: neurons per layer follow max(1, round(h q^t)), masks hold, the compact model is smaller")
+{
     const DataSplit split = splitStratified(makeBandDataset(40, 4, 2), 0.25, 3);
     torch::manual_seed(9);
     Mlp mlp(MlpOptions{64, {32, 16}, 4});

@@ -1,12 +1,12 @@
 #include "EngineTest.h"
 #include "SyntheticData.h"
 
-#include "core/engine/structured/Compaction.h"
+#include "core/engine/export/TorchScriptExport.h"
 #include "core/engine/models/LeNet5.h"
 #include "core/engine/models/Mlp.h"
-#include "core/engine/structured/NeuronNormPruner.h"
-#include "core/engine/export/TorchScriptExport.h"
 #include "core/engine/models/Vgg.h"
+#include "core/engine/structured/Compaction.h"
+#include "core/engine/structured/NeuronNormPruner.h"
 
 #include <torch/script.h>
 #include <torch/torch.h>
@@ -21,7 +21,8 @@ namespace {
 
 struct TempDir {
     std::filesystem::path path;
-    TempDir() {
+    TempDir()
+    {
         path = std::filesystem::temp_directory_path() / ("prunelab-tst-torchscript-" + std::to_string(::getpid()));
         std::filesystem::create_directories(path);
     }
@@ -29,7 +30,8 @@ struct TempDir {
 };
 
 /// Exports `model` both ways and checks that torch::jit::load gives PruneLab's logits on the same pixels.
-void roundTrip(ClassifierImpl& model, int64_t channels, int64_t size) {
+void roundTrip(ClassifierImpl& model, int64_t channels, int64_t size)
+{
     TempDir dir;
     const TensorDataset data = makeBandDataset(3, 4, 5, size, channels);
     const Normalizer normalizer = Normalizer::fromData(data.images);
@@ -72,25 +74,29 @@ void roundTrip(ClassifierImpl& model, int64_t channels, int64_t size) {
 
 } // namespace
 
-TEST_CASE("MLP: torchscript and compact-torchscript load with torch::jit::load and give PruneLab's logits") {
+TEST_CASE("MLP: torchscript and compact-torchscript load with torch::jit::load and give PruneLab's logits")
+{
     torch::manual_seed(1);
     Mlp mlp(MlpOptions{144, {64, 32}, 4});
     roundTrip(*mlp, 1, 12);
 }
 
-TEST_CASE("LeNet-5: same logits after export") {
+TEST_CASE("LeNet-5: same logits after export")
+{
     torch::manual_seed(2);
     LeNet5 lenet(LeNet5Options{1, 28, 28, 4});
     roundTrip(*lenet, 1, 28);
 }
 
-TEST_CASE("VGG with batch norm on RGB: same logits after export") {
+TEST_CASE("VGG with batch norm on RGB: same logits after export")
+{
     torch::manual_seed(3);
     Vgg vgg = makeBatchNormVgg();
     roundTrip(*vgg, 3, 16);
 }
 
-TEST_CASE("bad export input is refused with a message") {
+TEST_CASE("bad export input is refused with a message")
+{
     Mlp mlp(MlpOptions{16, {8}, 2});
     const Normalizer gray({0.5}, {0.25});
     VERIFY_THROWS(toTorchScript(*mlp, gray, {"a", "b"}, {3, 4, 4})); // normaliser for 1 channel, input of 3

@@ -1,8 +1,8 @@
 #include "EngineTest.h"
 #include "SyntheticData.h"
 
-#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/models/Mlp.h"
+#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/training/Trainer.h"
 
 #include <torch/torch.h>
@@ -84,7 +84,8 @@ TEST_CASE("a callback returning false stops, and the cancel flag stops within on
     Fixture f;
     TrainCallbacks stopper;
     stopper.onEpoch = [](const EpochReport& r) { return r.epoch < 2; };
-    VERIFY(f.trainer->fit(f.split.train, f.split.validation, quick(10), stopper).reason == StopReason::StoppedByCallback);
+    VERIFY(f.trainer->fit(f.split.train, f.split.validation, quick(10), stopper).reason ==
+           StopReason::StoppedByCallback);
 
     std::atomic<bool> cancel{false};
     int64_t batchesAfterCancel = 0;
@@ -181,7 +182,7 @@ TEST_CASE("early stopping ends a run that stopped improving")
     VERIFY_EQ(outcome.bestEpoch, 1);
 }
 
-TEST_CASE("the best epoch's weights are restored at the end (seed 000 keeps the best model)")
+TEST_CASE("the best epoch's weights are restored at the end (the MRI threshold sweep keeps the best model)")
 {
     Fixture f;
     TrainOptions options = quick(4);

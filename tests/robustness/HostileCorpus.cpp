@@ -26,28 +26,32 @@ namespace prunelab::robustness::corpus {
 
 namespace {
 
-QByteArray encode(const cv::Mat& image, const char* extension) {
+QByteArray encode(const cv::Mat& image, const char* extension)
+{
     std::vector<uchar> bytes;
     if (!cv::imencode(extension, image, bytes))
         throw std::runtime_error(std::string("cannot encode a test image as ") + extension);
     return QByteArray(reinterpret_cast<const char*>(bytes.data()), qsizetype(bytes.size()));
 }
 
-cv::Mat randomImage(int seed, int width, int height, int type) {
+cv::Mat randomImage(int seed, int width, int height, int type)
+{
     cv::Mat m(height, width, type);
     cv::RNG rng(quint64(seed) * 7919 + 17);
     rng.fill(m, cv::RNG::UNIFORM, cv::Scalar::all(0), cv::Scalar::all(CV_MAT_DEPTH(type) == CV_16U ? 65535 : 255));
     return m;
 }
 
-void writeFile(const QString& path, const QByteArray& bytes) {
+void writeFile(const QString& path, const QByteArray& bytes)
+{
     QDir().mkpath(QFileInfo(path).absolutePath());
     QFile f(path);
     if (!f.open(QIODevice::WriteOnly) || f.write(bytes) != bytes.size())
         throw std::runtime_error("cannot write " + path.toStdString());
 }
 
-QByteArray pngChunk(const char* type, const QByteArray& data) {
+QByteArray pngChunk(const char* type, const QByteArray& data)
+{
     QByteArray chunk;
     const quint32 length = quint32(data.size());
     chunk.append(char(length >> 24)).append(char(length >> 16)).append(char(length >> 8)).append(char(length));
@@ -58,13 +62,15 @@ QByteArray pngChunk(const char* type, const QByteArray& data) {
     return chunk;
 }
 
-QByteArray bigEndian32(quint32 v) {
+QByteArray bigEndian32(quint32 v)
+{
     QByteArray b;
     b.append(char(v >> 24)).append(char(v >> 16)).append(char(v >> 8)).append(char(v));
     return b;
 }
 
-QByteArray idx(int type, int dims, const QList<quint32>& sizes, const QByteArray& data) {
+QByteArray idx(int type, int dims, const QList<quint32>& sizes, const QByteArray& data)
+{
     QByteArray b;
     b.append('\0').append('\0').append(char(type)).append(char(dims));
     for (quint32 s : sizes)
@@ -72,7 +78,8 @@ QByteArray idx(int type, int dims, const QList<quint32>& sizes, const QByteArray
     return b + data;
 }
 
-QByteArray gzip(const QByteArray& data) {
+QByteArray gzip(const QByteArray& data)
+{
     z_stream s{};
     deflateInit2(&s, Z_BEST_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
     QByteArray out(int(deflateBound(&s, uLong(data.size()))) + 32, '\0');
@@ -87,7 +94,8 @@ QByteArray gzip(const QByteArray& data) {
 }
 
 /// A gzip member holding `prefix` and then `zeros` zero bytes (see deflatedZeros), a few hundred kilobytes.
-QByteArray gzipAfter(const QByteArray& prefix, qint64 zeros) {
+QByteArray gzipAfter(const QByteArray& prefix, qint64 zeros)
+{
     z_stream s{};
     deflateInit2(&s, Z_BEST_COMPRESSION, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
     QByteArray head(int(deflateBound(&s, uLong(prefix.size()))) + 64, '\0');
@@ -120,7 +128,8 @@ struct ZipItem {
     qint64 declaredSize = -1; ///< raw only: the uncompressed size the headers declare
 };
 
-void writeZipItems(const QString& path, const QList<ZipItem>& items) {
+void writeZipItems(const QString& path, const QList<ZipItem>& items)
+{
     QuaZip zip(path);
     if (!zip.open(QuaZip::mdCreate))
         throw std::runtime_error("cannot create " + path.toStdString());
@@ -148,7 +157,8 @@ void writeZipItems(const QString& path, const QList<ZipItem>& items) {
 }
 
 /// Creates a file whose name is raw bytes (not necessarily UTF-8) in `folder`; false when the file system refuses.
-bool writeRawName(const QString& folder, const QByteArray& name, const QByteArray& bytes) {
+bool writeRawName(const QString& folder, const QByteArray& name, const QByteArray& bytes)
+{
     const QByteArray path = QFile::encodeName(folder) + '/' + name;
     const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0)
@@ -160,34 +170,41 @@ bool writeRawName(const QString& folder, const QByteArray& name, const QByteArra
 
 } // namespace
 
-QByteArray grayPng(int seed, int width, int height) {
+QByteArray grayPng(int seed, int width, int height)
+{
     return encode(randomImage(seed, width, height, CV_8UC1), ".png");
 }
 
-QByteArray colourJpeg(int seed, int width, int height) {
+QByteArray colourJpeg(int seed, int width, int height)
+{
     return encode(randomImage(seed, width, height, CV_8UC3), ".jpg");
 }
 
-QByteArray grayBmp(int seed, int width, int height) {
+QByteArray grayBmp(int seed, int width, int height)
+{
     return encode(randomImage(seed, width, height, CV_8UC1), ".bmp");
 }
 
-QByteArray rgbaPng(int seed, int width, int height) {
+QByteArray rgbaPng(int seed, int width, int height)
+{
     return encode(randomImage(seed, width, height, CV_8UC4), ".png");
 }
 
-QByteArray gray16Png(int seed, int width, int height) {
+QByteArray gray16Png(int seed, int width, int height)
+{
     return encode(randomImage(seed, width, height, CV_16UC1), ".png");
 }
 
-QByteArray hugePng(quint32 width, quint32 height) {
+QByteArray hugePng(quint32 width, quint32 height)
+{
     QByteArray ihdr = bigEndian32(width) + bigEndian32(height);
     ihdr.append(char(8)).append(char(0)).append(char(0)).append(char(0)).append(char(0));
     return QByteArray("\x89PNG\r\n\x1a\n", 8) + pngChunk("IHDR", ihdr) + pngChunk("IDAT", QByteArray(16, 0)) +
            pngChunk("IEND", {});
 }
 
-QByteArray hugeJpeg(quint16 width, quint16 height) {
+QByteArray hugeJpeg(quint16 width, quint16 height)
+{
     QByteArray jpeg = colourJpeg(1, 16, 16);
     for (qsizetype i = 2; i + 9 < jpeg.size();) {
         const uchar marker = uchar(jpeg[i + 1]);
@@ -204,7 +221,8 @@ QByteArray hugeJpeg(quint16 width, quint16 height) {
     throw std::runtime_error("OpenCV wrote a JPEG without a frame header");
 }
 
-QByteArray deflatedZeros(qint64 bytes, quint32* crc) {
+QByteArray deflatedZeros(qint64 bytes, quint32* crc)
+{
     constexpr qint64 kChunk = 1 << 20;
     const QByteArray zeros(kChunk, '\0');
     z_stream s{};
@@ -245,7 +263,8 @@ QByteArray deflatedZeros(qint64 bytes, quint32* crc) {
     return out;
 }
 
-QList<HostileFile> writeImageFolder(const QString& root) {
+QList<HostileFile> writeImageFolder(const QString& root)
+{
     QList<HostileFile> files;
     const auto add = [&](const QString& name, const QByteArray& bytes, Outcome outcome, const QString& reason = {}) {
         writeFile(QDir(root).filePath(name), bytes);
@@ -294,7 +313,8 @@ QList<HostileFile> writeImageFolder(const QString& root) {
     return files;
 }
 
-QList<HostileFile> writeZip(const QString& zipPath) {
+QList<HostileFile> writeZip(const QString& zipPath)
+{
     QList<ZipItem> items;
     QList<HostileFile> files;
     const auto add = [&](ZipItem item, Outcome outcome, const QString& reason = {}) {
@@ -347,14 +367,16 @@ QList<HostileFile> writeZip(const QString& zipPath) {
     return files;
 }
 
-HostileBytes goodIdx() {
+HostileBytes goodIdx()
+{
     QByteArray pixels(2 * 4 * 3, '\0');
     for (qsizetype i = 0; i < pixels.size(); ++i)
         pixels[i] = char(i * 9);
     return {QStringLiteral("good"), idx(8, 3, {2, 4, 3}, pixels), idx(8, 1, {2}, QByteArray("\x01\x00", 2)), {}};
 }
 
-QList<HostileBytes> hostileIdx() {
+QList<HostileBytes> hostileIdx()
+{
     const HostileBytes good = goodIdx();
     QList<HostileBytes> cases;
     cases.append({QStringLiteral("zero-bytes"), {}, good.second, QStringLiteral("too short")});
@@ -382,7 +404,8 @@ QList<HostileBytes> hostileIdx() {
     return cases;
 }
 
-QByteArray goodRecipe() {
+QByteArray goodRecipe()
+{
     return R"({"schema": 1, "name": "tiny", "seed": 7, "device": "cpu",
   "dataset": {"source": "demo", "image_size": [16, 16], "demo_per_class": 4},
   "model": {"arch": "mlp", "hidden": [8]},
@@ -390,7 +413,8 @@ QByteArray goodRecipe() {
   "prune": {"method": "global-magnitude", "schedule": "iterative", "rounds": 2, "rate": 0.5, "fine_tune_epochs": 1}})";
 }
 
-QList<HostileBytes> hostileRecipes() {
+QList<HostileBytes> hostileRecipes()
+{
     const auto with = [](const QString& path, const QByteArray& valueJson) {
         QJsonObject root = QJsonDocument::fromJson(goodRecipe()).object();
         const QStringList keys = path.split(QLatin1Char('.'));
@@ -449,12 +473,14 @@ QList<HostileBytes> hostileRecipes() {
     return cases;
 }
 
-void removeTree(const QString& root) {
+void removeTree(const QString& root)
+{
     std::error_code ignored; // std::filesystem takes the names as bytes: it removes what QDir cannot name
     std::filesystem::remove_all(std::filesystem::path(QFile::encodeName(root).toStdString()), ignored);
 }
 
-QList<QByteArray> seeds(const QString& target) {
+QList<QByteArray> seeds(const QString& target)
+{
     QList<QByteArray> out;
     if (target == QLatin1String("idx")) {
         const auto pair = [](const QByteArray& images, const QByteArray& labels) {

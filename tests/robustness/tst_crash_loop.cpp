@@ -1,9 +1,9 @@
 // Crash loop: prunelab-cli run, SIGKILLed at random moments (seeded) again and again, each time followed by
 // prunelab-cli resume. A kill is placed by the run's own progress, not by the clock (a loaded machine runs 5× slower
 // than an idle one): after the Nth event it prints (N = 1 to 3: epochs and rounds finished) and a random 0–8 ms
-// more, so kills fall in training, in evaluation and in the writing of a round's files. After every kill the session is checked: every completed round's files are there and are
-// the files it recorded (SHA-256), metrics.jsonl has each completed round exactly once and no torn line in the
-// middle; at the end the run completes with every round once.
+// more, so kills fall in training, in evaluation and in the writing of a round's files. After every kill the session is
+// checked: every completed round's files are there and are the files it recorded (SHA-256), metrics.jsonl has each
+// completed round exactly once and no torn line in the middle; at the end the run completes with every round once.
 #include "core/workbench/Session.h"
 
 #include <QCryptographicHash>
@@ -53,7 +53,8 @@ struct Outcome {
 
 /// Starts prunelab-cli and SIGKILLs it `delayMs` after the `killAfterEvents`-th JSON event it prints (the session
 /// announcement not counted); killAfterEvents < 0: let it finish.
-Outcome runCli(const QStringList& arguments, int killAfterEvents, int delayMs, QString* session) {
+Outcome runCli(const QStringList& arguments, int killAfterEvents, int delayMs, QString* session)
+{
     Outcome outcome;
     QProcess process;
     process.start(QStringLiteral(PRUNELAB_CLI), arguments + QStringList{QStringLiteral("--json")});
@@ -98,7 +99,8 @@ Outcome runCli(const QStringList& arguments, int killAfterEvents, int delayMs, Q
 }
 
 /// Everything a kill must not break: returns the completed round.
-int checkIntact(const QString& path, const QString& when) {
+int checkIntact(const QString& path, const QString& when)
+{
     const Session session = Session::open(path);
     const int completed = session.completedRound();
     for (int k = 0; k <= completed; ++k) {
@@ -156,7 +158,8 @@ class tst_CrashLoop : public QObject {
     Q_OBJECT
 
 private slots:
-    void killedAgainAndAgainThenCompletes() {
+    void killedAgainAndAgainThenCompletes()
+    {
         QTemporaryDir root;
         const QStringList run =
             QStringList{QStringLiteral("run")} + kRecipe + QStringList{QStringLiteral("--sessions"), root.path()};

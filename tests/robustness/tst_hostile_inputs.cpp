@@ -6,8 +6,8 @@
 
 #include "tests/robustness/HostileCorpus.h"
 
-#include "core/engine/pruning/MaskSet.h"
 #include "core/engine/models/Mlp.h"
+#include "core/engine/pruning/MaskSet.h"
 #include "core/workbench/ModelFiles.h"
 #include "core/workbench/Recipe.h"
 #include "core/workbench/Session.h"
@@ -34,7 +34,8 @@ using namespace prunelab::robustness;
 namespace {
 
 /// Every path under `root` with its size and modification time: what "nothing was written" is checked against.
-QStringList snapshot(const QString& root) {
+QStringList snapshot(const QString& root)
+{
     QStringList lines;
     QDirIterator it(root, QDir::AllEntries | QDir::NoDotAndDotDot | QDir::Hidden | QDir::System,
                     QDirIterator::Subdirectories);
@@ -50,7 +51,8 @@ QStringList snapshot(const QString& root) {
     return lines;
 }
 
-QString describe(const datasets::LoadedDataset& data) {
+QString describe(const datasets::LoadedDataset& data)
+{
     QStringList lines{QStringLiteral("loaded:")};
     lines += data.images.files;
     lines.append(QStringLiteral("skipped:"));
@@ -60,7 +62,8 @@ QString describe(const datasets::LoadedDataset& data) {
 }
 
 /// Checks every expectation against what the loader reported, and that it reported nothing else.
-void checkOutcomes(const datasets::LoadedDataset& data, const QList<HostileFile>& expected) {
+void checkOutcomes(const datasets::LoadedDataset& data, const QList<HostileFile>& expected)
+{
     int loaded = 0;
     int skipped = 0;
     for (const HostileFile& f : expected) {
@@ -88,7 +91,8 @@ void checkOutcomes(const datasets::LoadedDataset& data, const QList<HostileFile>
 }
 
 /// Runs `f`, which must throw std::exception whose message contains every part.
-template <typename F> QString refusal(F f) {
+template <typename F> QString refusal(F f)
+{
     try {
         f();
     } catch (const std::exception& e) {
@@ -97,7 +101,8 @@ template <typename F> QString refusal(F f) {
     return QStringLiteral("<accepted>");
 }
 
-std::shared_ptr<engine::MlpImpl> mlp(std::vector<int64_t> hidden, int64_t input = 64) {
+std::shared_ptr<engine::MlpImpl> mlp(std::vector<int64_t> hidden, int64_t input = 64)
+{
     engine::MlpOptions options;
     options.inputSize = input;
     options.hidden = std::move(hidden);
@@ -106,7 +111,8 @@ std::shared_ptr<engine::MlpImpl> mlp(std::vector<int64_t> hidden, int64_t input 
 }
 
 /// Loads `source` as the hostile folder and zip tests do (16×16, two decoding threads); `ms`: how long it took.
-datasets::LoadedDataset loadSmall(const QString& source, qint64* ms) {
+datasets::LoadedDataset loadSmall(const QString& source, qint64* ms)
+{
     datasets::LoadOptions options;
     options.width = options.height = 16;
     options.threads = 2;
@@ -123,7 +129,8 @@ class tst_HostileInputs : public QObject {
     Q_OBJECT
 
 private slots:
-    void imageFolder() {
+    void imageFolder()
+    {
         QTemporaryDir outer;
         const QString root = outer.filePath(QStringLiteral("data"));
         const QList<HostileFile> expected = corpus::writeImageFolder(root);
@@ -139,7 +146,8 @@ private slots:
         corpus::removeTree(root);
     }
 
-    void unreadableFile() {
+    void unreadableFile()
+    {
         QTemporaryDir dir;
         corpus::writeImageFolder(dir.path()); // the good files beside it
         const QString secret = dir.filePath(QStringLiteral("cats/secret.png"));
@@ -161,7 +169,8 @@ private slots:
         QVERIFY(data.images.count() >= 8);
     }
 
-    void zipArchive() {
+    void zipArchive()
+    {
         QTemporaryDir outer;
         QDir(outer.path()).mkpath(QStringLiteral("a/b"));
         const QString zipPath = outer.filePath(QStringLiteral("a/b/hostile.zip"));
@@ -179,14 +188,16 @@ private slots:
         QVERIFY(!QFile::exists(QStringLiteral("/etc/cron.d/absolute.png")));
     }
 
-    void idxFiles_data() {
+    void idxFiles_data()
+    {
         QTest::addColumn<QByteArray>("images");
         QTest::addColumn<QByteArray>("labels");
         QTest::addColumn<QString>("reason");
         for (const HostileBytes& h : corpus::hostileIdx())
             QTest::newRow(qPrintable(h.name)) << h.bytes << h.second << h.reason;
     }
-    void idxFiles() {
+    void idxFiles()
+    {
         QFETCH(QByteArray, images);
         QFETCH(QByteArray, labels);
         QFETCH(QString, reason);
@@ -218,13 +229,15 @@ private slots:
         QCOMPARE(snapshot(dir.path()), before);
     }
 
-    void recipes_data() {
+    void recipes_data()
+    {
         QTest::addColumn<QByteArray>("json");
         QTest::addColumn<QString>("reason");
         for (const HostileBytes& h : corpus::hostileRecipes())
             QTest::newRow(qPrintable(h.name)) << h.bytes << h.reason;
     }
-    void recipes() {
+    void recipes()
+    {
         QFETCH(QByteArray, json);
         QFETCH(QString, reason);
         QTemporaryDir dir;
@@ -244,7 +257,8 @@ private slots:
         QCOMPARE(workbench::Recipe::fromJson(recipe.toJson()).toJson(), recipe.toJson());
     }
 
-    void modelFiles_data() {
+    void modelFiles_data()
+    {
         QTest::addColumn<QString>("kind");
         QTest::addColumn<QString>("reason");
         QTest::newRow("truncated model") << "truncated-model"
@@ -270,7 +284,8 @@ private slots:
         QTest::newRow("pickle calling os.system") << "pickle-code"
                                                   << "cannot read";
     }
-    void modelFiles() {
+    void modelFiles()
+    {
         QFETCH(QString, kind);
         QFETCH(QString, reason);
         torch::manual_seed(1);
@@ -337,7 +352,8 @@ private slots:
 
 private:
     /// A file in torch.save's zip layout whose data.pkl calls os.system("touch <marker>") when unpickled by Python.
-    static QByteArray pickleCallingSystem() {
+    static QByteArray pickleCallingSystem()
+    {
         const QByteArray marker =
             QFile::encodeName(QDir::temp().filePath(QStringLiteral("prunelab-pwned-%1").arg(::getpid())));
         const QByteArray command = "touch " + marker;

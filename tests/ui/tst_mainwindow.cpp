@@ -506,8 +506,8 @@ private slots:
         }
     }
 
-    // Seed 004 from the GUI: the compare preset runs its five variants one after the other, each a session in the
-    // comparison folder, overlaid as they finish; the Sessions page reopens the comparison like any run.
+    // The strategy study from the GUI: the compare preset runs its five variants one after the other, each a session in
+    // the comparison folder, overlaid as they finish; the Sessions page reopens the comparison like any run.
     void aComparisonPresetRunsEveryVariantAndReopens()
     {
         const ScopedSessionsRoot root;
@@ -548,8 +548,11 @@ private slots:
         const QString path = done.first().at(0).toString();
         QVERIFY(QFileInfo::exists(path + QStringLiteral("/results/comparison.html")));
         for (const char* label : {"one-shot", "layer-wise", "iterative", "lottery", "random"})
-            QCOMPARE(workbench::Session::open(path + QStringLiteral("/variants/") + label).state()
-                         .value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+            QCOMPARE(workbench::Session::open(path + QStringLiteral("/variants/") + label)
+                         .state()
+                         .value(QStringLiteral("status"))
+                         .toString(),
+                     QStringLiteral("completed"));
         QVERIFY(window.findChild<QLabel*>("resultLabel")->text().contains(QStringLiteral("comparison.html")));
 
         // The Sessions page lists the comparison; Reopen overlays its variants again and prints the table.
@@ -756,7 +759,8 @@ private slots:
         QSignalSpy finished(&window, &ui::MainWindow::runFinished);
         window.startRun();
         QVERIFY(finished.wait(60000));
-        QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome, workbench::RunSummary::Outcome::Completed);
+        QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome,
+                 workbench::RunSummary::Outcome::Completed);
 
         auto* layerSparsity = window.findChild<ui::LayerSparsityChart*>("layerSparsityChart");
         QCOMPARE(layerSparsity->plottedLayers(), 5); // conv1, conv2, fc1, fc2, fc3
@@ -777,7 +781,7 @@ private slots:
         auto* heatmap = window.findChild<ui::MaskHeatmapWidget*>("maskHeatmap");
         auto* layers = window.findChild<QComboBox*>("layerCombo");
         window.findChild<QTabWidget*>("pages")->setCurrentWidget(window.findChild<QWidget*>("runPage"));
-        layers->setCurrentIndex(1); // conv2: 16 filters of 6 channels, 5×5
+        layers->setCurrentIndex(1);                                        // conv2: 16 filters of 6 channels, 5×5
         QTRY_COMPARE(heatmap->paintedCells(), (6 * 6 - 1) * (16 * 6 - 1)); // 5×5 tiles with one-pixel gaps
         QVERIFY(heatmap->showsKernelGrid());
         layers->setCurrentIndex(2); // fc1: a matrix
@@ -829,7 +833,8 @@ private slots:
         QVERIFY(qAbs(qobject_cast<QXYSeries*>(series)->pen().widthF() - normalPen) < 1e-9);
     }
 
-    // Seed 001 in the form: the structured methods, the geometric schedule with q, and its table before any run.
+    // The interval-adjoint workflow in the form: the structured methods, the geometric schedule with q, and its table
+    // before any run.
     void geometricScheduleShowsTheRetentionTable()
     {
         ui::MainWindow window;
@@ -969,7 +974,8 @@ private slots:
         QVERIFY(cost->item(3, 0)->text().endsWith(QStringLiteral(" ms")));
         QVERIFY(cost->item(3, 1)->text().endsWith(QStringLiteral(" ms")));
         QVERIFY(window.findChild<QLabel*>("costNote")->text().contains(QStringLiteral("CSR")));
-        QVERIFY(window.findChild<ui::ResultsPage*>()->costCsv().startsWith(QStringLiteral("measure,before,after,change")));
+        QVERIFY(
+            window.findChild<ui::ResultsPage*>()->costCsv().startsWith(QStringLiteral("measure,before,after,change")));
         auto* validate = window.findChild<QPushButton*>("resultsValidateButton");
         QVERIFY(validate->isEnabled());
         QSignalSpy validated(window.findChild<ui::SessionsPage*>(), &ui::SessionsPage::validated);

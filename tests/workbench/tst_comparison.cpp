@@ -1,4 +1,5 @@
-// Seed 004's strategy comparison: the compare list of a recipe, its validation, and the layer-by-layer schedule.
+// The strategy study's strategy comparison: the compare list of a recipe, its validation, and the layer-by-layer
+// schedule.
 #include "core/workbench/Comparison.h"
 #include "core/workbench/ComparisonJob.h"
 #include "core/workbench/Recipe.h"
@@ -21,7 +22,8 @@ class tst_Comparison : public QObject {
     Q_OBJECT
 
 private slots:
-    void refusesBadVariantsNamingTheKey_data() {
+    void refusesBadVariantsNamingTheKey_data()
+    {
         QTest::addColumn<QByteArray>("compare");
         QTest::addColumn<QString>("keyPath");
         QTest::addColumn<QString>("message");
@@ -45,7 +47,8 @@ private slots:
             << QByteArray(R"([{"label": "a", "set": {}, "sett": {}}])") << "compare[0].sett"
             << "compare[0].sett is not a known key";
     }
-    void refusesBadVariantsNamingTheKey() {
+    void refusesBadVariantsNamingTheKey()
+    {
         QFETCH(QByteArray, compare);
         QFETCH(QString, keyPath);
         QFETCH(QString, message);
@@ -60,7 +63,8 @@ private slots:
         }
     }
 
-    void presetComparesFiveStrategiesOnTheSameModel() {
+    void presetComparesFiveStrategiesOnTheSameModel()
+    {
         const Recipe r = Recipe::fromJson(Recipe::loadJson(QStringLiteral("pruning-strategies-compare")));
         QCOMPARE(r.compare.size(), 5);
         QStringList schedules, methods;
@@ -84,7 +88,8 @@ private slots:
         QCOMPARE(again.compare[4].set, r.compare[4].set);
     }
 
-    void layerByLayerPrunesOneLayerPerRound() {
+    void layerByLayerPrunesOneLayerPerRound()
+    {
         datasets::DemoOptions options;
         options.perClass = {30, 30, 30, 30};
         options.size = 32;
@@ -123,7 +128,8 @@ private slots:
         QVERIFY(qAbs(rounds.last().first().value<workbench::RoundStats>().sparsity - 0.75) < 1e-3);
     }
 
-    void comparisonFolderListsItsVariants() {
+    void comparisonFolderListsItsVariants()
+    {
         QTemporaryDir root;
         Recipe r = Recipe::fromJson(Recipe::loadJson(QStringLiteral("pruning-strategies-compare")));
         const workbench::Comparison c = workbench::Comparison::create(root.path(), r);
@@ -142,7 +148,8 @@ private slots:
 
     // The GUI's way to run a comparison: one RunJob driven through the variants; cancelled in the middle, then
     // started again on the reopened folder, it runs only what is left and writes the overlaid results.
-    void comparisonJobRunsVariantsAndResumes() {
+    void comparisonJobRunsVariantsAndResumes()
+    {
         datasets::DemoOptions options;
         options.perClass = {20, 20, 20, 20};
         options.size = 24;
@@ -194,7 +201,8 @@ private slots:
         started.clear();
         variantDone.clear();
         finished.clear();
-        const workbench::Comparison reopened = workbench::Comparison::open(workbench::Session::open(created.session().path()));
+        const workbench::Comparison reopened =
+            workbench::Comparison::open(workbench::Session::open(created.session().path()));
         comparisonJob.start(reopened);
         QVERIFY(finished.wait(120000));
         QCOMPARE(finished.first().at(0).toString(), QStringLiteral("completed"));
@@ -209,7 +217,9 @@ private slots:
         QCOMPARE(overlays[0].second.size(), 2); // dense + one-shot
         QCOMPARE(overlays[1].second.size(), 3); // dense + two iterative rounds, each once
         QCOMPARE(reopened.session().state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
-        QVERIFY(reopened.session().readFile(QStringLiteral("results/comparison.csv")).contains("random,one-shot,random,1,"));
+        QVERIFY(reopened.session()
+                    .readFile(QStringLiteral("results/comparison.csv"))
+                    .contains("random,one-shot,random,1,"));
         // Closed while running (the window goes away): the comparison is written as cancelled, not left "running".
         Recipe again = r;
         again.name = QStringLiteral("closed");

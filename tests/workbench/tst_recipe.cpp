@@ -71,32 +71,85 @@ private slots:
         QTest::addColumn<QString>("json");
         QTest::addColumn<QString>("path");
         QTest::addColumn<QString>("message");
-        QTest::newRow("negative lr") << R"({"train": {"lr": -1}})" << "train.lr" << "train.lr must be > 0 and <= 10, got -1";
-        QTest::newRow("lr as text") << R"({"train": {"lr": "fast"}})" << "train.lr" << "must be a number, got \"fast\"";
-        QTest::newRow("unknown key") << R"({"train": {"epoch": 3}})" << "train.epoch" << "train.epoch is not a known key";
-        QTest::newRow("unknown top key") << R"({"trian": {}})" << "trian" << "not a known key";
-        QTest::newRow("unknown method") << R"({"prune": {"method": "magic"}})" << "prune.method" << "must be one of threshold, global-magnitude";
-        QTest::newRow("geometric needs neurons") << R"({"prune": {"method": "global-magnitude", "schedule": "geometric"}})" << "prune.schedule" << "needs prune.method neuron-l1";
-        QTest::newRow("q of 1") << R"({"prune": {"method": "neuron-l1", "schedule": "geometric", "q": 1}})" << "prune.q" << "<= 0.999";
-        QTest::newRow("adjoint of what") << R"({"prune": {"adjoint": "weights"}})" << "prune.adjoint" << "logits, loss";
-        QTest::newRow("fractional epochs") << R"({"train": {"epochs": 2.5}})" << "train.epochs" << "whole number";
-        QTest::newRow("huge batch") << R"({"train": {"batch_size": 1e12}})" << "train.batch_size" << "from 1 to 65536";
-        QTest::newRow("bad hidden item") << R"({"model": {"hidden": [300, -1]}})" << "model.hidden[1]" << "must be a number from 1";
-        QTest::newRow("split not 1") << R"({"dataset": {"split": {"train": 0.5, "val": 0.1}}})" << "dataset.split.train" << "add up to 1";
-        QTest::newRow("bad test split") << R"({"dataset": {"split": {"test": "later"}}})" << "dataset.split.test" << "\"given\" or a fraction";
-        QTest::newRow("unknown balance") << R"({"dataset": {"balance": "smote"}})" << "dataset.balance" << "must be one of none, oversample";
-        QTest::newRow("rotation too large") << R"({"dataset": {"augment": {"rotate": 90}}})" << "dataset.augment.rotate" << "<= 45";
-        QTest::newRow("nifti axis") << R"({"dataset": {"nifti": {"axis": 3}}})" << "dataset.nifti.axis" << "from 0 to 2";
-        QTest::newRow("nifti window order") << R"({"dataset": {"nifti": {"window": [99, 1]}}})" << "dataset.nifti.window" << "low < high";
-        QTest::newRow("rewind after training") << R"({"train": {"epochs": 3}, "prune": {"rewind": "epoch:5"}})" << "prune.rewind" << "after train.epochs";
-        QTest::newRow("rewind garbage") << R"({"prune": {"rewind": "start"}})" << "prune.rewind" << "init, none or epoch:K";
-        QTest::newRow("schema from the future") << R"({"schema": 2})" << "schema" << "reads schema 1";
-        QTest::newRow("model not an object") << R"({"model": [1]})" << "model" << "must be an object";
-        QTest::newRow("sparsity 1") << R"({"prune": {"sparsity": 1}})" << "prune.sparsity" << "<= 0.999";
-        QTest::newRow("bad device") << R"({"device": "tpu"})" << "device" << "auto, cpu, cuda";
-        QTest::newRow("n:m with a sweep") << R"({"prune": {"method": "nm-magnitude", "schedule": "sweep"}})" << "prune.schedule" << "needs prune.schedule none, one-shot, lottery";
-        QTest::newRow("n:m keeps all") << R"({"prune": {"method": "nm-magnitude", "nm": [4, 4]}})" << "prune.nm" << "n < m";
-        QTest::newRow("n:m of three") << R"({"prune": {"nm": [1, 2, 4]}})" << "prune.nm" << "2";
+        QTest::newRow("negative lr") << R"({"train": {"lr": -1}})"
+                                     << "train.lr"
+                                     << "train.lr must be > 0 and <= 10, got -1";
+        QTest::newRow("lr as text") << R"({"train": {"lr": "fast"}})"
+                                    << "train.lr"
+                                    << "must be a number, got \"fast\"";
+        QTest::newRow("unknown key") << R"({"train": {"epoch": 3}})"
+                                     << "train.epoch"
+                                     << "train.epoch is not a known key";
+        QTest::newRow("unknown top key") << R"({"trian": {}})"
+                                         << "trian"
+                                         << "not a known key";
+        QTest::newRow("unknown method") << R"({"prune": {"method": "magic"}})"
+                                        << "prune.method"
+                                        << "must be one of threshold, global-magnitude";
+        QTest::newRow("geometric needs neurons")
+            << R"({"prune": {"method": "global-magnitude", "schedule": "geometric"}})"
+            << "prune.schedule"
+            << "needs prune.method neuron-l1";
+        QTest::newRow("q of 1") << R"({"prune": {"method": "neuron-l1", "schedule": "geometric", "q": 1}})"
+                                << "prune.q"
+                                << "<= 0.999";
+        QTest::newRow("adjoint of what") << R"({"prune": {"adjoint": "weights"}})"
+                                         << "prune.adjoint"
+                                         << "logits, loss";
+        QTest::newRow("fractional epochs") << R"({"train": {"epochs": 2.5}})"
+                                           << "train.epochs"
+                                           << "whole number";
+        QTest::newRow("huge batch") << R"({"train": {"batch_size": 1e12}})"
+                                    << "train.batch_size"
+                                    << "from 1 to 65536";
+        QTest::newRow("bad hidden item") << R"({"model": {"hidden": [300, -1]}})"
+                                         << "model.hidden[1]"
+                                         << "must be a number from 1";
+        QTest::newRow("split not 1") << R"({"dataset": {"split": {"train": 0.5, "val": 0.1}}})"
+                                     << "dataset.split.train"
+                                     << "add up to 1";
+        QTest::newRow("bad test split") << R"({"dataset": {"split": {"test": "later"}}})"
+                                        << "dataset.split.test"
+                                        << "\"given\" or a fraction";
+        QTest::newRow("unknown balance") << R"({"dataset": {"balance": "smote"}})"
+                                         << "dataset.balance"
+                                         << "must be one of none, oversample";
+        QTest::newRow("rotation too large") << R"({"dataset": {"augment": {"rotate": 90}}})"
+                                            << "dataset.augment.rotate"
+                                            << "<= 45";
+        QTest::newRow("nifti axis") << R"({"dataset": {"nifti": {"axis": 3}}})"
+                                    << "dataset.nifti.axis"
+                                    << "from 0 to 2";
+        QTest::newRow("nifti window order") << R"({"dataset": {"nifti": {"window": [99, 1]}}})"
+                                            << "dataset.nifti.window"
+                                            << "low < high";
+        QTest::newRow("rewind after training") << R"({"train": {"epochs": 3}, "prune": {"rewind": "epoch:5"}})"
+                                               << "prune.rewind"
+                                               << "after train.epochs";
+        QTest::newRow("rewind garbage") << R"({"prune": {"rewind": "start"}})"
+                                        << "prune.rewind"
+                                        << "init, none or epoch:K";
+        QTest::newRow("schema from the future") << R"({"schema": 2})"
+                                                << "schema"
+                                                << "reads schema 1";
+        QTest::newRow("model not an object") << R"({"model": [1]})"
+                                             << "model"
+                                             << "must be an object";
+        QTest::newRow("sparsity 1") << R"({"prune": {"sparsity": 1}})"
+                                    << "prune.sparsity"
+                                    << "<= 0.999";
+        QTest::newRow("bad device") << R"({"device": "tpu"})"
+                                    << "device"
+                                    << "auto, cpu, cuda";
+        QTest::newRow("n:m with a sweep") << R"({"prune": {"method": "nm-magnitude", "schedule": "sweep"}})"
+                                          << "prune.schedule"
+                                          << "needs prune.schedule none, one-shot, lottery";
+        QTest::newRow("n:m keeps all") << R"({"prune": {"method": "nm-magnitude", "nm": [4, 4]}})"
+                                       << "prune.nm"
+                                       << "n < m";
+        QTest::newRow("n:m of three") << R"({"prune": {"nm": [1, 2, 4]}})"
+                                      << "prune.nm"
+                                      << "2";
     }
 
     // Every name the engine's catalogue lists is a recipe the parser accepts, written back unchanged.
@@ -104,17 +157,24 @@ private slots:
     {
         for (const prunelab::engine::MethodInfo& m : prunelab::engine::methods()) {
             const QString schedule = m.structured ? QStringLiteral("geometric") : QStringLiteral("one-shot");
-            const Recipe r = Recipe::fromJson(QJsonDocument::fromJson(
-                QStringLiteral(R"({"prune": {"method": "%1", "schedule": "%2"}})").arg(QLatin1String(m.name), schedule).toUtf8()).object());
+            const Recipe r = Recipe::fromJson(
+                QJsonDocument::fromJson(QStringLiteral(R"({"prune": {"method": "%1", "schedule": "%2"}})")
+                                            .arg(QLatin1String(m.name), schedule)
+                                            .toUtf8())
+                    .object());
             QCOMPARE(r.toJson().value("prune").toObject().value("method").toString(), QLatin1String(m.name));
         }
         for (const prunelab::engine::ScheduleInfo& s : prunelab::engine::schedules()) {
             const QString method = s.structuredOnly ? QStringLiteral("neuron-l1") : QStringLiteral("global-magnitude");
-            const Recipe r = Recipe::fromJson(QJsonDocument::fromJson(
-                QStringLiteral(R"({"prune": {"method": "%1", "schedule": "%2"}})").arg(method, QLatin1String(s.name)).toUtf8()).object());
+            const Recipe r = Recipe::fromJson(
+                QJsonDocument::fromJson(QStringLiteral(R"({"prune": {"method": "%1", "schedule": "%2"}})")
+                                            .arg(method, QLatin1String(s.name))
+                                            .toUtf8())
+                    .object());
             QCOMPARE(r.prune.schedule, QLatin1String(s.name));
         }
-        const Recipe nm = Recipe::fromJson(QJsonDocument::fromJson(R"({"prune": {"method": "nm-magnitude", "nm": [1, 4]}})").object());
+        const Recipe nm = Recipe::fromJson(
+            QJsonDocument::fromJson(R"({"prune": {"method": "nm-magnitude", "nm": [1, 4]}})").object());
         QCOMPARE(nm.prune.nm, QList<int>({1, 4}));
         QCOMPARE(Recipe::fromJson(nm.toJson()).prune.nm, QList<int>({1, 4}));
     }
@@ -131,7 +191,8 @@ private slots:
     {
         QFETCH(QString, method);
         const QString json = QStringLiteral(R"({"prune": {"method": "%1", "schedule": "geometric", "q": 0.8,
-            "rounds": 30, "calibration_images": 100, "adjoint": "loss"}})").arg(method);
+            "rounds": 30, "calibration_images": 100, "adjoint": "loss"}})")
+                                 .arg(method);
         const Recipe r = Recipe::fromJson(parse(json.toUtf8().constData()));
         QCOMPARE(r.prune.method, method);
         QCOMPARE(r.prune.schedule, QStringLiteral("geometric"));
@@ -149,7 +210,7 @@ private slots:
         QCOMPARE(r.model.hidden, QList<int>({256, 64}));
         QCOMPARE(r.prune.method, QStringLiteral("interval-adjoint"));
         QCOMPARE(r.prune.schedule, QStringLiteral("geometric"));
-        QCOMPARE(r.prune.rounds, 30); // t = 1…30 as in seed 001's retain.txt
+        QCOMPARE(r.prune.rounds, 30); // t = 1…30 as in the interval-adjoint workflow's retain.txt
     }
 
     void refusesWithTheKeyPath()

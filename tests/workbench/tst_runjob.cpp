@@ -151,8 +151,10 @@ private slots:
         QCOMPARE(last.compactParameters, inputs * 8 + 8 + 8 * 4 + 4 + 4 * 4 + 4);
         QVERIFY(workbench::describe(last).contains(QStringLiteral("neurons 8-4")));
         const QJsonObject json = workbench::toJson(last);
-        QCOMPARE(json[QStringLiteral("compact")].toObject()[QStringLiteral("parameters")].toInteger(), last.compactParameters);
-        QCOMPARE(json[QStringLiteral("layers")].toArray()[1].toObject()[QStringLiteral("units_kept")].toInteger(), qint64(4));
+        QCOMPARE(json[QStringLiteral("compact")].toObject()[QStringLiteral("parameters")].toInteger(),
+                 last.compactParameters);
+        QCOMPARE(json[QStringLiteral("layers")].toArray()[1].toObject()[QStringLiteral("units_kept")].toInteger(),
+                 qint64(4));
     }
 
     void sameSeedSameNumbers()
@@ -306,9 +308,15 @@ private slots:
         QTest::addColumn<QString>("arch");
         QTest::addColumn<QString>("method");
         QTest::addColumn<QString>("path");
-        QTest::newRow("mlp, unstructured") << "mlp" << "global-magnitude" << "csr";
-        QTest::newRow("lenet5, structured") << "lenet5" << "neuron-l1" << "compact";
-        QTest::newRow("lenet5, unstructured") << "lenet5" << "global-magnitude" << "";
+        QTest::newRow("mlp, unstructured") << "mlp"
+                                           << "global-magnitude"
+                                           << "csr";
+        QTest::newRow("lenet5, structured") << "lenet5"
+                                            << "neuron-l1"
+                                            << "compact";
+        QTest::newRow("lenet5, unstructured") << "lenet5"
+                                              << "global-magnitude"
+                                              << "";
     }
 
     void roundsReportBatchOneLatency()

@@ -21,7 +21,8 @@ using workbench::Session;
 namespace {
 
 /// Copies a folder tree (a session) to `to`.
-void copyTree(const QString& from, const QString& to) {
+void copyTree(const QString& from, const QString& to)
+{
     QDirIterator it(from, QDir::Files, QDirIterator::Subdirectories);
     while (it.hasNext()) {
         const QString file = it.next();
@@ -31,7 +32,8 @@ void copyTree(const QString& from, const QString& to) {
     }
 }
 
-QList<QJsonObject> epochEvents(const Session& s) {
+QList<QJsonObject> epochEvents(const Session& s)
+{
     QList<QJsonObject> events;
     for (QJsonObject e : s.metrics())
         if (e.value(QStringLiteral("event")).toString() == QLatin1String("epoch")) {
@@ -48,7 +50,8 @@ class tst_RunJobSession : public QObject {
 
     std::shared_ptr<const datasets::ImageSet> demo_;
 
-    static workbench::Recipe recipe(const QString& schedule) {
+    static workbench::Recipe recipe(const QString& schedule)
+    {
         workbench::Recipe r;
         r.model.hidden = {32, 16};
         r.train.epochs = 2;
@@ -65,7 +68,8 @@ class tst_RunJobSession : public QObject {
         return r;
     }
 
-    RunSummary runToEnd(workbench::RunJob& job) {
+    RunSummary runToEnd(workbench::RunJob& job)
+    {
         job.setDataset(demo_);
         QSignalSpy finished(&job, &workbench::RunJob::finished);
         job.start();
@@ -75,14 +79,16 @@ class tst_RunJobSession : public QObject {
     }
 
 private slots:
-    void initTestCase() {
+    void initTestCase()
+    {
         datasets::DemoOptions options;
         options.perClass = {40, 40, 40, 40};
         options.size = 32;
         demo_ = std::make_shared<datasets::ImageSet>(datasets::DemoMriGenerator().generate(options));
     }
 
-    void continuesAfterAnyRoundWithIdenticalRounds_data() {
+    void continuesAfterAnyRoundWithIdenticalRounds_data()
+    {
         QTest::addColumn<QString>("schedule");
         QTest::addColumn<int>("interruptedAfter"); // last completed round when the run was stopped
         QTest::newRow("iterative, stopped in dense training") << "iterative" << -1;
@@ -92,7 +98,8 @@ private slots:
         QTest::newRow("sweep, after round 2") << "sweep" << 2;
         QTest::newRow("iterative, after the last round") << "iterative" << 3;
     }
-    void continuesAfterAnyRoundWithIdenticalRounds() {
+    void continuesAfterAnyRoundWithIdenticalRounds()
+    {
         QFETCH(QString, schedule);
         QFETCH(int, interruptedAfter);
         QTemporaryDir root;
@@ -164,7 +171,8 @@ private slots:
         QCOMPARE(roundEvents, 4);
     }
 
-    void validateReproducesTheRecordedAccuracy() {
+    void validateReproducesTheRecordedAccuracy()
+    {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("v"));
         {
@@ -201,7 +209,8 @@ private slots:
     }
 
     // Killed while the data was loading: recipe.json is there (written by setSession), no fingerprint, no round.
-    void aSessionKilledBeforeItsDataLoadedStartsAfresh() {
+    void aSessionKilledBeforeItsDataLoadedStartsAfresh()
+    {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("early"));
         {
@@ -221,7 +230,8 @@ private slots:
         QVERIFY(done.exists(QStringLiteral("dataset.json")));
     }
 
-    void otherDataIsRefused() {
+    void otherDataIsRefused()
+    {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("d"));
         workbench::Recipe r = recipe(QStringLiteral("none"));
@@ -246,9 +256,10 @@ private slots:
         QVERIFY2(summary.message.contains(QStringLiteral("fingerprint")), qPrintable(summary.message));
     }
 
-    // Seed 001: retain.txt and its plots before training, every round's folder, and after the last round the
-    // table across iterations (rounds.csv) with its accuracy and loss plots.
-    void geometricRunWritesRetentionAndIterationResults() {
+    // The interval-adjoint workflow: retain.txt and its plots before training, every round's folder, and after the last
+    // round the table across iterations (rounds.csv) with its accuracy and loss plots.
+    void geometricRunWritesRetentionAndIterationResults()
+    {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("geometric"));
         workbench::Recipe r = recipe(QStringLiteral("geometric"));
@@ -326,7 +337,8 @@ private slots:
         QVERIFY(accuracies.startsWith("series,iteration (pruning round),accuracy (%)\ntrain,0,"));
     }
 
-    void damagedRetentionTableIsNamed() {
+    void damagedRetentionTableIsNamed()
+    {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("damaged"));
         s.writeFile(QStringLiteral("results/retain.txt"), "t\tN1\tpercent\n0\t32\t100.00\n1\tx\t80\n");
@@ -339,7 +351,8 @@ private slots:
         }
     }
 
-    void pauseHoldsTheWorkerUntilResumed() {
+    void pauseHoldsTheWorkerUntilResumed()
+    {
         workbench::RunJob job;
         job.setRecipe(recipe(QStringLiteral("none")));
         job.setDataset(demo_);

@@ -24,7 +24,8 @@ const QDateTime kWhen(QDate(2026, 1, 2), QTime(3, 4, 5));
 /// Files whose size may not exceed `bytes` while it lives, as on a nearly full disk (writes fail with EFBIG).
 class FileSizeLimit {
 public:
-    explicit FileSizeLimit(rlim_t bytes) {
+    explicit FileSizeLimit(rlim_t bytes)
+    {
         std::signal(SIGXFSZ, SIG_IGN);
         getrlimit(RLIMIT_FSIZE, &old_);
         rlimit limited = old_;
@@ -43,7 +44,8 @@ class tst_Session : public QObject {
     Q_OBJECT
 
 private slots:
-    void createsTimeStampedFolders_data() {
+    void createsTimeStampedFolders_data()
+    {
         QTest::addColumn<QString>("name");
         QTest::addColumn<QString>("folder");
         QTest::newRow("plain") << "lottery"
@@ -55,7 +57,8 @@ private slots:
         QTest::newRow("empty") << ""
                                << "2026-01-02_030405_run";
     }
-    void createsTimeStampedFolders() {
+    void createsTimeStampedFolders()
+    {
         QFETCH(QString, name);
         QFETCH(QString, folder);
         QTemporaryDir root;
@@ -66,7 +69,8 @@ private slots:
         QCOMPARE(QFileInfo(again.path()).fileName(), folder + QStringLiteral("-2"));
     }
 
-    void unwritableFolderIsAnError() {
+    void unwritableFolderIsAnError()
+    {
         QTemporaryDir root;
         QFile blocker(root.filePath(QStringLiteral("file")));
         QVERIFY(blocker.open(QIODevice::WriteOnly));
@@ -79,7 +83,8 @@ private slots:
         }
     }
 
-    void fullDiskKeepsThePreviousFile() {
+    void fullDiskKeepsThePreviousFile()
+    {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("x"), kWhen);
         s.writeFile(QStringLiteral("rounds/0/model.pt"), "old contents");
@@ -106,7 +111,8 @@ private slots:
         QCOMPARE(s.readFile(QStringLiteral("metrics.jsonl")), QByteArray()); // no torn line left behind
     }
 
-    void metricsSkipTornLinesAndTruncateAfterARound() {
+    void metricsSkipTornLinesAndTruncateAfterARound()
+    {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("x"), kWhen);
         s.appendMetric({{"event", "epoch"}, {"round", 0}});
@@ -126,7 +132,8 @@ private slots:
         QCOMPARE(kept.last().value(QStringLiteral("round")).toInt(), 1);
     }
 
-    void stateAndRecipeRoundTrip() {
+    void stateAndRecipeRoundTrip()
+    {
         QTemporaryDir root;
         const Session s = Session::create(root.path(), QStringLiteral("x"), kWhen);
         QCOMPARE(s.completedRound(), -1);
@@ -140,13 +147,15 @@ private slots:
         QVERIFY_THROWS_EXCEPTION(SessionError, reopened.completedRound());
     }
 
-    void openRefusesOtherFolders() {
+    void openRefusesOtherFolders()
+    {
         QTemporaryDir root;
         QVERIFY_THROWS_EXCEPTION(SessionError, Session::open(root.path()));
         QVERIFY_THROWS_EXCEPTION(SessionError, Session::open(root.filePath(QStringLiteral("missing"))));
     }
 
-    void storeListsRenamesAndDeletes() {
+    void storeListsRenamesAndDeletes()
+    {
         QTemporaryDir root;
         const SessionStore store(root.path());
         const Session older = Session::create(root.path(), QStringLiteral("first"), kWhen);

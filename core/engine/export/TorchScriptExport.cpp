@@ -14,7 +14,8 @@ namespace prunelab::engine {
 
 namespace {
 
-std::string identifier(const std::string& name) {
+std::string identifier(const std::string& name)
+{
     std::string id = name;
     std::replace(id.begin(), id.end(), '.', '_');
     return id;
@@ -22,7 +23,8 @@ std::string identifier(const std::string& name) {
 
 } // namespace
 
-MaskSet masksFromZeros(torch::nn::Module& model) {
+MaskSet masksFromZeros(torch::nn::Module& model)
+{
     torch::NoGradGuard noGrad;
     MaskSet masks;
     for (const auto& item : model.named_parameters(/*recurse=*/true))
@@ -31,7 +33,8 @@ MaskSet masksFromZeros(torch::nn::Module& model) {
 }
 
 torch::jit::Module toTorchScript(ClassifierImpl& model, const Normalizer& normalizer,
-                                 const std::vector<std::string>& classNames, const std::vector<int64_t>& inputShape) {
+                                 const std::vector<std::string>& classNames, const std::vector<int64_t>& inputShape)
+{
     torch::NoGradGuard noGrad;
     const std::vector<ForwardStep> steps = model.forwardSteps();
     if (steps.empty())
@@ -117,7 +120,8 @@ torch::jit::Module toTorchScript(ClassifierImpl& model, const Normalizer& normal
 
 void exportTorchScript(ClassifierImpl& model, const Normalizer& normalizer, const std::vector<std::string>& classNames,
                        const std::vector<int64_t>& inputShape, const std::string& path, bool compact,
-                       const MaskSet* masks) {
+                       const MaskSet* masks)
+{
     torch::jit::Module module;
     if (compact) {
         const MaskSet derived = masks == nullptr ? masksFromZeros(model) : MaskSet();

@@ -7,7 +7,8 @@
 
 namespace prunelab::engine {
 
-ClassificationReport classificationReport(const torch::Tensor& truth, const torch::Tensor& predicted, int64_t classCount)
+ClassificationReport classificationReport(const torch::Tensor& truth, const torch::Tensor& predicted,
+                                          int64_t classCount)
 {
     if (truth.numel() != predicted.numel())
         throw std::invalid_argument("classification report: truth and predictions differ in length");
@@ -16,7 +17,8 @@ ClassificationReport classificationReport(const torch::Tensor& truth, const torc
     const torch::Tensor t = truth.flatten().to(torch::kCPU, torch::kLong);
     const torch::Tensor p = predicted.flatten().to(torch::kCPU, torch::kLong);
     // One bincount over (true, predicted) pairs gives the whole confusion matrix.
-    const torch::Tensor counts = torch::bincount(t * classCount + p, {}, classCount * classCount).view({classCount, classCount});
+    const torch::Tensor counts =
+        torch::bincount(t * classCount + p, {}, classCount * classCount).view({classCount, classCount});
     const auto c = counts.accessor<int64_t, 2>();
 
     ClassificationReport report;
@@ -96,9 +98,10 @@ std::vector<LayerSnapshot> snapshotLayers(torch::nn::Module& model, const MaskSe
         const bool wholeKernels = kept.dim() == 4 && kept.numel() <= 4 * maxCells * maxCells;
         s.maskRows = wholeKernels ? matrix.size(0) : std::min<int64_t>(matrix.size(0), maxCells);
         s.maskCols = wholeKernels ? matrix.size(1) : std::min<int64_t>(matrix.size(1), maxCells);
-        const torch::Tensor cells = torch::adaptive_avg_pool2d(matrix.unsqueeze(0).unsqueeze(0), {s.maskRows, s.maskCols})
-                                        .flatten()
-                                        .contiguous();
+        const torch::Tensor cells =
+            torch::adaptive_avg_pool2d(matrix.unsqueeze(0).unsqueeze(0), {s.maskRows, s.maskCols})
+                .flatten()
+                .contiguous();
         s.maskImage.assign(cells.data_ptr<float>(), cells.data_ptr<float>() + cells.numel());
         layers.push_back(std::move(s));
     }

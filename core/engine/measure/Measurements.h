@@ -16,7 +16,7 @@ struct ClassMetrics {
     int64_t support = 0;
 };
 
-/// sklearn's classification_report and confusion_matrix (seed 000) as plain values.
+/// sklearn's classification_report and confusion_matrix (the MRI threshold sweep) as plain values.
 struct ClassificationReport {
     std::vector<std::vector<int64_t>> confusion; ///< [true class][predicted class]
     std::vector<ClassMetrics> perClass;
@@ -27,7 +27,8 @@ struct ClassificationReport {
 
 /// Builds the report from true and predicted labels (int64, same length) over `classCount` classes.
 /// A class never predicted has precision 0; one never present has recall 0 (as sklearn with zero_division=0).
-ClassificationReport classificationReport(const torch::Tensor& truth, const torch::Tensor& predicted, int64_t classCount);
+ClassificationReport classificationReport(const torch::Tensor& truth, const torch::Tensor& predicted,
+                                          int64_t classCount);
 
 /// One prunable layer as the charts need it: counts, a histogram of its weights and a small image of its mask.
 struct LayerSnapshot {
@@ -57,9 +58,10 @@ struct ModelCost {
     int64_t parameters = 0;        ///< all weights and biases
     int64_t nonzeroParameters = 0; ///< non-zero weights and biases
     int64_t denseBytes = 0;        ///< float32 storage of every parameter
-    int64_t sparseBytes = 0;       ///< pruned layers as CSR (value + column index per non-zero, one row pointer per row), the rest dense
-    int64_t denseMacs = 0;         ///< multiply-accumulates per sample, dense
-    int64_t remainingMacs = 0;     ///< multiply-accumulates per sample with pruned weights skipped
+    int64_t sparseBytes =
+        0; ///< pruned layers as CSR (value + column index per non-zero, one row pointer per row), the rest dense
+    int64_t denseMacs = 0;     ///< multiply-accumulates per sample, dense
+    int64_t remainingMacs = 0; ///< multiply-accumulates per sample with pruned weights skipped
 };
 
 /// Linear CKA (Kornblith et al., 2019) between two representations of the same n inputs (n × anything, flattened

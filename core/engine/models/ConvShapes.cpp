@@ -4,14 +4,14 @@
 
 namespace prunelab::engine {
 
-std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_t channels, int64_t height, int64_t width,
-                                         size_t prunableCount)
+std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_t channels, int64_t height,
+                                         int64_t width, size_t prunableCount)
 {
     torch::NoGradGuard noGrad;
     const bool wasTraining = features->is_training();
     features->eval(); // batch norm must not update its running statistics on the dummy input
-    const torch::Device device = features->parameters().empty() ? torch::Device(torch::kCPU)
-                                                                : features->parameters().front().device();
+    const torch::Device device =
+        features->parameters().empty() ? torch::Device(torch::kCPU) : features->parameters().front().device();
     torch::Tensor x = torch::zeros({1, channels, height, width}, torch::TensorOptions().device(device));
     std::vector<int64_t> positions;
     for (auto& module : *features) {
@@ -24,8 +24,8 @@ std::vector<int64_t> convOutputPositions(torch::nn::Sequential& features, int64_
     return positions;
 }
 
-torch::Tensor collectActivations(torch::nn::Sequential& sequential, torch::Tensor x, std::vector<torch::Tensor>& outputs,
-                                 bool keepLast)
+torch::Tensor collectActivations(torch::nn::Sequential& sequential, torch::Tensor x,
+                                 std::vector<torch::Tensor>& outputs, bool keepLast)
 {
     for (auto& module : *sequential) {
         x = module.forward(x);
@@ -37,7 +37,8 @@ torch::Tensor collectActivations(torch::nn::Sequential& sequential, torch::Tenso
     return x;
 }
 
-torch::Tensor probeSequential(torch::nn::Sequential& sequential, torch::Tensor x, const LayerProbe& probe, size_t& layer)
+torch::Tensor probeSequential(torch::nn::Sequential& sequential, torch::Tensor x, const LayerProbe& probe,
+                              size_t& layer)
 {
     for (auto& module : *sequential) {
         x = module.forward(x);
@@ -57,9 +58,11 @@ std::vector<ForwardStep> sequentialSteps(const torch::nn::Sequential& sequential
         if (const auto* conv = module.ptr()->as<torch::nn::Conv2d>()) {
             const auto& o = conv->options;
             const auto* padding = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
-            if (padding == nullptr || (*padding)->at(0) != (*padding)->at(1) || o.stride()->at(0) != o.stride()->at(1) ||
-                o.dilation()->at(0) != 1 || o.dilation()->at(1) != 1 || o.groups() != 1)
-                throw std::logic_error(step.module + ": only square, undilated, ungrouped convolutions can be exported");
+            if (padding == nullptr || (*padding)->at(0) != (*padding)->at(1) ||
+                o.stride()->at(0) != o.stride()->at(1) || o.dilation()->at(0) != 1 || o.dilation()->at(1) != 1 ||
+                o.groups() != 1)
+                throw std::logic_error(step.module +
+                                       ": only square, undilated, ungrouped convolutions can be exported");
             step.kind = ForwardStep::Kind::Conv2d;
             step.stride = o.stride()->at(0);
             step.padding = (*padding)->at(0);

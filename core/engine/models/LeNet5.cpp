@@ -25,10 +25,10 @@ LeNet5Impl::LeNet5Impl(const LeNet5Options& o) : options_(o)
                                           torch::nn::MaxPool2d(2)));
     const int64_t h = ((o.height / 2) - 4) / 2;
     const int64_t w = ((o.width / 2) - 4) / 2;
-    classifier_ = register_module("classifier",
-                                  torch::nn::Sequential(torch::nn::Linear(c2 * h * w, f1), torch::nn::ReLU(),
-                                                        torch::nn::Linear(f1, f2), torch::nn::ReLU(),
-                                                        torch::nn::Linear(f2, o.classCount)));
+    classifier_ =
+        register_module("classifier", torch::nn::Sequential(torch::nn::Linear(c2 * h * w, f1), torch::nn::ReLU(),
+                                                            torch::nn::Linear(f1, f2), torch::nn::ReLU(),
+                                                            torch::nn::Linear(f2, o.classCount)));
     initialiseWeights(*this, o.init);
 }
 

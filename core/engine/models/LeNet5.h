@@ -20,8 +20,9 @@ struct LeNet5Options {
 };
 
 /// LeNet-5 as in the lecture demos: conv 6@5×5 (padding 2) → ReLU → max-pool 2 → conv 16@5×5 → ReLU → max-pool 2
-/// → 120 → 84 → classes (the four widths are options, so a compacted LeNet-5 is the same class). The first linear layer's width follows the input size, so any image size ≥ 12 works.
-/// Parameters: `features.{0,3}.weight` (convs), `classifier.{0,2,4}.weight` (linears).
+/// → 120 → 84 → classes (the four widths are options, so a compacted LeNet-5 is the same class). The first linear
+/// layer's width follows the input size, so any image size ≥ 12 works. Parameters: `features.{0,3}.weight` (convs),
+/// `classifier.{0,2,4}.weight` (linears).
 class LeNet5Impl : public ClassifierImpl {
 public:
     explicit LeNet5Impl(const LeNet5Options& options);

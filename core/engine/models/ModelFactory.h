@@ -10,11 +10,11 @@ namespace prunelab::engine {
 
 /// The `model` section of a recipe (../shared/CLI.md), already parsed.
 struct ModelSpec {
-    std::string arch = "mlp";            ///< mlp | lenet5 | vgg
+    std::string arch = "mlp";              ///< mlp | lenet5 | vgg
     std::vector<int64_t> hidden{300, 100}; ///< mlp
-    std::string layout = "vgg11";        ///< vgg
-    double width = 1.0;                  ///< vgg channel multiplier
-    bool batchNorm = true;               ///< vgg
+    std::string layout = "vgg11";          ///< vgg
+    double width = 1.0;                    ///< vgg channel multiplier
+    bool batchNorm = true;                 ///< vgg
     InitOptions init;
 };
 

@@ -38,8 +38,8 @@ VggImpl::VggImpl(const VggOptions& o) : options_(o)
     const std::vector<int64_t> plan = vggPlan(o.layout);
     const auto convCount = size_t(std::count_if(plan.begin(), plan.end(), [](int64_t c) { return c != 0; }));
     if (!o.convChannels.empty() && o.convChannels.size() != convCount)
-        throw std::invalid_argument("VGG layout " + o.layout + " has " + std::to_string(convCount) + " conv layers, got " +
-                                    std::to_string(o.convChannels.size()) + " channel counts");
+        throw std::invalid_argument("VGG layout " + o.layout + " has " + std::to_string(convCount) +
+                                    " conv layers, got " + std::to_string(o.convChannels.size()) + " channel counts");
     size_t conv = 0;
     for (int64_t planned : plan) {
         if (planned == 0) {

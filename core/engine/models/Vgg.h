@@ -26,9 +26,9 @@ struct VggOptions {
 /// The channel plan of a VGG layout, 0 for a max-pool ("M"). Throws std::invalid_argument for an unknown layout.
 std::vector<int64_t> vggPlan(const std::string& layout);
 
-/// VGG-style CNN for small images (seed 004): 3×3 convs (+ batch norm) + ReLU, max-pools while the feature map is at
-/// least 2×2 (a pool that would shrink it below 1×1 is left out, so 28×28 inputs work), global average pooling,
-/// then one linear layer to the classes. Parameters: `features.<i>.weight`, `classifier.weight`.
+/// VGG-style CNN for small images (the strategy study): 3×3 convs (+ batch norm) + ReLU, max-pools while the feature
+/// map is at least 2×2 (a pool that would shrink it below 1×1 is left out, so 28×28 inputs work), global average
+/// pooling, then one linear layer to the classes. Parameters: `features.<i>.weight`, `classifier.weight`.
 class VggImpl : public ClassifierImpl {
 public:
     explicit VggImpl(const VggOptions& options);

@@ -10,7 +10,7 @@ enum class WeightInit { Default, XavierNormal, XavierUniform, KaimingNormal, Uni
 
 struct InitOptions {
     WeightInit kind = WeightInit::Default;
-    double uniformLow = -0.05; ///< range for WeightInit::Uniform (seed 000 uses [-7, 7])
+    double uniformLow = -0.05; ///< range for WeightInit::Uniform (the MRI threshold sweep uses [-7, 7])
     double uniformHigh = 0.05;
 };
 

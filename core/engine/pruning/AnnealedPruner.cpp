@@ -47,7 +47,8 @@ MaskSet AnnealedPruner::computeMasks(ClassifierImpl& model, const PruneTarget& t
     const double T = temperature(target.round, target.rounds) * scale;
     const double J = options_.coupling * scale;
 
-    at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(options_.seed * 7919ULL + uint64_t(target.round));
+    at::Generator generator =
+        at::make_generator<at::CPUGeneratorImpl>(options_.seed * 7919ULL + uint64_t(target.round));
     ScoreList scores;
     for (size_t l = 0; l < params.size(); ++l) {
         const std::string& name = params[l].first;

@@ -13,7 +13,8 @@ struct AnnealOptions {
     uint64_t seed = 42;
 };
 
-/// `annealed`: thermodynamic pruning, the Ising-style model seed 000's title promises and its code never builds.
+/// `annealed`: thermodynamic pruning, the Ising-style model the MRI threshold sweep's title promises and its code never
+/// builds.
 ///
 /// Each prunable weight i carries a spin m_i ∈ {0 pruned, 1 kept}. The energy of a mask is
 ///     E(m) = Σ_i m_i (θ − |w_i|) − J Σ_⟨i,j⟩ m_i m_j

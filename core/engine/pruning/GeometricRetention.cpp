@@ -8,11 +8,13 @@
 
 namespace prunelab::engine {
 
-int64_t GeometricRetention::unitsAt(int64_t initial, double q, int t) {
+int64_t GeometricRetention::unitsAt(int64_t initial, double q, int t)
+{
     return std::max<int64_t>(1, std::llround(double(initial) * std::pow(q, t)));
 }
 
-std::vector<RetentionRow> GeometricRetention::table(const std::vector<int64_t>& initial, double q, int iterations) {
+std::vector<RetentionRow> GeometricRetention::table(const std::vector<int64_t>& initial, double q, int iterations)
+{
     if (!(q > 0.0 && q <= 1.0))
         throw std::invalid_argument("prune.q must be in (0, 1], got " + std::to_string(q));
     if (initial.empty())
@@ -40,7 +42,8 @@ std::vector<RetentionRow> GeometricRetention::table(const std::vector<int64_t>& 
     return rows;
 }
 
-double GeometricRetention::qForTarget(double fraction, int iterations) {
+double GeometricRetention::qForTarget(double fraction, int iterations)
+{
     if (!(fraction > 0.0 && fraction <= 1.0))
         throw std::invalid_argument("the fraction of units to keep must be in (0, 1], got " + std::to_string(fraction));
     if (iterations < 1)
@@ -49,7 +52,8 @@ double GeometricRetention::qForTarget(double fraction, int iterations) {
 }
 
 std::string GeometricRetention::toText(const std::vector<RetentionRow>& rows,
-                                       const std::vector<std::string>& layerNames) {
+                                       const std::vector<std::string>& layerNames)
+{
     std::ostringstream out;
     const size_t layers = rows.empty() ? layerNames.size() : rows.front().units.size();
     out << 't';

@@ -13,7 +13,7 @@ struct RetentionRow {
     double percent = 0.0; ///< Σ units / Σ initial units · 100
 };
 
-/// Seed 001's neuron retention schedule, computable before anything trains (the GUI previews it):
+/// The interval-adjoint workflow's neuron retention schedule, computable before anything trains (the GUI previews it):
 /// N_t = max(1, round(h · q^t)) for each hidden layer of initial width h, iterations t = 0…T (t = 0 is the dense
 /// model). A fixed fraction r removed per round is the same table with q = 1 − r (the `iterative` schedule with a
 /// structured method); a target total fraction f reached after T rounds uses q = f^(1/T).
@@ -29,8 +29,8 @@ public:
     /// The q that keeps `fraction` of the units after `iterations` rounds: fraction^(1/iterations).
     static double qForTarget(double fraction, int iterations);
 
-    /// The table as text like seed 001's retain.txt: a header `t N1 N2 … percent` (or the given layer names), then
-    /// one tab-separated row per iteration, percent with two decimals.
+    /// The table as text like the interval-adjoint workflow's retain.txt: a header `t N1 N2 … percent` (or the given
+    /// layer names), then one tab-separated row per iteration, percent with two decimals.
     static std::string toText(const std::vector<RetentionRow>& rows, const std::vector<std::string>& layerNames = {});
 };
 

@@ -20,12 +20,14 @@ ScoreList magnitudes(ClassifierImpl& model)
 
 } // namespace
 
-MaskSet GlobalMagnitudePruner::computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const
+MaskSet GlobalMagnitudePruner::computeMasks(ClassifierImpl& model, const PruneTarget& target,
+                                            const MaskSet* current) const
 {
     return selectGlobal(magnitudes(model), target.sparsity, current, keepOnePerLayer_);
 }
 
-MaskSet LayerMagnitudePruner::computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const
+MaskSet LayerMagnitudePruner::computeMasks(ClassifierImpl& model, const PruneTarget& target,
+                                           const MaskSet* current) const
 {
     return selectPerLayer(magnitudes(model), target.sparsity,
                           target.outputSparsity < 0.0 ? target.sparsity : target.outputSparsity, current);

@@ -4,7 +4,7 @@
 
 namespace prunelab::engine {
 
-/// `global-magnitude`: the smallest |w| over all layers together, exactly the target count (seed 003).
+/// `global-magnitude`: the smallest |w| over all layers together, exactly the target count (the pruning lecture).
 /// Matches torch.nn.utils.prune.global_unstructured(L1Unstructured) except that no layer is ever emptied.
 class GlobalMagnitudePruner : public Pruner {
 public:
@@ -16,15 +16,16 @@ private:
 };
 
 /// `layer-magnitude`: the smallest |w| of each layer at the layer's own rate, the output layer at its own
-/// (seed 002: 20 % of the hidden weights and 10 % of the output weights per round). Matches
+/// (the lottery-ticket workflow: 20 % of the hidden weights and 10 % of the output weights per round). Matches
 /// torch.nn.utils.prune.l1_unstructured applied layer by layer.
 class LayerMagnitudePruner : public Pruner {
 public:
     MaskSet computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const override;
 };
 
-/// `threshold`: keeps |w| > t and prunes the rest, whatever sparsity that gives (seed 000 sweeps t = 0.5 and 1.0).
-/// t is PruneTarget::threshold when that is set (a sweep), else the constructor's; the target sparsity is ignored.
+/// `threshold`: keeps |w| > t and prunes the rest, whatever sparsity that gives (the MRI threshold sweep tries t = 0.5
+/// and 1.0). t is PruneTarget::threshold when that is set (a sweep), else the constructor's; the target sparsity is
+/// ignored.
 class ThresholdPruner : public Pruner {
 public:
     explicit ThresholdPruner(double threshold = 0.0);

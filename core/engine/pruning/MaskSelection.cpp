@@ -21,7 +21,8 @@ torch::Tensor effectiveScores(const std::string& name, const torch::Tensor& scor
 {
     torch::Tensor flat = score.detach().flatten().to(torch::kFloat).clone();
     if (current != nullptr && current->contains(name))
-        flat.masked_fill_(current->mask(name).flatten().to(flat.device()) == 0, -std::numeric_limits<float>::infinity());
+        flat.masked_fill_(current->mask(name).flatten().to(flat.device()) == 0,
+                          -std::numeric_limits<float>::infinity());
     return flat;
 }
 
@@ -88,7 +89,8 @@ MaskSet selectPerLayer(const ScoreList& scores, double sparsity, double outputSp
         const double s = i + 1 == scores.size() ? outputSparsity : sparsity;
         const int64_t n = score.numel();
         const int64_t k = std::min<int64_t>(std::llround(s * static_cast<double>(n)), n - 1);
-        masks.set(name, keepPruned(name, pruneLowest(effectiveScores(name, score, current), k).view(score.sizes()), current));
+        masks.set(name,
+                  keepPruned(name, pruneLowest(effectiveScores(name, score, current), k).view(score.sizes()), current));
     }
     return masks;
 }

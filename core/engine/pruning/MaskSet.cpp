@@ -31,7 +31,8 @@ const torch::Tensor& MaskSet::mask(const std::string& name) const
 
 namespace {
 
-template <typename Fn> void forEachMasked(const std::map<std::string, torch::Tensor>& masks, torch::nn::Module& module, Fn fn)
+template <typename Fn>
+void forEachMasked(const std::map<std::string, torch::Tensor>& masks, torch::nn::Module& module, Fn fn)
 {
     const auto params = module.named_parameters(/*recurse=*/true);
     for (const auto& [name, mask] : masks) {

@@ -9,8 +9,8 @@ const std::vector<MethodInfo>& methods()
     // {id, name, summary, structured, sweepsThresholds, fixedSparsity}
     static const std::vector<MethodInfo> table{
         {MethodId::Threshold, "threshold",
-         "Removes every weight with |w| below each threshold, one round per threshold (the MRI threshold sweep)",
-         false, true},
+         "Removes every weight with |w| below each threshold, one round per threshold (the MRI threshold sweep)", false,
+         true},
         {MethodId::GlobalMagnitude, "global-magnitude",
          "Removes the smallest |w| over all layers together: large layers give up most"},
         {MethodId::LayerMagnitude, "layer-magnitude",
@@ -21,10 +21,10 @@ const std::vector<MethodInfo>& methods()
         {MethodId::Annealed, "annealed",
          "Thermodynamic: masks as Ising spins, Gibbs-sampled while the temperature anneals to 0"},
         {MethodId::NmMagnitude, "nm-magnitude",
-         "Semi-structured N:M (2:4 by default): keeps the n largest |w| of every m consecutive input weights",
-         false, false, true},
-        {MethodId::NeuronL1, "neuron-l1", "Structured: removes whole neurons with the smallest L1 norm of their weights",
-         true},
+         "Semi-structured N:M (2:4 by default): keeps the n largest |w| of every m consecutive input weights", false,
+         false, true},
+        {MethodId::NeuronL1, "neuron-l1",
+         "Structured: removes whole neurons with the smallest L1 norm of their weights", true},
         {MethodId::NeuronTaylor, "neuron-taylor",
          "Structured: removes whole neurons with the smallest |activation · gradient|", true},
         {MethodId::IntervalAdjoint, "interval-adjoint",
@@ -75,8 +75,8 @@ const MethodInfo& method(std::string_view name)
 {
     if (const MethodInfo* m = findMethod(name))
         return *m;
-    throw std::invalid_argument("prune.method must be one of " + orList(methodNames()) + ", got '" +
-                                std::string(name) + "'");
+    throw std::invalid_argument("prune.method must be one of " + orList(methodNames()) + ", got '" + std::string(name) +
+                                "'");
 }
 
 const ScheduleInfo& schedule(std::string_view name)

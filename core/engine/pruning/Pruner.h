@@ -12,8 +12,8 @@ namespace prunelab::engine {
 /// How much to prune, as cumulative sparsity over the prunable weights (not the rate of one round).
 struct PruneTarget {
     double sparsity = 0.0;
-    /// Sparsity of the output layer for per-layer methods (seed 002 prunes it at half the hidden rate);
-    /// negative: the same as `sparsity`.
+    /// Sparsity of the output layer for per-layer methods (the lottery-ticket workflow prunes it at half the hidden
+    /// rate); negative: the same as `sparsity`.
     double outputSparsity = -1.0;
     /// Magnitude threshold for the `threshold` method (|w| <= t is pruned); negative: the method's own.
     double threshold = -1.0;

@@ -1,10 +1,10 @@
 #include "core/engine/pruning/PrunerFactory.h"
 
-#include "core/engine/structured/IntervalAdjointPruner.h"
 #include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/pruning/NmPruner.h"
 #include "core/engine/pruning/RandomPruner.h"
 #include "core/engine/pruning/SnipPruner.h"
+#include "core/engine/structured/IntervalAdjointPruner.h"
 #include "core/engine/structured/NeuronNormPruner.h"
 #include "core/engine/structured/NeuronTaylorPruner.h"
 

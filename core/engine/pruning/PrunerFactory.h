@@ -18,8 +18,8 @@ namespace prunelab::engine {
 /// images for the criteria that score weights on data.
 struct PrunerSettings {
     uint64_t seed = 42;
-    double threshold = 0.0; ///< threshold: one-shot threshold (a sweep sets each round's)
-    AnnealOptions anneal;   ///< annealed
+    double threshold = 0.0;                        ///< threshold: one-shot threshold (a sweep sets each round's)
+    AnnealOptions anneal;                          ///< annealed
     AdjointOutput adjoint = AdjointOutput::Logits; ///< interval-adjoint
     int keepOfGroup = 2;                           ///< nm-magnitude: n of every m
     int groupSize = 4;                             ///< nm-magnitude: m

@@ -7,7 +7,7 @@
 namespace prunelab::engine {
 
 /// `random`: prunes weights chosen uniformly at random, globally, exactly the target count — the control every
-/// pruning comparison needs (seed 004). Deterministic from the seed and the round.
+/// pruning comparison needs (the strategy study). Deterministic from the seed and the round.
 class RandomPruner : public Pruner {
 public:
     explicit RandomPruner(uint64_t seed) : seed_(seed) {}

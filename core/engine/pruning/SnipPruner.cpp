@@ -8,7 +8,8 @@
 
 namespace prunelab::engine {
 
-SnipPruner::SnipPruner(torch::Tensor inputs, torch::Tensor labels) : inputs_(std::move(inputs)), labels_(std::move(labels))
+SnipPruner::SnipPruner(torch::Tensor inputs, torch::Tensor labels)
+    : inputs_(std::move(inputs)), labels_(std::move(labels))
 {
     if (!inputs_.defined() || inputs_.size(0) == 0 || inputs_.size(0) != labels_.size(0))
         throw std::invalid_argument("SNIP needs a non-empty batch with one label per input");

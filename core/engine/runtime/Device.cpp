@@ -15,7 +15,8 @@ torch::Device resolveDevice(const std::string& name)
         return torch::Device(torch::kCPU);
     if (name.rfind("cuda", 0) == 0) {
         if (!torch::cuda::is_available())
-            throw std::invalid_argument("device '" + name + "' asked for, but this LibTorch build or machine has no CUDA");
+            throw std::invalid_argument("device '" + name +
+                                        "' asked for, but this LibTorch build or machine has no CUDA");
         return torch::Device(name);
     }
     throw std::invalid_argument("unknown device '" + name + "': expected auto, cpu, cuda or cuda:N");

@@ -16,8 +16,7 @@ namespace {
 using SetThreads = void (*)(int);
 using GetThreads = int (*)();
 
-template <typename Function>
-Function openBlasSymbol(const char* name)
+template <typename Function> Function openBlasSymbol(const char* name)
 {
     return reinterpret_cast<Function>(dlsym(RTLD_DEFAULT, name));
 }

@@ -7,8 +7,8 @@ namespace prunelab::engine {
 ///
 /// - glibc's allocator returns freed blocks above its mmap threshold (at most 32 MiB by default) to the kernel, so
 ///   every gradient, activation and optimiser temporary of a large layer is a fresh mapping whose pages fault in
-///   again at each step. Measured on seed 000's MLP (12.6 M weights in its first layer): 80 % of a step was page
-///   faults and zero-filling. Raising the mmap and trim thresholds keeps those blocks in the heap for reuse.
+///   again at each step. Measured on the MRI threshold sweep's MLP (12.6 M weights in its first layer): 80 % of a step
+///   was page faults and zero-filling. Raising the mmap and trim thresholds keeps those blocks in the heap for reuse.
 /// - Pruned weights decay towards zero; denormal floats would slow every multiply that touches them.
 void prepareTrainingRuntime();
 
@@ -31,9 +31,9 @@ struct ThreadPlan {
 
 /// Measured on the 2-core machine (`prunelab-cli bench train`): the two pools spinning side by side make an MLP
 /// twice slower, so an MLP trains with one intra-op thread and gives OpenBLAS all cores only when its products are
-/// large (seed 000's MLP at batch 64, 0.8 G multiply-adds per step: 1.7× faster on two; LeNet-300-100 at batch 60,
-/// 16 M: 17 % faster on one). A network with convolutions spends its time in LibTorch's own convolution kernels:
-/// all cores to them (LeNet-5 1.4×, a small VGG 1.6× faster) and one to OpenBLAS.
+/// large (the MRI threshold sweep's MLP at batch 64, 0.8 G multiply-adds per step: 1.7× faster on two; LeNet-300-100 at
+/// batch 60, 16 M: 17 % faster on one). A network with convolutions spends its time in LibTorch's own convolution
+/// kernels: all cores to them (LeNet-5 1.4×, a small VGG 1.6× faster) and one to OpenBLAS.
 ThreadPlan planThreads(bool hasConvolution, double macsPerStep, int cores);
 
 /// Applies a plan for its lifetime and restores the previous thread counts after.

@@ -13,11 +13,16 @@ namespace {
 const char* stepName(ForwardStep::Kind kind)
 {
     switch (kind) {
-    case ForwardStep::Kind::Conv2d: return "a convolution";
-    case ForwardStep::Kind::BatchNorm2d: return "batch norm";
-    case ForwardStep::Kind::MaxPool2d: return "max pooling";
-    case ForwardStep::Kind::GlobalAvgPool: return "global average pooling";
-    default: return "a step";
+    case ForwardStep::Kind::Conv2d:
+        return "a convolution";
+    case ForwardStep::Kind::BatchNorm2d:
+        return "batch norm";
+    case ForwardStep::Kind::MaxPool2d:
+        return "max pooling";
+    case ForwardStep::Kind::GlobalAvgPool:
+        return "global average pooling";
+    default:
+        return "a step";
     }
 }
 
@@ -41,7 +46,8 @@ SparseNetwork SparseNetwork::fromModel(ClassifierImpl& model)
             throw std::invalid_argument(std::string("sparse inference covers linear layers only; this model has ") +
                                         stepName(step.kind) + " (" + step.module +
                                         "): use structured pruning and compaction to make it faster");
-        const torch::Tensor weight = parameters[step.module + ".weight"].detach().to(torch::kCPU, torch::kFloat).contiguous();
+        const torch::Tensor weight =
+            parameters[step.module + ".weight"].detach().to(torch::kCPU, torch::kFloat).contiguous();
         Layer layer;
         layer.rows = weight.size(0);
         layer.columns = weight.size(1);
@@ -61,7 +67,8 @@ SparseNetwork SparseNetwork::fromModel(ClassifierImpl& model)
             layer.rowStart.push_back(int32_t(layer.value.size()));
         }
         if (step.bias) {
-            const torch::Tensor bias = parameters[step.module + ".bias"].detach().to(torch::kCPU, torch::kFloat).contiguous();
+            const torch::Tensor bias =
+                parameters[step.module + ".bias"].detach().to(torch::kCPU, torch::kFloat).contiguous();
             layer.bias.assign(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.numel());
         }
         network.layers_.push_back(std::move(layer));

@@ -16,7 +16,8 @@ namespace prunelab::engine {
 namespace {
 
 /// Builds a model without disturbing the global random generator (compaction must not change later shuffles).
-ClassifierPtr buildQuietly(const ClassifierImpl& model, const std::vector<int64_t>& widths) {
+ClassifierPtr buildQuietly(const ClassifierImpl& model, const std::vector<int64_t>& widths)
+{
     at::Generator generator = at::detail::getDefaultCPUGenerator();
     torch::Tensor state;
     {
@@ -29,20 +30,23 @@ ClassifierPtr buildQuietly(const ClassifierImpl& model, const std::vector<int64_
     return result;
 }
 
-torch::Tensor indicesOf(const torch::Tensor& keep) {
+torch::Tensor indicesOf(const torch::Tensor& keep)
+{
     return torch::nonzero(keep).flatten().to(torch::kLong);
 }
 
 } // namespace
 
-std::vector<int64_t> hiddenWidths(torch::nn::Module& model) {
+std::vector<int64_t> hiddenWidths(torch::nn::Module& model)
+{
     std::vector<int64_t> widths;
     for (const UnitGroup& group : unitGroups(model))
         widths.push_back(group.units);
     return widths;
 }
 
-ClassifierPtr compactModel(ClassifierImpl& model, const MaskSet& masks) {
+ClassifierPtr compactModel(ClassifierImpl& model, const MaskSet& masks)
+{
     torch::NoGradGuard noGrad;
     const std::vector<UnitGroup> groups = unitGroups(model);
     std::vector<torch::Tensor> kept; // indices of the surviving units, per group
@@ -104,7 +108,8 @@ ClassifierPtr compactModel(ClassifierImpl& model, const MaskSet& masks) {
     return compact;
 }
 
-double medianLatencyMs(ClassifierImpl& model, const torch::Tensor& input, int repeats) {
+double medianLatencyMs(ClassifierImpl& model, const torch::Tensor& input, int repeats)
+{
     torch::NoGradGuard noGrad;
     const bool wasTraining = model.is_training();
     model.eval();
@@ -121,7 +126,8 @@ double medianLatencyMs(ClassifierImpl& model, const torch::Tensor& input, int re
 }
 
 CompactionReport compareCompaction(ClassifierImpl& masked, ClassifierImpl& compact, const torch::Tensor& sample,
-                                   int repeats) {
+                                   int repeats)
+{
     CompactionReport report;
     report.widthsBefore = hiddenWidths(masked);
     report.widthsAfter = hiddenWidths(compact);

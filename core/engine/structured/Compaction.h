@@ -1,8 +1,8 @@
 #pragma once
 
+#include "core/engine/measure/Measurements.h"
 #include "core/engine/models/Classifier.h"
 #include "core/engine/pruning/MaskSet.h"
-#include "core/engine/measure/Measurements.h"
 
 #include <vector>
 

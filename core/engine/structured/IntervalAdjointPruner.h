@@ -4,7 +4,8 @@
 
 namespace prunelab::engine {
 
-/// `interval-adjoint` (seed 001's thesis, "Interval-Adjoint Sensitivity Guided Neural Network Pruning").
+/// `interval-adjoint` (the interval-adjoint workflow's thesis, "Interval-Adjoint Sensitivity Guided Neural Network
+/// Pruning").
 ///
 /// For each hidden unit j, over the calibration inputs (and, for a filter, over all its output positions):
 ///   A_j = [min a_j, max a_j]             the value interval of the unit's output a_j (after its ReLU),

@@ -6,13 +6,15 @@
 
 namespace prunelab::engine {
 
-NeuronNormPruner::NeuronNormPruner(int p) : p_(p) {
+NeuronNormPruner::NeuronNormPruner(int p) : p_(p)
+{
     if (p != 1 && p != 2)
         throw std::invalid_argument("neuron norm pruning takes the L1 or the L2 norm, got p = " + std::to_string(p));
 }
 
 std::vector<torch::Tensor> NeuronNormPruner::unitScores(ClassifierImpl& model,
-                                                        const std::vector<UnitGroup>& groups) const {
+                                                        const std::vector<UnitGroup>& groups) const
+{
     torch::NoGradGuard noGrad;
     const auto params = model.named_parameters(/*recurse=*/true);
     std::vector<torch::Tensor> scores;

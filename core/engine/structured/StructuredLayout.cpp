@@ -6,12 +6,14 @@
 
 namespace prunelab::engine {
 
-std::string modulePrefix(const std::string& name) {
+std::string modulePrefix(const std::string& name)
+{
     const size_t dot = name.rfind('.');
     return dot == std::string::npos ? std::string() : name.substr(0, dot);
 }
 
-std::vector<UnitGroup> unitGroups(torch::nn::Module& model) {
+std::vector<UnitGroup> unitGroups(torch::nn::Module& model)
+{
     const auto params = model.named_parameters(/*recurse=*/true);
     std::vector<UnitGroup> groups;
     UnitGroup* open = nullptr; // the group whose companions are being collected
@@ -47,7 +49,8 @@ std::vector<UnitGroup> unitGroups(torch::nn::Module& model) {
     return groups;
 }
 
-torch::Tensor aliveUnits(const UnitGroup& group, const MaskSet* masks) {
+torch::Tensor aliveUnits(const UnitGroup& group, const MaskSet* masks)
+{
     torch::Tensor alive = torch::ones({group.units});
     if (masks == nullptr || !masks->contains(group.weight))
         return alive;
@@ -60,7 +63,8 @@ torch::Tensor aliveUnits(const UnitGroup& group, const MaskSet* masks) {
 }
 
 MaskSet structuredMasks(torch::nn::Module& model, const std::vector<UnitGroup>& groups,
-                        const std::vector<torch::Tensor>& keep, const MaskSet* current) {
+                        const std::vector<torch::Tensor>& keep, const MaskSet* current)
+{
     if (keep.size() != groups.size())
         throw std::invalid_argument("structured masks need one keep vector per hidden layer");
     const auto params = model.named_parameters(/*recurse=*/true);
@@ -106,7 +110,8 @@ MaskSet structuredMasks(torch::nn::Module& model, const std::vector<UnitGroup>& 
     return result;
 }
 
-UnitCounts countUnits(torch::nn::Module& model, const MaskSet* masks) {
+UnitCounts countUnits(torch::nn::Module& model, const MaskSet* masks)
+{
     torch::NoGradGuard noGrad;
     UnitCounts counts;
     for (const auto& [name, weight] : prunableParameters(model)) {

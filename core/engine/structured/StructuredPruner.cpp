@@ -10,7 +10,8 @@
 
 namespace prunelab::engine {
 
-MaskSet StructuredPruner::computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const {
+MaskSet StructuredPruner::computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const
+{
     if (!(target.sparsity >= 0.0 && target.sparsity < 1.0))
         throw std::invalid_argument("sparsity must be in [0, 1), got " + std::to_string(target.sparsity));
     const std::vector<UnitGroup> groups = unitGroups(model);
@@ -54,7 +55,8 @@ MaskSet StructuredPruner::computeMasks(ClassifierImpl& model, const PruneTarget&
 }
 
 UnitCalibration calibrateUnits(ClassifierImpl& model, const torch::Tensor& inputs, const torch::Tensor& labels,
-                               AdjointOutput output, int64_t batchSize) {
+                               AdjointOutput output, int64_t batchSize)
+{
     if (!inputs.defined() || inputs.size(0) == 0)
         throw std::invalid_argument("structured pruning needs a non-empty calibration set");
     if (output == AdjointOutput::Loss && (!labels.defined() || labels.size(0) != inputs.size(0)))

@@ -24,8 +24,11 @@ torch::Tensor augmentBatch(const torch::Tensor& images, const AugmentOptions& op
         // affine_grid maps output to input coordinates in [−1, 1]²: a rotation about the centre.
         const torch::Tensor theta = torch::stack({torch::stack({c, -s, zero}, 1), torch::stack({s, c, zero}, 1)}, 1);
         const torch::Tensor grid = torch::nn::functional::affine_grid(theta, x.sizes(), /*align_corners=*/false);
-        x = torch::nn::functional::grid_sample(
-            x, grid, torch::nn::functional::GridSampleFuncOptions().mode(torch::kBilinear).padding_mode(torch::kZeros).align_corners(false));
+        x = torch::nn::functional::grid_sample(x, grid,
+                                               torch::nn::functional::GridSampleFuncOptions()
+                                                   .mode(torch::kBilinear)
+                                                   .padding_mode(torch::kZeros)
+                                                   .align_corners(false));
     }
     if (options.brightness > 0.0)
         x = (x * uniform(1.0 - options.brightness, 1.0 + options.brightness).view({n, 1, 1, 1})).clamp(0.0, 255.0);

@@ -16,8 +16,7 @@ bool fusable(const torch::Tensor& p, const torch::Tensor& grad)
            grad.scalar_type() == torch::kFloat && grad.is_contiguous() && grad.sizes() == p.sizes();
 }
 
-template <typename Options, typename State>
-bool fusedStep(torch::optim::Optimizer& optimizer, bool decoupled)
+template <typename Options, typename State> bool fusedStep(torch::optim::Optimizer& optimizer, bool decoupled)
 {
     // Checked up front so a step is never half fused, half LibTorch's.
     for (auto& group : optimizer.param_groups()) {
@@ -58,7 +57,7 @@ bool fusedStep(torch::optim::Optimizer& optimizer, bool decoupled)
             u.rootCorrection2 = float(1.0 / std::sqrt(correction2));
             const torch::Tensor mean = state.exp_avg(), square = state.exp_avg_sq();
             kernels::adamUpdate(p.data_ptr<float>(), p.grad().data_ptr<float>(), mean.data_ptr<float>(),
-                        square.data_ptr<float>(), p.numel(), u);
+                                square.data_ptr<float>(), p.numel(), u);
         }
     }
     return true;

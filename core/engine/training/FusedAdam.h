@@ -7,9 +7,9 @@ namespace prunelab::engine {
 
 /// torch::optim::Adam with the update done in one pass over each parameter: LibTorch's step runs six tensor
 /// operations per parameter and allocates two temporaries the size of it (grad + decay, the denominator), which on
-/// seed 000's 12.6 M-weight layer cost more than the forward and backward passes together. Same state objects
-/// (AdamParamState), same options, same results up to float rounding; parameters that are not dense contiguous float
-/// CPU tensors, and amsgrad, go through LibTorch's own step.
+/// the MRI threshold sweep's 12.6 M-weight layer cost more than the forward and backward passes together. Same state
+/// objects (AdamParamState), same options, same results up to float rounding; parameters that are not dense contiguous
+/// float CPU tensors, and amsgrad, go through LibTorch's own step.
 class FusedAdam : public torch::optim::Adam {
 public:
     using torch::optim::Adam::Adam;

@@ -37,7 +37,8 @@ Normalizer Normalizer::fromData(const torch::Tensor& images)
     std::vector<double> sum(static_cast<size_t>(channels), 0.0), squares(static_cast<size_t>(channels), 0.0);
     const int64_t n = images.size(0);
     for (int64_t begin = 0; begin < n; begin += 256) {
-        const torch::Tensor chunk = images.narrow(0, begin, std::min<int64_t>(256, n - begin)).to(torch::kDouble).div_(255.0);
+        const torch::Tensor chunk =
+            images.narrow(0, begin, std::min<int64_t>(256, n - begin)).to(torch::kDouble).div_(255.0);
         const torch::Tensor s = chunk.sum({0, 2, 3});
         const torch::Tensor q = chunk.mul_(chunk).sum({0, 2, 3});
         for (int64_t c = 0; c < channels; ++c) {
@@ -75,9 +76,9 @@ torch::Tensor Normalizer::gather(const torch::Tensor& images, const torch::Tenso
     const int64_t count = index.numel(), channels = images.size(1), plane = images.size(2) * images.size(3);
     const int64_t n = images.size(0);
     torch::Tensor out = torch::empty({count, channels, images.size(2), images.size(3)}, torch::kFloat);
-    const int64_t bad = kernels::gatherNormalized(images.data_ptr<uint8_t>(), n, index.data_ptr<int64_t>(), count,
-                                                  channels, plane, scale_.data_ptr<float>(), shift_.data_ptr<float>(),
-                                                  out.data_ptr<float>());
+    const int64_t bad =
+        kernels::gatherNormalized(images.data_ptr<uint8_t>(), n, index.data_ptr<int64_t>(), count, channels, plane,
+                                  scale_.data_ptr<float>(), shift_.data_ptr<float>(), out.data_ptr<float>());
     if (bad >= 0)
         throw std::out_of_range("sample index " + std::to_string(bad) + " outside 0…" + std::to_string(n - 1));
     return out;

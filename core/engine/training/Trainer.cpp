@@ -1,17 +1,17 @@
 #include "core/engine/training/Trainer.h"
 
-#include "core/engine/training/FusedAdam.h"
 #include "core/engine/measure/Measurements.h"
-#include "core/engine/runtime/Runtime.h"
 #include "core/engine/models/WeightCopy.h"
+#include "core/engine/runtime/Runtime.h"
+#include "core/engine/training/FusedAdam.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
 #include <algorithm>
 #include <chrono>
-#include <optional>
 #include <cmath>
+#include <optional>
 #include <stdexcept>
 #include <thread>
 
@@ -72,7 +72,8 @@ ThreadPlan trainingThreadPlan(ClassifierImpl& model, int64_t batchSize, int64_t 
     const bool convolution = std::any_of(steps.begin(), steps.end(),
                                          [](const ForwardStep& s) { return s.kind == ForwardStep::Kind::Conv2d; });
     const ModelCost cost = measureCost(model, channels, height, width);
-    return planThreads(convolution, double(cost.denseMacs) * double(batchSize), int(std::thread::hardware_concurrency()));
+    return planThreads(convolution, double(cost.denseMacs) * double(batchSize),
+                       int(std::thread::hardware_concurrency()));
 }
 
 Trainer::Trainer(ClassifierPtr model, Normalizer normalizer, torch::Device device)
@@ -102,8 +103,8 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
     prepareTrainingRuntime();
     std::optional<ScopedThreads> threads;
     if (device_.is_cpu())
-        threads.emplace(trainingThreadPlan(*model_, options.batchSize, trainData.images.size(1), trainData.images.size(2),
-                                           trainData.images.size(3)));
+        threads.emplace(trainingThreadPlan(*model_, options.batchSize, trainData.images.size(1),
+                                           trainData.images.size(2), trainData.images.size(3)));
 
     const TensorDataset train = onDevice(trainData, device_);
     auto optimizer = makeOptimizer(*model_, options);
@@ -147,9 +148,10 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
             const int64_t begin = b * options.batchSize;
             const int64_t count = std::min(options.batchSize, n - begin);
             const torch::Tensor idx = order.narrow(0, begin, count);
-            const torch::Tensor x = options.augment.enabled()
-                                        ? normalizer_(augmentBatch(train.images.index_select(0, idx), options.augment, generator))
-                                        : normalizer_.gather(train.images, idx);
+            const torch::Tensor x =
+                options.augment.enabled()
+                    ? normalizer_(augmentBatch(train.images.index_select(0, idx), options.augment, generator))
+                    : normalizer_.gather(train.images, idx);
             const torch::Tensor y = train.labels.index_select(0, idx);
 
             clearGradients(parameters);
@@ -176,7 +178,8 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
         EpochReport report;
         report.epoch = epoch;
         report.epochs = options.epochs;
-        report.train = {lossSum / static_cast<double>(n), static_cast<double>(correct.item<int64_t>()) / static_cast<double>(n), n};
+        report.train = {lossSum / static_cast<double>(n),
+                        static_cast<double>(correct.item<int64_t>()) / static_cast<double>(n), n};
         report.validation = evaluate(validation, 512, callbacks.cancel);
         if (cancelled(callbacks.cancel))
             return finish(StopReason::Cancelled);
@@ -215,7 +218,8 @@ Evaluation Trainer::evaluate(const TensorDataset& data, int64_t batchSize, const
         const torch::Tensor x = normalizer_(data.images.narrow(0, begin, count).to(device_));
         const torch::Tensor y = data.labels.narrow(0, begin, count).to(device_);
         const torch::Tensor logits = model_->forward(x);
-        lossSum += torch::nn::functional::cross_entropy(logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
+        lossSum += torch::nn::functional::cross_entropy(
+                       logits, y, torch::nn::functional::CrossEntropyFuncOptions().reduction(torch::kSum))
                        .item<double>();
         correct += logits.argmax(1).eq(y).sum().item<int64_t>();
         result.samples += count;

@@ -1,10 +1,10 @@
 #pragma once
 
-#include "core/engine/training/Augmentation.h"
 #include "core/engine/models/Classifier.h"
 #include "core/engine/pruning/MaskSet.h"
-#include "core/engine/training/Normalizer.h"
 #include "core/engine/runtime/Runtime.h"
+#include "core/engine/training/Augmentation.h"
+#include "core/engine/training/Normalizer.h"
 #include "core/engine/training/TensorDataset.h"
 
 #include <atomic>
@@ -31,7 +31,8 @@ struct TrainOptions {
     std::vector<double> classWeights;
     /// Stop when validation accuracy has not improved for this many epochs; 0 = never.
     int earlyStoppingPatience = 0;
-    /// At the end, put back the weights of the epoch with the best validation accuracy (seed 000 keeps the best).
+    /// At the end, put back the weights of the epoch with the best validation accuracy (the MRI threshold sweep keeps
+    /// the best).
     bool restoreBest = false;
     /// On-the-fly augmentation of training batches (flips, small rotations, brightness).
     AugmentOptions augment;
@@ -41,10 +42,11 @@ struct TrainOptions {
 double scheduledLearningRate(const TrainOptions& options, int epoch);
 
 /// The thread plan (Runtime.h) the Trainer uses for `model` on images of channels×height×width at `batchSize`.
-ThreadPlan trainingThreadPlan(ClassifierImpl& model, int64_t batchSize, int64_t channels, int64_t height, int64_t width);
+ThreadPlan trainingThreadPlan(ClassifierImpl& model, int64_t batchSize, int64_t channels, int64_t height,
+                              int64_t width);
 
 struct BatchProgress {
-    int epoch = 0; ///< 1-based
+    int epoch = 0;     ///< 1-based
     int64_t batch = 0; ///< 1-based within the epoch
     int64_t batchesPerEpoch = 0;
     double loss = 0.0;
@@ -78,7 +80,7 @@ enum class StopReason { Completed, Cancelled, StoppedByCallback, EarlyStopped };
 struct TrainOutcome {
     StopReason reason = StopReason::Completed;
     std::vector<EpochReport> history;
-    int bestEpoch = 0; ///< 1-based epoch with the best validation accuracy (0: no epoch completed)
+    int bestEpoch = 0;         ///< 1-based epoch with the best validation accuracy (0: no epoch completed)
     bool restoredBest = false; ///< the model now holds that epoch's weights
 };
 

@@ -2,8 +2,8 @@
 // (torch::pickle_save of a dict), so tests/engine/interop/compare_with_torch_prune.py can check them against
 // torch.nn.utils.prune on the very same weights. Usage: dump_masks OUT.pt
 
-#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/models/Mlp.h"
+#include "core/engine/pruning/MagnitudePruners.h"
 
 #include <torch/torch.h>
 

@@ -2,10 +2,10 @@
 // (batch norm) exported as compact-torchscript and torchscript, and expected.pt, a dict of the input pixels in [0, 1]
 // and PruneLab's logits for them. Usage: export_torchscript OUTDIR
 #include "../SyntheticData.h"
-#include "core/engine/models/LeNet5.h"
-#include "core/engine/structured/NeuronNormPruner.h"
 #include "core/engine/export/TorchScriptExport.h"
+#include "core/engine/models/LeNet5.h"
 #include "core/engine/models/Vgg.h"
+#include "core/engine/structured/NeuronNormPruner.h"
 
 #include <torch/torch.h>
 
@@ -14,7 +14,8 @@
 
 using namespace prunelab::engine;
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     if (argc != 2) {
         std::cerr << "usage: export_torchscript OUTDIR\n";
         return 2;

@@ -31,7 +31,8 @@ namespace {
 const QByteArray* current = nullptr;
 char crashPath[512];
 
-extern "C" void saveInput(int signal) {
+extern "C" void saveInput(int signal)
+{
     if (current) {
         const int fd = ::open(crashPath, O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (fd >= 0) {
@@ -45,7 +46,8 @@ extern "C" void saveInput(int signal) {
     std::raise(signal);
 }
 
-QByteArray mutate(QByteArray input, const QList<QByteArray>& seeds, std::mt19937_64& rng) {
+QByteArray mutate(QByteArray input, const QList<QByteArray>& seeds, std::mt19937_64& rng)
+{
     static const quint32 interesting[] = {0,          1,          0x7f,   0x80,      0xff,       0x100,
                                           0x7fff,     0x8000,     0xffff, 0x10000,   0x7fffffff, 0x80000000,
                                           0xffffffff, 0xfffffffe, 100000, 65535 * 2, 4096,       0x01000000};
@@ -111,7 +113,8 @@ QByteArray mutate(QByteArray input, const QList<QByteArray>& seeds, std::mt19937
     return input.left(1 << 20);
 }
 
-int run(const QByteArray& input) {
+int run(const QByteArray& input)
+{
     current = &input;
     LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t*>(input.constData()), size_t(input.size()));
     current = nullptr;
@@ -120,7 +123,8 @@ int run(const QByteArray& input) {
 
 } // namespace
 
-int main(int argc, char** argv) {
+int main(int argc, char** argv)
+{
     QCoreApplication app(argc, argv);
     const QString target = QStringLiteral(PRUNELAB_FUZZ_TARGET);
     double seconds = qEnvironmentVariableIsSet("PRUNELAB_FUZZ_SECONDS")

@@ -11,7 +11,8 @@
 #include <cstring>
 #include <stdexcept>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
     if (size < 4)
         return 0;
     quint32 split = 0;

@@ -7,7 +7,8 @@
 #include <cstdint>
 #include <vector>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
     using namespace prunelab::datasets;
     const QByteArray bytes(reinterpret_cast<const char*>(data), qsizetype(size));
     DecodeOptions options;

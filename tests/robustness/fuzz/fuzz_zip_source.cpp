@@ -12,7 +12,8 @@
 #include <cstdint>
 #include <stdexcept>
 
-extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size)
+{
     using namespace prunelab::datasets;
     static QTemporaryDir dir;
     const QString path = dir.filePath(QStringLiteral("fuzz.zip"));

@@ -11,8 +11,8 @@
 namespace prunelab::engine::kernels {
 
 PRUNELAB_CLONES
-void adamUpdate(float* __restrict param, const float* __restrict grad, float* __restrict mean,
-                float* __restrict square, int64_t n, const AdamStep& step)
+void adamUpdate(float* __restrict param, const float* __restrict grad, float* __restrict mean, float* __restrict square,
+                int64_t n, const AdamStep& step)
 {
     const float beta1 = step.beta1, beta2 = step.beta2, eps = step.eps, decay = step.l2Decay, shrink = step.shrink;
     const float size = step.stepSize, root = step.rootCorrection2;
@@ -54,9 +54,9 @@ int64_t gatherNormalized(const uint8_t* images, int64_t imageCount, const int64_
 }
 
 PRUNELAB_CLONES
-void csrLinear(const int32_t* __restrict rowStart, const int32_t* __restrict columnIndex,
-               const float* __restrict value, const float* __restrict bias, int64_t rows, const float* __restrict x,
-               int64_t batch, bool relu, float* __restrict y)
+void csrLinear(const int32_t* __restrict rowStart, const int32_t* __restrict columnIndex, const float* __restrict value,
+               const float* __restrict bias, int64_t rows, const float* __restrict x, int64_t batch, bool relu,
+               float* __restrict y)
 {
     for (int64_t r = 0; r < rows; ++r) {
         float* __restrict out = y + r * batch;

@@ -27,7 +27,7 @@ int64_t gatherNormalized(const uint8_t* images, int64_t imageCount, const int64_
 /// Y = W X + bias for a pruned linear layer, W (rows × columns) in CSR form: rowStart has rows+1 entries,
 /// columnIndex and value one per non-zero. X and Y are feature-major (columns × batch and rows × batch), so each
 /// non-zero weight multiplies `batch` contiguous inputs. `bias` may be null; `relu` clamps at 0.
-void csrLinear(const int32_t* rowStart, const int32_t* columnIndex, const float* value, const float* bias,
-               int64_t rows, const float* x, int64_t batch, bool relu, float* y);
+void csrLinear(const int32_t* rowStart, const int32_t* columnIndex, const float* value, const float* bias, int64_t rows,
+               const float* x, int64_t batch, bool relu, float* y);
 
 } // namespace prunelab::engine::kernels
