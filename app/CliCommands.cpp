@@ -2,6 +2,7 @@
 #include "CliOptions.h"
 
 #include "core/workbench/Comparison.h"
+#include "core/workbench/Grid.h"
 #include "core/workbench/Recipe.h"
 #include "core/workbench/RunJob.h"
 #include "core/workbench/Session.h"
@@ -260,108 +261,6 @@ bool toRecipe(const QJsonObject& json, workbench::Recipe& recipe, const QString&
     }
 }
 
-/// Splits "a,[1,2],b" at the commas outside brackets and quotes.
-QStringList splitValues(const QString& text)
-{
-    QStringList parts;
-    QString current;
-    int depth = 0;
-    bool quoted = false;
-    for (const QChar c : text) {
-        if (c == QLatin1Char('"'))
-            quoted = !quoted;
-        else if (!quoted && (c == QLatin1Char('[') || c == QLatin1Char('{')))
-            ++depth;
-        else if (!quoted && (c == QLatin1Char(']') || c == QLatin1Char('}')))
-            --depth;
-        if (c == QLatin1Char(',') && depth == 0 && !quoted) {
-            parts << current;
-            current.clear();
-        } else {
-            current += c;
-        }
-    }
-    parts << current;
-    return parts;
-}
-
-/// `--grid KEY=V1,V2 …` and `--shard I/N`: writes the grid points that fall to this shard into the recipe's compare
-/// list (one variant per combination, labelled by its values). Returns the number of points for this shard, or -1
-/// with `error` set.
-int addGrid(QJsonObject& json, const QStringList& grids, const QString& shard, QString& error)
-{
-    if (json.contains(QStringLiteral("compare"))) {
-        error = QStringLiteral("--grid cannot be combined with a recipe that has its own compare list");
-        return -1;
-    }
-    if (grids.isEmpty()) {
-        error = QStringLiteral("--shard needs at least one --grid KEY=V1,V2,…");
-        return -1;
-    }
-    QList<QJsonObject> sets{QJsonObject{}};
-    QStringList labels{QString()};
-    for (const QString& grid : grids) {
-        const qsizetype eq = grid.indexOf(QLatin1Char('='));
-        const QString key = grid.left(eq).trimmed();
-        const QStringList values = eq > 0 ? splitValues(grid.mid(eq + 1)) : QStringList{};
-        if (eq <= 0 || values.contains(QString())) {
-            error = QStringLiteral("--grid needs KEY=V1,V2,…, got \"%1\"").arg(grid);
-            return -1;
-        }
-        QList<QJsonObject> nextSets;
-        QStringList nextLabels;
-        for (qsizetype i = 0; i < sets.size(); ++i)
-            for (const QString& text : values) {
-                const QJsonDocument parsed = QJsonDocument::fromJson(QByteArray("[") + text.toUtf8() + "]");
-                const QJsonValue value =
-                    parsed.isArray() && parsed.array().size() == 1 ? parsed.array().first() : QJsonValue(text);
-                QJsonObject set = sets[i];
-                set.insert(key, value);
-                QString shown = text;
-                shown.replace(QRegularExpression(QStringLiteral("[^A-Za-z0-9.]+")), QStringLiteral("-"));
-                while (shown.startsWith(QLatin1Char('-')) || shown.endsWith(QLatin1Char('-')))
-                    shown = shown.startsWith(QLatin1Char('-')) ? shown.mid(1) : shown.chopped(1);
-                const QString part = key.section(QLatin1Char('.'), -1) + QLatin1Char('-') + shown;
-                nextSets << set;
-                nextLabels << (labels[i].isEmpty() ? part : labels[i] + QLatin1Char('_') + part).left(64);
-            }
-        sets = nextSets;
-        labels = nextLabels;
-    }
-    int index = 0, count = 1;
-    if (!shard.isEmpty()) {
-        const QRegularExpressionMatch m = QRegularExpression(QStringLiteral("^(\\d+)/(\\d+)$")).match(shard);
-        index = m.hasMatch() ? m.captured(1).toInt() : -1;
-        count = m.hasMatch() ? m.captured(2).toInt() : 0;
-        if (count < 1 || index < 0 || index >= count) {
-            error = QStringLiteral("--shard must be I/N with 0 <= I < N, got \"%1\"").arg(shard);
-            return -1;
-        }
-        json.insert(QStringLiteral("name"), json.value(QStringLiteral("name")).toString(QStringLiteral("experiment")) +
-                                                QStringLiteral("-shard-%1-of-%2").arg(index).arg(count));
-    }
-    QJsonArray compare;
-    for (qsizetype i = index; i < sets.size(); i += count)
-        compare.append(QJsonObject{{"label", labels[i]}, {"set", sets[i]}});
-    if (!compare.isEmpty())
-        json.insert(QStringLiteral("compare"), compare);
-    return int(compare.size());
-}
-
-/// Copies a session folder tree; throws SessionError naming the file that failed.
-void copyTree(const QString& from, const QString& to)
-{
-    QDirIterator it(from, QDir::Files | QDir::Hidden, QDirIterator::Subdirectories);
-    while (it.hasNext()) {
-        const QString file = it.next();
-        QFile in(file);
-        if (!in.open(QIODevice::ReadOnly))
-            throw workbench::SessionError("cannot read " + file.toStdString() + ": " + in.errorString().toStdString());
-        workbench::Session::writeFileAtomically(to + QLatin1Char('/') + QDir(from).relativeFilePath(file),
-                                                in.readAll());
-    }
-}
-
 } // namespace
 
 int merge(const QStringList& arguments)
@@ -379,59 +278,17 @@ int merge(const QStringList& arguments)
         err << "prunelab-cli: merge needs SESSION... and --out DIR\n";
         return BadUsage;
     }
-    // The shards' shared recipe: everything but the name and the compare list must be the same.
-    const auto shared = [](QJsonObject recipe) {
-        recipe.remove(QStringLiteral("compare"));
-        recipe.remove(QStringLiteral("name"));
-        return recipe;
-    };
-    QList<workbench::Comparison> inputs;
-    QJsonObject merged;
-    QJsonArray compare;
-    QSet<QString> labels;
+    workbench::Grid::Merge plan;
     try {
-        for (const QString& path : parser.positionalArguments()) {
-            const workbench::Comparison c = workbench::Comparison::open(workbench::Session::open(path));
-            const QJsonObject recipe = c.session().recipeJson();
-            if (merged.isEmpty()) {
-                merged = recipe;
-            } else if (shared(recipe) != shared(merged)) {
-                err << "prunelab-cli: " << path << " ran another recipe than " << parser.positionalArguments().first()
-                    << " (more than the grid values differ): refusing to merge them\n";
-                return BadUsage;
-            }
-            for (const QJsonValue& v : recipe.value(QStringLiteral("compare")).toArray()) {
-                const QString label = v.toObject().value(QStringLiteral("label")).toString();
-                if (labels.contains(label)) {
-                    err << "prunelab-cli: variant " << label << " is in more than one of the sessions\n";
-                    return BadUsage;
-                }
-                labels.insert(label);
-                compare.append(v);
-            }
-            inputs.append(c);
-        }
-    } catch (const workbench::SessionError& e) {
+        plan = workbench::Grid::planMerge(parser.positionalArguments());
+    } catch (const std::exception& e) { // not a comparison, or shards that do not belong together
         return fail(e, BadUsage);
     }
-    merged.insert(QStringLiteral("compare"), compare);
-    merged.insert(QStringLiteral("name"), merged.value(QStringLiteral("name"))
-                                              .toString()
-                                              .remove(QRegularExpression(QStringLiteral("-shard-\\d+-of-\\d+$"))));
     workbench::Recipe recipe;
-    if (!toRecipe(merged, recipe))
+    if (!toRecipe(plan.recipe, recipe))
         return BadUsage;
     try {
-        const workbench::Comparison out = workbench::Comparison::createIn(
-            workbench::Session::createFolder(parser.value(QStringLiteral("out"))), recipe);
-        bool complete = true;
-        for (const workbench::Comparison& c : inputs)
-            for (const workbench::Comparison::Entry& e : c.entries()) {
-                complete = complete && workbench::Comparison::isCompleted(e.path);
-                if (QFileInfo::exists(e.path))
-                    copyTree(e.path, out.session().filePath(QStringLiteral("variants/") + e.label));
-            }
-        out.writeResults(complete ? QStringLiteral("completed") : QStringLiteral("incomplete"));
+        const workbench::Comparison out = workbench::Grid::writeMerge(plan, parser.value(QStringLiteral("out")));
         QTextStream(stdout) << out.table()
                             << "comparison: " << out.session().filePath(QStringLiteral("results/comparison.html"))
                             << "\nsession: " << out.session().path() << Qt::endl;
@@ -500,13 +357,8 @@ int run(const QStringList& arguments)
         for (const QString& assignment : parser.values(QStringLiteral("set")))
             workbench::Recipe::applyOverride(json, assignment);
         if (parser.isSet(QStringLiteral("grid")) || parser.isSet(QStringLiteral("shard"))) {
-            QString error;
-            const int points =
-                addGrid(json, parser.values(QStringLiteral("grid")), parser.value(QStringLiteral("shard")), error);
-            if (points < 0) {
-                QTextStream(stderr) << "prunelab-cli: " << error << Qt::endl;
-                return BadUsage;
-            }
+            const int points = workbench::Grid::addTo(json, parser.values(QStringLiteral("grid")),
+                                                      parser.value(QStringLiteral("shard")));
             if (points == 0) {
                 QTextStream(stdout) << "shard " << parser.value(QStringLiteral("shard"))
                                     << ": no grid point falls to this shard" << Qt::endl;
