@@ -213,6 +213,231 @@ QJsonArray toArray(const QList<int>& values)
 
 } // namespace
 
+namespace {
+
+/// The recipe's `dataset` section (source, size, split, balance, NIfTI slicing, augmentation).
+void readDataset(Reader& root, Recipe& r)
+{
+    Reader d = root.child(QStringLiteral("dataset"));
+    r.dataset.source = d.string(QStringLiteral("source"), r.dataset.source);
+    const QList<int> size = d.integers(QStringLiteral("image_size"), {0, 0}, 0, 4096, 2, 2);
+    r.dataset.imageWidth = size[0];
+    r.dataset.imageHeight = size[1];
+    if ((size[0] == 0) != (size[1] == 0) || (size[0] != 0 && (size[0] < 8 || size[1] < 8)))
+        d.fail(QStringLiteral("image_size"),
+               QStringLiteral("must be [width, height] of at least 8 pixels, or [0, 0] for the source's own size"));
+    r.dataset.color = d.choice(QStringLiteral("color"), r.dataset.color,
+                               {QStringLiteral("auto"), QStringLiteral("gray"), QStringLiteral("rgb")});
+    r.dataset.balance = d.choice(QStringLiteral("balance"), r.dataset.balance,
+                                 {QStringLiteral("none"), QStringLiteral("oversample"), QStringLiteral("undersample"),
+                                  QStringLiteral("class-weights")});
+    r.dataset.limitPerClass = d.integer(QStringLiteral("limit_per_class"), 0, 0, 10'000'000);
+    r.dataset.demoPerClass = d.integer(QStringLiteral("demo_per_class"), 0, 0, 100'000);
+    Reader split = d.child(QStringLiteral("split"));
+    r.dataset.validationFraction = split.number(QStringLiteral("val"), r.dataset.validationFraction, 0.0, 0.9, true);
+    const QJsonValue test = split.take(QStringLiteral("test"));
+    if (test.isUndefined() || test == QJsonValue(QStringLiteral("given"))) {
+        r.dataset.testGiven = true;
+    } else if (test.isDouble() && test.toDouble() >= 0.0 && test.toDouble() < 0.9) {
+        r.dataset.testGiven = false;
+        r.dataset.testFraction = test.toDouble();
+    } else {
+        split.fail(QStringLiteral("test"),
+                   QStringLiteral("must be \"given\" or a fraction in [0, 0.9), got %1").arg(show(test)));
+    }
+    const double train = split.number(QStringLiteral("train"),
+                                      1.0 - r.dataset.validationFraction - r.dataset.testFraction, 0.0, 1.0, true);
+    if (std::abs(train + r.dataset.validationFraction + r.dataset.testFraction - 1.0) > 1e-6)
+        split.fail(QStringLiteral("train"), QStringLiteral("plus val and test must add up to 1"));
+    r.dataset.splitFile = split.string(QStringLiteral("file"), QString());
+    split.finish();
+    Reader nifti = d.child(QStringLiteral("nifti"));
+    r.dataset.niftiAxis = nifti.integer(QStringLiteral("axis"), r.dataset.niftiAxis, 0, 2);
+    r.dataset.niftiMiddleSlices = nifti.integer(QStringLiteral("middle_slices"), 0, 0, 100'000);
+    r.dataset.niftiSlices = nifti.integers(QStringLiteral("slices"), {}, 0, 100'000, 2, 2);
+    if (r.dataset.niftiSlices.size() == 2 && r.dataset.niftiSlices[0] > r.dataset.niftiSlices[1])
+        nifti.fail(QStringLiteral("slices"), QStringLiteral("must be [first, last] with first <= last"));
+    r.dataset.niftiWindow = nifti.numbers(QStringLiteral("window"), r.dataset.niftiWindow, 0.0, 100.0, 2, 2);
+    if (r.dataset.niftiWindow[0] >= r.dataset.niftiWindow[1])
+        nifti.fail(QStringLiteral("window"), QStringLiteral("must be [low, high] percentiles with low < high"));
+    nifti.finish();
+    Reader augment = d.child(QStringLiteral("augment"));
+    r.dataset.augmentFlip = augment.boolean(QStringLiteral("flip"), false);
+    r.dataset.augmentRotate = augment.number(QStringLiteral("rotate"), 0.0, 0.0, 45.0);
+    r.dataset.augmentBrightness = augment.number(QStringLiteral("brightness"), 0.0, 0.0, 0.9);
+    augment.finish();
+    d.finish();
+}
+
+/// The recipe's `model` section; refuses a model too large for the images.
+void readModel(Reader& root, Recipe& r)
+{
+    Reader m = root.child(QStringLiteral("model"));
+    r.model.arch = m.choice(QStringLiteral("arch"), r.model.arch,
+                            {QStringLiteral("mlp"), QStringLiteral("lenet5"), QStringLiteral("vgg")});
+    r.model.hidden = m.integers(QStringLiteral("hidden"), r.model.hidden, 1, 100'000, 0, 32);
+    r.model.init =
+        m.choice(QStringLiteral("init"), r.model.init,
+                 {QStringLiteral("default"), QStringLiteral("xavier-normal"), QStringLiteral("xavier-uniform"),
+                  QStringLiteral("kaiming-normal"), QStringLiteral("uniform")});
+    r.model.initRange = m.numbers(QStringLiteral("init_range"), r.model.initRange, -1e6, 1e6, 2, 2);
+    if (!(r.model.initRange[0] < r.model.initRange[1]))
+        m.fail(QStringLiteral("init_range"), QStringLiteral("must be [low, high] with low < high"));
+    r.model.layout =
+        m.choice(QStringLiteral("layout"), r.model.layout,
+                 {QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
+    r.model.width = m.number(QStringLiteral("width"), r.model.width, 0.0, 4.0, true);
+    r.model.batchNorm = m.boolean(QStringLiteral("batch_norm"), r.model.batchNorm);
+    if (r.model.arch == QLatin1String("mlp")) {
+        // Every width is allowed alone, but not every product: refuse a network that cannot be allocated
+        // (weights, gradients and optimiser state) before anything tries to, with the key that asks for it.
+        double weights = 0;
+        double in = double(r.dataset.imageWidth) * r.dataset.imageHeight * 3; // 0 when the source decides
+        for (int width : r.model.hidden) {
+            weights += in * width;
+            in = width;
+        }
+        constexpr double kMaxWeights = 1e9;
+        if (weights > kMaxWeights)
+            m.fail(QStringLiteral("hidden"), QStringLiteral("asks for %1 weights (with the image size), more than the "
+                                                            "%2 PruneLab trains")
+                                                 .arg(weights, 0, 'g', 3)
+                                                 .arg(kMaxWeights, 0, 'g', 3));
+    }
+    m.finish();
+}
+
+/// The recipe's `train` section.
+void readTrain(Reader& root, Recipe& r)
+{
+    Reader t = root.child(QStringLiteral("train"));
+    r.train.optimizer = t.choice(QStringLiteral("optimizer"), r.train.optimizer,
+                                 {QStringLiteral("sgd"), QStringLiteral("adam"), QStringLiteral("adamw")});
+    r.train.lr = t.number(QStringLiteral("lr"), r.train.lr, 0.0, 10.0, true);
+    r.train.weightDecay = t.number(QStringLiteral("weight_decay"), r.train.weightDecay, 0.0, 1.0);
+    r.train.momentum = t.number(QStringLiteral("momentum"), r.train.momentum, 0.0, 1.0);
+    r.train.batchSize = t.integer(QStringLiteral("batch_size"), r.train.batchSize, 1, 65536);
+    r.train.epochs = t.integer(QStringLiteral("epochs"), r.train.epochs, 0, 100'000);
+    r.train.lrSchedule = t.choice(QStringLiteral("lr_schedule"), r.train.lrSchedule,
+                                  {QStringLiteral("constant"), QStringLiteral("step"), QStringLiteral("cosine")});
+    r.train.stepEpochs = t.integer(QStringLiteral("step_epochs"), r.train.stepEpochs, 1, 100'000);
+    r.train.stepGamma = t.number(QStringLiteral("step_gamma"), r.train.stepGamma, 0.0, 1.0, true);
+    r.train.earlyStopping = t.integer(QStringLiteral("early_stopping"), r.train.earlyStopping, 0, 100'000);
+    r.train.restoreBest = t.boolean(QStringLiteral("restore_best"), r.train.restoreBest);
+    r.train.normalize = t.choice(QStringLiteral("normalize"), r.train.normalize,
+                                 {QStringLiteral("auto"), QStringLiteral("imagenet"), QStringLiteral("dataset")});
+    r.train.classWeights = t.boolean(QStringLiteral("class_weights"), r.train.classWeights);
+    t.finish();
+}
+
+/// The recipe's `prune` section: names from the engine's method catalogue, and what each method and schedule needs.
+void readPrune(Reader& root, Recipe& r)
+{
+    Reader p = root.child(QStringLiteral("prune"));
+    r.prune.method = p.choice(QStringLiteral("method"), r.prune.method, names(engine::methodNames()));
+    r.prune.schedule = p.choice(QStringLiteral("schedule"), r.prune.schedule, names(engine::scheduleNames()));
+    r.prune.sparsity = p.number(QStringLiteral("sparsity"), r.prune.sparsity, 0.0, 0.999);
+    r.prune.rounds = p.integer(QStringLiteral("rounds"), r.prune.rounds, 1, 1000);
+    r.prune.rate = p.number(QStringLiteral("rate"), r.prune.rate, 0.0, 0.99, true);
+    r.prune.outputRate = p.number(QStringLiteral("output_rate"), r.prune.outputRate, -1.0, 0.99);
+    r.prune.thresholds = p.numbers(QStringLiteral("thresholds"), r.prune.thresholds, 0.0, 1e6, 1, 100);
+    r.prune.sparsities = p.numbers(QStringLiteral("sparsities"), r.prune.sparsities, 0.0, 0.999, 1, 100);
+    r.prune.rewind = p.string(QStringLiteral("rewind"), r.prune.rewind);
+    if (r.prune.rewind != QLatin1String("init") && r.prune.rewind != QLatin1String("none") &&
+        !QRegularExpression(QStringLiteral("^epoch:[1-9][0-9]*$")).match(r.prune.rewind).hasMatch())
+        p.fail(QStringLiteral("rewind"),
+               QStringLiteral("must be init, none or epoch:K, got \"%1\"").arg(r.prune.rewind));
+    if (r.prune.rewind.startsWith(QLatin1String("epoch:")) && r.prune.rewind.mid(6).toInt() > r.train.epochs)
+        p.fail(QStringLiteral("rewind"),
+               QStringLiteral("epoch %1 is after train.epochs (%2)").arg(r.prune.rewind.mid(6)).arg(r.train.epochs));
+    r.prune.control =
+        p.choice(QStringLiteral("control"), r.prune.control,
+                 {QStringLiteral("none"), QStringLiteral("random-reinit"), QStringLiteral("random-mask")});
+    r.prune.fineTuneEpochs = p.integer(QStringLiteral("fine_tune_epochs"), r.prune.fineTuneEpochs, 0, 100'000);
+    r.prune.fineTuneLr = p.number(QStringLiteral("fine_tune_lr"), r.prune.fineTuneLr, 0.0, 10.0);
+    r.prune.annealT0 = p.number(QStringLiteral("anneal_t0"), r.prune.annealT0, 0.0, 100.0);
+    r.prune.annealCoupling = p.number(QStringLiteral("anneal_coupling"), r.prune.annealCoupling, 0.0, 100.0);
+    r.prune.annealSweeps = p.integer(QStringLiteral("anneal_sweeps"), r.prune.annealSweeps, 1, 10000);
+    r.prune.q = p.number(QStringLiteral("q"), r.prune.q, 0.0, 0.999, true);
+    r.prune.calibrationImages =
+        p.integer(QStringLiteral("calibration_images"), r.prune.calibrationImages, 1, 1'000'000);
+    r.prune.adjoint =
+        p.choice(QStringLiteral("adjoint"), r.prune.adjoint, {QStringLiteral("logits"), QStringLiteral("loss")});
+    r.prune.nm = p.integers(QStringLiteral("nm"), r.prune.nm, 1, 64, 2, 2);
+    if (r.prune.nm[0] >= r.prune.nm[1])
+        p.fail(QStringLiteral("nm"),
+               QStringLiteral("must be [n, m] with n < m (keep n of every m weights), got [%1, %2]")
+                   .arg(r.prune.nm[0])
+                   .arg(r.prune.nm[1]));
+    const engine::MethodInfo& method = engine::method(r.prune.method.toStdString());
+    const engine::ScheduleInfo& schedule = engine::schedule(r.prune.schedule.toStdString());
+    if (schedule.structuredOnly && !method.structured)
+        p.fail(QStringLiteral("schedule"),
+               QStringLiteral("%1 removes whole neurons: it needs prune.method %2, got \"%3\"")
+                   .arg(QLatin1String(schedule.name), QString::fromStdString(engine::orList(engine::methodNames(true))),
+                        r.prune.method));
+    // A method with a sparsity of its own prunes once: no schedule that aims at a target or sweeps values.
+    const auto prunesOnce = [](const engine::ScheduleInfo& s) {
+        return s.kind == engine::ScheduleKind::None || s.kind == engine::ScheduleKind::OneShot ||
+               s.kind == engine::ScheduleKind::Lottery;
+    };
+    if (method.fixedSparsity && !prunesOnce(schedule)) {
+        QStringList allowed;
+        for (const engine::ScheduleInfo& s : engine::schedules())
+            if (prunesOnce(s))
+                allowed.append(QLatin1String(s.name));
+        p.fail(QStringLiteral("schedule"),
+               QStringLiteral("%1 keeps n of every m weights, a sparsity of its own: it "
+                              "needs prune.schedule %2, got \"%3\"")
+                   .arg(r.prune.method, allowed.join(QStringLiteral(", ")), r.prune.schedule));
+    }
+    p.finish();
+}
+
+/// The recipe's `compare` list; every variant must be a valid recipe itself.
+void readCompare(Reader& root, const QJsonValue& compare, Recipe& r)
+{
+    if (!compare.isArray())
+        root.fail(QStringLiteral("compare"),
+                  QStringLiteral("must be a list of {\"label\": …, \"set\": {…}}, got %1").arg(show(compare)));
+    const QJsonArray variants = compare.toArray();
+    QSet<QString> labels;
+    for (qsizetype i = 0; i < variants.size(); ++i) {
+        const QString path = QStringLiteral("compare[%1]").arg(i);
+        if (!variants[i].isObject())
+            throw RecipeError(
+                path, QStringLiteral("%1 must be an object with label and set, got %2").arg(path, show(variants[i])));
+        Reader v(variants[i].toObject(), path);
+        Recipe::Variant variant;
+        variant.label = v.string(QStringLiteral("label"), QString());
+        if (!QRegularExpression(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")).match(variant.label).hasMatch())
+            v.fail(QStringLiteral("label"),
+                   QStringLiteral("must be 1 to 64 letters, digits, '.', '_' or '-', got \"%1\"").arg(variant.label));
+        if (labels.contains(variant.label))
+            v.fail(QStringLiteral("label"), QStringLiteral("\"%1\" is used twice").arg(variant.label));
+        labels.insert(variant.label);
+        const QJsonValue set = v.take(QStringLiteral("set"));
+        if (!set.isObject())
+            v.fail(QStringLiteral("set"),
+                   QStringLiteral("must be an object of key paths and values, got %1").arg(show(set)));
+        variant.set = set.toObject();
+        v.finish();
+        r.compare.append(variant);
+    }
+    for (qsizetype i = 0; i < r.compare.size(); ++i) { // every variant must be a valid recipe itself
+        try {
+            r.variant(i);
+        } catch (const RecipeError& e) {
+            const QString path = QStringLiteral("compare[%1].set").arg(i);
+            throw RecipeError(
+                path + QLatin1Char('.') + e.keyPath(),
+                QStringLiteral("%1 (%2): %3").arg(path, r.compare[i].label, QString::fromStdString(e.what())));
+        }
+    }
+}
+
+} // namespace
+
 Recipe Recipe::fromJson(const QJsonObject& json)
 {
     Recipe r;
@@ -234,221 +459,14 @@ Recipe Recipe::fromJson(const QJsonObject& json)
         root.fail(QStringLiteral("device"),
                   QStringLiteral("must be auto, cpu, cuda or cuda:N, got \"%1\"").arg(r.device));
 
-    {
-        Reader d = root.child(QStringLiteral("dataset"));
-        r.dataset.source = d.string(QStringLiteral("source"), r.dataset.source);
-        const QList<int> size = d.integers(QStringLiteral("image_size"), {0, 0}, 0, 4096, 2, 2);
-        r.dataset.imageWidth = size[0];
-        r.dataset.imageHeight = size[1];
-        if ((size[0] == 0) != (size[1] == 0) || (size[0] != 0 && (size[0] < 8 || size[1] < 8)))
-            d.fail(QStringLiteral("image_size"),
-                   QStringLiteral("must be [width, height] of at least 8 pixels, or [0, 0] for the source's own size"));
-        r.dataset.color = d.choice(QStringLiteral("color"), r.dataset.color,
-                                   {QStringLiteral("auto"), QStringLiteral("gray"), QStringLiteral("rgb")});
-        r.dataset.balance = d.choice(QStringLiteral("balance"), r.dataset.balance,
-                                     {QStringLiteral("none"), QStringLiteral("oversample"),
-                                      QStringLiteral("undersample"), QStringLiteral("class-weights")});
-        r.dataset.limitPerClass = d.integer(QStringLiteral("limit_per_class"), 0, 0, 10'000'000);
-        r.dataset.demoPerClass = d.integer(QStringLiteral("demo_per_class"), 0, 0, 100'000);
-        Reader split = d.child(QStringLiteral("split"));
-        r.dataset.validationFraction =
-            split.number(QStringLiteral("val"), r.dataset.validationFraction, 0.0, 0.9, true);
-        const QJsonValue test = split.take(QStringLiteral("test"));
-        if (test.isUndefined() || test == QJsonValue(QStringLiteral("given"))) {
-            r.dataset.testGiven = true;
-        } else if (test.isDouble() && test.toDouble() >= 0.0 && test.toDouble() < 0.9) {
-            r.dataset.testGiven = false;
-            r.dataset.testFraction = test.toDouble();
-        } else {
-            split.fail(QStringLiteral("test"),
-                       QStringLiteral("must be \"given\" or a fraction in [0, 0.9), got %1").arg(show(test)));
-        }
-        const double train = split.number(QStringLiteral("train"),
-                                          1.0 - r.dataset.validationFraction - r.dataset.testFraction, 0.0, 1.0, true);
-        if (std::abs(train + r.dataset.validationFraction + r.dataset.testFraction - 1.0) > 1e-6)
-            split.fail(QStringLiteral("train"), QStringLiteral("plus val and test must add up to 1"));
-        r.dataset.splitFile = split.string(QStringLiteral("file"), QString());
-        split.finish();
-        Reader nifti = d.child(QStringLiteral("nifti"));
-        r.dataset.niftiAxis = nifti.integer(QStringLiteral("axis"), r.dataset.niftiAxis, 0, 2);
-        r.dataset.niftiMiddleSlices = nifti.integer(QStringLiteral("middle_slices"), 0, 0, 100'000);
-        r.dataset.niftiSlices = nifti.integers(QStringLiteral("slices"), {}, 0, 100'000, 2, 2);
-        if (r.dataset.niftiSlices.size() == 2 && r.dataset.niftiSlices[0] > r.dataset.niftiSlices[1])
-            nifti.fail(QStringLiteral("slices"), QStringLiteral("must be [first, last] with first <= last"));
-        r.dataset.niftiWindow = nifti.numbers(QStringLiteral("window"), r.dataset.niftiWindow, 0.0, 100.0, 2, 2);
-        if (r.dataset.niftiWindow[0] >= r.dataset.niftiWindow[1])
-            nifti.fail(QStringLiteral("window"), QStringLiteral("must be [low, high] percentiles with low < high"));
-        nifti.finish();
-        Reader augment = d.child(QStringLiteral("augment"));
-        r.dataset.augmentFlip = augment.boolean(QStringLiteral("flip"), false);
-        r.dataset.augmentRotate = augment.number(QStringLiteral("rotate"), 0.0, 0.0, 45.0);
-        r.dataset.augmentBrightness = augment.number(QStringLiteral("brightness"), 0.0, 0.0, 0.9);
-        augment.finish();
-        d.finish();
-    }
-    {
-        Reader m = root.child(QStringLiteral("model"));
-        r.model.arch = m.choice(QStringLiteral("arch"), r.model.arch,
-                                {QStringLiteral("mlp"), QStringLiteral("lenet5"), QStringLiteral("vgg")});
-        r.model.hidden = m.integers(QStringLiteral("hidden"), r.model.hidden, 1, 100'000, 0, 32);
-        r.model.init =
-            m.choice(QStringLiteral("init"), r.model.init,
-                     {QStringLiteral("default"), QStringLiteral("xavier-normal"), QStringLiteral("xavier-uniform"),
-                      QStringLiteral("kaiming-normal"), QStringLiteral("uniform")});
-        r.model.initRange = m.numbers(QStringLiteral("init_range"), r.model.initRange, -1e6, 1e6, 2, 2);
-        if (!(r.model.initRange[0] < r.model.initRange[1]))
-            m.fail(QStringLiteral("init_range"), QStringLiteral("must be [low, high] with low < high"));
-        r.model.layout = m.choice(
-            QStringLiteral("layout"), r.model.layout,
-            {QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
-        r.model.width = m.number(QStringLiteral("width"), r.model.width, 0.0, 4.0, true);
-        r.model.batchNorm = m.boolean(QStringLiteral("batch_norm"), r.model.batchNorm);
-        if (r.model.arch == QLatin1String("mlp")) {
-            // Every width is allowed alone, but not every product: refuse a network that cannot be allocated
-            // (weights, gradients and optimiser state) before anything tries to, with the key that asks for it.
-            double weights = 0;
-            double in = double(r.dataset.imageWidth) * r.dataset.imageHeight * 3; // 0 when the source decides
-            for (int width : r.model.hidden) {
-                weights += in * width;
-                in = width;
-            }
-            constexpr double kMaxWeights = 1e9;
-            if (weights > kMaxWeights)
-                m.fail(QStringLiteral("hidden"),
-                       QStringLiteral("asks for %1 weights (with the image size), more than the "
-                                      "%2 PruneLab trains")
-                           .arg(weights, 0, 'g', 3)
-                           .arg(kMaxWeights, 0, 'g', 3));
-        }
-        m.finish();
-    }
-    {
-        Reader t = root.child(QStringLiteral("train"));
-        r.train.optimizer = t.choice(QStringLiteral("optimizer"), r.train.optimizer,
-                                     {QStringLiteral("sgd"), QStringLiteral("adam"), QStringLiteral("adamw")});
-        r.train.lr = t.number(QStringLiteral("lr"), r.train.lr, 0.0, 10.0, true);
-        r.train.weightDecay = t.number(QStringLiteral("weight_decay"), r.train.weightDecay, 0.0, 1.0);
-        r.train.momentum = t.number(QStringLiteral("momentum"), r.train.momentum, 0.0, 1.0);
-        r.train.batchSize = t.integer(QStringLiteral("batch_size"), r.train.batchSize, 1, 65536);
-        r.train.epochs = t.integer(QStringLiteral("epochs"), r.train.epochs, 0, 100'000);
-        r.train.lrSchedule = t.choice(QStringLiteral("lr_schedule"), r.train.lrSchedule,
-                                      {QStringLiteral("constant"), QStringLiteral("step"), QStringLiteral("cosine")});
-        r.train.stepEpochs = t.integer(QStringLiteral("step_epochs"), r.train.stepEpochs, 1, 100'000);
-        r.train.stepGamma = t.number(QStringLiteral("step_gamma"), r.train.stepGamma, 0.0, 1.0, true);
-        r.train.earlyStopping = t.integer(QStringLiteral("early_stopping"), r.train.earlyStopping, 0, 100'000);
-        r.train.restoreBest = t.boolean(QStringLiteral("restore_best"), r.train.restoreBest);
-        r.train.normalize = t.choice(QStringLiteral("normalize"), r.train.normalize,
-                                     {QStringLiteral("auto"), QStringLiteral("imagenet"), QStringLiteral("dataset")});
-        r.train.classWeights = t.boolean(QStringLiteral("class_weights"), r.train.classWeights);
-        t.finish();
-    }
-    {
-        Reader p = root.child(QStringLiteral("prune"));
-        r.prune.method = p.choice(QStringLiteral("method"), r.prune.method, names(engine::methodNames()));
-        r.prune.schedule = p.choice(QStringLiteral("schedule"), r.prune.schedule, names(engine::scheduleNames()));
-        r.prune.sparsity = p.number(QStringLiteral("sparsity"), r.prune.sparsity, 0.0, 0.999);
-        r.prune.rounds = p.integer(QStringLiteral("rounds"), r.prune.rounds, 1, 1000);
-        r.prune.rate = p.number(QStringLiteral("rate"), r.prune.rate, 0.0, 0.99, true);
-        r.prune.outputRate = p.number(QStringLiteral("output_rate"), r.prune.outputRate, -1.0, 0.99);
-        r.prune.thresholds = p.numbers(QStringLiteral("thresholds"), r.prune.thresholds, 0.0, 1e6, 1, 100);
-        r.prune.sparsities = p.numbers(QStringLiteral("sparsities"), r.prune.sparsities, 0.0, 0.999, 1, 100);
-        r.prune.rewind = p.string(QStringLiteral("rewind"), r.prune.rewind);
-        if (r.prune.rewind != QLatin1String("init") && r.prune.rewind != QLatin1String("none") &&
-            !QRegularExpression(QStringLiteral("^epoch:[1-9][0-9]*$")).match(r.prune.rewind).hasMatch())
-            p.fail(QStringLiteral("rewind"),
-                   QStringLiteral("must be init, none or epoch:K, got \"%1\"").arg(r.prune.rewind));
-        if (r.prune.rewind.startsWith(QLatin1String("epoch:")) && r.prune.rewind.mid(6).toInt() > r.train.epochs)
-            p.fail(
-                QStringLiteral("rewind"),
-                QStringLiteral("epoch %1 is after train.epochs (%2)").arg(r.prune.rewind.mid(6)).arg(r.train.epochs));
-        r.prune.control =
-            p.choice(QStringLiteral("control"), r.prune.control,
-                     {QStringLiteral("none"), QStringLiteral("random-reinit"), QStringLiteral("random-mask")});
-        r.prune.fineTuneEpochs = p.integer(QStringLiteral("fine_tune_epochs"), r.prune.fineTuneEpochs, 0, 100'000);
-        r.prune.fineTuneLr = p.number(QStringLiteral("fine_tune_lr"), r.prune.fineTuneLr, 0.0, 10.0);
-        r.prune.annealT0 = p.number(QStringLiteral("anneal_t0"), r.prune.annealT0, 0.0, 100.0);
-        r.prune.annealCoupling = p.number(QStringLiteral("anneal_coupling"), r.prune.annealCoupling, 0.0, 100.0);
-        r.prune.annealSweeps = p.integer(QStringLiteral("anneal_sweeps"), r.prune.annealSweeps, 1, 10000);
-        r.prune.q = p.number(QStringLiteral("q"), r.prune.q, 0.0, 0.999, true);
-        r.prune.calibrationImages =
-            p.integer(QStringLiteral("calibration_images"), r.prune.calibrationImages, 1, 1'000'000);
-        r.prune.adjoint =
-            p.choice(QStringLiteral("adjoint"), r.prune.adjoint, {QStringLiteral("logits"), QStringLiteral("loss")});
-        r.prune.nm = p.integers(QStringLiteral("nm"), r.prune.nm, 1, 64, 2, 2);
-        if (r.prune.nm[0] >= r.prune.nm[1])
-            p.fail(QStringLiteral("nm"),
-                   QStringLiteral("must be [n, m] with n < m (keep n of every m weights), got [%1, %2]")
-                       .arg(r.prune.nm[0])
-                       .arg(r.prune.nm[1]));
-        const engine::MethodInfo& method = engine::method(r.prune.method.toStdString());
-        const engine::ScheduleInfo& schedule = engine::schedule(r.prune.schedule.toStdString());
-        if (schedule.structuredOnly && !method.structured)
-            p.fail(QStringLiteral("schedule"),
-                   QStringLiteral("%1 removes whole neurons: it needs prune.method %2, got \"%3\"")
-                       .arg(QLatin1String(schedule.name),
-                            QString::fromStdString(engine::orList(engine::methodNames(true))), r.prune.method));
-        // A method with a sparsity of its own prunes once: no schedule that aims at a target or sweeps values.
-        const auto prunesOnce = [](const engine::ScheduleInfo& s) {
-            return s.kind == engine::ScheduleKind::None || s.kind == engine::ScheduleKind::OneShot ||
-                   s.kind == engine::ScheduleKind::Lottery;
-        };
-        if (method.fixedSparsity && !prunesOnce(schedule)) {
-            QStringList allowed;
-            for (const engine::ScheduleInfo& s : engine::schedules())
-                if (prunesOnce(s))
-                    allowed.append(QLatin1String(s.name));
-            p.fail(QStringLiteral("schedule"),
-                   QStringLiteral("%1 keeps n of every m weights, a sparsity of its own: it "
-                                  "needs prune.schedule %2, got \"%3\"")
-                       .arg(r.prune.method, allowed.join(QStringLiteral(", ")), r.prune.schedule));
-        }
-        p.finish();
-    }
+    readDataset(root, r);
+    readModel(root, r);
+    readTrain(root, r);
+    readPrune(root, r);
     root.finish();
 
-    if (!compare.isUndefined()) {
-        if (!compare.isArray())
-            root.fail(QStringLiteral("compare"),
-                      QStringLiteral("must be a list of {\"label\": …, \"set\": {…}}, got %1").arg(show(compare)));
-        const QJsonArray variants = compare.toArray();
-        QSet<QString> labels;
-        for (qsizetype i = 0; i < variants.size(); ++i) {
-            const QString path = QStringLiteral("compare[%1]").arg(i);
-            if (!variants[i].isObject())
-                throw RecipeError(
-                    path,
-                    QStringLiteral("%1 must be an object with label and set, got %2").arg(path, show(variants[i])));
-            Reader v(variants[i].toObject(), path);
-            Variant variant;
-            variant.label = v.string(QStringLiteral("label"), QString());
-            if (!QRegularExpression(QStringLiteral("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"))
-                     .match(variant.label)
-                     .hasMatch())
-                v.fail(
-                    QStringLiteral("label"),
-                    QStringLiteral("must be 1 to 64 letters, digits, '.', '_' or '-', got \"%1\"").arg(variant.label));
-            if (labels.contains(variant.label))
-                v.fail(QStringLiteral("label"), QStringLiteral("\"%1\" is used twice").arg(variant.label));
-            labels.insert(variant.label);
-            const QJsonValue set = v.take(QStringLiteral("set"));
-            if (!set.isObject())
-                v.fail(QStringLiteral("set"),
-                       QStringLiteral("must be an object of key paths and values, got %1").arg(show(set)));
-            variant.set = set.toObject();
-            v.finish();
-            r.compare.append(variant);
-        }
-        for (qsizetype i = 0; i < r.compare.size(); ++i) { // every variant must be a valid recipe itself
-            try {
-                r.variant(i);
-            } catch (const RecipeError& e) {
-                const QString path = QStringLiteral("compare[%1].set").arg(i);
-                throw RecipeError(
-                    path + QLatin1Char('.') + e.keyPath(),
-                    QStringLiteral("%1 (%2): %3").arg(path, r.compare[i].label, QString::fromStdString(e.what())));
-            }
-        }
-    }
+    if (!compare.isUndefined())
+        readCompare(root, compare, r);
     return r;
 }
 
@@ -467,7 +485,11 @@ Recipe Recipe::variant(qsizetype index) const
     return result;
 }
 
-QJsonObject Recipe::toJson() const
+namespace {
+
+/// The `dataset` section as toJson() writes it: NIfTI slicing and augmentation only when they differ from the
+/// defaults, so other recipes stay short.
+QJsonObject datasetJson(const Recipe::Dataset& dataset)
 {
     QJsonObject split{
         {"val", dataset.validationFraction},
@@ -479,18 +501,41 @@ QJsonObject Recipe::toJson() const
                  dataset.testGiven ? QJsonValue(QStringLiteral("given")) : QJsonValue(dataset.testFraction));
     if (!dataset.splitFile.isEmpty())
         split.insert(QStringLiteral("file"), dataset.splitFile);
+    QJsonObject d{{"source", dataset.source},
+                  {"image_size", toArray(QList<int>{dataset.imageWidth, dataset.imageHeight})},
+                  {"color", dataset.color},
+                  {"balance", dataset.balance},
+                  {"split", split},
+                  {"limit_per_class", dataset.limitPerClass},
+                  {"demo_per_class", dataset.demoPerClass}};
+    QJsonObject nifti;
+    if (dataset.niftiAxis != 2)
+        nifti.insert(QStringLiteral("axis"), dataset.niftiAxis);
+    if (dataset.niftiMiddleSlices > 0)
+        nifti.insert(QStringLiteral("middle_slices"), dataset.niftiMiddleSlices);
+    if (!dataset.niftiSlices.isEmpty())
+        nifti.insert(QStringLiteral("slices"), toArray(dataset.niftiSlices));
+    if (dataset.niftiWindow != QList<double>{1.0, 99.0})
+        nifti.insert(QStringLiteral("window"), toArray(dataset.niftiWindow));
+    if (!nifti.isEmpty())
+        d.insert(QStringLiteral("nifti"), nifti);
+    if (dataset.augmentFlip || dataset.augmentRotate > 0 || dataset.augmentBrightness > 0)
+        d.insert(QStringLiteral("augment"), QJsonObject{{"flip", dataset.augmentFlip},
+                                                        {"rotate", dataset.augmentRotate},
+                                                        {"brightness", dataset.augmentBrightness}});
+    return d;
+}
+
+} // namespace
+
+QJsonObject Recipe::toJson() const
+{
     QJsonObject json{
         {"schema", kSchemaVersion},
         {"name", name},
         {"seed", double(seed)},
         {"device", device},
-        {"dataset", QJsonObject{{"source", dataset.source},
-                                {"image_size", toArray(QList<int>{dataset.imageWidth, dataset.imageHeight})},
-                                {"color", dataset.color},
-                                {"balance", dataset.balance},
-                                {"split", split},
-                                {"limit_per_class", dataset.limitPerClass},
-                                {"demo_per_class", dataset.demoPerClass}}},
+        {"dataset", datasetJson(dataset)},
         {"model", QJsonObject{{"arch", model.arch},
                               {"hidden", toArray(model.hidden)},
                               {"init", model.init},
@@ -531,28 +576,6 @@ QJsonObject Recipe::toJson() const
                               {"adjoint", prune.adjoint},
                               {"nm", toArray(prune.nm)}}},
     };
-    // NIfTI slicing: written only when it differs from the defaults, so other recipes stay short.
-    QJsonObject nifti;
-    if (dataset.niftiAxis != 2)
-        nifti.insert(QStringLiteral("axis"), dataset.niftiAxis);
-    if (dataset.niftiMiddleSlices > 0)
-        nifti.insert(QStringLiteral("middle_slices"), dataset.niftiMiddleSlices);
-    if (!dataset.niftiSlices.isEmpty())
-        nifti.insert(QStringLiteral("slices"), toArray(dataset.niftiSlices));
-    if (dataset.niftiWindow != QList<double>{1.0, 99.0})
-        nifti.insert(QStringLiteral("window"), toArray(dataset.niftiWindow));
-    if (!nifti.isEmpty()) {
-        QJsonObject d = json.value(QStringLiteral("dataset")).toObject();
-        d.insert(QStringLiteral("nifti"), nifti);
-        json.insert(QStringLiteral("dataset"), d);
-    }
-    if (dataset.augmentFlip || dataset.augmentRotate > 0 || dataset.augmentBrightness > 0) {
-        QJsonObject d = json.value(QStringLiteral("dataset")).toObject();
-        d.insert(QStringLiteral("augment"), QJsonObject{{"flip", dataset.augmentFlip},
-                                                        {"rotate", dataset.augmentRotate},
-                                                        {"brightness", dataset.augmentBrightness}});
-        json.insert(QStringLiteral("dataset"), d);
-    }
     if (!compare.isEmpty()) {
         QJsonArray variants;
         for (const Variant& v : compare)

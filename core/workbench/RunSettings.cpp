@@ -121,6 +121,34 @@ engine::SchedulePlanCount planCount(const Recipe& r, int layers)
                              r.prune.rounds, int(sweepValues(r).size()), layers);
 }
 
+namespace {
+
+/// Layer `l` of a round: its sparsity, CKA, histogram, mask image and (structured) units.
+LayerStats layerStats(const engine::RoundReport& r, size_t l)
+{
+    const engine::LayerSnapshot& snap = r.snapshots[l];
+    LayerStats layer;
+    layer.name = QString::fromStdString(snap.name);
+    layer.total = snap.total;
+    layer.kept = snap.total - std::llround(snap.sparsity * double(snap.total));
+    layer.sparsity = snap.sparsity;
+    layer.cka = l < r.cka.size() ? r.cka[l] : -1.0;
+    layer.histogram = QList<qint64>(snap.histogram.begin(), snap.histogram.end());
+    layer.histogramMin = snap.histogramMin;
+    layer.histogramMax = snap.histogramMax;
+    layer.maskImage = QList<float>(snap.maskImage.begin(), snap.maskImage.end());
+    layer.maskRows = int(snap.maskRows);
+    layer.maskCols = int(snap.maskCols);
+    layer.shape = QList<qint64>(snap.shape.begin(), snap.shape.end());
+    if (l < r.units.total.size()) {
+        layer.units = r.units.total[l];
+        layer.unitsKept = r.units.alive[l];
+    }
+    return layer;
+}
+
+} // namespace
+
 RoundStats roundStats(const engine::RoundReport& r, const Recipe& recipe, int rounds, engine::ClassifierImpl& model)
 {
 
@@ -171,27 +199,8 @@ RoundStats roundStats(const engine::RoundReport& r, const Recipe& recipe, int ro
     s.latencyMs = r.latency.denseMs;
     s.prunedLatencyMs = r.latency.prunedMs;
     s.prunedLatencyPath = QString::fromStdString(r.latency.prunedPath);
-    for (size_t l = 0; l < r.snapshots.size(); ++l) {
-        const engine::LayerSnapshot& snap = r.snapshots[l];
-        LayerStats layer;
-        layer.name = QString::fromStdString(snap.name);
-        layer.total = snap.total;
-        layer.kept = snap.total - std::llround(snap.sparsity * double(snap.total));
-        layer.sparsity = snap.sparsity;
-        layer.cka = l < r.cka.size() ? r.cka[l] : -1.0;
-        layer.histogram = QList<qint64>(snap.histogram.begin(), snap.histogram.end());
-        layer.histogramMin = snap.histogramMin;
-        layer.histogramMax = snap.histogramMax;
-        layer.maskImage = QList<float>(snap.maskImage.begin(), snap.maskImage.end());
-        layer.maskRows = int(snap.maskRows);
-        layer.maskCols = int(snap.maskCols);
-        layer.shape = QList<qint64>(snap.shape.begin(), snap.shape.end());
-        if (l < r.units.total.size()) {
-            layer.units = r.units.total[l];
-            layer.unitsKept = r.units.alive[l];
-        }
-        s.layers.append(layer);
-    }
+    for (size_t l = 0; l < r.snapshots.size(); ++l)
+        s.layers.append(layerStats(r, l));
     s.reportOnTest = r.test.samples > 0;
     for (const auto& row : r.report.confusion)
         s.confusion.append(QList<qint64>(row.begin(), row.end()));

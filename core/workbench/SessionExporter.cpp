@@ -129,11 +129,14 @@ QStringList SessionExporter::copyModelFile(const QString& file, const QString& s
     return {out};
 }
 
-QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
+namespace {
+
+/// curves.csv: every epoch of every round.
+QByteArray curvesCsv(const QList<QJsonObject>& metrics)
 {
     QByteArray curves = csvLine({"global_epoch", "round", "phase", "epoch", "train_loss", "train_accuracy", "val_loss",
                                  "val_accuracy", "seconds"});
-    for (const QJsonObject& e : session_.metrics()) {
+    for (const QJsonObject& e : metrics) {
         if (e.value(QStringLiteral("event")).toString() != QLatin1String("epoch"))
             continue;
         curves += csvLine(
@@ -143,6 +146,88 @@ QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
              exact(e.value(QStringLiteral("train_accuracy"))), exact(e.value(QStringLiteral("val_loss"))),
              exact(e.value(QStringLiteral("val_accuracy"))), exact(e.value(QStringLiteral("seconds")))});
     }
+    return curves;
+}
+
+/// One row of rounds.csv: the round's values, then the units kept of each of `unitLayers`.
+QByteArray roundRow(const QJsonObject& r, const QStringList& unitLayers)
+{
+    const double total = r.value(QStringLiteral("weights_total")).toDouble();
+    const QJsonObject compact = r.value(QStringLiteral("compact")).toObject();
+    QStringList units;
+    for (const QString& name : unitLayers) {
+        QString kept;
+        for (const QJsonValue& l : r.value(QStringLiteral("layers")).toArray())
+            if (l.toObject().value(QStringLiteral("name")).toString() == name)
+                kept = exact(l.toObject().value(QStringLiteral("units_kept")));
+        units << kept;
+    }
+    return csvLine(
+        QStringList{QString::number(r.value(QStringLiteral("round")).toInt()),
+                    r.value(QStringLiteral("method")).toString(),
+                    r.value(QStringLiteral("schedule")).toString(),
+                    exact(r.value(QStringLiteral("target_sparsity"))),
+                    exact(r.value(QStringLiteral("sweep_value"))),
+                    exact(r.value(QStringLiteral("sparsity"))),
+                    exact(r.value(QStringLiteral("weights_total"))),
+                    exact(r.value(QStringLiteral("weights_kept"))),
+                    total > 0 ? exact(r.value(QStringLiteral("weights_kept")).toDouble() / total) : QString(),
+                    exact(r.value(QStringLiteral("val_accuracy_before_fine_tune"))),
+                    exact(r.value(QStringLiteral("val_accuracy"))),
+                    exact(r.value(QStringLiteral("val_loss"))),
+                    exact(r.value(QStringLiteral("test_accuracy"))),
+                    exact(r.value(QStringLiteral("test_loss"))),
+                    exact(r.value(QStringLiteral("parameters"))),
+                    exact(r.value(QStringLiteral("nonzero_parameters"))),
+                    exact(r.value(QStringLiteral("dense_bytes"))),
+                    exact(r.value(QStringLiteral("sparse_bytes"))),
+                    exact(r.value(QStringLiteral("dense_macs"))),
+                    exact(r.value(QStringLiteral("remaining_macs"))),
+                    exact(r.value(QStringLiteral("train_loss"))),
+                    exact(r.value(QStringLiteral("train_accuracy"))),
+                    exact(compact.value(QStringLiteral("parameters"))),
+                    exact(compact.value(QStringLiteral("bytes"))),
+                    exact(compact.value(QStringLiteral("macs")))} +
+        units);
+}
+
+/// The rows of layers.csv for one round.
+QByteArray layerRows(const QJsonObject& r)
+{
+    QByteArray layers;
+    for (const QJsonValue& l : r.value(QStringLiteral("layers")).toArray()) {
+        const QJsonObject layer = l.toObject();
+        layers += csvLine({QString::number(r.value(QStringLiteral("round")).toInt()),
+                           layer.value(QStringLiteral("name")).toString(), exact(layer.value(QStringLiteral("total"))),
+                           exact(layer.value(QStringLiteral("kept"))), exact(layer.value(QStringLiteral("sparsity"))),
+                           exact(layer.value(QStringLiteral("cka"))), exact(layer.value(QStringLiteral("units"))),
+                           exact(layer.value(QStringLiteral("units_kept")))});
+    }
+    return layers;
+}
+
+/// confusion.csv: the round's confusion matrix, true classes down, predicted across.
+QByteArray confusionCsv(const QJsonObject& r)
+{
+    QByteArray confusion;
+    const QJsonArray matrix = r.value(QStringLiteral("report")).toObject().value(QStringLiteral("confusion")).toArray();
+    QStringList header{QStringLiteral("true\\predicted")};
+    for (qsizetype c = 0; c < matrix.size(); ++c)
+        header << QString::number(c);
+    confusion += csvLine(header);
+    for (qsizetype t = 0; t < matrix.size(); ++t) {
+        QStringList row{QString::number(t)};
+        for (const QJsonValue& n : matrix[t].toArray())
+            row << exact(n);
+        confusion += csvLine(row);
+    }
+    return confusion;
+}
+
+} // namespace
+
+QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
+{
     // The units kept per layer, one column each, named after the layers of the first round.
     const QList<QJsonObject> records = roundRecords();
     QStringList unitLayers;
@@ -180,68 +265,12 @@ QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
     QByteArray layers = csvLine({"round", "layer", "total", "kept", "sparsity", "cka", "units", "units_kept"});
     QByteArray confusion;
     for (const QJsonObject& r : records) {
-        const double total = r.value(QStringLiteral("weights_total")).toDouble();
-        const QJsonObject compact = r.value(QStringLiteral("compact")).toObject();
-        QStringList units;
-        for (const QString& name : unitLayers) {
-            QString kept;
-            for (const QJsonValue& l : r.value(QStringLiteral("layers")).toArray())
-                if (l.toObject().value(QStringLiteral("name")).toString() == name)
-                    kept = exact(l.toObject().value(QStringLiteral("units_kept")));
-            units << kept;
-        }
-        rounds += csvLine(
-            QStringList{QString::number(r.value(QStringLiteral("round")).toInt()),
-                        r.value(QStringLiteral("method")).toString(),
-                        r.value(QStringLiteral("schedule")).toString(),
-                        exact(r.value(QStringLiteral("target_sparsity"))),
-                        exact(r.value(QStringLiteral("sweep_value"))),
-                        exact(r.value(QStringLiteral("sparsity"))),
-                        exact(r.value(QStringLiteral("weights_total"))),
-                        exact(r.value(QStringLiteral("weights_kept"))),
-                        total > 0 ? exact(r.value(QStringLiteral("weights_kept")).toDouble() / total) : QString(),
-                        exact(r.value(QStringLiteral("val_accuracy_before_fine_tune"))),
-                        exact(r.value(QStringLiteral("val_accuracy"))),
-                        exact(r.value(QStringLiteral("val_loss"))),
-                        exact(r.value(QStringLiteral("test_accuracy"))),
-                        exact(r.value(QStringLiteral("test_loss"))),
-                        exact(r.value(QStringLiteral("parameters"))),
-                        exact(r.value(QStringLiteral("nonzero_parameters"))),
-                        exact(r.value(QStringLiteral("dense_bytes"))),
-                        exact(r.value(QStringLiteral("sparse_bytes"))),
-                        exact(r.value(QStringLiteral("dense_macs"))),
-                        exact(r.value(QStringLiteral("remaining_macs"))),
-                        exact(r.value(QStringLiteral("train_loss"))),
-                        exact(r.value(QStringLiteral("train_accuracy"))),
-                        exact(compact.value(QStringLiteral("parameters"))),
-                        exact(compact.value(QStringLiteral("bytes"))),
-                        exact(compact.value(QStringLiteral("macs")))} +
-            units);
-        for (const QJsonValue& l : r.value(QStringLiteral("layers")).toArray()) {
-            const QJsonObject layer = l.toObject();
-            layers +=
-                csvLine({QString::number(r.value(QStringLiteral("round")).toInt()),
-                         layer.value(QStringLiteral("name")).toString(), exact(layer.value(QStringLiteral("total"))),
-                         exact(layer.value(QStringLiteral("kept"))), exact(layer.value(QStringLiteral("sparsity"))),
-                         exact(layer.value(QStringLiteral("cka"))), exact(layer.value(QStringLiteral("units"))),
-                         exact(layer.value(QStringLiteral("units_kept")))});
-        }
-        if (r.value(QStringLiteral("round")).toInt() == round) {
-            const QJsonArray matrix =
-                r.value(QStringLiteral("report")).toObject().value(QStringLiteral("confusion")).toArray();
-            QStringList header{QStringLiteral("true\\predicted")};
-            for (qsizetype c = 0; c < matrix.size(); ++c)
-                header << QString::number(c);
-            confusion += csvLine(header);
-            for (qsizetype t = 0; t < matrix.size(); ++t) {
-                QStringList row{QString::number(t)};
-                for (const QJsonValue& n : matrix[t].toArray())
-                    row << exact(n);
-                confusion += csvLine(row);
-            }
-        }
+        rounds += roundRow(r, unitLayers);
+        layers += layerRows(r);
+        if (r.value(QStringLiteral("round")).toInt() == round)
+            confusion = confusionCsv(r);
     }
-    return {{QStringLiteral("curves.csv"), curves},
+    return {{QStringLiteral("curves.csv"), curvesCsv(session_.metrics())},
             {QStringLiteral("rounds.csv"), rounds},
             {QStringLiteral("layers.csv"), layers},
             {QStringLiteral("confusion.csv"), confusion}};
@@ -334,6 +363,99 @@ QList<SvgChart::Plot> SessionExporter::iterationPlots() const
              present({trainLoss, valLoss, testLoss})}};
 }
 
+namespace {
+
+/// The report's curves: the training chart's series (per epoch) and the accuracy-vs-weights chart (per round), as
+/// inline SVG, or (`chartImages`) as the chart:… images the PDF renderer draws.
+QString curvesHtml(const QList<QJsonObject>& metrics, const QList<QJsonObject>& records, bool chartImages)
+{
+    SvgChart::Series trainLoss{QStringLiteral("train loss"), QStringLiteral("#1f77b4"), {}},
+        valLoss{QStringLiteral("val loss"), QStringLiteral("#ff7f0e"), {}};
+    SvgChart::Series trainAcc{QStringLiteral("train acc"), QStringLiteral("#1f77b4"), {}},
+        valAcc{QStringLiteral("val acc"), QStringLiteral("#ff7f0e"), {}};
+    for (const QJsonObject& e : metrics) {
+        if (e.value(QStringLiteral("event")).toString() != QLatin1String("epoch"))
+            continue;
+        const double x = e.value(QStringLiteral("global_epoch")).toDouble();
+        trainLoss.points << QPointF(x, e.value(QStringLiteral("train_loss")).toDouble());
+        valLoss.points << QPointF(x, e.value(QStringLiteral("val_loss")).toDouble());
+        trainAcc.points << QPointF(x, e.value(QStringLiteral("train_accuracy")).toDouble() * 100);
+        valAcc.points << QPointF(x, e.value(QStringLiteral("val_accuracy")).toDouble() * 100);
+    }
+    SvgChart::Series roundVal{QStringLiteral("val acc"), QStringLiteral("#ff7f0e"), {}},
+        roundTest{QStringLiteral("test acc"), QStringLiteral("#2ca02c"), {}};
+    for (const QJsonObject& r : records) {
+        const double total = r.value(QStringLiteral("weights_total")).toDouble();
+        const double remaining = total > 0 ? 100.0 * r.value(QStringLiteral("weights_kept")).toDouble() / total : 100.0;
+        roundVal.points << QPointF(remaining, r.value(QStringLiteral("val_accuracy")).toDouble() * 100);
+        if (r.contains(QStringLiteral("test_accuracy")))
+            roundTest.points << QPointF(remaining, r.value(QStringLiteral("test_accuracy")).toDouble() * 100);
+    }
+    if (chartImages)
+        return QStringLiteral("<h2>Curves</h2>\n<p><img src='chart:training' width='600'></p><p><img "
+                              "src='chart:sparsity' width='600'></p>\n");
+    return QStringLiteral("<h2>Curves</h2>\n") +
+           SvgChart::lineChart(QStringLiteral("Loss"), QStringLiteral("epoch"), QStringLiteral("loss"),
+                               {trainLoss, valLoss}) +
+           QStringLiteral("<br>\n") +
+           SvgChart::lineChart(QStringLiteral("Accuracy"), QStringLiteral("epoch"), QStringLiteral("accuracy (%)"),
+                               {trainAcc, valAcc}) +
+           QStringLiteral("<br>\n") +
+           SvgChart::lineChart(QStringLiteral("Accuracy against weights remaining"),
+                               QStringLiteral("weights remaining (%)"), QStringLiteral("accuracy (%)"),
+                               roundTest.points.isEmpty() ? QList<SvgChart::Series>{roundVal}
+                                                          : QList<SvgChart::Series>{roundVal, roundTest}) +
+           QStringLiteral("\n");
+}
+
+/// The report's confusion matrix (a row-normalised heatmap) and classification report of round `round`.
+QString roundReportHtml(const QJsonObject& r, int round, const QStringList& classes)
+{
+    QString html;
+    const QJsonObject report = r.value(QStringLiteral("report")).toObject();
+    const QJsonArray matrix = report.value(QStringLiteral("confusion")).toArray();
+    html += QStringLiteral("<h2>Round %1: confusion matrix (%2 split)</h2><table><tr><th>true \\ predicted</th>")
+                .arg(round)
+                .arg(report.value(QStringLiteral("split")).toString());
+    for (qsizetype c = 0; c < matrix.size(); ++c)
+        html += QStringLiteral("<th>%1</th>").arg(classes.value(c, QString::number(c)).toHtmlEscaped());
+    html += QStringLiteral("</tr>\n");
+    for (qsizetype t = 0; t < matrix.size(); ++t) {
+        const QJsonArray row = matrix[t].toArray();
+        double rowSum = 0;
+        for (const QJsonValue& n : row)
+            rowSum += n.toDouble();
+        html += QStringLiteral("<tr><th>%1</th>").arg(classes.value(t, QString::number(t)).toHtmlEscaped());
+        for (const QJsonValue& n : row) {
+            const double share = rowSum > 0 ? n.toDouble() / rowSum : 0.0; // heatmap: row-normalised
+            const int shade = int(255 - 180 * share);
+            html += QStringLiteral("<td style='background:rgb(%1,%2,255)'>%3</td>")
+                        .arg(shade)
+                        .arg(shade)
+                        .arg(qint64(n.toDouble()));
+        }
+        html += QStringLiteral("</tr>\n");
+    }
+    html += QStringLiteral("</table><h2>Round %1: classification "
+                           "report</h2><table><tr><th>class</th><th>precision</th><th>recall</th>"
+                           "<th>F1</th><th>support</th></tr>\n")
+                .arg(round);
+    const QJsonArray perClass = report.value(QStringLiteral("per_class")).toArray();
+    for (qsizetype c = 0; c < perClass.size(); ++c) {
+        const QJsonObject m = perClass[c].toObject();
+        html +=
+            QStringLiteral("<tr><th>%1</th><td>%2</td><td>%3</td><td>%4</td><td>%5</td></tr>\n")
+                .arg(classes.value(c, QString::number(c)).toHtmlEscaped(), number(m.value(QStringLiteral("precision"))),
+                     number(m.value(QStringLiteral("recall"))), number(m.value(QStringLiteral("f1"))))
+                .arg(qint64(m.value(QStringLiteral("support")).toDouble()));
+    }
+    html += QStringLiteral("<tr><th>macro F1</th><td></td><td></td><td>%1</td><td></td></tr></table>\n")
+                .arg(number(report.value(QStringLiteral("macro_f1"))));
+    return html;
+}
+
+} // namespace
+
 QString SessionExporter::reportHtml(int round, bool chartImages) const
 {
     const QJsonObject recipe = session_.recipeJson();
@@ -374,45 +496,7 @@ QString SessionExporter::reportHtml(int round, bool chartImages) const
     html += QStringLiteral("<tr><th>classes</th><td style='text-align:left'>%1</td></tr></table>\n")
                 .arg(classes.join(QStringLiteral(", ")).toHtmlEscaped());
 
-    // Curves: the training chart's series (per epoch) and the accuracy-vs-weights chart (per round).
-    SvgChart::Series trainLoss{QStringLiteral("train loss"), QStringLiteral("#1f77b4"), {}},
-        valLoss{QStringLiteral("val loss"), QStringLiteral("#ff7f0e"), {}};
-    SvgChart::Series trainAcc{QStringLiteral("train acc"), QStringLiteral("#1f77b4"), {}},
-        valAcc{QStringLiteral("val acc"), QStringLiteral("#ff7f0e"), {}};
-    for (const QJsonObject& e : session_.metrics()) {
-        if (e.value(QStringLiteral("event")).toString() != QLatin1String("epoch"))
-            continue;
-        const double x = e.value(QStringLiteral("global_epoch")).toDouble();
-        trainLoss.points << QPointF(x, e.value(QStringLiteral("train_loss")).toDouble());
-        valLoss.points << QPointF(x, e.value(QStringLiteral("val_loss")).toDouble());
-        trainAcc.points << QPointF(x, e.value(QStringLiteral("train_accuracy")).toDouble() * 100);
-        valAcc.points << QPointF(x, e.value(QStringLiteral("val_accuracy")).toDouble() * 100);
-    }
-    SvgChart::Series roundVal{QStringLiteral("val acc"), QStringLiteral("#ff7f0e"), {}},
-        roundTest{QStringLiteral("test acc"), QStringLiteral("#2ca02c"), {}};
-    for (const QJsonObject& r : records) {
-        const double total = r.value(QStringLiteral("weights_total")).toDouble();
-        const double remaining = total > 0 ? 100.0 * r.value(QStringLiteral("weights_kept")).toDouble() / total : 100.0;
-        roundVal.points << QPointF(remaining, r.value(QStringLiteral("val_accuracy")).toDouble() * 100);
-        if (r.contains(QStringLiteral("test_accuracy")))
-            roundTest.points << QPointF(remaining, r.value(QStringLiteral("test_accuracy")).toDouble() * 100);
-    }
-    if (chartImages)
-        html += QStringLiteral("<h2>Curves</h2>\n<p><img src='chart:training' width='600'></p><p><img "
-                               "src='chart:sparsity' width='600'></p>\n");
-    else
-        html += QStringLiteral("<h2>Curves</h2>\n") +
-                SvgChart::lineChart(QStringLiteral("Loss"), QStringLiteral("epoch"), QStringLiteral("loss"),
-                                    {trainLoss, valLoss}) +
-                QStringLiteral("<br>\n") +
-                SvgChart::lineChart(QStringLiteral("Accuracy"), QStringLiteral("epoch"), QStringLiteral("accuracy (%)"),
-                                    {trainAcc, valAcc}) +
-                QStringLiteral("<br>\n") +
-                SvgChart::lineChart(QStringLiteral("Accuracy against weights remaining"),
-                                    QStringLiteral("weights remaining (%)"), QStringLiteral("accuracy (%)"),
-                                    roundTest.points.isEmpty() ? QList<SvgChart::Series>{roundVal}
-                                                               : QList<SvgChart::Series>{roundVal, roundTest}) +
-                QStringLiteral("\n");
+    html += curvesHtml(session_.metrics(), records, chartImages);
 
     html +=
         QStringLiteral("<h2>Rounds</h2><table><tr><th>round</th><th>sparsity</th><th>weights kept</th><th>val acc "
@@ -434,49 +518,9 @@ QString SessionExporter::reportHtml(int round, bool chartImages) const
                 .arg(r.value(QStringLiteral("remaining_macs")).toDouble() / 1e6, 0, 'f', 3);
     html += QStringLiteral("</table>\n");
 
-    for (const QJsonObject& r : records) {
-        if (r.value(QStringLiteral("round")).toInt() != round)
-            continue;
-        const QJsonObject report = r.value(QStringLiteral("report")).toObject();
-        const QJsonArray matrix = report.value(QStringLiteral("confusion")).toArray();
-        html += QStringLiteral("<h2>Round %1: confusion matrix (%2 split)</h2><table><tr><th>true \\ predicted</th>")
-                    .arg(round)
-                    .arg(report.value(QStringLiteral("split")).toString());
-        for (qsizetype c = 0; c < matrix.size(); ++c)
-            html += QStringLiteral("<th>%1</th>").arg(classes.value(c, QString::number(c)).toHtmlEscaped());
-        html += QStringLiteral("</tr>\n");
-        for (qsizetype t = 0; t < matrix.size(); ++t) {
-            const QJsonArray row = matrix[t].toArray();
-            double rowSum = 0;
-            for (const QJsonValue& n : row)
-                rowSum += n.toDouble();
-            html += QStringLiteral("<tr><th>%1</th>").arg(classes.value(t, QString::number(t)).toHtmlEscaped());
-            for (const QJsonValue& n : row) {
-                const double share = rowSum > 0 ? n.toDouble() / rowSum : 0.0; // heatmap: row-normalised
-                const int shade = int(255 - 180 * share);
-                html += QStringLiteral("<td style='background:rgb(%1,%2,255)'>%3</td>")
-                            .arg(shade)
-                            .arg(shade)
-                            .arg(qint64(n.toDouble()));
-            }
-            html += QStringLiteral("</tr>\n");
-        }
-        html += QStringLiteral("</table><h2>Round %1: classification "
-                               "report</h2><table><tr><th>class</th><th>precision</th><th>recall</th>"
-                               "<th>F1</th><th>support</th></tr>\n")
-                    .arg(round);
-        const QJsonArray perClass = report.value(QStringLiteral("per_class")).toArray();
-        for (qsizetype c = 0; c < perClass.size(); ++c) {
-            const QJsonObject m = perClass[c].toObject();
-            html += QStringLiteral("<tr><th>%1</th><td>%2</td><td>%3</td><td>%4</td><td>%5</td></tr>\n")
-                        .arg(classes.value(c, QString::number(c)).toHtmlEscaped(),
-                             number(m.value(QStringLiteral("precision"))), number(m.value(QStringLiteral("recall"))),
-                             number(m.value(QStringLiteral("f1"))))
-                        .arg(qint64(m.value(QStringLiteral("support")).toDouble()));
-        }
-        html += QStringLiteral("<tr><th>macro F1</th><td></td><td></td><td>%1</td><td></td></tr></table>\n")
-                    .arg(number(report.value(QStringLiteral("macro_f1"))));
-    }
+    for (const QJsonObject& r : records)
+        if (r.value(QStringLiteral("round")).toInt() == round)
+            html += roundReportHtml(r, round, classes);
     html += QStringLiteral("<h2>Recipe</h2><pre>%1</pre>\n")
                 .arg(QString::fromUtf8(QJsonDocument(recipe).toJson(QJsonDocument::Indented)).toHtmlEscaped());
     return html + QStringLiteral("</body></html>\n");
