@@ -1,5 +1,9 @@
 #pragma once
 
+// Every prunelab-cli command's entry point; cli_main.cpp dispatches to them. Where each lives: RunCommands.cpp
+// (run, train, resume), SessionCommands.cpp (validate, export, merge, list, session), CatalogueCommands.cpp (presets,
+// methods), DatasetCommands.cpp (dataset …), BenchCommands.cpp (bench). What they share: CliOutput.h, CliOptions.h.
+
 #include <QStringList>
 
 namespace prunelab::cli {
@@ -12,6 +16,8 @@ enum ExitCode { Success = 0, RunFailed = 1, BadUsage = 2, Cancelled = 130 };
 int run(const QStringList& arguments);
 /// `prunelab-cli train --demo [--epochs N] …`: the quick-demo preset with its common fields as flags.
 int train(const QStringList& arguments);
+/// `prunelab-cli methods [--json]`: the pruning methods and schedules a recipe can name, one line each.
+int methods(const QStringList& arguments);
 /// `prunelab-cli presets [show NAME]`
 int presets(const QStringList& arguments);
 /// `prunelab-cli resume SESSION_DIR [--json]`: continues after the last completed round.

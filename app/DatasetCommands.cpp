@@ -1,12 +1,16 @@
 #include "DatasetCommands.h"
 
+#include "CliCommands.h"
 #include "CliOptions.h"
 
+#include "datasets/BrainSliceDemo.h"
 #include "datasets/DatasetCache.h"
 #include "datasets/DatasetLoader.h"
 #include "datasets/DatasetSplit.h"
+#include "datasets/DemoMriGenerator.h"
 #include "datasets/ImageSetWriter.h"
 
+#include <QCommandLineParser>
 #include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -163,6 +167,44 @@ int datasetExport(const QStringList& arguments)
     } catch (const std::exception& e) {
         QTextStream(stderr) << "prunelab-cli: " << e.what() << '\n';
         return RunFailed;
+    }
+    return Success;
+}
+
+int datasetDemo(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Write the demo dataset as class folders of PNG images."));
+    parser.addPositionalArgument(QStringLiteral("outdir"), QStringLiteral("Folder to write (created if missing)."));
+    parser.addOption(option("per-class", "Images per class (default: the Kaggle imbalance at 1/32 scale).", "n"));
+    parser.addOption(option("seed", "Random seed (default 42).", "s"));
+    parser.addOption(option("image-size", "Image side in pixels (default 128).", "n"));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    if (parser.positionalArguments().size() != 1) {
+        QTextStream(stderr) << "prunelab-cli: dataset demo needs exactly one OUTDIR\n";
+        return BadUsage;
+    }
+    datasets::DemoOptions demo;
+    qint64 perClass = 0, seed = qint64(demo.seed), size = demo.size;
+    bool valid = readWholeNumber(parser, "per-class", 1, 100000, &perClass); // every bad value is reported
+    valid = readWholeNumber(parser, "seed", 0, 4294967295LL, &seed) && valid;
+    valid = readWholeNumber(parser, "image-size", 16, 512, &size) && valid;
+    if (!valid)
+        return BadUsage;
+    if (perClass > 0)
+        demo.perClass = QList<int>(demo.perClass.size(), int(perClass));
+    demo.seed = quint64(seed);
+    demo.size = int(size);
+    try {
+        const datasets::ImageSet set = datasets::BrainSliceDemo::available()
+                                           ? datasets::BrainSliceDemo().generate(demo)
+                                           : datasets::DemoMriGenerator().generate(demo);
+        datasets::writeClassFolders(set, parser.positionalArguments().first());
+        QTextStream(stdout) << "wrote " << set.count() << " images in " << set.classNames.size() << " class folders to "
+                            << parser.positionalArguments().first() << Qt::endl;
+    } catch (const std::exception& e) {
+        return fail(e, RunFailed);
     }
     return Success;
 }

@@ -2,7 +2,6 @@
 #include "BenchCommands.h"
 #include "CliCommands.h"
 #include "DatasetCommands.h"
-#include "MethodCommands.h"
 
 #include "ui/ChartExport.h"
 

@@ -1,7 +1,8 @@
-#include "MethodCommands.h"
 #include "CliCommands.h"
+#include "CliOptions.h"
 
 #include "core/engine/pruning/MethodCatalogue.h"
+#include "core/workbench/Recipe.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -9,6 +10,30 @@
 #include <QTextStream>
 
 namespace prunelab::cli {
+
+int presets(const QStringList& arguments)
+{
+    QTextStream out(stdout);
+    if (arguments.size() == 1) {
+        for (const QString& name : workbench::Recipe::presetNames()) {
+            const workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(name));
+            out << name.leftJustified(28) << r.dataset.source << ", " << r.model.arch << ", " << r.prune.method << " / "
+                << r.prune.schedule << '\n';
+        }
+        return Success;
+    }
+    if (arguments.size() == 3 && arguments[1] == QLatin1String("show")) {
+        try {
+            const workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(arguments[2]));
+            out << QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented);
+            return Success;
+        } catch (const workbench::RecipeError& e) {
+            return fail(e, BadUsage);
+        }
+    }
+    QTextStream(stderr) << "usage: prunelab-cli presets [show NAME]\n";
+    return BadUsage;
+}
 
 int methods(const QStringList& arguments)
 {

@@ -1,0 +1,213 @@
+#include "CliCommands.h"
+#include "CliOptions.h"
+#include "CliOutput.h"
+
+#include "core/workbench/Comparison.h"
+#include "core/workbench/Grid.h"
+#include "core/workbench/RunJob.h"
+#include "core/workbench/Session.h"
+#include "core/workbench/SessionExporter.h"
+#include "core/workbench/SessionStore.h"
+#include "ui/ChartExport.h"
+
+#include <QFileInfo>
+#include <QTextStream>
+
+namespace prunelab::cli {
+
+int merge(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Combine comparisons (the shards of a grid) into one comparison."));
+    parser.addPositionalArgument(QStringLiteral("sessions"),
+                                 QStringLiteral("Comparison folders made by run --grid/--shard."),
+                                 QStringLiteral("SESSION..."));
+    parser.addOption(option("out", "The merged comparison's folder (must not exist).", "dir"));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    QTextStream err(stderr);
+    if (parser.positionalArguments().isEmpty() || !parser.isSet(QStringLiteral("out"))) {
+        err << "prunelab-cli: merge needs SESSION... and --out DIR\n";
+        return BadUsage;
+    }
+    workbench::Grid::Merge plan;
+    try {
+        plan = workbench::Grid::planMerge(parser.positionalArguments());
+    } catch (const std::exception& e) { // not a comparison, or shards that do not belong together
+        return fail(e, BadUsage);
+    }
+    workbench::Recipe recipe;
+    if (!toRecipe(plan.recipe, recipe))
+        return BadUsage;
+    try {
+        const workbench::Comparison out = workbench::Grid::writeMerge(plan, parser.value(QStringLiteral("out")));
+        QTextStream(stdout) << out.table()
+                            << "comparison: " << out.session().filePath(QStringLiteral("results/comparison.html"))
+                            << "\nsession: " << out.session().path() << Qt::endl;
+    } catch (const std::exception& e) {
+        return fail(e, RunFailed);
+    }
+    return Success;
+}
+
+int validate(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("Reload a round's saved model and check that it reproduces the recorded test accuracy."));
+    parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("SESSION_DIR"));
+    parser.addOption(option("round", "Round to validate (default: the last completed one).", "k"));
+    parser.addOption(option("json", "Print the result as one JSON object."));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    workbench::Session session;
+    if (!openSession(parser, "validate", session))
+        return BadUsage;
+    int round = -1;
+    if (parser.isSet(QStringLiteral("round"))) {
+        bool ok = false;
+        round = parser.value(QStringLiteral("round")).toInt(&ok);
+        if (!ok || round < 0) {
+            QTextStream(stderr) << "prunelab-cli: --round must be a round number (0 = the dense model), got '"
+                                << parser.value(QStringLiteral("round")) << "'\n";
+            return BadUsage;
+        }
+    }
+    workbench::RunJob job;
+    try {
+        job.validateSession(session.path(), round);
+    } catch (const workbench::SessionError& e) {
+        return fail(e, BadUsage);
+    }
+    return runToEnd(job, parser.isSet(QStringLiteral("json")), "validated");
+}
+
+int exportSession(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Export a session's model, masks, data or report."));
+    parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("SESSION_DIR"));
+    parser.addOption(option(
+        "format", "torchscript | compact-torchscript | state-dict | masks | plots | csv | report | bundle", "format"));
+    parser.addOption(option("out", "File to write (a folder for csv).", "path"));
+    parser.addOption(option("round", "K, best or last (default: last).", "k"));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    workbench::Session session;
+    if (!openSession(parser, "export", session))
+        return BadUsage;
+    const QString format = parser.value(QStringLiteral("format"));
+    if (!parser.isSet(QStringLiteral("format")) || !parser.isSet(QStringLiteral("out"))) {
+        QTextStream(stderr) << "prunelab-cli: export needs --format FORMAT and --out PATH\n";
+        return BadUsage;
+    }
+    const QStringList known = QStringList{QStringLiteral("torchscript"), QStringLiteral("compact-torchscript")} +
+                              workbench::SessionExporter::formats();
+    if (!known.contains(format)) {
+        QTextStream(stderr) << "prunelab-cli: --format must be one of " << known.join(QStringLiteral(", ")) << ", got '"
+                            << format << "'\n";
+        return BadUsage;
+    }
+    const workbench::SessionExporter exporter(session);
+    int round = 0;
+    try {
+        round = exporter.resolveRound(parser.value(QStringLiteral("round")));
+    } catch (const workbench::SessionError& e) {
+        return fail(e, BadUsage);
+    }
+    if (format == QLatin1String("torchscript") || format == QLatin1String("compact-torchscript")) {
+        // The model is rebuilt from the recipe and the round's checked weights (with the data's normalisation).
+        workbench::RunJob job;
+        job.exportTorchScript(session.path(), round, parser.value(QStringLiteral("out")),
+                              format == QLatin1String("compact-torchscript"));
+        return runToEnd(job, false, "exported");
+    }
+    try {
+        const QString out = parser.value(QStringLiteral("out"));
+        QStringList written;
+        if (format == QLatin1String("plots")) { // the GUI's own charts, rendered offscreen
+            written = ui::ChartExport::writePlots(session.path(), out);
+        } else if (format == QLatin1String("report")) { // HTML, and the PDF beside it
+            const QString stem = out.endsWith(QLatin1String(".html")) || out.endsWith(QLatin1String(".pdf"))
+                                     ? out.section(QLatin1Char('.'), 0, -2)
+                                     : out;
+            written = exporter.write(format, stem + QStringLiteral(".html"), round);
+            ui::ChartExport::writeReportPdf(session.path(), round, stem + QStringLiteral(".pdf"));
+            written << stem + QStringLiteral(".pdf");
+        } else {
+            written = exporter.write(format, out, round);
+        }
+        for (const QString& file : written)
+            QTextStream(stdout) << "wrote " << file << Qt::endl;
+    } catch (const std::exception& e) {
+        return fail(e, RunFailed);
+    }
+    return Success;
+}
+
+int list(const QStringList& arguments)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("List the sessions, newest first."));
+    parser.addOption(option("sessions", "Folder of sessions (default: ~/.local/share/PruneLab/sessions).", "dir"));
+    parser.addOption(option("json", "One JSON object per session."));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    if (!parser.positionalArguments().isEmpty()) {
+        QTextStream(stderr) << "prunelab-cli: list takes no arguments besides --sessions DIR\n";
+        return BadUsage;
+    }
+    const workbench::SessionStore store(parser.value(QStringLiteral("sessions")));
+    QTextStream out(stdout);
+    for (const workbench::SessionInfo& i : store.list()) {
+        if (parser.isSet(QStringLiteral("json"))) {
+            printJson({{"session", i.path},
+                       {"name", i.name},
+                       {"recipe", i.recipeName},
+                       {"created", i.created.toString(Qt::ISODate)},
+                       {"status", i.status},
+                       {"completed_round", i.completedRound},
+                       {"rounds", i.rounds},
+                       {"test_accuracy", i.testAccuracy},
+                       {"sparsity", i.sparsity},
+                       {"message", i.message},
+                       {"variants", i.variants},
+                       {"variants_completed", i.variantsCompleted}});
+            continue;
+        }
+        out << i.created.toString(QStringLiteral("yyyy-MM-dd HH:mm:ss")) << "  " << i.name.leftJustified(28) << ' '
+            << i.status.leftJustified(10)
+            << (i.variants > 0 ? QStringLiteral("variants %1/%2").arg(i.variantsCompleted).arg(i.variants)
+                               : QStringLiteral("round %1/%2").arg(std::max(0, i.completedRound)).arg(i.rounds))
+                   .leftJustified(14)
+            << (i.testAccuracy >= 0 ? QStringLiteral("test %1%").arg(i.testAccuracy * 100, 0, 'f', 2)
+                                    : QStringLiteral("-"))
+                   .leftJustified(13)
+            << QStringLiteral("sparsity %1%").arg(i.sparsity * 100, 0, 'f', 1).leftJustified(16) << i.path << '\n';
+    }
+    return Success;
+}
+
+int session(const QStringList& arguments)
+{
+    QTextStream err(stderr);
+    const bool renameCommand = arguments.size() == 4 && arguments[1] == QLatin1String("rename");
+    const bool deleteCommand = arguments.size() == 3 && arguments[1] == QLatin1String("delete");
+    if (!renameCommand && !deleteCommand) {
+        err << "usage: prunelab-cli session rename SESSION_DIR NEW_NAME | session delete SESSION_DIR\n";
+        return BadUsage;
+    }
+    try {
+        const workbench::Session s = workbench::Session::open(arguments[2]);
+        const workbench::SessionStore store(QFileInfo(s.path()).absolutePath());
+        if (renameCommand)
+            QTextStream(stdout) << store.rename(s, arguments[3]).path() << Qt::endl;
+        else
+            store.remove(s);
+    } catch (const workbench::SessionError& e) {
+        return fail(e, RunFailed);
+    }
+    return Success;
+}
+
+} // namespace prunelab::cli
