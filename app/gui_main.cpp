@@ -1,14 +1,13 @@
 // prunelab: the desktop workbench. Argument parsing only; the window lives in ui/.
 #include "ui/ChartExport.h"
 #include "ui/MainWindow.h"
+#include "ui/ScreenshotTour.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
 #include <QJsonObject>
-#include <QTimer>
 
 #include <algorithm>
-#include <memory>
 
 int main(int argc, char* argv[])
 {
@@ -81,43 +80,7 @@ int main(int argc, char* argv[])
         }
         window.setRecipe(recipe);
     }
-    const QString screenshotPath = parser.value(screenshot);
-    auto saveAndQuit = [&] {
-        // Wait (at most 20 s) for the dataset page's volume preview to finish reading, then let it paint.
-        auto* idle = new QTimer(&window);
-        auto waited = std::make_shared<int>(0);
-        QObject::connect(idle, &QTimer::timeout, &window, [&, idle, waited] {
-            if (window.isDatasetPageBusy() && ++*waited < 200)
-                return;
-            idle->stop();
-            QTimer::singleShot(300, &window, [&] {
-                if (!window.grab().save(screenshotPath))
-                    qCritical("could not write %s", qPrintable(screenshotPath));
-                QApplication::quit();
-            });
-        });
-        idle->start(100);
-    };
-    QObject::connect(&window, &prunelab::ui::MainWindow::datasetReady, &window, [&] {
-        if (parser.isSet(autostart) || !tourFolder.isEmpty())
-            window.startRun();
-        else if (!screenshotPath.isEmpty())
-            saveAndQuit();
-    });
-    QObject::connect(&window, &prunelab::ui::MainWindow::runFinished, &window, [&] {
-        if (!tourFolder.isEmpty()) {
-            QTimer::singleShot(500, &window, [&] {
-                const QStringList files = window.saveScreenshots(tourFolder);
-                for (const QString& file : files)
-                    qInfo("wrote %s", qPrintable(file));
-                QApplication::exit(files.isEmpty() ? 1 : 0);
-            });
-        } else if (!screenshotPath.isEmpty()) {
-            saveAndQuit();
-        }
-    });
-    if (!screenshotPath.isEmpty() || !tourFolder.isEmpty())
-        window.resize(1400, 900); // the same frame for every screenshot, whatever the saved geometry
+    new prunelab::ui::ScreenshotTour(window, parser.value(screenshot), tourFolder, parser.isSet(autostart));
     window.show();
     if (parser.isSet(presentation))
         window.setPresentationMode(true);

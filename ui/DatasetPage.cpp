@@ -165,6 +165,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     left->setSizes({320, 230, 190});
 
     volumePreview_ = new VolumePreviewWidget;
+    connect(volumePreview_, &VolumePreviewWidget::volumeShown, this, &DatasetPage::previewShown);
     volumePreview_->setObjectName(QStringLiteral("volumePreview"));
     volumeBox_ = new QGroupBox(tr("Volume preview"));
     volumeBox_->setObjectName(QStringLiteral("volumePreviewBox"));

@@ -59,6 +59,8 @@ signals:
     void loadingChanged(bool loading);
     void datasetReady(const QString& source);
     void loadFailed(const QString& message);
+    /// The volume preview has read its volume (or failed to) and shows its slice.
+    void previewShown();
 
 private:
     struct LoadState;

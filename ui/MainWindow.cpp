@@ -123,6 +123,15 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     tabs_->addTab(sessionsPage_, tr("4  Sessions"));
     setCentralWidget(tabs_);
 
+    const auto idleCheck = [this] {
+        if (!isDatasetPageBusy())
+            emit datasetPageIdle();
+    };
+    connect(datasetPage_, &DatasetPage::previewShown, this, idleCheck);
+    connect(datasetPage_, &DatasetPage::loadingChanged, this, [idleCheck](bool loading) {
+        if (!loading)
+            idleCheck();
+    });
     connect(datasetPage_, &DatasetPage::loadingChanged, this, [this](bool loading) {
         runPage_->setDatasetAvailable(!loading && dataset_ != nullptr);
         if (loading)

@@ -66,6 +66,8 @@ public slots:
 
 signals:
     void datasetReady();
+    /// The dataset page has nothing left to read (its dataset and its volume preview): what it shows is final.
+    void datasetPageIdle();
     void runFinished(const prunelab::workbench::RunSummary& summary);
     /// A comparison's last variant ended (after its runFinished); `path` is the comparison folder.
     void comparisonFinished(const QString& path, const QString& status);
