@@ -51,23 +51,23 @@ int runRecipe(const workbench::Recipe& recipe, bool json, const QString& session
     workbench::RunJob job;
     job.setRecipe(recipe);
     try {
-        const workbench::Session session =
-            workbench::SessionStore(sessionsRoot).create(name.isEmpty() ? recipe.name : name);
+        QString path;
         if (fromSession.isEmpty()) {
-            job.setSession(session.path());
+            path = job.setNewSession(sessionsRoot, name);
         } else {
+            path = workbench::SessionStore(sessionsRoot).create(name.isEmpty() ? recipe.name : name).path();
             try { // the interval-adjoint workflow's begin_itr: rounds 0…K of the earlier session, then this recipe's
                   // rounds after K
-                job.startFrom(session.path(), fromSession, fromRound);
+                job.startFrom(path, fromSession, fromRound);
             } catch (const workbench::SessionError& e) {
-                QDir(session.path()).removeRecursively(); // nothing was run in it
+                QDir(path).removeRecursively(); // nothing was run in it
                 return fail(e, BadUsage);
             }
         }
         if (json)
-            printJson({{"event", "session"}, {"session", session.path()}});
+            printJson({{"event", "session"}, {"session", path}});
         else
-            QTextStream(stdout) << "session: " << session.path() << Qt::endl;
+            QTextStream(stdout) << "session: " << path << Qt::endl;
     } catch (const workbench::SessionError& e) {
         return fail(e, RunFailed);
     }

@@ -8,7 +8,6 @@
 #include "core/workbench/Session.h"
 #include "core/workbench/SessionExporter.h"
 #include "core/workbench/SessionStore.h"
-#include "ui/ChartExport.h"
 
 #include <QFileInfo>
 #include <QTextStream>
@@ -123,20 +122,7 @@ int exportSession(const QStringList& arguments)
         return runToEnd(job, false, "exported");
     }
     try {
-        const QString out = parser.value(QStringLiteral("out"));
-        QStringList written;
-        if (format == QLatin1String("plots")) { // the GUI's own charts, rendered offscreen
-            written = ui::ChartExport::writePlots(session.path(), out);
-        } else if (format == QLatin1String("report")) { // HTML, and the PDF beside it
-            const QString stem = out.endsWith(QLatin1String(".html")) || out.endsWith(QLatin1String(".pdf"))
-                                     ? out.section(QLatin1Char('.'), 0, -2)
-                                     : out;
-            written = exporter.write(format, stem + QStringLiteral(".html"), round);
-            ui::ChartExport::writeReportPdf(session.path(), round, stem + QStringLiteral(".pdf"));
-            written << stem + QStringLiteral(".pdf");
-        } else {
-            written = exporter.write(format, out, round);
-        }
+        const QStringList written = exporter.exportTo(format, parser.value(QStringLiteral("out")), round);
         for (const QString& file : written)
             QTextStream(stdout) << "wrote " << file << Qt::endl;
     } catch (const std::exception& e) {

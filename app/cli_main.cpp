@@ -92,6 +92,8 @@ int main(int argc, char* argv[])
                                                               : std::make_unique<QCoreApplication>(argc, argv);
     if (drawsCharts || drawsPictures)
         prunelab::ui::ChartExport::installPngRenderer();
+    if (drawsCharts) // export's plots and the PDF report: the GUI's charts, drawn offscreen
+        prunelab::ui::ChartExport::installRenderer();
     QCoreApplication::setApplicationName(QStringLiteral("PruneLab"));
     QCoreApplication::setApplicationVersion(QStringLiteral(PRUNELAB_VERSION));
     const QStringList args = QCoreApplication::arguments();

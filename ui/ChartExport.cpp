@@ -133,6 +133,11 @@ QStringList ChartExport::writePlots(const QString& sessionPath, const QString& f
     return written;
 }
 
+void ChartExport::installRenderer()
+{
+    workbench::SessionExporter::setChartRenderer({&ChartExport::writePlots, &ChartExport::writeReportPdf});
+}
+
 void ChartExport::installPngRenderer()
 {
     workbench::SvgChart::setPngRenderer([](const QByteArray& document) {

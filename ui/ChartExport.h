@@ -22,6 +22,8 @@ public:
     /// Lets the workbench write PNG beside the SVG of its charts (workbench::SvgChart::setPngRenderer): the SVG
     /// drawn by QSvgRenderer at twice its size on white. Needs a QGuiApplication; safe from any thread.
     static void installPngRenderer();
+    /// Lets workbench::SessionExporter::exportTo() write `plots` and the PDF of `report` with these charts.
+    static void installRenderer();
     /// The report of `round` as a PDF: the HTML report's tables with the two charts as images.
     static void writeReportPdf(const QString& sessionPath, int round, const QString& file);
 

@@ -256,9 +256,7 @@ void RunPage::startRun()
     QString saved;
     try {
         if (!sessionsRoot_.isEmpty()) {
-            const workbench::Session session = workbench::SessionStore(sessionsRoot_).create(config.name);
-            job_->setSession(session.path());
-            saved = session.path();
+            saved = job_->setNewSession(sessionsRoot_);
         } else {
             job_->setSession({});
         }

@@ -50,6 +50,7 @@ QString percent(double fraction)
 
 SessionsPage::SessionsPage(QWidget* parent) : QWidget(parent)
 {
+    ChartExport::installRenderer(); // the page's plots and report exports draw these charts
     rootLabel_ = new QLabel;
     rootLabel_->setObjectName(QStringLiteral("sessionsRootLabel"));
     rootLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -226,17 +227,7 @@ bool SessionsPage::exportSession(const QString& path, const QString& format, con
     if (format == QLatin1String("plots") || format == QLatin1String("report")) {
         // Drawn by the GUI's own chart classes, which live on this thread: small files, rendered offscreen.
         try {
-            if (format == QLatin1String("plots")) {
-                written = ChartExport::writePlots(path, out);
-            } else {
-                const QString stem = out.endsWith(QLatin1String(".html")) || out.endsWith(QLatin1String(".pdf"))
-                                         ? out.section(QLatin1Char('.'), 0, -2)
-                                         : out;
-                written = workbench::SessionExporter(workbench::Session::open(path))
-                              .write(format, stem + QStringLiteral(".html"), round);
-                ChartExport::writeReportPdf(path, round, stem + QStringLiteral(".pdf"));
-                written << stem + QStringLiteral(".pdf");
-            }
+            written = workbench::SessionExporter(workbench::Session::open(path)).exportTo(format, out, round);
         } catch (const std::exception& e) {
             error = QString::fromLocal8Bit(e.what());
         }
@@ -257,7 +248,7 @@ bool SessionsPage::exportSession(const QString& path, const QString& format, con
     });
     watcher->setFuture(QtConcurrent::run([path, format, out, round]() -> Result {
         try {
-            return {workbench::SessionExporter(workbench::Session::open(path)).write(format, out, round), {}};
+            return {workbench::SessionExporter(workbench::Session::open(path)).exportTo(format, out, round), {}};
         } catch (const std::exception& e) {
             return {{}, QString::fromLocal8Bit(e.what())};
         }

@@ -5,6 +5,7 @@
 #include "core/workbench/SavedRounds.h"
 #include "core/workbench/ScheduleRun.h"
 #include "core/workbench/SessionRecorder.h"
+#include "core/workbench/SessionStore.h"
 
 #include <torch/torch.h>
 
@@ -139,6 +140,13 @@ void RunJob::setSession(const QString& sessionPath)
     // data loads leaves a session that resume can start again, not a folder that is not a session.
     if (!sessionPath.isEmpty() && !QFileInfo::exists(QDir(sessionPath).filePath(QStringLiteral("recipe.json"))))
         Session::open(sessionPath, false).writeJson(QStringLiteral("recipe.json"), d->recipe.toJson());
+}
+
+QString RunJob::setNewSession(const QString& sessionsRoot, const QString& name)
+{
+    const Session session = SessionStore(sessionsRoot).create(name.isEmpty() ? d->recipe.name : name);
+    setSession(session.path());
+    return session.path();
 }
 
 void RunJob::continueSession(const QString& sessionPath)

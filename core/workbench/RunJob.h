@@ -33,6 +33,10 @@ public:
     /// recipe set before; again with the data's fingerprint once loaded), dataset.json, metrics.jsonl (each event
     /// appended and flushed before its signal), rounds/<k>/ and state.json.
     void setSession(const QString& sessionPath);
+    /// Starting a recipe in a new session, as the Run page and `prunelab-cli run` do: a new session folder for the
+    /// recipe set before (named `name`, default the recipe's) under `sessionsRoot` (empty: the default folder),
+    /// then setSession(). Returns its path; throws SessionError when it cannot be made.
+    QString setNewSession(const QString& sessionsRoot, const QString& name = {});
     /// Continues the run recorded in `sessionPath` from its last completed round: the recipe is the session's,
     /// completed rounds are kept as they are, the interrupted one is run again from its start. Throws
     /// SessionError when the folder is not a session.

@@ -601,4 +601,38 @@ QStringList SessionExporter::write(const QString& format, const QString& out, in
                        format.toStdString() + "'");
 }
 
+namespace {
+
+SessionExporter::ChartRenderer& chartRenderer()
+{
+    static SessionExporter::ChartRenderer renderer;
+    return renderer;
+}
+
+} // namespace
+
+void SessionExporter::setChartRenderer(ChartRenderer renderer)
+{
+    chartRenderer() = std::move(renderer);
+}
+
+QStringList SessionExporter::exportTo(const QString& format, const QString& out, int round) const
+{
+    const ChartRenderer& renderer = chartRenderer();
+    if ((format == QLatin1String("plots") || format == QLatin1String("report")) &&
+        (!renderer.plots || !renderer.reportPdf))
+        throw SessionError("--format " + format.toStdString() +
+                           " draws the GUI's charts, and no chart renderer is installed in this program");
+    if (format == QLatin1String("plots")) // the GUI's own charts, rendered offscreen
+        return renderer.plots(session_.path(), out);
+    if (format != QLatin1String("report"))
+        return write(format, out, round);
+    const QString stem = out.endsWith(QLatin1String(".html")) || out.endsWith(QLatin1String(".pdf"))
+                             ? out.section(QLatin1Char('.'), 0, -2)
+                             : out;
+    QStringList written = write(format, stem + QStringLiteral(".html"), round);
+    renderer.reportPdf(session_.path(), round, stem + QStringLiteral(".pdf"));
+    return written << stem + QStringLiteral(".pdf");
+}
+
 } // namespace prunelab::workbench

@@ -8,6 +8,8 @@
 #include <QString>
 #include <QStringList>
 
+#include <functional>
+
 namespace prunelab::workbench {
 
 /// `prunelab-cli export`: turns a session folder into files for other tools (../shared/CLI.md, "Exported files").
@@ -27,6 +29,19 @@ public:
 
     /// Writes `format` for `round` to `out` (a file, or a folder for csv); returns the files written.
     QStringList write(const QString& format, const QString& out, int round) const;
+
+    /// Draws the GUI's charts for the exports that show them (`plots`, the PDF beside `report`). The ui installs
+    /// one (ui::ChartExport::installRenderer); the workbench does not draw widgets itself.
+    struct ChartRenderer {
+        std::function<QStringList(const QString& sessionPath, const QString& folder)> plots;
+        std::function<void(const QString& sessionPath, int round, const QString& pdf)> reportPdf;
+    };
+    static void setChartRenderer(ChartRenderer renderer);
+    /// The one export operation of `prunelab-cli export` and the Sessions page: write()'s formats, `plots` through
+    /// the chart renderer, and `report` as OUT.html with OUT.pdf beside it (OUT given with or without .html or
+    /// .pdf). Returns the files written; throws SessionError naming the file, or saying that no chart renderer is
+    /// installed. `plots` and `report` draw widgets: call them on the GUI thread.
+    QStringList exportTo(const QString& format, const QString& out, int round) const;
 
     /// The per-round records (rounds/<k>/validation.json), round 0 first.
     QList<QJsonObject> roundRecords() const;
