@@ -3,7 +3,7 @@
 #include "CliCommands.h"
 #include "DatasetCommands.h"
 
-#include "ui/ChartExport.h"
+#include "ui/charts/ChartExport.h"
 
 #include <QApplication>
 #include <QCoreApplication>

@@ -1,7 +1,7 @@
 // prunelab: the desktop workbench. Argument parsing only; the window lives in ui/.
-#include "ui/ChartExport.h"
 #include "ui/MainWindow.h"
 #include "ui/ScreenshotTour.h"
+#include "ui/charts/ChartExport.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

@@ -1,7 +1,7 @@
 #include "ui/ClassBalanceChart.h"
 
-#include "ui/ChartContextMenu.h"
-#include "ui/Palette.h"
+#include "ui/charts/ChartContextMenu.h"
+#include "ui/charts/Palette.h"
 
 #include <QBarCategoryAxis>
 #include <QBarSet>

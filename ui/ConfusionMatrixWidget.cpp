@@ -1,6 +1,6 @@
 #include "ui/ConfusionMatrixWidget.h"
 
-#include "ui/ChartContextMenu.h"
+#include "ui/charts/ChartContextMenu.h"
 
 #include <QPainter>
 

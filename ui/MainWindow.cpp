@@ -7,15 +7,15 @@
 #include "ui/DatasetPage.h"
 #include "ui/LayerSparsityChart.h"
 #include "ui/MaskHeatmapWidget.h"
-#include "ui/Palette.h"
 #include "ui/RecipeForm.h"
 #include "ui/ResultsPage.h"
 #include "ui/RunPage.h"
 #include "ui/SessionsPage.h"
-#include "ui/SparsityChart.h"
 #include "ui/SplitPanel.h"
-#include "ui/TrainingChart.h"
 #include "ui/WeightHistogramWidget.h"
+#include "ui/charts/Palette.h"
+#include "ui/charts/SparsityChart.h"
+#include "ui/charts/TrainingChart.h"
 
 #include <QAbstractAxis>
 #include <QAction>

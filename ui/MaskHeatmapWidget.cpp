@@ -1,6 +1,6 @@
 #include "ui/MaskHeatmapWidget.h"
 
-#include "ui/ChartContextMenu.h"
+#include "ui/charts/ChartContextMenu.h"
 
 #include <QKeyEvent>
 #include <QMouseEvent>

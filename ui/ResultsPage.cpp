@@ -2,8 +2,8 @@
 
 #include "core/engine/pruning/MethodCatalogue.h"
 #include "core/workbench/RunJob.h"
-#include "ui/ChartContextMenu.h"
 #include "ui/ConfusionMatrixWidget.h"
+#include "ui/charts/ChartContextMenu.h"
 
 #include <QGroupBox>
 #include <QHBoxLayout>

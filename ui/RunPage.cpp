@@ -6,9 +6,9 @@
 #include "ui/MaskHeatmapWidget.h"
 #include "ui/Named.h"
 #include "ui/RecipeForm.h"
-#include "ui/SparsityChart.h"
-#include "ui/TrainingChart.h"
 #include "ui/WeightHistogramWidget.h"
+#include "ui/charts/SparsityChart.h"
+#include "ui/charts/TrainingChart.h"
 
 #include <QComboBox>
 #include <QDir>

@@ -2,7 +2,7 @@
 
 #include "core/workbench/RunJob.h"
 #include "core/workbench/SessionExporter.h"
-#include "ui/ChartExport.h"
+#include "ui/charts/ChartExport.h"
 
 #include <QComboBox>
 #include <QDialog>

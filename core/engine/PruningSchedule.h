@@ -3,6 +3,7 @@
 #include "core/engine/measure/Latency.h"
 #include "core/engine/measure/Measurements.h"
 #include "core/engine/models/WeightCopy.h"
+#include "core/engine/pruning/MethodCatalogue.h"
 #include "core/engine/pruning/Pruner.h"
 #include "core/engine/structured/StructuredLayout.h"
 #include "core/engine/training/Trainer.h"
@@ -16,7 +17,7 @@ namespace prunelab::engine {
 
 /// The `prune` section of a recipe (../shared/CLI.md), parsed.
 struct ScheduleOptions {
-    std::string schedule = "one-shot"; ///< none | one-shot | iterative | lottery | sweep | layer-by-layer | geometric
+    std::string schedule = defaultSchedule().name; ///< a name of schedules() (MethodCatalogue.h)
     /// one-shot: the target; layer-by-layer: each layer's, pruned in turn by magnitude (one round per layer)
     double sparsity = 0.8;
     int rounds = 5; ///< iterative, lottery, geometric

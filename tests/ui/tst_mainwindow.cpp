@@ -2,7 +2,6 @@
 #include "core/workbench/Session.h"
 #include "datasets/BrainSliceDemo.h"
 #include "tests/datasets/NiftiTestVolume.h"
-#include "ui/ChartContextMenu.h"
 #include "ui/ClassBalanceChart.h"
 #include "ui/ConfusionMatrixWidget.h"
 #include "ui/DatasetPage.h"
@@ -12,11 +11,12 @@
 #include "ui/ResultsPage.h"
 #include "ui/SampleGridWidget.h"
 #include "ui/SessionsPage.h"
-#include "ui/SparsityChart.h"
 #include "ui/SplitPanel.h"
-#include "ui/TrainingChart.h"
 #include "ui/VolumePreviewWidget.h"
 #include "ui/WeightHistogramWidget.h"
+#include "ui/charts/ChartContextMenu.h"
+#include "ui/charts/SparsityChart.h"
+#include "ui/charts/TrainingChart.h"
 
 #include <QAbstractAxis>
 #include <QAction>

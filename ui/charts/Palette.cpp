@@ -1,4 +1,4 @@
-#include "ui/Palette.h"
+#include "ui/charts/Palette.h"
 
 #include <QAbstractAxis>
 #include <QAbstractBarSeries>

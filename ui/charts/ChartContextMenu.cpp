@@ -1,6 +1,6 @@
-#include "ui/ChartContextMenu.h"
+#include "ui/charts/ChartContextMenu.h"
 
-#include "ui/ChartExport.h"
+#include "ui/charts/ChartExport.h"
 
 #include <QApplication>
 #include <QClipboard>

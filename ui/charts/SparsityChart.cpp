@@ -1,7 +1,7 @@
-#include "ui/SparsityChart.h"
+#include "ui/charts/SparsityChart.h"
 
-#include "ui/ChartContextMenu.h"
-#include "ui/Palette.h"
+#include "ui/charts/ChartContextMenu.h"
+#include "ui/charts/Palette.h"
 
 #include <QChart>
 #include <QChartView>

@@ -1,12 +1,12 @@
-#include "ui/ChartExport.h"
+#include "ui/charts/ChartExport.h"
 
 #include "core/workbench/RunTypes.h"
 #include "core/workbench/Session.h"
 #include "core/workbench/SessionExporter.h"
 #include "core/workbench/SessionStore.h"
 #include "core/workbench/SvgChart.h"
-#include "ui/SparsityChart.h"
-#include "ui/TrainingChart.h"
+#include "ui/charts/SparsityChart.h"
+#include "ui/charts/TrainingChart.h"
 
 #include <QBuffer>
 #include <QCoreApplication>
