@@ -429,10 +429,32 @@ void RecipeForm::updateFields()
     rounds_->setEnabled(!running_ && info.usesRounds);
     q_->setEnabled(!running_ && geometric);
     // The geometric table sets how many neurons each round keeps; a sweep tries the recipe's list of values.
-    sparsity_->setEnabled(!running_ && info.usesSparsity);
+    const engine::MethodInfo* method = engine::findMethod(method_->currentText().toStdString());
+    const bool ownSparsity = method != nullptr && (method->sweepsThresholds || method->fixedSparsity);
+    sparsity_->setEnabled(!running_ && info.usesSparsity && !ownSparsity); // thresholds and N:M set their own
     retentionPreview_->setEnabled(geometric);
-    methodHelp_->setText(methodHelp(method_->currentText()));
-    scheduleHelp_->setText(scheduleHelp(schedule));
+    // The lists the form does not edit come from the recipe: say which values will run.
+    const auto values = [](const QList<double>& list) {
+        QStringList shown;
+        for (double v : list)
+            shown << QString::number(v);
+        return shown.join(QStringLiteral(", "));
+    };
+    QString methodText = methodHelp(method_->currentText());
+    if (method != nullptr && method->sweepsThresholds)
+        methodText +=
+            info.kind == engine::ScheduleKind::Sweep
+                ? tr(". Thresholds from the recipe (prune.thresholds): %1").arg(values(base_.prune.thresholds))
+                : tr(". Threshold from the recipe (the first of prune.thresholds): %1")
+                      .arg(base_.prune.thresholds.value(0));
+    if (method != nullptr && method->fixedSparsity)
+        methodText +=
+            tr(". n:m from the recipe (prune.nm): %1:%2").arg(base_.prune.nm.value(0)).arg(base_.prune.nm.value(1));
+    methodHelp_->setText(methodText);
+    QString scheduleText = scheduleHelp(schedule);
+    if (info.kind == engine::ScheduleKind::Sweep && (method == nullptr || !method->sweepsThresholds))
+        scheduleText += tr(". Sparsities from the recipe (prune.sparsities): %1").arg(values(base_.prune.sparsities));
+    scheduleHelp_->setText(scheduleText);
     if (geometric) {
         QList<int> widths;
         for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))

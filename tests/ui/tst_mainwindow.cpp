@@ -690,7 +690,17 @@ private slots:
         const workbench::Recipe r = window.recipe();
         QCOMPARE(r.prune.method, QStringLiteral("nm-magnitude"));
         QCOMPARE(r.prune.nm, (QList<int>{2, 4}));
-        QVERIFY(!window.findChild<QSpinBox*>("roundsSpin")->isEnabled()); // one-shot prunes once
+        QVERIFY(!window.findChild<QSpinBox*>("roundsSpin")->isEnabled());         // one-shot prunes once
+        QVERIFY(!window.findChild<QDoubleSpinBox*>("sparsitySpin")->isEnabled()); // 2:4 is 50 %, whatever it says
+        // A method or schedule that runs a list the form does not edit says which values will run.
+        method->setCurrentText(QStringLiteral("threshold"));
+        QVERIFY2(window.findChild<QLabel*>("methodHelp")->text().contains(QStringLiteral("prune.thresholds")),
+                 qPrintable(window.findChild<QLabel*>("methodHelp")->text()));
+        method->setCurrentText(QStringLiteral("global-magnitude"));
+        schedule->setCurrentText(QStringLiteral("sweep"));
+        QVERIFY(window.findChild<QLabel*>("scheduleHelp")->text().contains(QStringLiteral("0.5, 0.8, 0.9")));
+        schedule->setCurrentText(QStringLiteral("one-shot"));
+        QVERIFY(window.findChild<QDoubleSpinBox*>("sparsitySpin")->isEnabled());
     }
 
     void aMissingSourceIsAMessageNotACrash()
