@@ -182,9 +182,12 @@ void RunJob::validateSession(const QString& sessionPath, int round)
 void RunJob::exportTorchScript(const QString& sessionPath, int round, const QString& out, bool compact)
 {
     continueSession(sessionPath);
-    d->operation = {run::SessionUse::Read, [round, out, compact](run::Context& c, const run::Worker& w) {
+    // An export that fails (a folder it cannot write) says so; the session it reads stays as it was.
+    d->operation = {run::SessionUse::Read,
+                    [round, out, compact](run::Context& c, const run::Worker& w) {
                         return run::exportRound(c, w, round, out, compact);
-                    }};
+                    },
+                    false};
 }
 
 QString RunJob::sessionPath() const

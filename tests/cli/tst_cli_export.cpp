@@ -103,6 +103,22 @@ private slots:
         QVERIFY(document.startsWith("%PDF") && document.size() > 20000); // text and the two chart images
     }
 
+    // An export that cannot write its file fails with the path named, and leaves the session's state as it was.
+    void aFailedExportLeavesTheSessionAlone()
+    {
+        QFile stateFile(session_ + QStringLiteral("/state.json"));
+        QVERIFY(stateFile.open(QIODevice::ReadOnly));
+        const QByteArray before = stateFile.readAll();
+        stateFile.close();
+        const QString file = QStringLiteral("/nonexistent-prunelab-folder/model.pt");
+        const Result r = cli({QStringLiteral("export"), session_, QStringLiteral("--format"),
+                              QStringLiteral("torchscript"), QStringLiteral("--out"), file});
+        QCOMPARE(r.exitCode, 1);
+        QVERIFY2(r.err.contains(QStringLiteral("nonexistent-prunelab-folder")), qPrintable(r.err));
+        QVERIFY(stateFile.open(QIODevice::ReadOnly));
+        QCOMPARE(stateFile.readAll(), before);
+    }
+
     void torchScriptRunsInPython_data()
     {
         QTest::addColumn<QString>("format");
