@@ -35,6 +35,18 @@ int presets(const QStringList& arguments)
     return BadUsage;
 }
 
+namespace {
+
+QJsonArray defaults(const engine::MethodParameter& p)
+{
+    QJsonArray values;
+    for (double v : p.defaults)
+        values.append(v);
+    return values;
+}
+
+} // namespace
+
 int methods(const QStringList& arguments)
 {
     const bool json = arguments.size() == 2 && arguments[1] == QLatin1String("--json");
@@ -45,12 +57,22 @@ int methods(const QStringList& arguments)
     QTextStream out(stdout);
     if (json) {
         QJsonArray methodList, scheduleList;
-        for (const engine::MethodInfo& m : engine::methods())
+        for (const engine::MethodInfo& m : engine::methods()) {
+            QJsonArray parameters;
+            for (const engine::MethodParameter& p : m.parameters)
+                parameters.append(QJsonObject{{"key", QStringLiteral("prune.") + QLatin1String(p.key)},
+                                              {"help", QString::fromUtf8(p.help)},
+                                              {"default", defaults(p)},
+                                              {"min", p.min},
+                                              {"max", p.max},
+                                              {"integer", p.integer}});
             methodList.append(QJsonObject{{"name", QLatin1String(m.name)},
                                           {"summary", QString::fromUtf8(m.summary)},
                                           {"structured", m.structured},
                                           {"sweeps_thresholds", m.sweepsThresholds},
-                                          {"fixed_sparsity", m.fixedSparsity}});
+                                          {"fixed_sparsity", m.fixedSparsity},
+                                          {"parameters", parameters}});
+        }
         for (const engine::ScheduleInfo& s : engine::schedules())
             scheduleList.append(QJsonObject{{"name", QLatin1String(s.name)},
                                             {"summary", QString::fromUtf8(s.summary)},
@@ -60,8 +82,13 @@ int methods(const QStringList& arguments)
         return Success;
     }
     out << "prune.method:\n";
-    for (const engine::MethodInfo& m : engine::methods())
+    for (const engine::MethodInfo& m : engine::methods()) {
         out << "  " << QString::fromLatin1(m.name).leftJustified(18) << QString::fromUtf8(m.summary) << '\n';
+        for (const engine::MethodParameter& p : m.parameters)
+            out << QString(20, QLatin1Char(' ')) << "prune." << p.key << " = "
+                << QJsonDocument(defaults(p)).toJson(QJsonDocument::Compact) << ": " << QString::fromUtf8(p.help)
+                << '\n';
+    }
     out << "prune.schedule:\n";
     for (const engine::ScheduleInfo& s : engine::schedules())
         out << "  " << QString::fromLatin1(s.name).leftJustified(18) << QString::fromUtf8(s.summary) << '\n';

@@ -447,9 +447,12 @@ void RecipeForm::updateFields()
                 ? tr(". Thresholds from the recipe (prune.thresholds): %1").arg(values(base_.prune.thresholds))
                 : tr(". Threshold from the recipe (the first of prune.thresholds): %1")
                       .arg(base_.prune.thresholds.value(0));
-    if (method != nullptr && method->fixedSparsity)
-        methodText +=
-            tr(". n:m from the recipe (prune.nm): %1:%2").arg(base_.prune.nm.value(0)).arg(base_.prune.nm.value(1));
+    if (method != nullptr) // the method's own values, which the form does not edit
+        for (const engine::MethodParameter& parameter : method->parameters) {
+            const std::vector<double>& v = base_.prune.parameters.at(parameter.key);
+            methodText += tr(". From the recipe: prune.%1 = %2")
+                              .arg(QLatin1String(parameter.key), values(QList<double>(v.begin(), v.end())));
+        }
     methodHelp_->setText(methodText);
     QString scheduleText = scheduleHelp(schedule);
     if (info.kind == engine::ScheduleKind::Sweep && (method == nullptr || !method->sweepsThresholds))

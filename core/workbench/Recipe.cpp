@@ -330,6 +330,26 @@ void readTrain(Reader& root, Recipe& r)
     t.finish();
 }
 
+/// Every catalogue method's own values (prune.<key>, each checked against its range), then the chosen method's
+/// own check of them.
+void readMethodParameters(Reader& p, const engine::MethodInfo& method, Recipe& r)
+{
+    for (const engine::MethodParameter& parameter : engine::allParameters()) {
+        const QString key = QLatin1String(parameter.key);
+        const std::vector<double>& current = r.prune.parameters.at(parameter.key);
+        const int count = int(parameter.defaults.size());
+        const QList<double> values =
+            p.numbers(key, QList<double>(current.begin(), current.end()), parameter.min, parameter.max, count, count);
+        for (double v : values)
+            if (parameter.integer && v != std::floor(v))
+                p.fail(key, QStringLiteral("must hold whole numbers, got %1").arg(v));
+        r.prune.parameters[parameter.key] = std::vector<double>(values.begin(), values.end());
+    }
+    if (method.check != nullptr && !method.parameters.empty())
+        if (const std::string problem = method.check(r.prune.parameters); !problem.empty())
+            p.fail(QLatin1String(method.parameters.front().key), QString::fromStdString(problem));
+}
+
 /// The recipe's `prune` section: names from the engine's method catalogue, and what each method and schedule needs.
 void readPrune(Reader& root, Recipe& r)
 {
@@ -363,14 +383,9 @@ void readPrune(Reader& root, Recipe& r)
         p.integer(QStringLiteral("calibration_images"), r.prune.calibrationImages, 1, 1'000'000);
     r.prune.adjoint =
         p.choice(QStringLiteral("adjoint"), r.prune.adjoint, {QStringLiteral("logits"), QStringLiteral("loss")});
-    r.prune.nm = p.integers(QStringLiteral("nm"), r.prune.nm, 1, 64, 2, 2);
-    if (r.prune.nm[0] >= r.prune.nm[1])
-        p.fail(QStringLiteral("nm"),
-               QStringLiteral("must be [n, m] with n < m (keep n of every m weights), got [%1, %2]")
-                   .arg(r.prune.nm[0])
-                   .arg(r.prune.nm[1]));
     const engine::MethodInfo& method = engine::method(r.prune.method.toStdString());
     const engine::ScheduleInfo& schedule = engine::schedule(r.prune.schedule.toStdString());
+    readMethodParameters(p, method, r);
     if (schedule.structuredOnly && !method.structured)
         p.fail(QStringLiteral("schedule"),
                QStringLiteral("%1 removes whole neurons: it needs prune.method %2, got \"%3\"")
@@ -573,9 +588,12 @@ QJsonObject Recipe::toJson() const
                               {"anneal_sweeps", prune.annealSweeps},
                               {"q", prune.q},
                               {"calibration_images", prune.calibrationImages},
-                              {"adjoint", prune.adjoint},
-                              {"nm", toArray(prune.nm)}}},
+                              {"adjoint", prune.adjoint}}},
     };
+    QJsonObject pruneJson = json.value(QStringLiteral("prune")).toObject();
+    for (const auto& [key, values] : prune.parameters)
+        pruneJson.insert(QString::fromStdString(key), toArray(QList<double>(values.begin(), values.end())));
+    json.insert(QStringLiteral("prune"), pruneJson);
     if (!compare.isEmpty()) {
         QJsonArray variants;
         for (const Variant& v : compare)

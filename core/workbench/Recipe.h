@@ -100,7 +100,9 @@ struct Recipe {
         int calibrationImages = 512;  ///< neuron-taylor, interval-adjoint: training images the criteria look at
         QString adjoint =
             QStringLiteral("logits"); ///< interval-adjoint: y in ∂y/∂a is the sum of the logits, or the loss
-        QList<int> nm{2, 4};          ///< nm-magnitude: keep n of every m consecutive input weights, [n, m]
+        /// The catalogue methods' own values (engine::MethodInfo::parameters), every one of them, by key: prune.<key>
+        /// (nm-magnitude: "nm" = [n, m]).
+        engine::MethodParameters parameters = engine::withDefaults({});
     } prune;
 
     /// A comparison (the strategy study): the recipe is run once per variant, on the same data and model, each variant

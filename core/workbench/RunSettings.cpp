@@ -103,8 +103,7 @@ std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::
     s.threshold = r.prune.thresholds.value(0);
     s.anneal = engine::AnnealOptions{r.prune.annealT0, r.prune.annealCoupling, r.prune.annealSweeps, r.seed};
     s.adjoint = r.prune.adjoint == QLatin1String("loss") ? engine::AdjointOutput::Loss : engine::AdjointOutput::Logits;
-    s.keepOfGroup = r.prune.nm.value(0, 2);
-    s.groupSize = r.prune.nm.value(1, 4);
+    s.parameters = r.prune.parameters;
     s.snipImages = std::max<int>(int(r.train.batchSize), 256);
     s.calibrationImages = r.prune.calibrationImages;
     // The training rows are ordered by class: the first rows would be one class only.

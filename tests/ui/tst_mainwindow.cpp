@@ -687,9 +687,10 @@ private slots:
         method->setCurrentText(QStringLiteral("nm-magnitude"));
         schedule->setCurrentText(QStringLiteral("one-shot"));
         QVERIFY(window.findChild<QLabel*>("methodHelp")->text().contains(QStringLiteral("N:M")));
+        QVERIFY(window.findChild<QLabel*>("methodHelp")->text().contains(QStringLiteral("prune.nm = 2, 4")));
         const workbench::Recipe r = window.recipe();
         QCOMPARE(r.prune.method, QStringLiteral("nm-magnitude"));
-        QCOMPARE(r.prune.nm, (QList<int>{2, 4}));
+        QCOMPARE(r.prune.parameters.at("nm"), (std::vector<double>{2, 4}));
         QVERIFY(!window.findChild<QSpinBox*>("roundsSpin")->isEnabled());         // one-shot prunes once
         QVERIFY(!window.findChild<QDoubleSpinBox*>("sparsitySpin")->isEnabled()); // 2:4 is 50 %, whatever it says
         // A method or schedule that runs a list the form does not edit says which values will run.

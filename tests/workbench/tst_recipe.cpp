@@ -1,6 +1,7 @@
 #include "core/engine/pruning/MethodCatalogue.h"
 #include "core/workbench/Recipe.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QTemporaryDir>
 #include <QTest>
@@ -175,8 +176,9 @@ private slots:
         }
         const Recipe nm = Recipe::fromJson(
             QJsonDocument::fromJson(R"({"prune": {"method": "nm-magnitude", "nm": [1, 4]}})").object());
-        QCOMPARE(nm.prune.nm, QList<int>({1, 4}));
-        QCOMPARE(Recipe::fromJson(nm.toJson()).prune.nm, QList<int>({1, 4}));
+        QCOMPARE(nm.prune.parameters.at("nm"), (std::vector<double>{1, 4}));
+        QCOMPARE(Recipe::fromJson(nm.toJson()).prune.parameters.at("nm"), (std::vector<double>{1, 4}));
+        QCOMPARE(nm.toJson().value("prune").toObject().value("nm").toArray().size(), 2);
     }
 
     void acceptsStructuredMethods_data()

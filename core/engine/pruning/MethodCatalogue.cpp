@@ -4,9 +4,22 @@
 
 namespace prunelab::engine {
 
+namespace {
+
+std::string checkNm(const MethodParameters& values)
+{
+    const std::vector<double>& nm = values.at("nm");
+    if (nm.size() == 2 && nm[0] < nm[1])
+        return {};
+    return "must be [n, m] with n < m (keep n of every m weights), got [" + std::to_string(int(nm.at(0))) + ", " +
+           std::to_string(int(nm.at(1))) + "]";
+}
+
+} // namespace
+
 const std::vector<MethodInfo>& methods()
 {
-    // {id, name, summary, structured, sweepsThresholds, fixedSparsity}
+    // {id, name, summary, structured, sweepsThresholds, fixedSparsity, parameters, check}
     static const std::vector<MethodInfo> table{
         {MethodId::Threshold, "threshold",
          "Removes every weight with |w| below each threshold, one round per threshold (the MRI threshold sweep)", false,
@@ -20,9 +33,14 @@ const std::vector<MethodInfo>& methods()
          "Removes the connections the loss is least sensitive to, |w·∂L/∂w| on a training batch"},
         {MethodId::Annealed, "annealed",
          "Thermodynamic: masks as Ising spins, Gibbs-sampled while the temperature anneals to 0"},
-        {MethodId::NmMagnitude, "nm-magnitude",
-         "Semi-structured N:M (2:4 by default): keeps the n largest |w| of every m consecutive input weights", false,
-         false, true},
+        {MethodId::NmMagnitude,
+         "nm-magnitude",
+         "Semi-structured N:M (2:4 by default): keeps the n largest |w| of every m consecutive input weights",
+         false,
+         false,
+         true,
+         {{"nm", "[n, m]: keep n of every m consecutive input weights", {2, 4}, 1, 64, true}},
+         &checkNm},
         {MethodId::NeuronL1, "neuron-l1",
          "Structured: removes whole neurons with the smallest L1 norm of their weights", true},
         {MethodId::NeuronTaylor, "neuron-taylor",
@@ -113,6 +131,27 @@ std::string orList(const std::vector<std::string>& names)
         text += names[i];
     }
     return text;
+}
+
+std::vector<MethodParameter> allParameters()
+{
+    std::vector<MethodParameter> all;
+    for (const MethodInfo& m : methods())
+        for (const MethodParameter& p : m.parameters) {
+            bool seen = false;
+            for (const MethodParameter& q : all)
+                seen = seen || std::string_view(q.key) == p.key;
+            if (!seen)
+                all.push_back(p);
+        }
+    return all;
+}
+
+MethodParameters withDefaults(MethodParameters values)
+{
+    for (const MethodParameter& p : allParameters())
+        values.emplace(p.key, p.defaults);
+    return values;
 }
 
 const MethodInfo& defaultMethod()

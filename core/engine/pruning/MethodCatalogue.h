@@ -7,6 +7,7 @@
 //
 // No LibTorch here: the recipe parser (and its fuzz target) and the GUI include this header.
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,20 @@ enum class MethodId {
     IntervalAdjoint,
 };
 
+/// A value a method reads from the recipe's `prune` section, declared here so that the recipe parses, checks and
+/// writes it without knowing the method: `prune.<key>`, a list of `count` numbers in [min, max].
+struct MethodParameter {
+    const char* key;
+    const char* help;
+    std::vector<double> defaults; ///< also the count of numbers
+    double min = 0.0;
+    double max = 0.0;
+    bool integer = false;
+};
+
+/// The values of every catalogue parameter, by key (the recipe's prune.<key>).
+using MethodParameters = std::map<std::string, std::vector<double>>;
+
 struct MethodInfo {
     MethodId id;
     const char* name;    ///< what a recipe writes: `prune.method`
@@ -36,6 +51,11 @@ struct MethodInfo {
     bool sweepsThresholds = false;
     /// The method fixes the sparsity itself (N:M keeps n of every m): schedules that aim at a target refuse it.
     bool fixedSparsity = false;
+    /// The method's own recipe values (the older methods' values are fields of the recipe itself).
+    std::vector<MethodParameter> parameters = {};
+    /// What the ranges cannot say (N:M: n < m): the problem with the method's values (said of its first
+    /// parameter), or empty when they are good.
+    std::string (*check)(const MethodParameters& values) = nullptr;
 };
 
 enum class ScheduleKind { None, OneShot, Iterative, Sweep, Lottery, LayerByLayer, Geometric };
@@ -67,6 +87,11 @@ std::vector<std::string> methodNames(bool structuredOnly = false);
 std::vector<std::string> scheduleNames();
 /// "a, b or c", for messages.
 std::string orList(const std::vector<std::string>& names);
+
+/// Every method's parameters, each once (two methods may share a key), in catalogue order.
+std::vector<MethodParameter> allParameters();
+/// `values` with every parameter of allParameters() that it lacks at its default.
+MethodParameters withDefaults(MethodParameters values);
 
 /// The recipe's defaults.
 const MethodInfo& defaultMethod();

@@ -44,8 +44,10 @@ std::shared_ptr<const Pruner> makePruner(const MethodInfo& method, const PrunerS
         anneal.seed = settings.seed;
         return std::make_shared<AnnealedPruner>(anneal);
     }
-    case MethodId::NmMagnitude:
-        return std::make_shared<NmPruner>(settings.keepOfGroup, settings.groupSize);
+    case MethodId::NmMagnitude: {
+        const std::vector<double>& nm = settings.parameters.at("nm");
+        return std::make_shared<NmPruner>(int(nm.at(0)), int(nm.at(1)));
+    }
     case MethodId::NeuronL1:
         return std::make_shared<NeuronNormPruner>(1);
     case MethodId::NeuronTaylor: {

@@ -18,13 +18,12 @@ namespace prunelab::engine {
 /// images for the criteria that score weights on data.
 struct PrunerSettings {
     uint64_t seed = 42;
-    double threshold = 0.0;                        ///< threshold: one-shot threshold (a sweep sets each round's)
-    AnnealOptions anneal;                          ///< annealed
-    AdjointOutput adjoint = AdjointOutput::Logits; ///< interval-adjoint
-    int keepOfGroup = 2;                           ///< nm-magnitude: n of every m
-    int groupSize = 4;                             ///< nm-magnitude: m
-    int64_t snipImages = 256;                      ///< snip: one batch of training images
-    int64_t calibrationImages = 512;               ///< neuron-taylor, interval-adjoint
+    double threshold = 0.0;                         ///< threshold: one-shot threshold (a sweep sets each round's)
+    AnnealOptions anneal;                           ///< annealed
+    AdjointOutput adjoint = AdjointOutput::Logits;  ///< interval-adjoint
+    MethodParameters parameters = withDefaults({}); ///< the catalogue methods' own values (nm-magnitude: "nm")
+    int64_t snipImages = 256;                       ///< snip: one batch of training images
+    int64_t calibrationImages = 512;                ///< neuron-taylor, interval-adjoint
     /// Up to `count` training images, normalised as the model sees them, with their labels (int64), drawn at
     /// random with the seed. Called only by the methods that score on data.
     std::function<std::pair<torch::Tensor, torch::Tensor>(int64_t count)> calibration;
