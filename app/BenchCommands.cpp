@@ -49,7 +49,10 @@ int bench(const QStringList& arguments)
     parser.addOption(option("batch-size", "train: batch size (default: each model's seed's).", "n"));
     parser.addOption(option("steps", "train: timed optimiser steps (default: a few seconds per model).", "n"));
     parser.addOption(option("device", "train: cpu (default) or cuda.", "device"));
-    parser.addOption(option("sparsity", "prune: fraction of the weights to remove (default 0.9).", "s"));
+    parser.addOption(option("sparsity",
+                            "prune: fraction of the weights to remove (default 0.9); infer: the one sparsity to "
+                            "measure (default 0.9, 0.95 and 0.98).",
+                            "s"));
     parser.addOption(option("images",
                             "decode, memory, train --from-files: how many JPEG files to write (default 4000; "
                             "memory 33984).",
@@ -88,6 +91,8 @@ int bench(const QStringList& arguments)
         !readNumber(parser, "sparsity", 0, 0.999, &prune.sparsity) ||
         !readWholeNumber(parser, "images", 8, 10000000, &images) || !readWholeNumber(parser, "size", 8, 4096, &size))
         return BadUsage;
+    if (parser.isSet(QStringLiteral("sparsity")))
+        infer.sparsities = {prune.sparsity};
     train.batchSize = int64_t(batch);
     train.steps = int64_t(steps);
     decode.images = int(images);
