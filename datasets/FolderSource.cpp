@@ -15,8 +15,12 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <cerrno>
+#include <cstring>
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace prunelab::datasets {
 
@@ -45,9 +49,12 @@ QString escapedName(const QByteArray& name)
     return text;
 }
 
-/// Entries under `folder` (recursively, real folders only, hidden ones left out) whose names are not UTF-8: Qt
-/// cannot spell them, so its directory listing leaves them out without a word. Each is reported instead.
-void findNonUtf8Names(const QByteArray& folder, QList<SkippedFile>& skipped, int depth = 0)
+/// Files under `folder` (recursively, real folders only, hidden ones left out) whose paths are not UTF-8: Qt cannot
+/// spell them, so its directory listing leaves them out without a word. They are opened by their bytes instead:
+/// each regular one becomes an entry of class `label` (`all`: every file, inside a folder whose own name is not UTF-8),
+/// anything else is reported.
+void findRawNamedFiles(const QByteArray& folder, int label, bool all, QList<SourceEntry>& entries,
+                       QList<SkippedFile>& skipped, int depth = 0)
 {
     if (depth > 32)
         return;
@@ -58,19 +65,31 @@ void findNonUtf8Names(const QByteArray& folder, QList<SkippedFile>& skipped, int
         const QByteArray name(entry->d_name);
         if (name.startsWith('.') || name == "__MACOSX")
             continue;
-        if (!QUtf8StringView(name).isValidUtf8()) {
-            skipped.append({QFile::decodeName(folder) + QLatin1Char('/') + escapedName(name),
-                            QStringLiteral("the file name is not UTF-8 text, so it cannot be opened by name here; "
-                                           "rename it (e.g. with convmv) to load it")});
-            continue;
-        }
+        const bool raw = all || !QUtf8StringView(name).isValidUtf8();
         const QByteArray path = folder + '/' + name;
         struct stat status {};
-        const bool isDir =
-            entry->d_type == DT_DIR ||
-            (entry->d_type == DT_UNKNOWN && ::lstat(path.constData(), &status) == 0 && S_ISDIR(status.st_mode));
-        if (isDir) // a symbolic link is not followed (DT_LNK), as the listing does not follow it
-            findNonUtf8Names(path, skipped, depth + 1);
+        if (::lstat(path.constData(), &status) != 0)
+            continue;
+        if (S_ISDIR(status.st_mode)) { // a symbolic link is not followed, as the listing does not follow it
+            findRawNamedFiles(path, label, raw, entries, skipped, depth + 1);
+            continue;
+        }
+        if (!raw)
+            continue;
+        const QString shown = QUtf8StringView(folder).isValidUtf8()
+                                  ? QFile::decodeName(folder) + QLatin1Char('/') + escapedName(name)
+                                  : escapedName(path);
+        if (!S_ISREG(status.st_mode)) {
+            skipped.append({shown, QStringLiteral("not a regular file")});
+            continue;
+        }
+        SourceEntry e;
+        e.file = shown;
+        e.location = shown;
+        e.rawPath = path;
+        e.label = label;
+        e.size = qint64(status.st_size);
+        entries.append(e);
     }
     ::closedir(dir);
 }
@@ -149,7 +168,6 @@ SourceListing FolderSource::list(const QString& folder)
             }
             paths.append(info.absoluteFilePath());
         }
-        findNonUtf8Names(QFile::encodeName(classDir.absoluteFilePath()), listing.skipped);
         std::sort(paths.begin(), paths.end()); // QDirIterator's order depends on the file system
         for (const QString& path : paths) {
             const QFileInfo info(path);
@@ -159,6 +177,16 @@ SourceListing FolderSource::list(const QString& folder)
             entry.location = path;
             entry.label = label;
             entry.size = info.size();
+            listing.entries.append(entry);
+        }
+        // Then the files Qt cannot name, by their bytes, in byte order.
+        QList<SourceEntry> raw;
+        findRawNamedFiles(QFile::encodeName(classDir.absoluteFilePath()), label, false, raw, listing.skipped);
+        std::sort(raw.begin(), raw.end(),
+                  [](const SourceEntry& x, const SourceEntry& y) { return x.rawPath < y.rawPath; });
+        for (const SourceEntry& entry : raw) {
+            signature.addData(entry.rawPath);
+            signature.addData(QByteArray::number(entry.size));
             listing.entries.append(entry);
         }
     }
@@ -172,7 +200,16 @@ SourceListing FolderSource::list(const QString& folder)
 QByteArray FolderSource::read(const SourceEntry& entry, qint64 maxBytes, QString* reason)
 {
     QFile file(entry.location);
-    if (!file.open(QIODevice::ReadOnly)) {
+    const int fd = entry.rawPath.isEmpty() ? -1 : ::open(entry.rawPath.constData(), O_RDONLY | O_CLOEXEC);
+    if (!entry.rawPath.isEmpty() && fd < 0) {
+        *reason = QStringLiteral("cannot be read: %1").arg(QString::fromLocal8Bit(std::strerror(errno)));
+        return {};
+    }
+    const bool opened =
+        fd >= 0 ? file.open(fd, QIODevice::ReadOnly, QFileDevice::AutoCloseHandle) : file.open(QIODevice::ReadOnly);
+    if (!opened && fd >= 0)
+        ::close(fd);
+    if (!opened) {
         *reason = QStringLiteral("cannot be read: %1").arg(file.errorString());
         return {};
     }

@@ -20,6 +20,9 @@ struct SourceEntry {
     int label = -1;
     qint64 size = 0;       ///< bytes on disk / uncompressed bytes declared by the archive
     int archiveIndex = -1; ///< position in the archive's central directory (archives only)
+    /// A file whose path is not UTF-8 (Qt cannot spell it): its bytes, which open it; `file` and `location` show it
+    /// with \xHH escapes. Empty for every other file.
+    QByteArray rawPath;
 };
 
 /// What a source holds before anything is decoded: the classes, the images with their labels, the files already

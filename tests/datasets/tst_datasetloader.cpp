@@ -11,6 +11,7 @@
 #include <QDir>
 #include <QDirIterator>
 #include <QFile>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -20,7 +21,9 @@
 
 #include <zlib.h>
 
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 using namespace prunelab::datasets;
 
@@ -235,6 +238,44 @@ private slots:
         QVERIFY2(skippedWith(data, "readme.txt", "not an image"), qPrintable(describeSkipped(data)));
         QCOMPARE(data.summary.skipped.size(), 8);
         QVERIFY(data.images.files.join(QLatin1Char('\n')).contains(QStringLiteral("odd name ü #1.png")));
+    }
+
+    // Linux names are bytes: a file or folder whose name is not UTF-8 (Latin-1 "café") is loaded like any other, its
+    // pixels the same as under a plain name, and shown with \xHH escapes.
+    void namesThatAreNotUtf8AreLoaded()
+    {
+        QTemporaryDir dir;
+        const QByteArray png = encode(grayImage(11), ".png");
+        writeFile(dir.filePath("cats/plain.png"), png);
+        writeFile(dir.filePath("dogs/plain.png"), encode(grayImage(12), ".png"));
+        const QByteArray cats = QFile::encodeName(dir.filePath("cats"));
+        const QByteArray dogs = QFile::encodeName(dir.filePath("dogs"));
+        const auto writeRaw = [](const QByteArray& path, const QByteArray& bytes) {
+            const int fd = ::open(path.constData(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            return fd >= 0 && ::write(fd, bytes.constData(), size_t(bytes.size())) == bytes.size() && ::close(fd) == 0;
+        };
+        if (!writeRaw(cats + "/caf\xe9.png", png))
+            QSKIP("this file system does not take names that are not UTF-8");
+        QVERIFY(::mkdir((dogs + "/d\xe9j\xe0").constData(), 0755) == 0);
+        QVERIFY(writeRaw(dogs + "/d\xe9j\xe0/inside.png", encode(grayImage(13), ".png")));
+
+        LoadOptions options;
+        options.width = options.height = 16;
+        const LoadedDataset data = DatasetLoader(options).load(dir.path());
+        QVERIFY2(data.summary.skipped.isEmpty(), qPrintable(describeSkipped(data)));
+        QCOMPARE(data.images.count(), 4);
+        QCOMPARE(data.summary.classCounts, QList<qsizetype>({2, 2}));
+        const QString files = data.images.files.join(QLatin1Char('\n'));
+        QVERIFY2(files.contains(QStringLiteral("cats/caf\\xe9.png")), qPrintable(files));
+        QVERIFY2(files.contains(QStringLiteral("d\\xe9j\\xe0/inside.png")), qPrintable(files));
+        // the raw-named copy decodes to the very pixels of plain.png
+        const qsizetype plain = data.images.files.indexOf(QRegularExpression(QStringLiteral(".*cats/plain.png$")));
+        const qsizetype raw = data.images.files.indexOf(QRegularExpression(QStringLiteral(".*caf\\\\xe9.png$")));
+        QVERIFY(plain >= 0 && raw >= 0);
+        const qsizetype pixels = qsizetype(data.images.channels) * data.images.height * data.images.width;
+        QVERIFY(std::equal(data.images.pixels.begin() + plain * pixels,
+                           data.images.pixels.begin() + (plain + 1) * pixels,
+                           data.images.pixels.begin() + raw * pixels));
     }
 
     void unreadableSourcesAreRefusedWithTheirName()
