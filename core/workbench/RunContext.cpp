@@ -140,10 +140,10 @@ Context prepare(const Recipe& recipe, const Session& session, torch::Device devi
     // The session records what the data was; a resumed or validated run must see the very same images. A session
     // killed before its data was loaded has a recipe but no fingerprint and no round: it starts afresh.
     c.fingerprint = fingerprintOf(recipe, *c.data.train, c.data.test.get());
-    c.recordedNow =
+    const bool record =
         use == SessionUse::Record || (use == SessionUse::Continue && session.isValid() &&
                                       session.datasetFingerprint().isEmpty() && session.completedRound() < 0);
-    if (session.isValid() && c.recordedNow)
+    if (session.isValid() && record)
         recordData(c);
     else if (session.isValid() && session.datasetFingerprint() != c.fingerprint)
         throw SessionError("the data of " + recipe.dataset.source.toStdString() +

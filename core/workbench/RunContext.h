@@ -50,7 +50,6 @@ struct Context {
     RecipeData data;
     engine::TensorDataset all, train, validation, test; ///< wrapped without a copy; rows gathered once
     QString fingerprint;                                ///< SHA-256 of the images (and given test images)
-    bool recordedNow = false;                           ///< prepare() recorded the data: the run starts afresh
     engine::Normalizer normalizer;
     engine::ModelSpec spec;
     int64_t channels = 0, height = 0, width = 0, classes = 0;

@@ -35,6 +35,13 @@ Operation newRun()
             [](run::Context& c, const run::Worker& w) { return run::runSchedule(c, w, false); }};
 }
 
+/// Goes on after the session's last completed round: resume, and a run started from an earlier session's round.
+Operation continuedRun()
+{
+    return {run::SessionUse::Continue,
+            [](run::Context& c, const run::Worker& w) { return run::runSchedule(c, w, true); }};
+}
+
 } // namespace
 
 struct RunJob::Private {
@@ -158,8 +165,7 @@ void RunJob::continueSession(const QString& sessionPath)
         throw SessionError(session.filePath(QStringLiteral("recipe.json")).toStdString() + ": " + e.what());
     }
     d->sessionPath = session.path();
-    d->operation = {run::SessionUse::Continue,
-                    [](run::Context& c, const run::Worker& w) { return run::runSchedule(c, w, true); }};
+    d->operation = continuedRun();
 }
 
 void RunJob::startFrom(const QString& sessionPath, const QString& sourcePath, int round)
@@ -168,8 +174,7 @@ void RunJob::startFrom(const QString& sessionPath, const QString& sourcePath, in
     const Session target = Session::open(sessionPath, false);
     SessionRecorder(target).startFrom(source, round, d->recipe.toJson());
     d->sessionPath = target.path();
-    d->operation = {run::SessionUse::Continue,
-                    [](run::Context& c, const run::Worker& w) { return run::runSchedule(c, w, true); }};
+    d->operation = continuedRun();
 }
 
 void RunJob::validateSession(const QString& sessionPath, int round)

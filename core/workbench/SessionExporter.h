@@ -19,7 +19,8 @@ public:
     explicit SessionExporter(Session session);
 
     /// The formats this version writes (torchscript and compact-torchscript are not among them yet). `plots` and
-    /// the PDF of `report` are drawn by the GUI's chart classes: ui/ChartExport writes them, not write().
+    /// the PDF of `report` are drawn by the GUI's chart classes: exportTo() writes them through the chart renderer,
+    /// write() does not.
     static QStringList formats();
     /// Formats of the contract that this version refuses with a message saying so.
     static QStringList unavailableFormats();

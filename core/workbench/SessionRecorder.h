@@ -16,7 +16,6 @@ namespace prunelab::workbench {
 class SessionRecorder {
 public:
     explicit SessionRecorder(Session session) : session_(std::move(session)) {}
-    const Session& session() const { return session_; }
 
     /// Writes rounds/<k>/ for the round `report` (its values as `stats`), the weights from `model` and `state`.
     void saveRound(const engine::RoundReport& report, const engine::ScheduleState& state, const RoundStats& stats,

@@ -18,9 +18,6 @@ public:
     NmPruner(int n, int m);
     MaskSet computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const override;
 
-    int n() const { return n_; }
-    int m() const { return m_; }
-
 private:
     int n_;
     int m_;
