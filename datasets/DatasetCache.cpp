@@ -1,19 +1,42 @@
 #include "datasets/DatasetCache.h"
 
+#include <QDateTime>
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QSaveFile>
 #include <QStandardPaths>
 
+#include <algorithm>
+
 namespace prunelab::datasets {
 
 namespace {
 constexpr char kMagic[] = "PRUNELAB-DATASET-CACHE 1\n";
+
+/// The folder's cache entries (plain files named *.plcache, never links), least recently used first.
+QFileInfoList entries(const QString& directory)
+{
+    if (directory.isEmpty())
+        return {};
+    QFileInfoList found = QDir(directory).entryInfoList({QStringLiteral("*.plcache")},
+                                                        QDir::Files | QDir::NoSymLinks | QDir::Hidden, QDir::Name);
+    std::stable_sort(found.begin(), found.end(),
+                     [](const QFileInfo& a, const QFileInfo& b) { return a.lastModified() < b.lastModified(); });
+    return found;
 }
 
-DatasetCache::DatasetCache(QString directory) : directory_(std::move(directory)) {}
+QString mebibytes(qint64 bytes)
+{
+    return QStringLiteral("%1 MiB").arg(double(bytes) / double(1 << 20), 0, 'f', 1);
+}
+} // namespace
+
+DatasetCache::DatasetCache(QString directory, qint64 limitBytes)
+    : directory_(std::move(directory)), limitBytes_(limitBytes)
+{}
 
 QString DatasetCache::defaultDirectory()
 {
@@ -71,6 +94,8 @@ bool DatasetCache::load(const QByteArray& key, ImageSet* set, DatasetSummary* su
     }
     *summary = DatasetSummary::fromJson(header.value(QStringLiteral("summary")).toObject());
     *set = std::move(out);
+    // Used now: the least recently used entries leave first. Best effort (a read-only cache keeps its times).
+    file.setFileTime(QDateTime::currentDateTimeUtc(), QFileDevice::FileModificationTime);
     return true;
 }
 
@@ -91,6 +116,13 @@ QString DatasetCache::store(const QByteArray& key, const ImageSet& set, const Da
                              {"summary", summary.toCacheJson()}};
     const QByteArray json = QJsonDocument(header).toJson(QJsonDocument::Compact);
     const quint64 headerSize = quint64(json.size());
+    const qint64 entryBytes = qint64(sizeof(kMagic) - 1 + sizeof headerSize) + json.size() +
+                              qint64(set.labels.size() * sizeof(int64_t)) + qint64(set.pixels.size());
+    if (limitBytes_ <= 0)
+        return QStringLiteral("not cached: the cache's size limit is 0 (switched off)");
+    if (entryBytes > limitBytes_)
+        return QStringLiteral("not cached: the decoded images take %1, more than the cache's size limit of %2")
+            .arg(mebibytes(entryBytes), mebibytes(limitBytes_));
     QSaveFile file(pathFor(key));
     const bool ok =
         file.open(QIODevice::WriteOnly) && file.write(kMagic, sizeof(kMagic) - 1) > 0 &&
@@ -103,7 +135,43 @@ QString DatasetCache::store(const QByteArray& key, const ImageSet& set, const Da
     if (!ok || !file.commit())
         return QStringLiteral("%1: cannot write the cache: %2")
             .arg(QDir::toNativeSeparators(file.fileName()), file.errorString());
+    trim(limitBytes_, pathFor(key));
     return {};
+}
+
+qint64 DatasetCache::usageBytes() const
+{
+    qint64 total = 0;
+    for (const QFileInfo& entry : entries(directory_))
+        total += entry.size();
+    return total;
+}
+
+qint64 DatasetCache::trim(qint64 limitBytes, const QString& keep) const
+{
+    const QFileInfoList found = entries(directory_);
+    qint64 total = 0;
+    for (const QFileInfo& entry : found)
+        total += entry.size();
+    const QString kept = keep.isEmpty() ? QString() : QFileInfo(keep).absoluteFilePath();
+    qint64 freed = 0;
+    for (const QFileInfo& entry : found) {
+        if (total <= std::max<qint64>(limitBytes, 0))
+            break;
+        if (entry.absoluteFilePath() == kept)
+            continue;
+        const qint64 size = entry.size();
+        if (QFile::remove(entry.absoluteFilePath())) { // one in use elsewhere can still be read until it is closed
+            total -= size;
+            freed += size;
+        }
+    }
+    return freed;
+}
+
+qint64 DatasetCache::clear() const
+{
+    return trim(0);
 }
 
 } // namespace prunelab::datasets

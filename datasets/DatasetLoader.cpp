@@ -382,6 +382,8 @@ LoadedDataset DatasetLoader::load(const QString& source, const Progress& progres
         result.test = std::move(test.images);
         result.summary.skipped += test.summary.skipped;
         result.fromCache = result.fromCache && test.fromCache;
+        if (result.cacheMessage.isEmpty())
+            result.cacheMessage = test.cacheMessage;
         return result;
     }
     const SourceListing listing = kind == QLatin1String("zip")   ? ZipSource::list(source, options_.zip)
@@ -484,7 +486,7 @@ LoadedDataset DatasetLoader::decodeListing(const SourceListing& listing, bool ar
 {
     LoadedDataset result;
     const QByteArray key = cacheKey(listing, options_);
-    const DatasetCache cache(options_.cacheDirectory);
+    const DatasetCache cache(options_.cacheDirectory, options_.cacheLimitBytes);
     if (cache.load(key, &result.images, &result.summary)) {
         result.fromCache = true;
         if (progress)
@@ -509,7 +511,8 @@ LoadedDataset DatasetLoader::decodeListing(const SourceListing& listing, bool ar
     result.summary.sizes = found.sizes;
     result.summary.channels = found.channels;
     result.summary.skipped = found.skipped;
-    cache.store(key, result.images, result.summary); // best effort: a read-only cache folder only costs speed
+    // Best effort: a read-only cache folder, or a dataset over the size limit, only costs speed.
+    result.cacheMessage = cache.store(key, result.images, result.summary);
     return result;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "datasets/DatasetCache.h"
 #include "datasets/DatasetSummary.h"
 #include "datasets/DemoMriGenerator.h"
 #include "datasets/ImageDecoder.h"
@@ -38,8 +39,10 @@ struct LoadOptions {
     ColorMode color = ColorMode::Auto;
     int threads = 0;        ///< decoding threads; 0 = every core
     QString cacheDirectory; ///< empty: no cache
-    quint64 demoSeed = 42;  ///< the demo generator's seed
-    int demoPerClass = 0;   ///< demo images per class, 0 = the Kaggle imbalance
+    /// What the cache folder may hold; least recently used entries go first, and a larger dataset is not cached.
+    qint64 cacheLimitBytes = DatasetCache::kDefaultLimitBytes;
+    quint64 demoSeed = 42; ///< the demo generator's seed
+    int demoPerClass = 0;  ///< demo images per class, 0 = the Kaggle imbalance
     qint64 maxFileBytes = qint64(64) << 20;
     qint64 maxPixels = qint64(64) << 20;
     ZipLimits zip;
@@ -52,6 +55,7 @@ struct LoadedDataset {
     ImageSet test; ///< empty unless the source has its own test files
     DatasetSummary summary;
     bool fromCache = false;
+    QString cacheMessage; ///< why the decoded images were not cached (empty: they were, or there is no cache)
 };
 
 /// Opens any dataset source PruneLab reads: `demo`, `fashion-mnist` (Debian's copy), a folder of class folders (or of

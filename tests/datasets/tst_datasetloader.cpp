@@ -430,6 +430,26 @@ private slots:
         QVERIFY(!DatasetLoader(options).load(dir.path()).fromCache);
     }
 
+    void datasetOverTheCacheLimitIsNotCached()
+    {
+        QTemporaryDir dir, cache;
+        for (int i = 0; i < 6; ++i)
+            writeFile(dir.filePath(QStringLiteral("c%1/%2.png").arg(i % 2).arg(i)),
+                      encode(grayImage(i, 20, 20), ".png"));
+        LoadOptions options;
+        options.width = options.height = 16;
+        options.cacheDirectory = cache.path();
+        options.cacheLimitBytes = 1024; // less than the 6 decoded images and their header
+        const LoadedDataset data = DatasetLoader(options).load(dir.path());
+        QCOMPARE(data.images.count(), 6); // the load itself succeeds
+        QVERIFY2(data.cacheMessage.contains(QStringLiteral("limit")), qPrintable(data.cacheMessage));
+        QVERIFY(QDir(cache.path()).isEmpty());
+        QVERIFY(!DatasetLoader(options).load(dir.path()).fromCache);
+        options.cacheLimitBytes = LoadOptions{}.cacheLimitBytes; // 4 GiB
+        QCOMPARE(DatasetLoader(options).load(dir.path()).cacheMessage, QString());
+        QVERIFY(DatasetLoader(options).load(dir.path()).fromCache);
+    }
+
     void cancelStopsTheDecode()
     {
         QTemporaryDir dir;
