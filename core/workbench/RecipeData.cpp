@@ -1,6 +1,6 @@
 #include "core/workbench/RecipeData.h"
 
-#include "datasets/DatasetCache.h"
+#include "core/workbench/UserSettings.h"
 
 #include <stdexcept>
 
@@ -15,7 +15,9 @@ datasets::LoadOptions loadOptions(const Recipe& recipe)
     options.color = datasets::colorModeFromName(d.color);
     options.demoSeed = recipe.seed;
     options.demoPerClass = d.demoPerClass;
-    options.cacheDirectory = datasets::DatasetCache::defaultDirectory();
+    const UserSettings settings; // the cache folder and its size limit, as set in the GUI's Preferences
+    options.cacheDirectory = settings.activeCacheDirectory();
+    options.cacheLimitBytes = settings.cacheLimitBytes();
     options.nifti.axis = d.niftiAxis;
     options.nifti.middleSlices = d.niftiMiddleSlices;
     options.nifti.firstSlice = d.niftiSlices.value(0, -1);

@@ -22,7 +22,8 @@ struct RecipeData {
     bool fromCache = false;
 };
 
-/// The loader options a recipe asks for (image size, colour, demo seed and size; the default pixel cache).
+/// The loader options a recipe asks for (image size, colour, demo seed and size), with the pixel cache folder and
+/// size limit of UserSettings.
 datasets::LoadOptions loadOptions(const Recipe& recipe);
 
 /// Loads `recipe.dataset.source` (any source DatasetLoader reads), applies limit_per_class and plans the split.

@@ -1,10 +1,11 @@
 #include "core/workbench/SessionStore.h"
 
+#include "core/workbench/UserSettings.h"
+
 #include <QDir>
 #include <QFileInfo>
 #include <QJsonObject>
 #include <QRegularExpression>
-#include <QStandardPaths>
 
 #include <algorithm>
 
@@ -14,9 +15,7 @@ SessionStore::SessionStore(QString root) : root_(root.isEmpty() ? defaultRoot() 
 
 QString SessionStore::defaultRoot()
 {
-    // Not AppDataLocation: it adds the organisation name, which the GUI sets and the CLI does not, and both must
-    // see the same sessions.
-    return QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/PruneLab/sessions");
+    return UserSettings().sessionsRoot();
 }
 
 SessionInfo SessionStore::info(const Session& session)

@@ -40,7 +40,8 @@ public:
     /// `root` empty: defaultRoot().
     explicit SessionStore(QString root = {});
 
-    /// ~/.local/share/PruneLab/sessions (Qt's GenericDataLocation + "/PruneLab/sessions"), for the GUI and the CLI.
+    /// The sessions folder chosen in the GUI's Preferences (UserSettings::sessionsRoot()), else
+    /// ~/.local/share/PruneLab/sessions; the same for the GUI and the CLI.
     static QString defaultRoot();
     const QString& root() const { return root_; }
 
