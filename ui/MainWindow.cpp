@@ -3,10 +3,12 @@
 #include "core/workbench/Comparison.h"
 #include "core/workbench/RecipeData.h"
 #include "core/workbench/RunJob.h"
+#include "core/workbench/UserSettings.h"
 #include "ui/ConfusionMatrixWidget.h"
 #include "ui/DatasetPage.h"
 #include "ui/LayerSparsityChart.h"
 #include "ui/MaskHeatmapWidget.h"
+#include "ui/PreferencesDialog.h"
 #include "ui/RecipeForm.h"
 #include "ui/ResultsPage.h"
 #include "ui/RunPage.h"
@@ -178,7 +180,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     runPage_->setSessionsRoot(root);
     sessionsPage_->setRoot(root);
     connect(sessionsPage_, &SessionsPage::rootChanged, this, [this](const QString& folder) {
-        QSettings().setValue(QStringLiteral("sessions/root"), folder);
+        workbench::UserSettings().setSessionsRoot(folder); // prunelab-cli run and list use it too
         runPage_->setSessionsRoot(folder);
     });
     connect(sessionsPage_, &SessionsPage::reopenRequested, this, &MainWindow::reopenSession);
@@ -222,6 +224,15 @@ void MainWindow::buildMenus()
     QAction* demo = file->addAction(tr("Open the &demo dataset"), this, [this] { loadDemo(); });
     demo->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_D));
     recentMenu_ = file->addMenu(tr("Open &recent"));
+    file->addSeparator();
+    QAction* preferences = file->addAction(tr("Pre&ferences…"), this, &MainWindow::showPreferences);
+    preferences->setObjectName(QStringLiteral("preferencesAction"));
+    preferences->setMenuRole(QAction::PreferencesRole);
+    // Ctrl+, where the platform names no Preferences key (X11 outside KDE).
+    preferences->setShortcuts(QKeySequence::keyBindings(QKeySequence::Preferences).isEmpty()
+                                  ? QList<QKeySequence>{QKeySequence(Qt::CTRL | Qt::Key_Comma)}
+                                  : QKeySequence::keyBindings(QKeySequence::Preferences));
+    preferences->setToolTip(tr("Where sessions are saved, the dataset cache's size limit, clearing the cache"));
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
 
@@ -417,7 +428,26 @@ void MainWindow::setPresentationMode(bool on)
 
 QString MainWindow::sessionsRoot() const
 {
-    return QSettings().value(QStringLiteral("sessions/root"), workbench::SessionStore::defaultRoot()).toString();
+    return workbench::UserSettings().sessionsRoot();
+}
+
+void MainWindow::showPreferences()
+{
+    if (auto* open = findChild<PreferencesDialog*>(); open) { // already open: bring it forward
+        open->raise();
+        open->activateWindow();
+        return;
+    }
+    auto* dialog = new PreferencesDialog(this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this] {
+        const QString root = sessionsRoot();
+        runPage_->setSessionsRoot(root);
+        if (sessionsPage_->root() != root)
+            sessionsPage_->setRoot(root);
+        statusBar()->showMessage(tr("Preferences saved"));
+    });
+    dialog->open();
 }
 
 void MainWindow::reopenSession(const QString& path)

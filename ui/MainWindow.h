@@ -43,8 +43,11 @@ public:
     /// Whether the dataset page is still loading a dataset or reading a volume for its preview.
     bool isDatasetPageBusy() const;
     QStringList recentDatasets() const;
-    /// Where runs are saved: QSettings sessions/root, else SessionStore::defaultRoot().
+    /// Where runs are saved: UserSettings::sessionsRoot() (the folder chosen in Preferences or on the Sessions page).
     QString sessionsRoot() const;
+    /// File → Preferences… (Ctrl+,): the sessions folder and the dataset cache; OK applies the folder to the Run and
+    /// Sessions pages.
+    void showPreferences();
     /// Sessions page actions: show a session's charts and results; overlay sessions on the accuracy-vs-sparsity
     /// chart; continue an interrupted session. Each shows a message instead when it cannot.
     void reopenSession(const QString& path);

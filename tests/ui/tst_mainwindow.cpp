@@ -1,6 +1,9 @@
 #include "core/engine/pruning/MethodCatalogue.h"
+#include "core/workbench/RecipeData.h"
 #include "core/workbench/Session.h"
+#include "core/workbench/UserSettings.h"
 #include "datasets/BrainSliceDemo.h"
+#include "datasets/DatasetCache.h"
 #include "tests/datasets/NiftiTestVolume.h"
 #include "ui/ClassBalanceChart.h"
 #include "ui/ConfusionMatrixWidget.h"
@@ -8,6 +11,7 @@
 #include "ui/LayerSparsityChart.h"
 #include "ui/MainWindow.h"
 #include "ui/MaskHeatmapWidget.h"
+#include "ui/PreferencesDialog.h"
 #include "ui/ResultsPage.h"
 #include "ui/SampleGridWidget.h"
 #include "ui/SessionsPage.h"
@@ -46,6 +50,7 @@
 #include <QSignalSpy>
 #include <QSlider>
 #include <QSpinBox>
+#include <QStandardPaths>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -80,11 +85,11 @@ private:
 /// A test's runs go to a sessions folder of their own; the suite's folder is set back however the test ends.
 class ScopedSessionsRoot {
 public:
-    ScopedSessionsRoot() : previous_(QSettings().value(QStringLiteral("sessions/root")).toString())
+    ScopedSessionsRoot() : previous_(workbench::UserSettings().sessionsRoot())
     {
-        QSettings().setValue(QStringLiteral("sessions/root"), dir_.path());
+        workbench::UserSettings().setSessionsRoot(dir_.path());
     }
-    ~ScopedSessionsRoot() { QSettings().setValue(QStringLiteral("sessions/root"), previous_); }
+    ~ScopedSessionsRoot() { workbench::UserSettings().setSessionsRoot(previous_); }
     bool isValid() const { return dir_.isValid(); }
     QString path() const { return dir_.path(); }
 
@@ -131,13 +136,18 @@ class tst_MainWindow : public QObject {
 private slots:
     void initTestCase()
     {
-        // Keep the tests' recent datasets and window geometry away from a person's own settings.
+        // Keep the tests' recent datasets, window geometry, preferences and dataset cache away from a person's own:
+        // test mode (before any QSettings is opened) puts the settings, data and cache folders under ~/.qttest.
+        QStandardPaths::setTestModeEnabled(true);
         QCoreApplication::setOrganizationName(QStringLiteral("PruneLabTests"));
         QCoreApplication::setApplicationName(QStringLiteral("tst_mainwindow"));
         QSettings().clear();
+        QSettings(QSettings::NativeFormat, QSettings::UserScope, QStringLiteral("PruneLab"), QStringLiteral("PruneLab"))
+            .clear();
+        QVERIFY(workbench::UserSettings().fileName().contains(QStringLiteral(".qttest")));
         // Runs started in these tests save their sessions here, not in a person's own sessions folder.
         QVERIFY(sessionsDir_.isValid());
-        QSettings().setValue(QStringLiteral("sessions/root"), sessionsDir_.path());
+        workbench::UserSettings().setSessionsRoot(sessionsDir_.path());
     }
 
     void opensWithTheDemoDataset()
@@ -993,6 +1003,96 @@ private slots:
         QTest::mouseClick(validate, Qt::LeftButton);
         QVERIFY(validated.wait(60000));
         QVERIFY2(validated.first().first().toBool(), qPrintable(validated.first().last().toString()));
+    }
+
+    void preferencesSetTheSessionsFolderAndTheCacheLimit()
+    {
+        const ScopedSessionsRoot root; // the folder the dialog starts from; the suite's is set back afterwards
+        QVERIFY(root.isValid());
+        QTemporaryDir chosen;
+        QVERIFY(chosen.isValid());
+        ui::MainWindow window;
+        window.show();
+        auto* action = window.findChild<QAction*>("preferencesAction");
+        QVERIFY(action);
+        QVERIFY(!action->shortcut().isEmpty());
+        action->trigger();
+        auto* dialog = window.findChild<ui::PreferencesDialog*>("preferencesDialog");
+        QVERIFY(dialog);
+        QTRY_VERIFY(dialog->isVisible());
+        auto* folder = dialog->findChild<QLineEdit*>("preferencesSessionsEdit");
+        QCOMPARE(folder->text(), QDir::toNativeSeparators(root.path()));
+        auto* limit = dialog->findChild<QDoubleSpinBox*>("preferencesCacheLimitSpin");
+        QCOMPARE(limit->value(), 4.0); // GiB, the default
+        for (const char* name : {"preferencesSessionsEdit", "preferencesBrowseButton", "preferencesCacheLimitSpin",
+                                 "preferencesCacheUsageLabel", "preferencesCacheLocationLabel",
+                                 "preferencesClearCacheButton", "preferencesCacheClearedLabel"}) {
+            auto* widget = dialog->findChild<QWidget*>(name);
+            QVERIFY2(widget && !widget->accessibleName().isEmpty(), name);
+        }
+
+        folder->setText(chosen.path());
+        limit->setValue(2.5);
+        QTest::mouseClick(dialog->findChild<QPushButton*>("preferencesOkButton"), Qt::LeftButton);
+        QTRY_VERIFY(!window.findChild<ui::PreferencesDialog*>()); // closed and deleted
+        QCOMPARE(window.findChild<ui::SessionsPage*>()->root(), chosen.path());
+        QVERIFY(window.findChild<QLabel*>("sessionsRootLabel")->text().contains(chosen.path()));
+        QCOMPARE(window.sessionsRoot(), chosen.path());
+        const workbench::UserSettings settings;
+        QCOMPARE(settings.sessionsRoot(), chosen.path());
+        QCOMPARE(settings.cacheLimitBytes(), qint64(2.5 * double(qint64(1) << 30)));
+        QCOMPARE(workbench::loadOptions(window.recipe()).cacheLimitBytes, settings.cacheLimitBytes());
+
+        // Cancel keeps what was saved.
+        action->trigger();
+        dialog = window.findChild<ui::PreferencesDialog*>("preferencesDialog");
+        QVERIFY(dialog);
+        QCOMPARE(dialog->findChild<QDoubleSpinBox*>("preferencesCacheLimitSpin")->value(), 2.5);
+        dialog->findChild<QLineEdit*>("preferencesSessionsEdit")->setText(QStringLiteral("/somewhere/else"));
+        QTest::mouseClick(dialog->findChild<QPushButton*>("preferencesCancelButton"), Qt::LeftButton);
+        QTRY_VERIFY(!window.findChild<ui::PreferencesDialog*>());
+        QCOMPARE(workbench::UserSettings().sessionsRoot(), chosen.path());
+        workbench::UserSettings().setCacheLimitBytes(datasets::DatasetCache::kDefaultLimitBytes);
+    }
+
+    void preferencesClearTheCache()
+    {
+        const QDir cache(workbench::UserSettings().cacheDirectory());
+        QVERIFY(cache.path().contains(QStringLiteral(".qttest")));
+        workbench::UserSettings().clearCache(); // what earlier tests cached
+        QVERIFY(cache.mkpath(QStringLiteral(".")));
+        const QList<std::pair<QString, int>> files{
+            {"0123456789abcdef.plcache", 3000}, {"fedcba9876543210.plcache", 5000}, {"notes.txt", 100}};
+        for (const auto& [name, size] : files) {
+            QFile file(cache.filePath(name));
+            QVERIFY(file.open(QIODevice::WriteOnly));
+            file.write(QByteArray(size, 'x'));
+        }
+        ui::MainWindow window;
+        window.show();
+        window.findChild<QAction*>("preferencesAction")->trigger();
+        auto* dialog = window.findChild<ui::PreferencesDialog*>("preferencesDialog");
+        QVERIFY(dialog);
+        auto* usage = dialog->findChild<QLabel*>("preferencesCacheUsageLabel");
+        QVERIFY2(usage->text().startsWith(dialog->locale().formattedDataSize(8000, 1)), qPrintable(usage->text()));
+        QVERIFY(dialog->findChild<QLabel*>("preferencesCacheLocationLabel")
+                    ->text()
+                    .contains(QDir::toNativeSeparators(cache.path())));
+
+        QSignalSpy cleared(dialog, &ui::PreferencesDialog::cacheCleared);
+        QTimer::singleShot(200, [] { // the confirmation
+            if (auto* box = qobject_cast<QMessageBox*>(QApplication::activeModalWidget()))
+                box->button(QMessageBox::Yes)->click();
+        });
+        QTest::mouseClick(dialog->findChild<QPushButton*>("preferencesClearCacheButton"), Qt::LeftButton);
+        QVERIFY(cleared.wait(10000));
+        QCOMPARE(cleared.first().first().toLongLong(), 8000);
+        QVERIFY(dialog->findChild<QLabel*>("preferencesCacheClearedLabel")->text().startsWith(QStringLiteral("Freed")));
+        QVERIFY(usage->text().startsWith(dialog->locale().formattedDataSize(0, 1)));
+        QCOMPARE(cache.entryList({QStringLiteral("*.plcache")}, QDir::Files).size(), 0);
+        QVERIFY(QFileInfo::exists(cache.filePath(QStringLiteral("notes.txt")))); // not PruneLab's: left alone
+        QFile::remove(cache.filePath(QStringLiteral("notes.txt")));
+        dialog->reject();
     }
 
     void closingWhileRunningStopsTheWorker()
