@@ -71,7 +71,7 @@ int bench(const QStringList& arguments)
     const QStringList known{QStringLiteral("train"),  QStringLiteral("infer"),  QStringLiteral("prune"),
                             QStringLiteral("decode"), QStringLiteral("memory"), QStringLiteral("all")};
     if (positional.size() != 1 || !known.contains(what)) {
-        QTextStream(stderr) << "prunelab-cli: bench needs one of train, infer, prune, decode, memory or all"
+        QTextStream(stderr) << errorPrefix() << "bench needs one of train, infer, prune, decode, memory or all"
                             << (what.isEmpty() ? QString() : QStringLiteral(", got '%1'").arg(what)) << '\n';
         return BadUsage;
     }
@@ -128,10 +128,10 @@ int bench(const QStringList& arguments)
             print({bench::runMemoryBench(memory)}, json);
         }
     } catch (const std::invalid_argument& e) {
-        QTextStream(stderr) << "prunelab-cli: bench " << what << ": " << e.what() << '\n';
+        QTextStream(stderr) << errorPrefix() << "bench " << what << ": " << e.what() << '\n';
         return BadUsage;
     } catch (const std::exception& e) {
-        QTextStream(stderr) << "prunelab-cli: bench " << what << " failed: " << e.what() << '\n';
+        QTextStream(stderr) << errorPrefix() << "bench " << what << " failed: " << e.what() << '\n';
         return RunFailed;
     }
     return Success;

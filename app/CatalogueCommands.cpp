@@ -13,8 +13,17 @@ namespace prunelab::cli {
 
 int presets(const QStringList& arguments)
 {
+    QCommandLineParser parser;
+    parser.setApplicationDescription(
+        QStringLiteral("List the built-in presets (name, dataset, model, method / schedule), or print one as a JSON "
+                       "recipe to copy and edit."));
+    parser.addPositionalArgument(QStringLiteral("show"), QStringLiteral("Print the preset NAME as JSON."),
+                                 QStringLiteral("[show NAME]"));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    const QStringList positional = parser.positionalArguments();
     QTextStream out(stdout);
-    if (arguments.size() == 1) {
+    if (positional.isEmpty()) {
         for (const QString& name : workbench::Recipe::presetNames()) {
             const workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(name));
             out << name.leftJustified(28) << r.dataset.source << ", " << r.model.arch << ", " << r.prune.method << " / "
@@ -22,16 +31,16 @@ int presets(const QStringList& arguments)
         }
         return Success;
     }
-    if (arguments.size() == 3 && arguments[1] == QLatin1String("show")) {
+    if (positional.size() == 2 && positional[0] == QLatin1String("show")) {
         try {
-            const workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(arguments[2]));
+            const workbench::Recipe r = workbench::Recipe::fromJson(workbench::Recipe::presetJson(positional[1]));
             out << QJsonDocument(r.toJson()).toJson(QJsonDocument::Indented);
             return Success;
         } catch (const workbench::RecipeError& e) {
             return fail(e, BadUsage);
         }
     }
-    QTextStream(stderr) << "usage: prunelab-cli presets [show NAME]\n";
+    QTextStream(stderr) << errorPrefix() << "usage: prunelab-cli presets [show NAME]\n";
     return BadUsage;
 }
 
@@ -49,11 +58,18 @@ QJsonArray defaults(const engine::MethodParameter& p)
 
 int methods(const QStringList& arguments)
 {
-    const bool json = arguments.size() == 2 && arguments[1] == QLatin1String("--json");
-    if (arguments.size() > 1 && !json) {
-        QTextStream(stderr) << "usage: prunelab-cli methods [--json]\n";
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "The pruning methods (prune.method) and schedules (prune.schedule) a recipe can name, with each method's own "
+        "recipe values and their defaults."));
+    parser.addOption(option("json", "One JSON object: methods and schedules with their flags and parameters."));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    if (!parser.positionalArguments().isEmpty()) {
+        QTextStream(stderr) << errorPrefix() << "methods takes no arguments besides --json\n";
         return BadUsage;
     }
+    const bool json = parser.isSet(QStringLiteral("json"));
     QTextStream out(stdout);
     if (json) {
         QJsonArray methodList, scheduleList;

@@ -24,10 +24,13 @@ void onSigint(int)
     interrupted = 1;
 }
 
-/// A one-line progress bar on a terminal: redrawn in place, erased before any other line is printed.
+/// A one-line progress bar on a terminal: redrawn in place, erased before any other line is printed. Green unless
+/// NO_COLOR; on a dumb terminal (TERM=dumb) drawn with a carriage return and spaces only.
 class ProgressBar {
 public:
-    explicit ProgressBar(bool enabled) : enabled_(enabled) {}
+    explicit ProgressBar(bool enabled)
+        : enabled_(enabled), colour_(enabled && colourOn(STDOUT_FILENO)), dumb_(qgetenv("TERM") == "dumb")
+    {}
     void update(int percent, double eta)
     {
         if (!enabled_)
@@ -39,7 +42,9 @@ public:
     void clear()
     {
         if (enabled_ && drawn_)
-            QTextStream(stdout) << "\r\033[K" << Qt::flush;
+            QTextStream(stdout) << (dumb_ ? QStringLiteral("\r%1\r").arg(QString(kWidth, QLatin1Char(' ')))
+                                          : QStringLiteral("\r\033[K"))
+                                << Qt::flush;
         drawn_ = false;
     }
     void draw()
@@ -49,7 +54,9 @@ public:
         constexpr int width = 30;
         const int filled = percent_ * width / 100;
         const int seconds = int(eta_ + 0.5);
-        QTextStream(stdout) << "\r\033[K[" << QString(filled, QLatin1Char('#'))
+        const QString bar = QString(filled, QLatin1Char('#'));
+        QTextStream(stdout) << (dumb_ ? "\r" : "\r\033[K") << '['
+                            << (colour_ ? QStringLiteral("\033[32m%1\033[0m").arg(bar) : bar)
                             << QString(width - filled, QLatin1Char('.')) << "] " << percent_ << "%  ETA "
                             << seconds / 60 << ':' << QString::number(seconds % 60).rightJustified(2, QLatin1Char('0'))
                             << Qt::flush;
@@ -57,7 +64,10 @@ public:
     }
 
 private:
+    static constexpr int kWidth = 60; ///< what a dumb terminal's bar is cleared with
     bool enabled_;
+    bool colour_;
+    bool dumb_;
     bool drawn_ = false;
     int percent_ = -1;
     double eta_ = 0.0;
@@ -65,7 +75,9 @@ private:
 
 /// Prints the events of `job` (every variant's, for a comparison) as they come; `exitCode` is the last run's.
 struct JobPrinter {
-    JobPrinter(workbench::RunJob& job, bool json) : json(json), bar(!json && ::isatty(STDOUT_FILENO) == 1)
+    JobPrinter(workbench::RunJob& job, Output output)
+        : json(output == Output::Json), quiet(output == Output::Quiet),
+          bar(output == Output::Text && ::isatty(STDOUT_FILENO) == 1)
     {
         QObject::connect(&job, &workbench::RunJob::logMessage, [this](const QString& text) {
             if (!this->json)
@@ -84,15 +96,17 @@ struct JobPrinter {
                        : s.outcome == Outcome::Cancelled ? Cancelled
                                                          : RunFailed;
             if (s.outcome == Outcome::Failed && !this->json)
-                QTextStream(stderr) << "prunelab-cli: " << workbench::describe(s) << Qt::endl;
+                QTextStream(stderr) << errorPrefix() << workbench::describe(s) << Qt::endl;
             else
                 report(s);
-            if (!this->json && !s.session.isEmpty())
+            if (!this->json && !quiet && !s.session.isEmpty())
                 out << "session: " << s.session << Qt::endl;
         });
     }
     void line(const QString& text)
     {
+        if (quiet)
+            return;
         bar.clear();
         out << text << Qt::endl;
         bar.draw();
@@ -107,6 +121,7 @@ struct JobPrinter {
     }
 
     bool json;
+    bool quiet;
     ProgressBar bar;
     QTextStream out{stdout};
     double eta = 0.0;
@@ -136,32 +151,52 @@ void printJson(const QJsonObject& object)
     QTextStream(stdout) << QJsonDocument(object).toJson(QJsonDocument::Compact) << Qt::endl;
 }
 
-int execute(workbench::RunJob& job, bool json)
+void addOutputOptions(QCommandLineParser& parser)
 {
-    JobPrinter printer(job, json);
+    parser.addOption(option("json", "Print one JSON object per event."));
+    parser.addOption(option("quiet", "Print only the session folder when the run ends (and errors, on stderr)."));
+}
+
+bool readOutput(const QCommandLineParser& parser, Output* output)
+{
+    const bool json = parser.isSet(QStringLiteral("json")), quiet = parser.isSet(QStringLiteral("quiet"));
+    if (json && quiet) {
+        QTextStream(stderr) << errorPrefix() << "--json and --quiet exclude each other\n";
+        return false;
+    }
+    *output = json ? Output::Json : quiet ? Output::Quiet : Output::Text;
+    return true;
+}
+
+int execute(workbench::RunJob& job, Output output)
+{
+    JobPrinter printer(job, output);
     QObject::connect(&job, &workbench::RunJob::finished,
                      [&](const workbench::RunSummary&) { QCoreApplication::exit(printer.exitCode); });
     QTimer::singleShot(0, &job, &workbench::RunJob::start);
     loopUntilDone([&] { job.cancel(); });
+    if (output == Output::Quiet && !job.sessionPath().isEmpty())
+        QTextStream(stdout) << job.sessionPath() << Qt::endl;
     return printer.exitCode;
 }
 
-int runComparison(const workbench::Comparison& comparison, bool json)
+int runComparison(const workbench::Comparison& comparison, Output output)
 {
+    const bool json = output == Output::Json;
     QTextStream out(stdout);
-    if (!json)
+    if (output == Output::Text)
         for (const workbench::Comparison::Entry& e : comparison.entries())
             if (workbench::Comparison::isCompleted(e.path))
                 out << "== variant " << e.label << ": completed before" << Qt::endl;
     workbench::RunJob job;
-    JobPrinter printer(job, json);
+    JobPrinter printer(job, output);
     workbench::ComparisonJob variants(&job);
     QObject::connect(&variants, &workbench::ComparisonJob::variantStarted,
                      [&](int index, const QString& label, const QString& path) {
                          const workbench::Recipe& r = comparison.entries()[index].recipe;
                          if (json)
                              printJson({{"event", "variant"}, {"label", label}, {"session", path}});
-                         else
+                         else if (output == Output::Text)
                              out << "== variant " << label << ": " << r.prune.method << " / " << r.prune.schedule
                                  << Qt::endl;
                      });
@@ -172,7 +207,7 @@ int runComparison(const workbench::Comparison& comparison, bool json)
                                     : status == QLatin1String("cancelled") ? Cancelled
                                                                            : RunFailed;
                          if (!message.isEmpty())
-                             QTextStream(stderr) << "prunelab-cli: " << message << Qt::endl;
+                             QTextStream(stderr) << errorPrefix() << message << Qt::endl;
                          QCoreApplication::exit(exitCode);
                      });
     try {
@@ -190,6 +225,8 @@ int runComparison(const workbench::Comparison& comparison, bool json)
                    {"outcome", exitCode == Success ? "completed" : "failed"},
                    {"session", comparison.session().path()},
                    {"comparison", results}});
+    else if (output == Output::Quiet)
+        out << comparison.session().path() << Qt::endl;
     else
         out << '\n'
             << comparison.table() << "comparison: " << results << "\nsession: " << comparison.session().path()
@@ -210,7 +247,7 @@ int runToEnd(workbench::RunJob& job, bool json, const char* event)
             printJson(o);
         } else {
             QTextStream(exitCode == Success ? stdout : stderr)
-                << (exitCode == Success ? "" : "prunelab-cli: ") << s.message << Qt::endl;
+                << (exitCode == Success ? QString() : errorPrefix()) << s.message << Qt::endl;
         }
         QCoreApplication::exit(exitCode);
     });
@@ -227,7 +264,7 @@ bool toRecipe(const QJsonObject& json, workbench::Recipe& recipe, const QString&
         recipe = workbench::Recipe::fromJson(json);
         return true;
     } catch (const workbench::RecipeError& e) {
-        QTextStream(stderr) << "prunelab-cli: bad recipe: "
+        QTextStream(stderr) << errorPrefix() << "bad recipe: "
                             << (file.isEmpty() ? QString() : QDir::toNativeSeparators(file) + QStringLiteral(": "))
                             << e.what() << Qt::endl;
         return false;
@@ -238,7 +275,7 @@ bool toRecipe(const QJsonObject& json, workbench::Recipe& recipe, const QString&
 bool openSession(const QCommandLineParser& parser, const char* command, workbench::Session& session)
 {
     if (parser.positionalArguments().size() != 1) {
-        QTextStream(stderr) << "prunelab-cli: " << command << " needs exactly one SESSION_DIR\n";
+        QTextStream(stderr) << errorPrefix() << command << " needs exactly one SESSION_DIR\n";
         return false;
     }
     try {

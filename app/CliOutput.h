@@ -13,16 +13,25 @@
 
 namespace prunelab::cli {
 
+/// How a run reports: readable lines (with a progress bar on a terminal), one JSON object per event (--json), or
+/// only the session folder at the end and errors (--quiet).
+enum class Output { Text, Json, Quiet };
+
+/// The --json and --quiet options of run, resume and train.
+void addOutputOptions(QCommandLineParser& parser);
+/// Which one was asked for; prints why and returns false when both were.
+bool readOutput(const QCommandLineParser& parser, Output* output);
+
 /// One JSON object on one line of stdout.
 void printJson(const QJsonObject& object);
 
 /// Runs a prepared job to the end on its worker thread, printing every event; Ctrl-C cancels cleanly (exit 130)
 /// after the last completed round is saved.
-int execute(workbench::RunJob& job, bool json);
+int execute(workbench::RunJob& job, Output output);
 
 /// Runs (or continues) every variant of a comparison that has not completed, one after the other on a
 /// workbench::ComparisonJob (as the GUI does), then prints the table.
-int runComparison(const workbench::Comparison& comparison, bool json);
+int runComparison(const workbench::Comparison& comparison, Output output);
 
 /// Runs a prepared one-shot job (validate, TorchScript export) and prints its summary: one JSON object with
 /// `event` when `json`, else its message. Exit status 0 when it completed, 1 otherwise.

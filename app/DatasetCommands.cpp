@@ -3,6 +3,7 @@
 #include "CliCommands.h"
 #include "CliOptions.h"
 
+#include "core/workbench/UserSettings.h"
 #include "datasets/BrainSliceDemo.h"
 #include "datasets/DatasetCache.h"
 #include "datasets/DatasetLoader.h"
@@ -36,7 +37,7 @@ bool readLoadOptions(const QCommandLineParser& parser, datasets::LoadOptions* op
         bool ok = false;
         const int size = parser.value(QStringLiteral("image-size")).toInt(&ok);
         if (!ok || size < 8 || size > 4096) {
-            QTextStream(stderr) << "prunelab-cli: --image-size must be a whole number from 8 to 4096, got '"
+            QTextStream(stderr) << errorPrefix() << "--image-size must be a whole number from 8 to 4096, got '"
                                 << parser.value(QStringLiteral("image-size")) << "'\n";
             return false;
         }
@@ -46,12 +47,15 @@ bool readLoadOptions(const QCommandLineParser& parser, datasets::LoadOptions* op
         try {
             options->color = datasets::colorModeFromName(parser.value(QStringLiteral("color")));
         } catch (const std::invalid_argument& e) {
-            QTextStream(stderr) << "prunelab-cli: --color: " << e.what() << '\n';
+            QTextStream(stderr) << errorPrefix() << "--color: " << e.what() << '\n';
             return false;
         }
     }
-    if (!parser.isSet(QStringLiteral("no-cache")))
-        options->cacheDirectory = datasets::DatasetCache::defaultDirectory();
+    if (!parser.isSet(QStringLiteral("no-cache"))) { // the folder and limit of Preferences (a limit of 0: no cache)
+        const workbench::UserSettings settings;
+        options->cacheDirectory = settings.activeCacheDirectory();
+        options->cacheLimitBytes = settings.cacheLimitBytes();
+    }
     return true;
 }
 
@@ -87,7 +91,7 @@ int datasetSummarize(const QStringList& arguments)
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     if (parser.positionalArguments().size() != 1) {
-        QTextStream(stderr) << "prunelab-cli: dataset summarize needs exactly one SOURCE\n";
+        QTextStream(stderr) << errorPrefix() << "dataset summarize needs exactly one SOURCE\n";
         return BadUsage;
     }
     datasets::LoadOptions options;
@@ -120,7 +124,7 @@ int datasetSummarize(const QStringList& arguments)
                 << QString::number(double(clock.elapsed()) / 1000.0, 'f', 2) << " s\n";
         }
     } catch (const std::exception& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << '\n';
+        QTextStream(stderr) << errorPrefix() << e.what() << '\n';
         return RunFailed;
     }
     return Success;
@@ -138,7 +142,7 @@ int datasetExport(const QStringList& arguments)
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     if (parser.positionalArguments().size() != 2) {
-        QTextStream(stderr) << "prunelab-cli: dataset export needs SOURCE and OUT\n";
+        QTextStream(stderr) << errorPrefix() << "dataset export needs SOURCE and OUT\n";
         return BadUsage;
     }
     datasets::LoadOptions options;
@@ -154,7 +158,7 @@ int datasetExport(const QStringList& arguments)
         if (data.test.isEmpty()) {
             zip ? datasets::writeClassZip(data.images, out) : datasets::writeClassFolders(data.images, out);
         } else if (zip) {
-            QTextStream(stderr) << "prunelab-cli: " << source << " has its own test images; export it to a folder "
+            QTextStream(stderr) << errorPrefix() << source << " has its own test images; export it to a folder "
                                 << "(train/ and test/ are written side by side)\n";
             return BadUsage;
         } else {
@@ -165,7 +169,7 @@ int datasetExport(const QStringList& arguments)
                             << data.images.classNames.size() << " classes to " << out << " (skipped "
                             << data.summary.skipped.size() << ")" << Qt::endl;
     } catch (const std::exception& e) {
-        QTextStream(stderr) << "prunelab-cli: " << e.what() << '\n';
+        QTextStream(stderr) << errorPrefix() << e.what() << '\n';
         return RunFailed;
     }
     return Success;
@@ -182,7 +186,7 @@ int datasetDemo(const QStringList& arguments)
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     if (parser.positionalArguments().size() != 1) {
-        QTextStream(stderr) << "prunelab-cli: dataset demo needs exactly one OUTDIR\n";
+        QTextStream(stderr) << errorPrefix() << "dataset demo needs exactly one OUTDIR\n";
         return BadUsage;
     }
     datasets::DemoOptions demo;

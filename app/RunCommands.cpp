@@ -19,8 +19,8 @@ namespace {
 
 /// Runs a recipe in a new session under `sessionsRoot` (empty: the default folder); a recipe with a compare list
 /// runs as a comparison.
-int runRecipe(const workbench::Recipe& recipe, bool json, const QString& sessionsRoot = {}, const QString& name = {},
-              const QString& fromSession = {}, int fromRound = -1)
+int runRecipe(const workbench::Recipe& recipe, Output output, const QString& sessionsRoot = {},
+              const QString& name = {}, const QString& fromSession = {}, int fromRound = -1)
 {
     // A dataset that is not there is a mistake in the recipe (exit 2), found before a session is made.
     QList<workbench::Recipe> recipes{recipe};
@@ -29,7 +29,7 @@ int runRecipe(const workbench::Recipe& recipe, bool json, const QString& session
     for (const workbench::Recipe& r : recipes) {
         const QString& source = r.dataset.source;
         if (source != QLatin1String("demo") && source != QLatin1String("fashion-mnist") && !QFileInfo::exists(source)) {
-            QTextStream(stderr) << "prunelab-cli: bad recipe: dataset.source \"" << source << "\" does not exist"
+            QTextStream(stderr) << errorPrefix() << "bad recipe: dataset.source \"" << source << "\" does not exist"
                                 << Qt::endl;
             return BadUsage;
         }
@@ -38,12 +38,12 @@ int runRecipe(const workbench::Recipe& recipe, bool json, const QString& session
         try {
             const workbench::Comparison comparison =
                 workbench::Comparison::create(workbench::SessionStore(sessionsRoot).root(), recipe, name);
-            if (json)
+            if (output == Output::Json)
                 printJson({{"event", "session"}, {"session", comparison.session().path()}});
-            else
+            else if (output == Output::Text)
                 QTextStream(stdout) << "comparison of " << recipe.compare.size()
                                     << " variants: " << comparison.session().path() << Qt::endl;
-            return runComparison(comparison, json);
+            return runComparison(comparison, output);
         } catch (const workbench::SessionError& e) {
             return fail(e, RunFailed);
         }
@@ -64,14 +64,14 @@ int runRecipe(const workbench::Recipe& recipe, bool json, const QString& session
                 return fail(e, BadUsage);
             }
         }
-        if (json)
+        if (output == Output::Json)
             printJson({{"event", "session"}, {"session", path}});
-        else
+        else if (output == Output::Text)
             QTextStream(stdout) << "session: " << path << Qt::endl;
     } catch (const workbench::SessionError& e) {
         return fail(e, RunFailed);
     }
-    return execute(job, json);
+    return execute(job, output);
 }
 
 } // namespace
@@ -86,8 +86,8 @@ int run(const QStringList& arguments)
                                  QStringLiteral("[RECIPE]"));
     parser.addOption(
         option("set", "Override a recipe field: KEY=VALUE, e.g. train.epochs=1 (repeatable).", "key=value"));
-    parser.addOption(option("json", "Print one JSON object per event."));
-    parser.addOption(option("sessions", "Folder of sessions (default: ~/.local/share/PruneLab/sessions).", "dir"));
+    addOutputOptions(parser);
+    parser.addOption(sessionsOption());
     parser.addOption(option("name", "Session name (default: the recipe's name).", "name"));
     parser.addOption(
         option("grid", "Run every combination of values: KEY=V1,V2,… (repeatable), as one comparison.", "key=values"));
@@ -101,9 +101,13 @@ int run(const QStringList& arguments)
         option("round", "With --from: the round K to start after (default: its last completed round).", "K"));
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
+    Output output = Output::Text;
+    if (!readOutput(parser, &output))
+        return BadUsage;
     const QString from = parser.value(QStringLiteral("from"));
     if (parser.positionalArguments().size() != 1 && !(from.size() > 0 && parser.positionalArguments().isEmpty())) {
-        QTextStream(stderr) << "prunelab-cli: run needs exactly one RECIPE.json or preset name (or --from SESSION)\n";
+        QTextStream(stderr) << errorPrefix()
+                            << "run needs exactly one RECIPE.json or preset name (or --from SESSION)\n";
         return BadUsage;
     }
     int fromRound = -1;
@@ -111,13 +115,13 @@ int run(const QStringList& arguments)
         bool ok = false;
         fromRound = parser.value(QStringLiteral("round")).toInt(&ok);
         if (from.isEmpty() || !ok || fromRound < 0) {
-            QTextStream(stderr) << "prunelab-cli: --round needs --from SESSION and a round number >= 0, got \""
+            QTextStream(stderr) << errorPrefix() << "--round needs --from SESSION and a round number >= 0, got \""
                                 << parser.value(QStringLiteral("round")) << "\"\n";
             return BadUsage;
         }
     }
     if (!from.isEmpty() && (parser.isSet(QStringLiteral("grid")) || parser.isSet(QStringLiteral("shard")))) {
-        QTextStream(stderr) << "prunelab-cli: --from starts one run; it cannot be combined with --grid or --shard\n";
+        QTextStream(stderr) << errorPrefix() << "--from starts one run; it cannot be combined with --grid or --shard\n";
         return BadUsage;
     }
     workbench::Recipe recipe;
@@ -152,11 +156,11 @@ int run(const QStringList& arguments)
         return fail(e, BadUsage);
     }
     if (!from.isEmpty() && !recipe.compare.isEmpty()) {
-        QTextStream(stderr) << "prunelab-cli: --from starts one run; the recipe has a compare list\n";
+        QTextStream(stderr) << errorPrefix() << "--from starts one run; the recipe has a compare list\n";
         return BadUsage;
     }
-    return runRecipe(recipe, parser.isSet(QStringLiteral("json")), parser.value(QStringLiteral("sessions")),
-                     parser.value(QStringLiteral("name")), from, fromRound);
+    return runRecipe(recipe, output, parser.value(QStringLiteral("sessions")), parser.value(QStringLiteral("name")),
+                     from, fromRound);
 }
 
 int train(const QStringList& arguments)
@@ -183,13 +187,16 @@ int train(const QStringList& arguments)
         parser.addOption(QCommandLineOption(flag, QStringLiteral("Sets %1.").arg(key), QStringLiteral("value")));
     parser.addOption(option("hidden", "MLP hidden widths, e.g. 256,128 (model.hidden).", "list"));
     parser.addOption(option("image-size", "Demo image side in pixels (dataset.image_size).", "n"));
-    parser.addOption(option("json", "Print one JSON object per event."));
-    parser.addOption(option("sessions", "Folder of sessions (default: ~/.local/share/PruneLab/sessions).", "dir"));
+    addOutputOptions(parser);
+    parser.addOption(sessionsOption());
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
+    Output output = Output::Text;
+    if (!readOutput(parser, &output))
+        return BadUsage;
     if (!parser.positionalArguments().isEmpty() || !parser.isSet(QStringLiteral("demo"))) {
-        QTextStream(stderr)
-            << "prunelab-cli: train takes --demo and flags; for other data use 'prunelab-cli run RECIPE'\n";
+        QTextStream(stderr) << errorPrefix()
+                            << "train takes --demo and flags; for other data use 'prunelab-cli run RECIPE'\n";
         return BadUsage;
     }
     QJsonObject json = workbench::Recipe::presetJson(QStringLiteral("quick-demo"));
@@ -210,7 +217,7 @@ int train(const QStringList& arguments)
     workbench::Recipe recipe;
     if (!toRecipe(json, recipe))
         return BadUsage;
-    return runRecipe(recipe, parser.isSet(QStringLiteral("json")), parser.value(QStringLiteral("sessions")));
+    return runRecipe(recipe, output, parser.value(QStringLiteral("sessions")));
 }
 
 int resume(const QStringList& arguments)
@@ -218,15 +225,18 @@ int resume(const QStringList& arguments)
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Continue a session's run after its last completed round."));
     parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("SESSION_DIR, as printed by run or list."));
-    parser.addOption(option("json", "Print one JSON object per event."));
+    addOutputOptions(parser);
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
+    Output output = Output::Text;
+    if (!readOutput(parser, &output))
+        return BadUsage;
     workbench::Session session;
     if (!openSession(parser, "resume", session))
         return BadUsage;
     if (workbench::Comparison::isComparison(session)) {
         try {
-            return runComparison(workbench::Comparison::open(session), parser.isSet(QStringLiteral("json")));
+            return runComparison(workbench::Comparison::open(session), output);
         } catch (const workbench::SessionError& e) {
             return fail(e, BadUsage);
         }
@@ -237,7 +247,7 @@ int resume(const QStringList& arguments)
     } catch (const workbench::SessionError& e) {
         return fail(e, BadUsage);
     }
-    return execute(job, parser.isSet(QStringLiteral("json")));
+    return execute(job, output);
 }
 
 } // namespace prunelab::cli

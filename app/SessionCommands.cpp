@@ -26,7 +26,7 @@ int merge(const QStringList& arguments)
         return code;
     QTextStream err(stderr);
     if (parser.positionalArguments().isEmpty() || !parser.isSet(QStringLiteral("out"))) {
-        err << "prunelab-cli: merge needs SESSION... and --out DIR\n";
+        err << errorPrefix() << "merge needs SESSION... and --out DIR\n";
         return BadUsage;
     }
     workbench::Grid::Merge plan;
@@ -67,7 +67,7 @@ int validate(const QStringList& arguments)
         bool ok = false;
         round = parser.value(QStringLiteral("round")).toInt(&ok);
         if (!ok || round < 0) {
-            QTextStream(stderr) << "prunelab-cli: --round must be a round number (0 = the dense model), got '"
+            QTextStream(stderr) << errorPrefix() << "--round must be a round number (0 = the dense model), got '"
                                 << parser.value(QStringLiteral("round")) << "'\n";
             return BadUsage;
         }
@@ -97,14 +97,14 @@ int exportSession(const QStringList& arguments)
         return BadUsage;
     const QString format = parser.value(QStringLiteral("format"));
     if (!parser.isSet(QStringLiteral("format")) || !parser.isSet(QStringLiteral("out"))) {
-        QTextStream(stderr) << "prunelab-cli: export needs --format FORMAT and --out PATH\n";
+        QTextStream(stderr) << errorPrefix() << "export needs --format FORMAT and --out PATH\n";
         return BadUsage;
     }
     const QStringList known = QStringList{QStringLiteral("torchscript"), QStringLiteral("compact-torchscript")} +
                               workbench::SessionExporter::formats();
     if (!known.contains(format)) {
-        QTextStream(stderr) << "prunelab-cli: --format must be one of " << known.join(QStringLiteral(", ")) << ", got '"
-                            << format << "'\n";
+        QTextStream(stderr) << errorPrefix() << "--format must be one of " << known.join(QStringLiteral(", "))
+                            << ", got '" << format << "'\n";
         return BadUsage;
     }
     const workbench::SessionExporter exporter(session);
@@ -135,17 +135,22 @@ int list(const QStringList& arguments)
 {
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("List the sessions, newest first."));
-    parser.addOption(option("sessions", "Folder of sessions (default: ~/.local/share/PruneLab/sessions).", "dir"));
+    parser.addOption(sessionsOption());
     parser.addOption(option("json", "One JSON object per session."));
+    parser.addOption(option("paths", "Only the session folders, one per line (for scripts and shell completion)."));
     if (const int code = parseOrExit(parser, arguments); code >= 0)
         return code;
     if (!parser.positionalArguments().isEmpty()) {
-        QTextStream(stderr) << "prunelab-cli: list takes no arguments besides --sessions DIR\n";
+        QTextStream(stderr) << errorPrefix() << "list takes no arguments besides --sessions DIR\n";
         return BadUsage;
     }
     const workbench::SessionStore store(parser.value(QStringLiteral("sessions")));
     QTextStream out(stdout);
     for (const workbench::SessionInfo& i : store.list()) {
+        if (parser.isSet(QStringLiteral("paths"))) {
+            out << i.path << '\n';
+            continue;
+        }
         if (parser.isSet(QStringLiteral("json"))) {
             printJson({{"session", i.path},
                        {"name", i.name},
@@ -176,18 +181,30 @@ int list(const QStringList& arguments)
 
 int session(const QStringList& arguments)
 {
-    QTextStream err(stderr);
-    const bool renameCommand = arguments.size() == 4 && arguments[1] == QLatin1String("rename");
-    const bool deleteCommand = arguments.size() == 3 && arguments[1] == QLatin1String("delete");
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral(
+        "Rename a session (its folder keeps its date and takes the new name) or delete it with its files."));
+    parser.addPositionalArgument(QStringLiteral("action"), QStringLiteral("rename or delete."),
+                                 QStringLiteral("rename|delete"));
+    parser.addPositionalArgument(QStringLiteral("session"), QStringLiteral("SESSION_DIR"));
+    parser.addPositionalArgument(QStringLiteral("name"), QStringLiteral("rename: the new name."),
+                                 QStringLiteral("[NAME]"));
+    if (const int code = parseOrExit(parser, arguments); code >= 0)
+        return code;
+    const QStringList positional = parser.positionalArguments();
+    const bool renameCommand = positional.size() == 3 && positional[0] == QLatin1String("rename");
+    const bool deleteCommand = positional.size() == 2 && positional[0] == QLatin1String("delete");
     if (!renameCommand && !deleteCommand) {
-        err << "usage: prunelab-cli session rename SESSION_DIR NEW_NAME | session delete SESSION_DIR\n";
+        QTextStream(stderr) << errorPrefix()
+                            << "usage: prunelab-cli session rename SESSION_DIR NEW_NAME | session delete "
+                               "SESSION_DIR\n";
         return BadUsage;
     }
     try {
-        const workbench::Session s = workbench::Session::open(arguments[2]);
+        const workbench::Session s = workbench::Session::open(positional[1]);
         const workbench::SessionStore store(QFileInfo(s.path()).absolutePath());
         if (renameCommand)
-            QTextStream(stdout) << store.rename(s, arguments[3]).path() << Qt::endl;
+            QTextStream(stdout) << store.rename(s, positional[2]).path() << Qt::endl;
         else
             store.remove(s);
     } catch (const workbench::SessionError& e) {

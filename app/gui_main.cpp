@@ -1,54 +1,72 @@
 // prunelab: the desktop workbench. Argument parsing only; the window lives in ui/.
+#include "GuiOptions.h"
+
 #include "ui/MainWindow.h"
 #include "ui/ScreenshotTour.h"
 #include "ui/charts/ChartExport.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QIcon>
 #include <QJsonObject>
+#include <QTextStream>
 
 #include <algorithm>
 
+namespace {
+
+/// --help, --version and --man answer without a display: they need only Qt Core (a QApplication would abort on a
+/// machine with none).
+bool answersWithoutDisplay(int argc, char* argv[])
+{
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version" || a == "--man")
+            return true;
+    }
+    return false;
+}
+
+void describe(QCoreApplication& app)
+{
+    QCoreApplication::setApplicationName(QStringLiteral("prunelab"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(PRUNELAB_VERSION));
+    QCommandLineParser parser;
+    const prunelab::app::GuiOptions options;
+    options.addTo(parser);
+    parser.process(app); // prints --help or --version and exits; a bad option exits with its message
+    if (parser.isSet(options.man))
+        QTextStream(stdout) << prunelab::app::GuiOptions::manPage(parser);
+}
+
+} // namespace
+
 int main(int argc, char* argv[])
 {
+    if (answersWithoutDisplay(argc, argv)) {
+        QCoreApplication app(argc, argv);
+        describe(app);
+        return 0;
+    }
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("PruneLab"));
     QApplication::setOrganizationName(QStringLiteral("PruneLab"));
     QApplication::setApplicationVersion(QStringLiteral(PRUNELAB_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.prunelab.PruneLab"));
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/io.github.prunelab.PruneLab.svg")));
     prunelab::ui::ChartExport::installPngRenderer(); // sessions get PNG beside the SVG of their plots
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Train and prune neural networks on image datasets."));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    const QCommandLineOption demo(QStringLiteral("demo"),
-                                  QStringLiteral("Open the built-in demo dataset (the default)."));
-    const QCommandLineOption autostart(QStringLiteral("autostart"),
-                                       QStringLiteral("Start a run as soon as the dataset is ready."));
-    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-                                        QStringLiteral("Save a PNG of the window when the run ends (or when the "
-                                                       "dataset is ready without --autostart), then quit."),
-                                        QStringLiteral("file"));
-    const QCommandLineOption epochs(QStringLiteral("epochs"), QStringLiteral("Epochs for the run."),
-                                    QStringLiteral("n"));
-    const QCommandLineOption recipeOption(QStringLiteral("recipe"),
-                                          QStringLiteral("Fill the form from a recipe file or preset."),
-                                          QStringLiteral("file|preset"));
-    const QCommandLineOption set(QStringLiteral("set"),
-                                 QStringLiteral("Override a recipe field, e.g. prune.schedule=iterative."),
-                                 QStringLiteral("key=value"));
-    const QCommandLineOption tour(
-        QStringLiteral("tour"),
-        QStringLiteral("Load the demo, run the quick-demo preset (5 epochs unless --epochs), save a PNG "
-                       "of every page and chart into the folder, then quit."),
-        QStringLiteral("folder"));
-    const QCommandLineOption presentation(
-        QStringLiteral("presentation"), QStringLiteral("Start in presentation mode (full screen, larger fonts; F11)."));
-    parser.addOptions({demo, autostart, screenshot, epochs, recipeOption, set, tour, presentation});
-    parser.addPositionalArgument(QStringLiteral("dataset"),
-                                 QStringLiteral("A folder, .zip, .csv, IDX or NIfTI source to open."),
-                                 QStringLiteral("[dataset]"));
+    const prunelab::app::GuiOptions options;
+    options.addTo(parser);
     parser.process(app);
+    const QCommandLineOption& recipeOption = options.recipe;
+    const QCommandLineOption& set = options.set;
+    const QCommandLineOption& epochs = options.epochs;
+    const QCommandLineOption& tour = options.tour;
+    const QCommandLineOption& screenshot = options.screenshot;
+    const QCommandLineOption& autostart = options.autostart;
+    const QCommandLineOption& presentation = options.presentation;
 
     prunelab::ui::MainWindow window;
     if (parser.isSet(recipeOption) || parser.isSet(set)) {
