@@ -24,6 +24,9 @@ packages=(
     python3 python3-torch python3-torchvision
     # fonts for readable charts and screenshots
     fonts-dejavu-core
+    # the .deb (cpack's dpkg-shlibdeps is in dpkg-dev, from build-essential) and its checks (packaging/check-deb.sh);
+    # man renders the man pages that tests compare with --help; script (bsdutils) gives the CLI a terminal in tests
+    lintian desktop-file-utils appstream man-db bsdutils
 )
 
 missing=()
