@@ -171,11 +171,11 @@ ManPage::Subsection commandSection(const Command& c)
     sub.title = c.words.join(QLatin1Char(' '));
     for (const QString& synopsis : c.synopses)
         sub.synopsis << QStringLiteral("prunelab-cli ") + synopsis;
-    // The command's own description (what COMMAND --help says), else its line of the command list.
+    // The command's own description (what COMMAND --help says; its line breaks kept), else its line of the list.
     QString summary = c.summary;
     summary[0] = summary[0].toUpper();
     sub.paragraphs << (help.description.isEmpty() ? summary + QLatin1Char('.')
-                                                  : help.description.join(QLatin1Char(' ')));
+                                                  : help.description.join(QLatin1Char('\n')));
     sub.entries = help.arguments;
     for (const ManPage::Entry& option : help.options)
         if (!isHelpOption(option.term)) // every command has them; OPTIONS says so once

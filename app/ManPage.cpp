@@ -47,10 +47,15 @@ void entries(QString& out, const QList<ManPage::Entry>& list)
         out += QStringLiteral(".TP\n") + term(e.term) + QLatin1Char('\n') + textLine(e.text);
 }
 
+/// Paragraphs; a line break inside one is kept (.br), for descriptions laid out as a list.
 void paragraphs(QString& out, const QStringList& list)
 {
-    for (const QString& p : list)
-        out += QStringLiteral(".PP\n") + textLine(p);
+    for (const QString& p : list) {
+        out += QStringLiteral(".PP\n");
+        const QStringList lines = p.split(QLatin1Char('\n'));
+        for (qsizetype i = 0; i < lines.size(); ++i)
+            out += (i ? QStringLiteral(".br\n") : QString()) + textLine(lines[i]);
+    }
 }
 
 } // namespace
