@@ -157,7 +157,7 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         const TensorDataset& reported = test.size() > 0 ? test : validation;
         if (reported.size() > 0)
             r.report = classificationReport(reported.labels, trainer_.predict(reported), reported.classCount);
-        r.snapshots = snapshotLayers(model, masks);
+        r.snapshots = snapshotLayers(model, masks, 50, 64, inputShape_);
         r.units = countUnits(model, masks);
         // The physically smaller model of a structured round: measured for its cost and timed, built once.
         const ClassifierPtr compact =

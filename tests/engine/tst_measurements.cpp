@@ -9,6 +9,8 @@
 
 #include <torch/torch.h>
 
+#include <algorithm>
+
 using namespace prunelab::engine;
 
 TEST_CASE("classification report matches a hand count (sklearn semantics)")
@@ -87,6 +89,101 @@ TEST_CASE("layer snapshots: small convolutions keep every kernel weight, large o
     VERIFY_EQ(last.shape[0], int64_t(512));
     VERIFY_EQ(last.maskRows, int64_t(64));
     VERIFY_EQ(last.maskCols, int64_t(64));
+}
+
+TEST_CASE("input map: a first Linear on images gets each pixel's kept share, the mask's column means")
+{
+    // 2 channels of 3 × 4 pixels into 5 units, a hand-made mask: pixel p of channel c is column c·12 + p.
+    Mlp mlp(MlpOptions{24, {5}, 3});
+    torch::manual_seed(7);
+    const torch::Tensor first = torch::bernoulli(torch::full({5, 24}, 0.4));
+    const torch::Tensor last = torch::ones({3, 5});
+    MaskSet masks;
+    masks.set("layers.0.weight", first);
+    masks.set("layers.1.weight", last);
+    masks.applyTo(*mlp);
+    const std::vector<LayerSnapshot> layers = snapshotLayers(*mlp, &masks, 10, 64, {2, 3, 4});
+    VERIFY_EQ(layers.size(), size_t(2));
+    const LayerSnapshot& s = layers[0];
+    VERIFY_EQ(s.inputChannels, int64_t(2));
+    VERIFY_EQ(s.inputHeight, int64_t(3));
+    VERIFY_EQ(s.inputWidth, int64_t(4));
+    VERIFY_EQ(s.inputKept.size(), size_t(12));
+    const auto m = first.accessor<float, 2>();
+    for (int p = 0; p < 12; ++p) {
+        double kept = 0;
+        for (int u = 0; u < 5; ++u)
+            kept += m[u][p] + m[u][12 + p];
+        VERIFY_NEAR(double(s.inputKept[size_t(p)]), kept / 10.0, 1e-6);
+    }
+    // Each unit's kept weights as a 3 × 4 picture (channels averaged), int8 against the unit's largest magnitude.
+    VERIFY_EQ(s.neuronHeight, int64_t(3));
+    VERIFY_EQ(s.neuronWidth, int64_t(4));
+    VERIFY_EQ(s.neuronWeights.size(), size_t(5 * 12));
+    VERIFY_EQ(s.neuronScales.size(), size_t(5));
+    const torch::Tensor w = mlp->named_parameters()["layers.0.weight"].detach();
+    const auto wa = w.accessor<float, 2>();
+    for (int u = 0; u < 5; ++u)
+        for (int p = 0; p < 12; ++p) {
+            const double expected = (wa[u][p] * m[u][p] + wa[u][12 + p] * m[u][12 + p]) / 2.0;
+            const double got = s.neuronWeights[size_t(u * 12 + p)] / 127.0 * s.neuronScales[size_t(u)];
+            VERIFY_NEAR(got, expected, s.neuronScales[size_t(u)] / 127.0 + 1e-7);
+        }
+    // Only the first layer, only when it reads the image, only for a Linear.
+    VERIFY_EQ(layers[1].inputHeight, int64_t(0));
+    VERIFY(layers[1].inputKept.empty());
+    VERIFY(snapshotLayers(*mlp, &masks, 10, 64, {1, 3, 4})[0].inputKept.empty());
+    VERIFY(snapshotLayers(*mlp, &masks, 10, 64)[0].inputKept.empty());
+    LeNet5 lenet(LeNet5Options{});
+    for (const LayerSnapshot& layer : snapshotLayers(*lenet, nullptr, 10, 64, {1, 32, 32}))
+        VERIFY(layer.inputKept.empty() && layer.neuronWeights.empty());
+    // A larger image: the neurons' pictures are averaged down to at most maxNeuronSide a side, keeping the shape.
+    Mlp wide(MlpOptions{48, {2}, 2});
+    const LayerSnapshot small = snapshotLayers(*wide, nullptr, 10, 64, {1, 8, 6}, 4)[0];
+    VERIFY_EQ(small.inputKept.size(), size_t(48));
+    VERIFY_EQ(small.neuronHeight, int64_t(4));
+    VERIFY_EQ(small.neuronWidth, int64_t(3));
+    VERIFY_EQ(small.neuronWeights.size(), size_t(2 * 12));
+}
+
+TEST_CASE("ordered mask: rows and columns sorted by kept share, the permutation names the original ones")
+{
+    Mlp mlp(MlpOptions{24, {5}, 3});
+    torch::manual_seed(11);
+    const torch::Tensor first = torch::bernoulli(torch::full({5, 24}, 0.5));
+    MaskSet masks;
+    masks.set("layers.0.weight", first);
+    masks.set("layers.1.weight", torch::ones({3, 5}));
+    const LayerSnapshot s = snapshotLayers(*mlp, &masks, 10, 64)[0];
+    VERIFY_EQ(s.orderedRows.size(), size_t(5));
+    VERIFY_EQ(s.orderedColumns.size(), size_t(24));
+    VERIFY_EQ(s.orderedMaskImage.size(), size_t(5 * 24)); // small: cell for cell
+    const auto m = first.accessor<float, 2>();
+    std::vector<int> seen(24, 0);
+    for (int32_t c : s.orderedColumns)
+        ++seen[size_t(c)];
+    VERIFY(std::all_of(seen.begin(), seen.end(), [](int n) { return n == 1; }));
+    double previousRow = 2.0;
+    for (size_t i = 0; i < 5; ++i) {
+        double share = 0;
+        for (size_t j = 0; j < 24; ++j) {
+            VERIFY_EQ(s.orderedMaskImage[i * 24 + j], m[s.orderedRows[i]][s.orderedColumns[j]]);
+            share += s.orderedMaskImage[i * 24 + j] / 24.0;
+        }
+        VERIFY(share <= previousRow + 1e-9); // most kept first
+        previousRow = share;
+    }
+    double previousColumn = 2.0;
+    for (size_t j = 0; j < 24; ++j) {
+        double share = 0;
+        for (size_t i = 0; i < 5; ++i)
+            share += s.orderedMaskImage[i * 24 + j] / 5.0;
+        VERIFY(share <= previousColumn + 1e-9);
+        previousColumn = share;
+    }
+    // A small convolution keeps its kernel grid and has no ordering.
+    LeNet5 lenet(LeNet5Options{});
+    VERIFY(snapshotLayers(*lenet, nullptr, 10, 64)[0].orderedMaskImage.empty());
 }
 
 TEST_CASE("latency: dense, then the CSR kernel for a pruned MLP or the compact model given; modes kept")

@@ -59,11 +59,54 @@ torch::Tensor asMatrix(const torch::Tensor& t)
     return t.dim() == 2 ? t : t.reshape({t.size(0), -1});
 }
 
+template <typename T> std::vector<T> toVector(const torch::Tensor& t)
+{
+    const torch::Tensor c = t.contiguous();
+    return std::vector<T>(c.data_ptr<T>(), c.data_ptr<T>() + c.numel());
+}
+
+/// Rows and columns sorted by kept share (most kept first, stable), then downsampled like the mask image.
+void orderByKeptShare(const torch::Tensor& matrix, LayerSnapshot& s)
+{
+    const torch::Tensor rows = std::get<1>(torch::sort(matrix.mean(1), /*stable=*/true, 0, /*descending=*/true));
+    const torch::Tensor columns = std::get<1>(torch::sort(matrix.mean(0), /*stable=*/true, 0, /*descending=*/true));
+    const torch::Tensor ordered = matrix.index_select(0, rows).index_select(1, columns);
+    s.orderedMaskImage = toVector<float>(
+        torch::adaptive_avg_pool2d(ordered.unsqueeze(0).unsqueeze(0), {s.maskRows, s.maskCols}).flatten());
+    s.orderedRows = toVector<int32_t>(rows.to(torch::kInt));
+    s.orderedColumns = toVector<int32_t>(columns.to(torch::kInt));
+}
+
+/// The input map of a first Linear layer reading a channels × height × width image (flattened in that order).
+void mapInputs(const torch::Tensor& weight, const torch::Tensor& kept, const std::vector<int64_t>& inputShape,
+               int64_t maxNeuronSide, LayerSnapshot& s)
+{
+    const int64_t units = kept.size(0), channels = inputShape[0], height = inputShape[1], width = inputShape[2];
+    s.inputChannels = channels;
+    s.inputHeight = height;
+    s.inputWidth = width;
+    s.inputKept = toVector<float>(kept.view({units, channels, height * width}).mean(std::vector<int64_t>{0, 1}));
+    // Each unit's kept weights as a picture: channels averaged, blocks averaged down to at most maxNeuronSide.
+    const double shrink = std::min(1.0, double(maxNeuronSide) / double(std::max(height, width)));
+    s.neuronHeight = std::max<int64_t>(1, std::llround(double(height) * shrink));
+    s.neuronWidth = std::max<int64_t>(1, std::llround(double(width) * shrink));
+    const torch::Tensor pictures =
+        torch::adaptive_avg_pool2d((weight * kept).view({units, channels, height, width}).mean(1, /*keepdim=*/true),
+                                   {s.neuronHeight, s.neuronWidth})
+            .view({units, s.neuronHeight * s.neuronWidth});
+    const torch::Tensor scales = std::get<0>(pictures.abs().max(1));
+    const torch::Tensor quantised =
+        (pictures / scales.clamp_min(1e-30f).unsqueeze(1) * 127.0f).round().clamp(-127, 127).to(torch::kChar);
+    s.neuronWeights = toVector<int8_t>(quantised);
+    s.neuronScales = toVector<float>(scales);
+}
+
 } // namespace
 
-std::vector<LayerSnapshot> snapshotLayers(torch::nn::Module& model, const MaskSet* masks, int bins, int64_t maxCells)
+std::vector<LayerSnapshot> snapshotLayers(torch::nn::Module& model, const MaskSet* masks, int bins, int64_t maxCells,
+                                          const std::vector<int64_t>& inputShape, int64_t maxNeuronSide)
 {
-    if (bins < 1 || maxCells < 1)
+    if (bins < 1 || maxCells < 1 || maxNeuronSide < 1)
         throw std::invalid_argument("snapshot needs at least one bin and one cell");
     torch::NoGradGuard noGrad;
     std::vector<LayerSnapshot> layers;
@@ -103,6 +146,11 @@ std::vector<LayerSnapshot> snapshotLayers(torch::nn::Module& model, const MaskSe
                 .flatten()
                 .contiguous();
         s.maskImage.assign(cells.data_ptr<float>(), cells.data_ptr<float>() + cells.numel());
+        if (!wholeKernels)
+            orderByKeptShare(matrix, s);
+        if (layers.empty() && inputShape.size() == 3 && kept.dim() == 2 &&
+            kept.size(1) == inputShape[0] * inputShape[1] * inputShape[2])
+            mapInputs(weight, kept, inputShape, maxNeuronSide, s);
         layers.push_back(std::move(s));
     }
     return layers;

@@ -46,12 +46,33 @@ struct LayerSnapshot {
     std::vector<float> maskImage;
     int64_t maskRows = 0;
     int64_t maskCols = 0;
+    /// A matrix-drawn layer (not a kernel grid): the same mask with its rows and columns sorted by their kept share,
+    /// most kept first (ties: original order), then downsampled like maskImage, so that kept and pruned weights form
+    /// blocks. orderedRows[i] is the original row at sorted position i, orderedColumns likewise (full resolution).
+    std::vector<float> orderedMaskImage;
+    std::vector<int32_t> orderedRows;
+    std::vector<int32_t> orderedColumns;
+    /// A first Linear layer that reads the image (in_features = channels·height·width), else empty (inputHeight 0).
+    /// inputKept: height × width, row-major: the share of each pixel's weights kept (mean over channels and outputs).
+    int64_t inputChannels = 0;
+    int64_t inputHeight = 0;
+    int64_t inputWidth = 0;
+    std::vector<float> inputKept;
+    /// Each output unit's kept weights (weight × mask, averaged over channels and down to at most
+    /// neuronHeight × neuronWidth ≤ maxNeuronSide² blocks) as int8: value = q / 127 · neuronScales[unit].
+    int64_t neuronHeight = 0;
+    int64_t neuronWidth = 0;
+    std::vector<int8_t> neuronWeights;
+    std::vector<float> neuronScales;
 };
 
 /// Snapshots of every prunable layer; masks cells downsampled to at most maxCells × maxCells by averaging, except a
-/// convolution of at most 4·maxCells² weights, whose mask is kept whole (filters × inputs·kh·kw).
+/// convolution of at most 4·maxCells² weights, whose mask is kept whole (filters × inputs·kh·kw). With the input's
+/// shape (channels, height, width), a first layer that is a Linear reading the flattened image also gets its input
+/// map (LayerSnapshot::inputKept and the neurons' weights as images of at most maxNeuronSide × maxNeuronSide).
 std::vector<LayerSnapshot> snapshotLayers(torch::nn::Module& model, const MaskSet* masks, int bins = 50,
-                                          int64_t maxCells = 64);
+                                          int64_t maxCells = 64, const std::vector<int64_t>& inputShape = {},
+                                          int64_t maxNeuronSide = 64);
 
 /// What the pruned model costs against its dense self.
 struct ModelCost {
