@@ -12,6 +12,7 @@
 #include "ui/RecipeForm.h"
 #include "ui/ResultsPage.h"
 #include "ui/RunPage.h"
+#include "ui/SampleGridWidget.h"
 #include "ui/SessionsPage.h"
 #include "ui/SplitPanel.h"
 #include "ui/WeightHistogramWidget.h"
@@ -144,6 +145,22 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
         job_->setDataset(dataset_, datasetPage_->testSet());
         sessionsPage_->setDataset(dataset_);
         resultsPage_->setClassNames(dataset_->classNames);
+        {
+            // Beside the input map: the middle image of each class (on the demo a slice through the brain's middle).
+            QList<QImage> samples;
+            QStringList names;
+            for (qsizetype c = 0; c < dataset_->classNames.size(); ++c) {
+                std::vector<qsizetype> members;
+                for (qsizetype i = 0; i < dataset_->count(); ++i)
+                    if (dataset_->labels[size_t(i)] == c)
+                        members.push_back(i);
+                if (members.empty())
+                    continue;
+                samples.append(toQImage(*dataset_, members[members.size() / 2]));
+                names.append(dataset_->classNames[c]);
+            }
+            runPage_->setSampleImages(samples, names);
+        }
         runPage_->setDatasetAvailable(!job_->isRunning());
         runPage_->setDatasetSource(source);
         if (source != QLatin1String("demo"))

@@ -2,6 +2,7 @@
 
 #include "ui/charts/ChartContextMenu.h"
 
+#include <QCheckBox>
 #include <QKeyEvent>
 #include <QMouseEvent>
 #include <QPainter>
@@ -43,7 +44,49 @@ MaskHeatmapWidget::MaskHeatmapWidget(QWidget* parent) : QWidget(parent)
     refreshTimer_->setInterval(40);
     connect(refreshTimer_, &QTimer::timeout, this, &MaskHeatmapWidget::refresh);
     refreshTimer_->start();
+    orderCheck_ = new QCheckBox(tr("&Order by kept share"), this);
+    orderCheck_->setObjectName(QStringLiteral("heatmapOrderCheck"));
+    orderCheck_->setAccessibleName(tr("Order the heatmap's rows and columns by kept share"));
+    orderCheck_->setToolTip(tr("Sort the outputs (rows) and inputs (columns) by the share of their weights kept, most "
+                               "kept first: kept and pruned weights form blocks instead of a smear. The tooltip still "
+                               "names each weight's own output and input."));
+    orderCheck_->setFocusPolicy(Qt::TabFocus);
+    connect(orderCheck_, &QCheckBox::toggled, this, &MaskHeatmapWidget::setOrdered);
     clear();
+}
+
+void MaskHeatmapWidget::setOrdered(bool ordered)
+{
+    if (orderCheck_->isChecked() != ordered)
+        orderCheck_->setChecked(ordered); // comes back here through toggled
+    if (ordered_ == ordered)
+        return;
+    ordered_ = ordered;
+    dirty_ = true;
+    refresh();
+}
+
+QList<double> MaskHeatmapWidget::shownRowShares() const
+{
+    QList<double> shares;
+    if (image_.isNull() || kernelGrid_ || layer_ >= layers_.size())
+        return shares;
+    const workbench::LayerStats& layer = layers_[layer_];
+    const QList<float>& cells = showsOrdered_ ? layer.orderedMaskImage : layer.maskImage;
+    for (int y = 0; y < layer.maskRows; ++y) {
+        double sum = 0.0;
+        for (int x = 0; x < layer.maskCols; ++x)
+            sum += double(cells.value(qsizetype(y) * layer.maskCols + x));
+        shares.append(sum / double(std::max(1, layer.maskCols)));
+    }
+    return shares;
+}
+
+void MaskHeatmapWidget::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    const QSize hint = orderCheck_->sizeHint();
+    orderCheck_->setGeometry(width() - hint.width() - 6, height() - hint.height() - 2, hint.width(), hint.height());
 }
 
 void MaskHeatmapWidget::addRound(const workbench::RoundStats& stats)
@@ -78,6 +121,7 @@ void MaskHeatmapWidget::refresh()
     const QSize before = image_.size();
     image_ = QImage();
     kernelGrid_ = false;
+    showsOrdered_ = false;
     if (layer_ < layers_.size()) {
         const workbench::LayerStats& layer = layers_[layer_];
         const int rows = layer.maskRows, cols = layer.maskCols;
@@ -107,11 +151,14 @@ void MaskHeatmapWidget::refresh()
                                                                (c * kernelHeight_ + y) * kernelWidth_ + x]));
                     }
             } else {
+                showsOrdered_ = ordered_ && layer.orderedMaskImage.size() >= qsizetype(rows) * cols &&
+                                !layer.orderedRows.isEmpty() && !layer.orderedColumns.isEmpty();
+                const QList<float>& cells = showsOrdered_ ? layer.orderedMaskImage : layer.maskImage;
                 image_ = QImage(cols, rows, QImage::Format_RGB32);
                 for (int y = 0; y < rows; ++y) {
                     auto* line = reinterpret_cast<QRgb*>(image_.scanLine(y));
                     for (int x = 0; x < cols; ++x)
-                        line[x] = keptColour(layer.maskImage[qsizetype(y) * cols + x]);
+                        line[x] = keptColour(cells[qsizetype(y) * cols + x]);
                 }
             }
         }
@@ -126,6 +173,8 @@ void MaskHeatmapWidget::refresh()
                 kernelChannels_ > 1
                     ? tr("; a row per filter, a %1×%2 kernel per input channel").arg(kernelHeight_).arg(kernelWidth_)
                     : tr("; each %1×%2 tile one filter's kernel").arg(kernelHeight_).arg(kernelWidth_);
+        if (showsOrdered_)
+            caption_ += tr("; rows and columns ordered by kept share, most kept first");
     } else {
         caption_ = tr("Mask heatmap: appears after the first round (dark = pruned)");
     }
@@ -226,6 +275,24 @@ QString MaskHeatmapWidget::describeAt(QPointF position) const
     }
     const int row = std::clamp(py, 0, layer.maskRows - 1), col = std::clamp(px, 0, layer.maskCols - 1);
     const float kept = layer.maskImage.value(qsizetype(row) * layer.maskCols + col);
+    if (showsOrdered_) {
+        // The weight under the cursor in the sorted full matrix, named by its own output and input.
+        const double fx = std::clamp((position.x() - shown.left()) / shown.width(), 0.0, 1.0 - 1e-9);
+        const double fy = std::clamp((position.y() - shown.top()) / shown.height(), 0.0, 1.0 - 1e-9);
+        const qint32 output = layer.orderedRows.value(qsizetype(fy * double(layer.orderedRows.size())));
+        const qint32 input = layer.orderedColumns.value(qsizetype(fx * double(layer.orderedColumns.size())));
+        const float share = layer.orderedMaskImage.value(qsizetype(row) * layer.maskCols + col);
+        const bool perWeight =
+            layer.orderedRows.size() == layer.maskRows && layer.orderedColumns.size() == layer.maskCols;
+        return perWeight
+                   ? tr("output %1, input %2: %3").arg(output).arg(input).arg(share > 0.5f ? tr("kept") : tr("pruned"))
+                   : tr("output %1, input %2 (ordered block row %3, column %4: %5 % of its weights kept)")
+                         .arg(output)
+                         .arg(input)
+                         .arg(row)
+                         .arg(col)
+                         .arg(double(share) * 100.0, 0, 'f', 1);
+    }
     const bool cellPerWeight =
         layer.shape.size() == 2 && layer.shape[0] == layer.maskRows && layer.shape[1] == layer.maskCols;
     return cellPerWeight ? tr("output %1, input %2: %3").arg(row).arg(col).arg(kept > 0.5f ? tr("kept") : tr("pruned"))
@@ -341,8 +408,11 @@ void MaskHeatmapWidget::paintEvent(QPaintEvent*)
     }
     // Colour legend: pruned … kept.
     const int barY = height() - legendHeight;
-    const QRect bar(6 + metrics.horizontalAdvance(tr("pruned")) + 8, barY + 3, std::max(40, width() / 3),
-                    metrics.height() - 4);
+    // The bar leaves room on the right for the "order by kept share" box.
+    const int room = width() - orderCheck_->width() - metrics.horizontalAdvance(tr("pruned")) -
+                     metrics.horizontalAdvance(tr("all kept")) - 40;
+    const QRect bar(6 + metrics.horizontalAdvance(tr("pruned")) + 8, barY + 3,
+                    std::max(40, std::min(width() / 3, room)), metrics.height() - 4);
     painter.setPen(palette().windowText().color());
     painter.drawText(QPoint(6, barY + metrics.ascent()), tr("pruned"));
     for (int x = 0; x < bar.width(); ++x) {

@@ -6,6 +6,7 @@
 #include <QList>
 #include <QWidget>
 
+class QCheckBox;
 class QTimer;
 
 namespace prunelab::ui {
@@ -15,7 +16,10 @@ namespace prunelab::ui {
 /// Rows are output units, columns inputs. A convolution whose mask came whole is drawn as a grid of kernels: one row
 /// per filter, one kh × kw tile per input channel (one input channel: the filters' kernels side by side). The wheel (or
 /// + and −) zooms around the cursor, dragging (or the arrow keys) pans, a double click (or 0) shows the whole mask
-/// again; the cell under the cursor is named in a tooltip. Updated on a coalescing timer (~25 Hz).
+/// again; the cell under the cursor is named in a tooltip. Updated on a coalescing timer (~25 Hz). A big matrix
+/// averaged down is often a uniform smear: "Order by kept share" (a check box in the corner) draws it with its rows and
+/// columns sorted by their kept share (LayerStats::orderedMaskImage), so that kept and pruned weights form blocks; the
+/// tooltip still names the original output and input under the cursor. Kernel grids are never reordered.
 class MaskHeatmapWidget : public QWidget {
     Q_OBJECT
 public:
@@ -36,6 +40,15 @@ public:
     void zoomBy(double factor, QPointF anchor);
     void panBy(QPointF delta);
     void resetView();
+    /// Rows and columns sorted by kept share, most kept first (matrix-drawn layers that come with the ordering).
+    void setOrdered(bool ordered);
+    bool isOrdered() const { return ordered_; }
+    /// Whether the drawn image is the ordered one.
+    bool showsOrdered() const { return showsOrdered_; }
+    /// The mean kept share of each drawn row, top to bottom (the ordered view's are non-increasing).
+    QList<double> shownRowShares() const;
+    /// The tooltip's text at `position` (widget coordinates); empty outside the mask.
+    QString describe(QPointF position) const { return describeAt(position); }
 
     QSize sizeHint() const override { return {360, 300}; }
     QSize minimumSizeHint() const override { return {240, 200}; }
@@ -48,6 +61,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent* event) override;
     void mouseDoubleClickEvent(QMouseEvent* event) override;
     void keyPressEvent(QKeyEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void refresh();
@@ -75,6 +89,9 @@ private:
     QPointF dragFrom_;
     bool dragging_ = false;
     QTimer* refreshTimer_ = nullptr;
+    QCheckBox* orderCheck_ = nullptr;
+    bool ordered_ = false;
+    bool showsOrdered_ = false;
 };
 
 } // namespace prunelab::ui

@@ -2,6 +2,7 @@
 
 #include "core/workbench/ComparisonJob.h"
 #include "core/workbench/RunJob.h"
+#include "ui/InputMapWidget.h"
 #include "ui/LayerSparsityChart.h"
 #include "ui/MaskHeatmapWidget.h"
 #include "ui/Named.h"
@@ -122,7 +123,14 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
     topCharts->setSizes({640, 420}); // the training chart's legend has five entries
     auto* layerCharts = new QSplitter(Qt::Horizontal);
     layerCharts->addWidget(histogram_);
-    layerCharts->addWidget(heatmap_);
+    // The mask heatmap and, for an MLP on images, the input map (what the first layer keeps of each pixel).
+    inputMap_ = named(new InputMapWidget, "inputMapWidget", tr("Input map: weights kept per pixel"));
+    maskTabs_ = new QTabWidget;
+    maskTabs_->setObjectName(QStringLiteral("maskTabs"));
+    maskTabs_->setDocumentMode(true);
+    maskTabs_->addTab(heatmap_, tr("Mask heatmap"));
+    maskTabs_->addTab(inputMap_, tr("Input map"));
+    layerCharts->addWidget(maskTabs_);
     auto* layerPanel = new QWidget;
     auto* layerLayout = new QVBoxLayout(layerPanel);
     layerLayout->setContentsMargins(0, 0, 0, 0);
@@ -178,6 +186,7 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
                 layerSparsity_->clear();
                 histogram_->clear();
                 heatmap_->clear();
+                inputMap_->clear();
                 appendLog(tr("== variant %1 of %2: %3 (%4)")
                               .arg(index + 1)
                               .arg(comparisonJob_->comparison()->entries().size())
@@ -200,6 +209,11 @@ void RunPage::addRound(const RoundStats& stats)
     layerSparsity_->addRound(stats);
     histogram_->addRound(stats);
     heatmap_->addRound(stats);
+    inputMap_->addRound(stats);
+    if (!inputMapShown_ && !stats.layers.isEmpty() && stats.layers.first().inputHeight > 0) {
+        maskTabs_->setCurrentWidget(inputMap_); // an MLP on images: the picture a class can read comes forward
+        inputMapShown_ = true;
+    }
     if (layer_->count() != stats.layers.size() && !stats.layers.isEmpty()) {
         const int current = std::max(0, layer_->currentIndex());
         layer_->clear();
@@ -208,6 +222,11 @@ void RunPage::addRound(const RoundStats& stats)
         layer_->setCurrentIndex(std::min(current, int(layer_->count()) - 1));
     }
     appendLog(workbench::describe(stats));
+}
+
+void RunPage::setSampleImages(const QList<QImage>& images, const QStringList& names)
+{
+    inputMap_->setSamples(images, names);
 }
 
 workbench::Recipe RunPage::recipe() const
@@ -361,6 +380,8 @@ void RunPage::clearCharts()
     layerSparsity_->clear();
     histogram_->clear();
     heatmap_->clear();
+    inputMap_->clear();
+    inputMapShown_ = false;
     log_->clear();
     result_->clear();
     progress_->setValue(0);

@@ -5,6 +5,8 @@
 #include "core/workbench/RunTypes.h"
 #include "core/workbench/SessionStore.h"
 
+#include <QImage>
+#include <QStringList>
 #include <QWidget>
 
 class QComboBox;
@@ -15,6 +17,7 @@ class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
 class QSpinBox;
+class QTabWidget;
 
 namespace prunelab::workbench {
 class ComparisonJob;
@@ -23,6 +26,7 @@ class RunJob;
 
 namespace prunelab::ui {
 
+class InputMapWidget;
 class LayerSparsityChart;
 class MaskHeatmapWidget;
 class RecipeForm;
@@ -65,6 +69,8 @@ public:
     /// Whether a run or a comparison goes on (between two variants of a comparison too).
     bool isBusy() const;
     RecipeForm* form() const { return form_; }
+    /// Images of the open dataset shown beside the input map (one per class), with their names.
+    void setSampleImages(const QList<QImage>& images, const QStringList& names);
 
 public slots:
     void startRun();
@@ -108,6 +114,9 @@ private:
     QComboBox* layer_ = nullptr;
     WeightHistogramWidget* histogram_ = nullptr;
     MaskHeatmapWidget* heatmap_ = nullptr;
+    InputMapWidget* inputMap_ = nullptr;
+    QTabWidget* maskTabs_ = nullptr;
+    bool inputMapShown_ = false; ///< the input map tab was brought forward in this run
     QPlainTextEdit* log_ = nullptr;
     QLabel* result_ = nullptr;
 };

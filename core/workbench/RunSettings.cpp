@@ -139,6 +139,17 @@ LayerStats layerStats(const engine::RoundReport& r, size_t l)
     layer.maskRows = int(snap.maskRows);
     layer.maskCols = int(snap.maskCols);
     layer.shape = QList<qint64>(snap.shape.begin(), snap.shape.end());
+    layer.orderedMaskImage = QList<float>(snap.orderedMaskImage.begin(), snap.orderedMaskImage.end());
+    layer.orderedRows = QList<qint32>(snap.orderedRows.begin(), snap.orderedRows.end());
+    layer.orderedColumns = QList<qint32>(snap.orderedColumns.begin(), snap.orderedColumns.end());
+    layer.inputChannels = int(snap.inputChannels);
+    layer.inputHeight = int(snap.inputHeight);
+    layer.inputWidth = int(snap.inputWidth);
+    layer.inputKept = QList<float>(snap.inputKept.begin(), snap.inputKept.end());
+    layer.neuronHeight = int(snap.neuronHeight);
+    layer.neuronWidth = int(snap.neuronWidth);
+    layer.neuronWeights = QList<qint8>(snap.neuronWeights.begin(), snap.neuronWeights.end());
+    layer.neuronScales = QList<float>(snap.neuronScales.begin(), snap.neuronScales.end());
     if (l < r.units.total.size()) {
         layer.units = r.units.total[l];
         layer.unitsKept = r.units.alive[l];

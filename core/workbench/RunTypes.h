@@ -38,6 +38,23 @@ struct LayerStats {
     QList<qint64> shape;  ///< the weight's shape: [out, in] or [filters, channels, kh, kw]
     qint64 units = 0;     ///< neurons (linear) or filters (conv) of the layer
     qint64 unitsKept = 0; ///< of them, those with at least one weight left
+    /// A layer drawn as a matrix: the mask with rows and columns sorted by kept share (most kept first), downsampled
+    /// like maskImage; orderedRows[i] / orderedColumns[i]: the original row / column at sorted position i.
+    QList<float> orderedMaskImage;
+    QList<qint32> orderedRows;
+    QList<qint32> orderedColumns;
+    /// A first Linear layer reading the image only (else inputHeight 0): the share of each pixel's weights kept,
+    /// inputHeight × inputWidth, row-major (mean over channels), and each output unit's kept weights (weight × mask)
+    /// as a neuronHeight × neuronWidth picture, int8: value = q / 127 · neuronScales[unit]. Not written to
+    /// metrics.jsonl (about 1 MB a round for the demo's 256 × 16,384 layer).
+    int inputChannels = 0;
+    int inputHeight = 0;
+    int inputWidth = 0;
+    QList<float> inputKept;
+    int neuronHeight = 0;
+    int neuronWidth = 0;
+    QList<qint8> neuronWeights;
+    QList<float> neuronScales;
 };
 
 /// One round of an experiment: round 0 is the trained dense model, round k the model after the k-th pruning
