@@ -4,6 +4,7 @@
 
 #include "core/bench/DecodeBench.h"
 #include "core/bench/InferBench.h"
+#include "core/bench/LessonBench.h"
 #include "core/bench/PruneBench.h"
 #include "core/bench/TrainBench.h"
 
@@ -41,9 +42,11 @@ int bench(const QStringList& arguments)
         "torch.nn.utils.prune.global_unstructured\n"
         "  decode  images/s to decode, resize and cache a JPEG folder vs torchvision ImageFolder + DataLoader\n"
         "  memory  peak RSS of a whole run on 33,984 128×128 RGB JPEGs against their uint8 size (--images N)\n"
+        "  lesson  the GUI's default run (accuracy-cliff) from loading the demo to its last round, against the "
+        "documented budget of 60 s\n"
         "  all     all of them, one after the other"));
     parser.addPositionalArgument(QStringLiteral("benchmark"),
-                                 QStringLiteral("train | infer | prune | decode | memory | all"));
+                                 QStringLiteral("train | infer | prune | decode | memory | lesson | all"));
     parser.addOption(
         option("model", "train: a model or all (default); infer: lenet-300-100 (default), mlp-003, mlp-000.", "name"));
     parser.addOption(option("batch-size", "train: batch size (default: each model's seed's).", "n"));
@@ -58,6 +61,8 @@ int bench(const QStringList& arguments)
                             "memory 33984).",
                             "n"));
     parser.addOption(option("size", "decode: square size to resize to (default 128).", "n"));
+    parser.addOption(option("recipe", "lesson: a preset or recipe file (default accuracy-cliff).", "recipe"));
+    parser.addOption(option("epochs", "lesson: training epochs instead of the recipe's (a quick check).", "n"));
     parser.addOption(option("keep", "decode: write (or reuse) the JPEG files in this folder.", "dir"));
     parser.addOption(option("from-files",
                             "train: only the end-to-end case, from JPEG files (decode + one epoch of "
@@ -69,9 +74,10 @@ int bench(const QStringList& arguments)
     const QStringList positional = parser.positionalArguments();
     const QString what = positional.value(0);
     const QStringList known{QStringLiteral("train"),  QStringLiteral("infer"),  QStringLiteral("prune"),
-                            QStringLiteral("decode"), QStringLiteral("memory"), QStringLiteral("all")};
+                            QStringLiteral("decode"), QStringLiteral("memory"), QStringLiteral("lesson"),
+                            QStringLiteral("all")};
     if (positional.size() != 1 || !known.contains(what)) {
-        QTextStream(stderr) << errorPrefix() << "bench needs one of train, infer, prune, decode, memory or all"
+        QTextStream(stderr) << errorPrefix() << "bench needs one of train, infer, prune, decode, memory, lesson or all"
                             << (what.isEmpty() ? QString() : QStringLiteral(", got '%1'").arg(what)) << '\n';
         return BadUsage;
     }
@@ -85,8 +91,9 @@ int bench(const QStringList& arguments)
     prune.reference = reference;
     bench::DecodeBenchOptions decode;
     decode.reference = reference;
-    qint64 batch = 0, steps = 0, images = decode.images, size = decode.size;
+    qint64 batch = 0, steps = 0, images = decode.images, size = decode.size, epochs = 0;
     if (!readWholeNumber(parser, "batch-size", 1, 1000000, &batch) ||
+        !readWholeNumber(parser, "epochs", 1, 100000, &epochs) ||
         !readWholeNumber(parser, "steps", 1, 10000000, &steps) ||
         !readNumber(parser, "sparsity", 0, 0.999, &prune.sparsity) ||
         !readWholeNumber(parser, "images", 8, 10000000, &images) || !readWholeNumber(parser, "size", 8, 4096, &size))
@@ -126,6 +133,13 @@ int bench(const QStringList& arguments)
                 memory.images = decode.images;
             memory.keep = decode.keep;
             print({bench::runMemoryBench(memory)}, json);
+        }
+        if (what == QLatin1String("lesson") || what == QLatin1String("all")) {
+            bench::LessonBenchOptions lesson;
+            if (parser.isSet(QStringLiteral("recipe")))
+                lesson.recipe = parser.value(QStringLiteral("recipe")).toStdString();
+            lesson.epochs = int(epochs);
+            print({bench::runLessonBench(lesson)}, json);
         }
     } catch (const std::invalid_argument& e) {
         QTextStream(stderr) << errorPrefix() << "bench " << what << ": " << e.what() << '\n';

@@ -64,7 +64,7 @@ const QList<Command>& commands()
          "write the demo dataset as class folders of PNG images",
          &datasetDemo},
         {{"bench"},
-         {"bench train|infer|prune|decode|memory|all [--model M] [--no-reference] [--json]"},
+         {"bench train|infer|prune|decode|memory|lesson|all [--model M] [--no-reference] [--json]"},
          "speed and memory against PyTorch / torchvision, measured in the same run",
          &bench},
         {{"completion"},

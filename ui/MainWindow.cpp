@@ -188,7 +188,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(job_, &workbench::RunJob::started, this, [this] { sessionsPage_->setRunningSession(job_->sessionPath()); });
     connect(job_, &workbench::RunJob::finished, this, [this](const workbench::RunSummary& summary) {
         sessionsPage_->setRunningSession({}); // a comparison's next variant marks its own when it starts
-        statusBar()->showMessage(workbench::describe(summary));
+        // The knee of the accuracy curve too, as the chart marks it: what the run has to say.
+        const QString knee = runPage_->kneeText();
+        statusBar()->showMessage(knee.isEmpty() ? workbench::describe(summary)
+                                                : tr("%1 · %2").arg(workbench::describe(summary), knee));
         runPage_->setDatasetAvailable(dataset_ != nullptr && !datasetPage_->isLoading());
         emit runFinished(summary);
     });
@@ -222,7 +225,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     restoreGeometry(settings.value(kGeometryKey).toByteArray());
     restoreState(settings.value(kStateKey).toByteArray());
     normalFont_ = font();
-    setRecipe(workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo"))));
+    setRecipe(workbench::Recipe::fromJson(workbench::Recipe::presetJson(workbench::Recipe::defaultPresetName())));
     statusBar()->showMessage(tr("Ready"));
 }
 

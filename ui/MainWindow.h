@@ -36,7 +36,7 @@ public:
     void loadDemo(const datasets::DemoOptions& options = {});
     /// Opens a folder, .zip, .csv, IDX or NIfTI source on a worker thread; datasetReady() follows, or a message.
     void openDataset(const QString& source);
-    /// The recipe the Run page describes: the recipe set last (quick-demo at first) with the form's values.
+    /// The recipe the Run page describes: the recipe set last (accuracy-cliff at first) with the form's values.
     workbench::Recipe recipe() const;
     void setRecipe(const workbench::Recipe& recipe);
     bool isRunning() const;

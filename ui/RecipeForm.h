@@ -57,7 +57,8 @@ private:
     void updateFields();
     void validate();
 
-    workbench::Recipe base_ = workbench::Recipe::fromJson(workbench::Recipe::presetJson(QStringLiteral("quick-demo")));
+    workbench::Recipe base_ =
+        workbench::Recipe::fromJson(workbench::Recipe::presetJson(workbench::Recipe::defaultPresetName()));
     double shownSparsity_ = -1.0; ///< what setRecipe put in the sparsity field: unchanged, the recipe's own values stay
     bool running_ = false;
     QString problem_;

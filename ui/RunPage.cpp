@@ -174,7 +174,11 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
     connect(job_, &workbench::RunJob::roundFinished, this, &RunPage::addRound);
     connect(job_, &workbench::RunJob::finished, this, [this](const RunSummary& summary) {
         appendLog(workbench::describe(summary));
-        result_->setText(workbench::describe(summary));
+        const QString knee = kneeText();
+        if (!knee.isEmpty())
+            appendLog(knee);
+        result_->setText(knee.isEmpty() ? workbench::describe(summary)
+                                        : tr("%1 · %2").arg(workbench::describe(summary), knee));
         etaSeconds_ = -1.0;
         updateProgressText();
         updateButtons();
@@ -366,6 +370,11 @@ void RunPage::showComparison(const workbench::Comparison& comparison)
             .arg(comparison.session().name(), state)
             .arg(comparison.entries().size())
             .arg(QDir::toNativeSeparators(comparison.session().filePath(QStringLiteral("results/comparison.html")))));
+}
+
+QString RunPage::kneeText() const
+{
+    return sparsityChart_->knee().describe();
 }
 
 bool RunPage::isBusy() const

@@ -44,7 +44,7 @@ class RunPage : public QWidget {
 public:
     explicit RunPage(workbench::RunJob* job, QWidget* parent = nullptr);
 
-    /// The recipe the form describes: the recipe set last (quick-demo at first) with the form's values.
+    /// The recipe the form describes: the recipe set last (accuracy-cliff at first) with the form's values.
     workbench::Recipe recipe() const;
     void setRecipe(const workbench::Recipe& recipe);
     /// Whether a dataset is there to train on (the Start button needs one).
@@ -71,6 +71,9 @@ public:
     RecipeForm* form() const { return form_; }
     /// Images of the open dataset shown beside the input map (one per class), with their names.
     void setSampleImages(const QList<QImage>& images, const QStringList& names);
+    /// The knee of the run on the accuracy-vs-weights chart, as its label says ("knee: 90 % pruned, 1.0 pt below
+    /// dense"); empty before a pruned round.
+    QString kneeText() const;
 
 public slots:
     void startRun();

@@ -639,12 +639,20 @@ void Recipe::applyOverride(QJsonObject& json, const QString& assignment)
 
 QStringList Recipe::presetNames()
 {
-    return {QStringLiteral("quick-demo"),
+    // The GUI's default first, then the fast first look; the form lists them in this order.
+    return {QStringLiteral("accuracy-cliff"),
+            QStringLiteral("quick-demo"),
+            QStringLiteral("global-layer-random-compare"),
             QStringLiteral("mri-threshold-sweep"),
             QStringLiteral("interval-adjoint-structured"),
             QStringLiteral("lottery-ticket-lenet"),
             QStringLiteral("lecture-global-magnitude"),
             QStringLiteral("pruning-strategies-compare")};
+}
+
+QString Recipe::defaultPresetName()
+{
+    return QStringLiteral("accuracy-cliff");
 }
 
 QJsonObject Recipe::presetJson(const QString& name)

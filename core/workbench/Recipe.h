@@ -127,6 +127,9 @@ struct Recipe {
 
     /// The built-in presets of ../shared/CLI.md that this version can run.
     static QStringList presetNames();
+    /// The GUI's default recipe: accuracy-cliff, the lesson in under a minute on a 2-core PC (dense training, then a
+    /// sweep to 99 % sparsity). quick-demo is the fast first look.
+    static QString defaultPresetName();
     /// A preset's JSON; throws RecipeError for an unknown name.
     static QJsonObject presetJson(const QString& name);
     /// A preset name or a path to a JSON file; throws RecipeError naming the file and the problem.

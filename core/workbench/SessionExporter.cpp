@@ -1,6 +1,7 @@
 #include "core/workbench/SessionExporter.h"
 
 #include "core/engine/pruning/MethodCatalogue.h"
+#include "core/workbench/AccuracyKnee.h"
 #include "core/workbench/SvgChart.h"
 
 #include <quazip/quazip.h>
@@ -517,6 +518,18 @@ QString SessionExporter::reportHtml(int round, bool chartImages) const
                 .arg(qint64(r.value(QStringLiteral("nonzero_parameters")).toDouble()))
                 .arg(r.value(QStringLiteral("remaining_macs")).toDouble() / 1e6, 0, 'f', 3);
     html += QStringLiteral("</table>\n");
+    QList<RoundStats> curve; // the knee, as the accuracy-vs-weights chart marks it
+    for (const QJsonObject& r : records) {
+        RoundStats point;
+        point.round = r.value(QStringLiteral("round")).toInt();
+        point.sparsity = r.value(QStringLiteral("sparsity")).toDouble();
+        point.validationAccuracy = r.value(QStringLiteral("val_accuracy")).toDouble();
+        curve << point;
+    }
+    if (const QString knee = accuracyKnee(curve).describe(); !knee.isEmpty())
+        html += QStringLiteral("<p><b>%1</b> (the sparsest round whose validation accuracy is within 1 point of the "
+                               "dense model's)</p>\n")
+                    .arg(knee.toHtmlEscaped());
 
     for (const QJsonObject& r : records)
         if (r.value(QStringLiteral("round")).toInt() == round)

@@ -51,6 +51,7 @@
 #include <QSlider>
 #include <QSpinBox>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -943,7 +944,13 @@ private slots:
         QVERIFY(finished.wait(60000));
         QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome,
                  workbench::RunSummary::Outcome::Completed);
-        QCOMPARE(window.findChild<ui::SparsityChart*>("sparsityChart")->plottedRounds(), 4); // dense + 3 rounds
+        auto* sparsityChart = window.findChild<ui::SparsityChart*>("sparsityChart");
+        QCOMPARE(sparsityChart->plottedRounds(), 4); // dense + 3 rounds
+        // The knee (or why there is none) is on the chart and ends the status line.
+        QVERIFY(sparsityChart->knee().measured);
+        QVERIFY(!sparsityChart->knee().describe().isEmpty());
+        QVERIFY2(window.statusBar()->currentMessage().endsWith(sparsityChart->knee().describe()),
+                 qPrintable(window.statusBar()->currentMessage()));
         QTRY_COMPARE(window.findChild<ui::TrainingChart*>("trainingChart")->plottedPoints(), 2 + 3);
         QCOMPARE(window.findChild<QProgressBar*>("progressBar")->value(), 100);
 

@@ -5,9 +5,13 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QEvent>
+#include <QGraphicsSimpleTextItem>
+#include <QLegendMarker>
 #include <QLineSeries>
 #include <QLogValueAxis>
 #include <QPen>
+#include <QScatterSeries>
 #include <QVBoxLayout>
 #include <QValueAxis>
 
@@ -21,13 +25,13 @@ SparsityChart::SparsityChart(QWidget* parent) : QWidget(parent)
 {
     chart_ = new QChart;
     chart_->setAnimationOptions(QChart::NoAnimation);
-    chart_->setTitle(tr("Accuracy vs weights remaining (one point per round)"));
+    chart_->setTitle(tr("Accuracy vs weights remaining"));
     chart_->legend()->setAlignment(Qt::AlignBottom);
 
     validation_ = new QLineSeries;
-    validation_->setName(tr("validation accuracy"));
+    validation_->setName(tr("validation")); // the axis says accuracy: short names fit a projector
     test_ = new QLineSeries;
-    test_->setName(tr("test accuracy"));
+    test_->setName(tr("test"));
     QPen validationPen(QColor(0xff, 0x7f, 0x0e));
     validationPen.setWidthF(2.0);
     validation_->setPen(validationPen);
@@ -55,15 +59,37 @@ SparsityChart::SparsityChart(QWidget* parent) : QWidget(parent)
         s->attachAxis(remainingAxis_);
         s->attachAxis(accuracyAxis_);
     }
+    // The knee: a ring around its validation point, a dashed line through the plot and a label at the top, where
+    // the curve seldom is. Coloured from the palette (colourKnee), not in the legend: the label says what it is.
+    kneeLine_ = new QLineSeries;
+    kneeLine_->setName(tr("knee"));
+    kneeMarker_ = new QScatterSeries;
+    kneeMarker_->setName(tr("knee"));
+    kneeMarker_->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+    kneeMarker_->setMarkerSize(18.0);
+    kneeMarker_->setBrush(Qt::NoBrush);
+    for (QXYSeries* s : std::initializer_list<QXYSeries*>{kneeLine_, kneeMarker_}) {
+        chart_->addSeries(s);
+        s->attachAxis(remainingAxis_);
+        s->attachAxis(accuracyAxis_);
+        for (QLegendMarker* marker : chart_->legend()->markers(s))
+            marker->setVisible(false);
+    }
+    kneeLabel_ = new QGraphicsSimpleTextItem(chart_);
+    kneeLabel_->setZValue(10.0);
+    kneeLabel_->setVisible(false);
+    connect(chart_, &QChart::plotAreaChanged, this, [this] { placeKneeLabel(); });
 
     auto* view = new QChartView(chart_, this);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(360, 260);
+    view->setMinimumSize(260, 180);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view);
     palette::follow(view);
     ChartContextMenu::install(view, QStringLiteral("sparsity"), [this] { return toCsv(); });
+    kneeLabel_->setFont(font());
+    colourKnee();
 }
 
 void SparsityChart::addRound(const workbench::RoundStats& s)
@@ -74,6 +100,71 @@ void SparsityChart::addRound(const workbench::RoundStats& s)
     if (s.hasTest)
         test_->append(remaining, 100.0 * s.testAccuracy);
     remainingAxis_->setMin(std::min(remainingAxis_->min(), std::max(0.01, remaining / 2.0)));
+    workbench::RoundStats point; // what the knee needs, not the round's layers and mask images
+    point.round = s.round;
+    point.sparsity = s.sparsity;
+    point.validationAccuracy = s.validationAccuracy;
+    rounds_.append(point);
+    updateKnee();
+}
+
+void SparsityChart::updateKnee()
+{
+    knee_ = workbench::accuracyKnee(rounds_);
+    kneeMarker_->clear();
+    kneeLine_->clear();
+    if (knee_.found) {
+        const double remaining = std::max(0.01, 100.0 * (1.0 - knee_.sparsity));
+        kneeMarker_->append(remaining, 100.0 * knee_.accuracy);
+        kneeLine_->append(remaining, accuracyAxis_->min());
+        kneeLine_->append(remaining, accuracyAxis_->max());
+    }
+    kneeLabel_->setText(knee_.describe());
+    kneeLabel_->setVisible(knee_.measured);
+    placeKneeLabel();
+}
+
+void SparsityChart::placeKneeLabel()
+{
+    if (!knee_.measured)
+        return;
+    // Beside the knee's line at the top of the plot: to its right, or to its left where the right has no room.
+    const QRectF area = chart_->plotArea();
+    const double width = kneeLabel_->boundingRect().width();
+    double x = area.left() + 6.0;
+    if (knee_.found) {
+        const double remaining = std::max(0.01, 100.0 * (1.0 - knee_.sparsity));
+        const double line = chart_->mapToPosition(QPointF(remaining, accuracyAxis_->max()), kneeLine_).x();
+        x = line + 6.0 + width <= area.right() - 4.0 ? line + 6.0 : line - 6.0 - width;
+    }
+    kneeLabel_->setPos(std::max(area.left() + 4.0, x), area.top() + 4.0);
+}
+
+void SparsityChart::colourKnee()
+{
+    const QColor text = palette().color(QPalette::Text);
+    QColor faint = text;
+    faint.setAlpha(150);
+    QPen line(faint);
+    line.setWidthF(1.5);
+    line.setStyle(Qt::DashLine);
+    kneeLine_->setPen(line);
+    QPen ring(text);
+    ring.setWidthF(2.0);
+    kneeMarker_->setPen(ring);
+    kneeMarker_->setBrush(Qt::NoBrush);
+    kneeLabel_->setBrush(text);
+}
+
+void SparsityChart::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange) {
+        colourKnee();
+    } else if (event->type() == QEvent::FontChange) {
+        kneeLabel_->setFont(font()); // presentation mode's larger fonts
+        placeKneeLabel();
+    }
+    QWidget::changeEvent(event);
 }
 
 void SparsityChart::setOverlays(const QList<QPair<QString, QList<workbench::RoundStats>>>& runs)
@@ -113,6 +204,8 @@ void SparsityChart::clear()
     validation_->clear();
     test_->clear();
     remainingAxis_->setRange(1, 100);
+    rounds_.clear();
+    updateKnee();
 }
 
 int SparsityChart::plottedRounds() const

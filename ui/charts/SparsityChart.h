@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/workbench/AccuracyKnee.h"
 #include "core/workbench/RunTypes.h"
 
 #include <QList>
@@ -7,7 +8,9 @@
 #include <QWidget>
 
 class QChart;
+class QGraphicsSimpleTextItem;
 class QLineSeries;
+class QScatterSeries;
 class QLogValueAxis;
 class QValueAxis;
 
@@ -30,14 +33,29 @@ public:
     /// weights_remaining_percent, validation_accuracy, test_accuracy per round drawn; then, when runs are overlaid,
     /// a second table `run,weights_remaining_percent,accuracy_percent`.
     QString toCsv() const;
+    /// The knee of the current run's validation curve (workbench::accuracyKnee), marked on the chart with a ring, a
+    /// dashed vertical line and its describe() text at the top of the plot; not measured before a pruned round.
+    const workbench::AccuracyKnee& knee() const { return knee_; }
+
+protected:
+    void changeEvent(QEvent* event) override;
 
 private:
+    void updateKnee();
+    void placeKneeLabel();
+    void colourKnee();
+
     QChart* chart_ = nullptr;
     QLineSeries* validation_ = nullptr;
     QLineSeries* test_ = nullptr;
     QList<QLineSeries*> overlays_;
     QLogValueAxis* remainingAxis_ = nullptr;
     QValueAxis* accuracyAxis_ = nullptr;
+    QList<workbench::RoundStats> rounds_; ///< the current run's rounds, without their layers
+    workbench::AccuracyKnee knee_;
+    QScatterSeries* kneeMarker_ = nullptr;
+    QLineSeries* kneeLine_ = nullptr;
+    QGraphicsSimpleTextItem* kneeLabel_ = nullptr;
 };
 
 } // namespace prunelab::ui
