@@ -119,7 +119,6 @@ void SparsityChart::updateKnee()
         kneeLine_->append(remaining, accuracyAxis_->min());
         kneeLine_->append(remaining, accuracyAxis_->max());
     }
-    kneeLabel_->setText(knee_.describe());
     kneeLabel_->setVisible(knee_.measured);
     placeKneeLabel();
 }
@@ -128,16 +127,27 @@ void SparsityChart::placeKneeLabel()
 {
     if (!knee_.measured)
         return;
-    // Beside the knee's line at the top of the plot: to its right, or to its left where the right has no room.
+    // Beside the knee's line at the top of the plot: to its right, or to its left where the right has no room; on
+    // two lines ("knee: 90 % pruned" / "1.0 pt below dense") where one line fits on neither side (a small chart, a
+    // projector's large font); never past the plot's edges.
     const QRectF area = chart_->plotArea();
-    const double width = kneeLabel_->boundingRect().width();
-    double x = area.left() + 6.0;
+    const double left = area.left() + 4.0, right = area.right() - 4.0;
+    const QString text = knee_.describe();
+    kneeLabel_->setText(text);
+    double line = left - 6.0;
     if (knee_.found) {
         const double remaining = std::max(0.01, 100.0 * (1.0 - knee_.sparsity));
-        const double line = chart_->mapToPosition(QPointF(remaining, accuracyAxis_->max()), kneeLine_).x();
-        x = line + 6.0 + width <= area.right() - 4.0 ? line + 6.0 : line - 6.0 - width;
+        line = chart_->mapToPosition(QPointF(remaining, accuracyAxis_->max()), kneeLine_).x();
     }
-    kneeLabel_->setPos(std::max(area.left() + 4.0, x), area.top() + 4.0);
+    const double roomRight = right - (line + 6.0);
+    const double roomLeft = knee_.found ? (line - 6.0) - left : 0.0;
+    if (kneeLabel_->boundingRect().width() > std::max(roomRight, roomLeft))
+        kneeLabel_->setText(QString(text).replace(QStringLiteral(", "), QStringLiteral("\n")));
+    const double width = kneeLabel_->boundingRect().width();
+    double x = line + 6.0;
+    if (width > roomRight && (width <= roomLeft || roomLeft > roomRight))
+        x = line - 6.0 - width;
+    kneeLabel_->setPos(std::clamp(x, left, std::max(left, right - width)), area.top() + 4.0);
 }
 
 void SparsityChart::colourKnee()
