@@ -89,6 +89,7 @@ InputMapWidget::InputMapWidget(QWidget* parent) : QWidget(parent)
     connect(neuronSpin_, &QSpinBox::valueChanged, neuronSlider_, &QSlider::setValue);
     connect(neuronSlider_, &QSlider::valueChanged, neuronSpin_, &QSpinBox::setValue);
     connect(neuronSpin_, &QSpinBox::valueChanged, this, [this] {
+        neuronChosen_ = true;
         dirty_ = true;
         refresh(); // one neuron's picture is cheap: at once, so that a drag on the slider follows the hand
     });
@@ -121,6 +122,7 @@ void InputMapWidget::setSamples(const QList<QImage>& images, const QStringList& 
 
 void InputMapWidget::setNeuron(int neuron)
 {
+    neuronChosen_ = true;
     neuronSpin_->setValue(neuron);
 }
 
@@ -136,6 +138,7 @@ QImage InputMapWidget::sampleImage() const
 
 void InputMapWidget::clear()
 {
+    neuronChosen_ = false;
     layer_ = {};
     round_ = -1;
     dirty_ = true;
@@ -160,6 +163,20 @@ void InputMapWidget::refresh()
         neuronSpin_->setRange(0, std::max(0, units - 1));
         neuronSlider_->setRange(0, std::max(0, units - 1));
         neuronSlider_->setValue(neuronSpin_->value());
+    }
+    if (!neuronChosen_ && units > 0) {
+        // Until someone picks one: the neuron that keeps the most of its picture, a telling first look.
+        const int cells = layer_.neuronHeight * layer_.neuronWidth;
+        int best = 0, bestKept = -1;
+        for (int u = 0; u < units; ++u) {
+            const auto begin = layer_.neuronWeights.cbegin() + qsizetype(u) * cells;
+            const int kept = int(std::count_if(begin, begin + cells, [](qint8 q) { return q != 0; }));
+            if (kept > bestKept)
+                best = u, bestKept = kept;
+        }
+        const QSignalBlocker blockSpin(neuronSpin_), blockSlider(neuronSlider_);
+        neuronSpin_->setValue(best);
+        neuronSlider_->setValue(best);
     }
     neuronSpin_->setEnabled(units > 0);
     neuronSlider_->setEnabled(units > 0);
@@ -307,7 +324,7 @@ void InputMapWidget::paintEvent(QPaintEvent*)
     const QString scale = QString::number(double(neuronScale_), 'g', 2);
     legend(
         neuronRect, panel[2], [zero](double t) { return diverging(2.0 * t - 1.0, zero); }, QStringLiteral("−") + scale,
-        QStringLiteral("+") + scale, tr("weight × mask; pruned = background"));
+        QStringLiteral("+") + scale, tr("kept weight; pruned = blank"));
 }
 
 void InputMapWidget::mouseMoveEvent(QMouseEvent* event)

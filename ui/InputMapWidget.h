@@ -17,7 +17,8 @@ namespace prunelab::ui {
 
 /// What pruning keeps of the image, for a first Linear layer that reads it (an MLP on images): side by side, a sample
 /// image of the dataset, the input map (for each pixel, the share of its weights the mask keeps:
-/// LayerStats::inputKept, dark = all pruned, light = all kept) and the kept weights of one chosen neuron as an image
+/// LayerStats::inputKept, dark = least kept, yellow = most kept, the legend naming both shares) and the kept weights
+/// of one chosen neuron (at first the one that keeps the most) as an image
 /// (weight × mask, red positive, blue negative, the background colour zero). On brain slices the map keeps the brain
 /// and drops the background. Updated on a coalescing timer like the mask heatmap; a model whose first layer is a
 /// convolution says so instead.
@@ -63,6 +64,7 @@ private:
     workbench::LayerStats layer_;
     int round_ = -1;
     int shownRound_ = -1;
+    bool neuronChosen_ = false; ///< someone chose the neuron; until then the one keeping the most is shown
     bool dirty_ = false;
     QImage keptImage_;
     QImage neuronImage_;

@@ -92,6 +92,8 @@ private:
     QCheckBox* orderCheck_ = nullptr;
     bool ordered_ = false;
     bool showsOrdered_ = false;
+    bool stretched_ = false;                  ///< the colours span lowShare_ … highShare_, not 0 … 1
+    double lowShare_ = 0.0, highShare_ = 1.0; ///< kept shares at the two ends of the colour scale
 };
 
 } // namespace prunelab::ui
