@@ -77,6 +77,12 @@ void LayerSparsityChart::addRound(const workbench::RoundStats& stats)
     rounds_.append(kept);
     // A line per layer, made when the layer is first seen; the colours of Matplotlib's tab10, as elsewhere.
     static const QColor colours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
+        layer.orderedMaskImage.clear(); // and the pictures (about 1.2 MB a round on the demo MLP)
+        layer.orderedRows.clear();
+        layer.orderedColumns.clear();
+        layer.inputKept.clear();
+        layer.neuronWeights.clear();
+        layer.neuronScales.clear();
                                      QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
                                      QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
                                      QColor(0x17, 0xbe, 0xcf)};

@@ -218,6 +218,14 @@ void ResultsPage::showRecorded(const QString& title, const QList<workbench::Roun
 void ResultsPage::addRound(const workbench::RoundStats& s)
 {
     rounds_.append(s);
+    for (workbench::LayerStats& layer : rounds_.last().layers) { // the pictures stay with the Run page's widgets
+        layer.orderedMaskImage.clear();
+        layer.orderedRows.clear();
+        layer.orderedColumns.clear();
+        layer.inputKept.clear();
+        layer.neuronWeights.clear();
+        layer.neuronScales.clear();
+    }
     const int row = roundsTable_->rowCount();
     roundsTable_->insertRow(row);
     roundsTable_->setItem(row, 0, cell(s.round == 0 ? tr("0 (dense)") : QString::number(s.round)));

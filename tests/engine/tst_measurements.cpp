@@ -10,6 +10,8 @@
 #include <torch/torch.h>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 
 using namespace prunelab::engine;
 
@@ -144,6 +146,25 @@ TEST_CASE("input map: a first Linear on images gets each pixel's kept share, the
     VERIFY_EQ(small.neuronHeight, int64_t(4));
     VERIFY_EQ(small.neuronWidth, int64_t(3));
     VERIFY_EQ(small.neuronWeights.size(), size_t(2 * 12));
+}
+
+TEST_CASE("input map: one round of the demo MLP (256 × 16,384 first layer) stays small")
+{
+    Mlp mlp(MlpOptions{128 * 128, {256, 128}, 4});
+    const MaskSet masks = GlobalMagnitudePruner().computeMasks(*mlp, {0.8}, nullptr);
+    masks.applyTo(*mlp);
+    const auto start = std::chrono::steady_clock::now();
+    const std::vector<LayerSnapshot> layers = snapshotLayers(*mlp, &masks, 50, 64, {1, 128, 128});
+    const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    size_t bytes = 0;
+    for (const LayerSnapshot& s : layers)
+        bytes += (s.orderedMaskImage.size() + s.inputKept.size() + s.neuronScales.size()) * sizeof(float) +
+                 (s.orderedRows.size() + s.orderedColumns.size()) * sizeof(int32_t) + s.neuronWeights.size();
+    std::printf("input map and ordering of the demo MLP: %zu bytes a round, snapshot %.0f ms\n", bytes, ms);
+    VERIFY_EQ(layers[0].inputKept.size(), size_t(128 * 128));
+    VERIFY_EQ(layers[0].neuronHeight, int64_t(64));
+    VERIFY_EQ(layers[0].neuronWeights.size(), size_t(256 * 64 * 64));
+    VERIFY(bytes < size_t(2) * 1024 * 1024); // the round's event stays well under 4 MB
 }
 
 TEST_CASE("ordered mask: rows and columns sorted by kept share, the permutation names the original ones")
