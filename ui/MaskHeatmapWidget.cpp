@@ -34,7 +34,8 @@ MaskHeatmapWidget::MaskHeatmapWidget(QWidget* parent) : QWidget(parent)
     setAccessibleName(tr("Pruning mask heatmap of the chosen layer"));
     setWhatsThis(tr("Share of weights kept per block of the weight matrix: dark = pruned, light = kept. Rows are "
                     "output units, columns are inputs; a small convolution shows each filter's kernels. Wheel to "
-                    "zoom, drag to pan, double-click to see it whole."));
+                    "zoom, drag to pan, double-click to see it whole; Ctrl+click a row of the first layer to see that "
+                    "neuron in the input map."));
     setAutoFillBackground(true);
     setMouseTracking(true);          // the tooltip names the weight under the cursor
     setFocusPolicy(Qt::StrongFocus); // + − 0 and the arrows
@@ -321,10 +322,28 @@ void MaskHeatmapWidget::wheelEvent(QWheelEvent* event)
     event->accept();
 }
 
+int MaskHeatmapWidget::unitAt(QPointF position) const
+{
+    const QRectF shown = shownRect();
+    if (image_.isNull() || kernelGrid_ || layer_ >= layers_.size() || !shown.contains(position))
+        return -1;
+    const workbench::LayerStats& layer = layers_[layer_];
+    const double fy = std::clamp((position.y() - shown.top()) / shown.height(), 0.0, 1.0 - 1e-9);
+    if (showsOrdered_)
+        return layer.orderedRows.value(qsizetype(fy * double(layer.orderedRows.size())), -1);
+    const qint64 rows = layer.shape.isEmpty() ? layer.maskRows : layer.shape.first();
+    return int(fy * double(rows)); // the plain image's blocks are runs of consecutive rows
+}
+
 void MaskHeatmapWidget::mousePressEvent(QMouseEvent* event)
 {
     if (event->button() != Qt::LeftButton)
         return QWidget::mousePressEvent(event);
+    if (event->modifiers() & Qt::ControlModifier) {
+        if (const int unit = unitAt(event->position()); unit >= 0)
+            emit unitChosen(layer_, unit);
+        return;
+    }
     dragging_ = true;
     dragFrom_ = event->position();
     setCursor(Qt::ClosedHandCursor);

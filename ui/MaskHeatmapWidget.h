@@ -49,7 +49,14 @@ public:
     QList<double> shownRowShares() const;
     /// The tooltip's text at `position` (widget coordinates); empty outside the mask.
     QString describe(QPointF position) const { return describeAt(position); }
+    /// The output unit (original row of the weight matrix) under `position`, -1 outside it or on a kernel grid.
+    int unitAt(QPointF position) const;
 
+signals:
+    /// Ctrl+click on a row: unit `unit` of layer `layer` (the Run page shows a first layer's neuron in the input map).
+    void unitChosen(int layer, int unit);
+
+public:
     QSize sizeHint() const override { return {360, 300}; }
     QSize minimumSizeHint() const override { return {240, 200}; }
 

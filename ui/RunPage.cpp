@@ -132,6 +132,12 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
     maskTabs_->addTab(inputMap_, tr("Input map"));
     layerCharts->addWidget(maskTabs_);
     auto* layerPanel = new QWidget;
+    connect(heatmap_, &MaskHeatmapWidget::unitChosen, this, [this](int layer, int unit) {
+        if (layer != 0 || inputMap_->keptImage().isNull())
+            return;
+        inputMap_->setNeuron(unit); // Ctrl+click on a row of the first layer: that neuron's kept weights
+        maskTabs_->setCurrentWidget(inputMap_);
+    });
     auto* layerLayout = new QVBoxLayout(layerPanel);
     layerLayout->setContentsMargins(0, 0, 0, 0);
     auto* layerRow = new QHBoxLayout;

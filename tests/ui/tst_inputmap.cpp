@@ -128,6 +128,15 @@ private slots:
         const QString tip = heatmap->describe(QPointF(heatmap->width() / 2.0, heatmap->height() / 2.0));
         QVERIFY2(tip.startsWith(QStringLiteral("output ")) && tip.contains(QStringLiteral(", input ")),
                  qPrintable(tip));
+        // Ctrl+click on a row of the ordered first layer: that row's own neuron in the input map.
+        const QPoint centre(heatmap->width() / 2, heatmap->height() / 2);
+        const int unit = heatmap->unitAt(centre);
+        QVERIFY(unit >= 0 && unit < 32);
+        QVERIFY2(tip.startsWith(QStringLiteral("output %1,").arg(unit)), qPrintable(tip));
+        QTest::mouseClick(heatmap, Qt::LeftButton, Qt::ControlModifier, centre);
+        QCOMPARE(map->neuron(), unit);
+        QCOMPARE(window.findChild<QTabWidget*>(QStringLiteral("maskTabs"))->currentWidget(), map);
+        window.findChild<QTabWidget*>(QStringLiteral("maskTabs"))->setCurrentWidget(heatmap);
         order->setChecked(false);
         QTRY_VERIFY(!heatmap->showsOrdered());
     }
