@@ -26,10 +26,14 @@ struct GuiOptions {
                            QStringLiteral("key=value")};
     QCommandLineOption tour{QStringLiteral("tour"),
                             QStringLiteral("Load the demo, run the quick-demo preset (5 epochs unless --epochs), save "
-                                           "a PNG of every page and chart into the folder, then quit."),
+                                           "a PNG of every page and chart, of each lesson step and of presentation "
+                                           "mode at 1024x768 and 1280x720 into the folder, then quit."),
                             QStringLiteral("folder")};
     QCommandLineOption presentation{QStringLiteral("presentation"),
                                     QStringLiteral("Start in presentation mode (full screen, larger fonts; F11).")};
+    QCommandLineOption lesson{QStringLiteral("lesson"),
+                              QStringLiteral("Start in lesson mode: a guided walk through data, training, pruning "
+                                             "and comparison (View > Lesson mode).")};
     QCommandLineOption man{QStringLiteral("man"), QStringLiteral("Print the manual page prunelab(1), in roff.")};
 
     /// Every option and the dataset argument, with -h/--help and -v/--version.
@@ -38,7 +42,7 @@ struct GuiOptions {
         parser.setApplicationDescription(QStringLiteral("Train and prune neural networks on image datasets."));
         parser.addHelpOption();
         parser.addVersionOption();
-        parser.addOptions({demo, autostart, screenshot, epochs, recipe, set, tour, presentation, man});
+        parser.addOptions({demo, autostart, screenshot, epochs, recipe, set, tour, presentation, lesson, man});
         parser.addPositionalArgument(QStringLiteral("dataset"),
                                      QStringLiteral("A folder of class folders, .zip, .csv manifest, IDX or NIfTI "
                                                     "source to open (default: the built-in demo)."),

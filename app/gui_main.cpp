@@ -102,6 +102,8 @@ int main(int argc, char* argv[])
     window.show();
     if (parser.isSet(presentation))
         window.setPresentationMode(true);
+    if (parser.isSet(options.lesson))
+        window.setLessonMode(true);
     // The dataset named on the command line, else the recipe's own (fashion-mnist for the lottery preset), else the
     // demo.
     const QString recipeSource = window.recipe().dataset.source;

@@ -217,10 +217,17 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     splitter->setStretchFactor(1, 2);
     splitter->setSizes({780, 560}); // five 64-pixel samples per class and the class names fit
 
+    // On a small screen (a projector at 1024×768 in presentation mode) the page scrolls instead of making the window
+    // larger than the screen.
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("datasetScroll"));
+    scroll->setWidget(splitter);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(title_);
     layout->addWidget(progressRow_);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(scroll, 1);
 
     pollTimer_ = new QTimer(this);
     pollTimer_->setInterval(100);

@@ -24,7 +24,7 @@ LayerSparsityChart::LayerSparsityChart(QWidget* parent) : QWidget(parent)
     setAccessibleName(tr("Sparsity of each layer across the rounds"));
     chart_ = new QChart;
     chart_->setAnimationOptions(QChart::NoAnimation);
-    chart_->setTitle(tr("Sparsity per layer, round by round"));
+    chart_->setTitle(tr("Sparsity per layer"));
     chart_->legend()->setAlignment(Qt::AlignRight);
     roundAxis_ = new QValueAxis;
     roundAxis_->setTitleText(tr("round"));
@@ -41,12 +41,16 @@ LayerSparsityChart::LayerSparsityChart(QWidget* parent) : QWidget(parent)
     chart_->addAxis(sparsityAxis_, Qt::AlignLeft);
     view_ = new QChartView(chart_, this);
     view_->setRenderHint(QPainter::Antialiasing);
-    view_->setMinimumSize(360, 260);
+    view_->setMinimumSize(260, 180);
     measureChoice_ = new QComboBox;
     measureChoice_->setObjectName(QStringLiteral("layerMeasureCombo"));
     measureChoice_->setAccessibleName(tr("What the per-layer chart shows"));
     measureChoice_->addItem(tr("share of weights pruned"));
     measureChoice_->addItem(tr("similarity to the dense model (linear CKA)"));
+    // Not as wide as its longest item: the chart keeps its room beside the training chart on a projector.
+    measureChoice_->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    measureChoice_->setMinimumContentsLength(12);
+    measureChoice_->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     measureChoice_->setToolTip(tr("CKA compares each layer's activations with the dense model's on the same "
                                   "validation images: 100 % means the layer still represents them the same way"));
     connect(measureChoice_, &QComboBox::currentIndexChanged, this,
@@ -73,16 +77,16 @@ void LayerSparsityChart::addRound(const workbench::RoundStats& stats)
     for (workbench::LayerStats& layer : kept.layers) { // only the counts and CKA are plotted
         layer.histogram.clear();
         layer.maskImage.clear();
-    }
-    rounds_.append(kept);
-    // A line per layer, made when the layer is first seen; the colours of Matplotlib's tab10, as elsewhere.
-    static const QColor colours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
         layer.orderedMaskImage.clear(); // and the pictures (about 1.2 MB a round on the demo MLP)
         layer.orderedRows.clear();
         layer.orderedColumns.clear();
         layer.inputKept.clear();
         layer.neuronWeights.clear();
         layer.neuronScales.clear();
+    }
+    rounds_.append(kept);
+    // A line per layer, made when the layer is first seen; the colours of Matplotlib's tab10, as elsewhere.
+    static const QColor colours[] = {QColor(0x1f, 0x77, 0xb4), QColor(0xff, 0x7f, 0x0e), QColor(0x2c, 0xa0, 0x2c),
                                      QColor(0xd6, 0x27, 0x28), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
                                      QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0xbc, 0xbd, 0x22),
                                      QColor(0x17, 0xbe, 0xcf)};
@@ -123,7 +127,7 @@ void LayerSparsityChart::setMeasure(Measure measure)
     measureChoice_->setCurrentIndex(measure == Measure::Cka ? 1 : 0);
     sparsityAxis_->setTitleText(measure == Measure::Cka ? tr("CKA vs the dense model (%)") : tr("pruned (%)"));
     chart_->setTitle(measure == Measure::Cka ? tr("Each layer against the dense model (CKA)")
-                                             : tr("Sparsity per layer, round by round"));
+                                             : tr("Sparsity per layer"));
     replot();
 }
 

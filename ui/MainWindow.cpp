@@ -7,6 +7,7 @@
 #include "ui/ConfusionMatrixWidget.h"
 #include "ui/DatasetPage.h"
 #include "ui/LayerSparsityChart.h"
+#include "ui/LessonPanel.h"
 #include "ui/MaskHeatmapWidget.h"
 #include "ui/PreferencesDialog.h"
 #include "ui/RecipeForm.h"
@@ -33,6 +34,7 @@
 #include <QFileInfo>
 #include <QJsonArray>
 #include <QKeySequence>
+#include <QLabel>
 #include <QLegend>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -41,6 +43,7 @@
 #include <QStatusBar>
 #include <QTabWidget>
 #include <QToolBar>
+#include <QVBoxLayout>
 #include <QXYSeries>
 
 namespace prunelab::ui {
@@ -84,7 +87,7 @@ void scaleCharts(QWidget* root, double pointSize, double lineScale)
                 xy->setPen(pen);
             }
         QFont title = chart->titleFont();
-        title.setPointSizeF(pointSize * 1.15);
+        title.setPointSizeF(pointSize); // as large as the legend: a longer title fits a projector's narrow chart
         chart->setTitleFont(title);
         QFont legend = chart->legend()->font();
         legend.setPointSizeF(pointSize);
@@ -94,7 +97,7 @@ void scaleCharts(QWidget* root, double pointSize, double lineScale)
             labels.setPointSizeF(pointSize * 0.9);
             axis->setLabelsFont(labels);
             QFont axisTitle = axis->titleFont();
-            axisTitle.setPointSizeF(pointSize);
+            axisTitle.setPointSizeF(pointSize * 0.9); // a vertical title fits the short plot of a 720-line screen
             axis->setTitleFont(axisTitle);
         }
     }
@@ -124,7 +127,18 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     tabs_->addTab(runPage_, tr("2  Run"));
     tabs_->addTab(resultsPage_, tr("3  Results"));
     tabs_->addTab(sessionsPage_, tr("4  Sessions"));
-    setCentralWidget(tabs_);
+    lesson_ = new LessonPanel;
+    lesson_->hide();
+    connect(lesson_, &LessonPanel::stepChanged, this, &MainWindow::showLessonStep);
+    connect(lesson_, &LessonPanel::actionRequested, this, [this](LessonPanel::Step step) { doLessonStep(int(step)); });
+    connect(lesson_, &LessonPanel::closeRequested, this, [this] { setLessonMode(false); });
+    auto* central = new QWidget;
+    auto* centralLayout = new QVBoxLayout(central);
+    centralLayout->setContentsMargins(0, 0, 0, 0);
+    centralLayout->setSpacing(0);
+    centralLayout->addWidget(lesson_);
+    centralLayout->addWidget(tabs_, 1);
+    setCentralWidget(central);
 
     const auto idleCheck = [this] {
         if (!isDatasetPageBusy())
@@ -284,6 +298,13 @@ void MainWindow::buildMenus()
     darkPalette->setChecked(QSettings().value(QStringLiteral("view/dark"), false).toBool());
     connect(darkPalette, &QAction::toggled, this, &MainWindow::setDarkPalette);
 
+    QAction* lesson = view->addAction(tr("&Lesson mode"));
+    lesson->setObjectName(QStringLiteral("lessonAction"));
+    lesson->setCheckable(true);
+    lesson->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_L));
+    lesson->setToolTip(tr("A guided lesson over the pages: data, training, pruning, comparison (Ctrl+L)"));
+    connect(lesson, &QAction::toggled, this, &MainWindow::setLessonMode);
+
     QToolBar* tools = addToolBar(tr("Main"));
     tools->setObjectName(QStringLiteral("mainToolBar"));
     tools->setToolButtonStyle(Qt::ToolButtonTextOnly);
@@ -438,6 +459,11 @@ void MainWindow::setPresentationMode(bool on)
     f.setPointSizeF(size);
     setFont(f);
     scaleCharts(this, size, on ? 1.75 : 1.0 / 1.75);
+    // A projector's 768 or 720 lines are for the pages: the toolbar's actions stay in the menus (F11, Ctrl+R).
+    if (auto* tools = findChild<QToolBar*>(QStringLiteral("mainToolBar")))
+        tools->setVisible(!on);
+    runPage_->setPresentation(on);
+    runPage_->setLayerPanelCollapsed(on && lessonMode()); // the lesson's text takes the lower row's height
     if (on)
         showFullScreen();
     else
@@ -551,6 +577,128 @@ void MainWindow::resumeSession(const QString& path)
     } catch (const std::exception& e) {
         showError(tr("Session not resumed"), QString::fromLocal8Bit(e.what()));
     }
+}
+
+void MainWindow::setLessonMode(bool on)
+{
+    if (lesson_->isVisible() != on) {
+        lesson_->setVisible(on);
+        if (presentation_) // on a projector the lesson's text takes the lower row's height
+            runPage_->setLayerPanelCollapsed(on);
+        if (on)
+            showLessonStep(lesson_->currentStep(), lesson_->stepPage(lesson_->currentStep()));
+    }
+    if (auto* action = findChild<QAction*>(QStringLiteral("lessonAction")); action && action->isChecked() != on)
+        action->setChecked(on);
+}
+
+bool MainWindow::lessonMode() const
+{
+    return !lesson_->isHidden();
+}
+
+void MainWindow::showLessonStep(int index, int page)
+{
+    if (lesson_->isHidden())
+        return;
+    tabs_->setCurrentIndex(page);
+    if (lesson_->step(index) == LessonPanel::Step::Prune) {
+        // The form's own lines on the chosen method and schedule (from the engine's catalogue), not a second copy.
+        QStringList detail;
+        const RecipeForm* form = runPage_->form();
+        if (const auto* method = form->findChild<QLabel*>(QStringLiteral("methodHelp"));
+            method && !method->text().isEmpty())
+            detail << tr("Method %1: %2").arg(recipe().prune.method, method->text());
+        if (const auto* schedule = form->findChild<QLabel*>(QStringLiteral("scheduleHelp"));
+            schedule && !schedule->text().isEmpty())
+            detail << tr("Schedule %1: %2").arg(recipe().prune.schedule, schedule->text());
+        lesson_->setDetail(detail.join(QLatin1Char('\n')));
+    }
+}
+
+void MainWindow::doLessonStep(int step)
+{
+    switch (LessonPanel::Step(step)) {
+    case LessonPanel::Step::Data:
+        loadDemo();
+        break;
+    case LessonPanel::Step::Train:
+    case LessonPanel::Step::Prune:
+        startRun();
+        break;
+    case LessonPanel::Step::Compare: {
+        if (runPage_->isBusy()) {
+            statusBar()->showMessage(tr("A run is going on: start the comparison when it has finished"));
+            return;
+        }
+        // The comparison preset made for a class if there is one, else the strategy study.
+        QString preset = QStringLiteral("pruning-strategies-compare");
+        for (const QString& name : workbench::Recipe::presetNames())
+            if (name.contains(QLatin1String("compare")) && name != preset) {
+                preset = name;
+                break;
+            }
+        const workbench::Recipe comparison = workbench::Recipe::fromJson(workbench::Recipe::presetJson(preset));
+        setRecipe(comparison);
+        useRecipeDataset(comparison);
+        startRun();
+        if (!runPage_->isBusy())
+            statusBar()->showMessage(tr("The comparison %1 is set on the Run page: press Start when the dataset "
+                                        "is ready")
+                                         .arg(preset));
+        break;
+    }
+    }
+}
+
+QStringList MainWindow::saveLessonScreenshots(const QString& folder)
+{
+    QDir().mkpath(folder);
+    QStringList written;
+    const bool wasOn = lessonMode();
+    const int wasStep = lesson_->currentStep();
+    setLessonMode(true);
+    for (int i = 0; i < lesson_->stepCount(); ++i) {
+        lesson_->setCurrentStep(i);
+        for (int k = 0; k < 5; ++k)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        const QString file =
+            QDir(folder).filePath(QStringLiteral("lesson-%1-%2.png").arg(i + 1).arg(lesson_->stepKey(i)));
+        if (grab().save(file))
+            written << file;
+        else
+            qWarning("could not write %s", qPrintable(file));
+    }
+    lesson_->setCurrentStep(wasStep);
+    setLessonMode(wasOn);
+    return written;
+}
+
+QStringList MainWindow::savePresentationScreenshots(const QString& folder, const QSize& size)
+{
+    QDir().mkpath(folder);
+    QStringList written;
+    const bool wasOn = presentation_;
+    const QSize wasSize = this->size();
+    setPresentationMode(true);
+    resize(size); // full screen on the projector's resolution (a virtual display without a window manager ignores it)
+    const QStringList pageNames{QStringLiteral("dataset"), QStringLiteral("run"), QStringLiteral("results"),
+                                QStringLiteral("sessions")};
+    for (int i = 0; i < tabs_->count(); ++i) {
+        tabs_->setCurrentIndex(i);
+        for (int k = 0; k < 5; ++k)
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+        const QString file = QDir(folder).filePath(
+            QStringLiteral("presentation-%1x%2-%3.png").arg(size.width()).arg(size.height()).arg(pageNames.value(i)));
+        if (grab().save(file))
+            written << file;
+        else
+            qWarning("could not write %s", qPrintable(file));
+    }
+    tabs_->setCurrentIndex(0);
+    setPresentationMode(wasOn);
+    resize(wasSize);
+    return written;
 }
 
 bool MainWindow::isDatasetPageBusy() const

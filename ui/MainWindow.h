@@ -19,6 +19,7 @@ class RunJob;
 namespace prunelab::ui {
 
 class DatasetPage;
+class LessonPanel;
 class ResultsPage;
 class RunPage;
 class SessionsPage;
@@ -59,9 +60,18 @@ public:
     /// Dark windows and charts (View → Dark palette), or back to the system's palette; remembered.
     void setDarkPalette(bool on);
     bool presentationMode() const { return presentation_; }
+    /// Lesson mode (View → Lesson mode, --lesson): the LessonPanel above the pages, Data → Train → Prune → Compare.
+    void setLessonMode(bool on);
+    bool lessonMode() const;
+    LessonPanel* lessonPanel() const { return lesson_; }
 
     /// Saves a PNG of every page and of every chart on it into `folder` (the --tour); returns the files written.
     QStringList saveScreenshots(const QString& folder);
+    /// The tour's lesson pictures: the window at each lesson step, `folder`/lesson-<n>-<step>.png.
+    QStringList saveLessonScreenshots(const QString& folder);
+    /// The tour's projector pictures: presentation mode at `size`, one per page,
+    /// `folder`/presentation-<w>x<h>-<page>.png; presentation mode is left as it was.
+    QStringList savePresentationScreenshots(const QString& folder, const QSize& size);
 
 public slots:
     void startRun();
@@ -90,6 +100,9 @@ private:
     /// A preset or recipe file was chosen: loads its dataset unless that is the one open, or the user's own
     /// files are open (the preset's model and pruning then run on them).
     void useRecipeDataset(const workbench::Recipe& recipe);
+    /// A lesson step was shown (its page, the Prune step's method text) or its action button pressed.
+    void showLessonStep(int index, int page);
+    void doLessonStep(int step);
 
     std::shared_ptr<const datasets::ImageSet> dataset_;
     workbench::RunJob* job_ = nullptr;
@@ -98,6 +111,7 @@ private:
     RunPage* runPage_ = nullptr;
     ResultsPage* resultsPage_ = nullptr;
     SessionsPage* sessionsPage_ = nullptr;
+    LessonPanel* lesson_ = nullptr;
     QMenu* recentMenu_ = nullptr;
     bool presentation_ = false;
     QFont normalFont_;

@@ -110,6 +110,7 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
     });
 
     auto* topCharts = new QSplitter(Qt::Horizontal);
+    topCharts->setObjectName(QStringLiteral("runTopCharts"));
     layerSparsity_ = named(new LayerSparsityChart, "layerSparsityChart", tr("Sparsity of each layer across rounds"));
     auto* sparsityTabs = new QTabWidget;
     sparsityTabs->setObjectName(QStringLiteral("sparsityTabs"));
@@ -131,13 +132,14 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
     maskTabs_->addTab(heatmap_, tr("Mask heatmap"));
     maskTabs_->addTab(inputMap_, tr("Input map"));
     layerCharts->addWidget(maskTabs_);
-    auto* layerPanel = new QWidget;
     connect(heatmap_, &MaskHeatmapWidget::unitChosen, this, [this](int layer, int unit) {
         if (layer != 0 || inputMap_->keptImage().isNull())
             return;
         inputMap_->setNeuron(unit); // Ctrl+click on a row of the first layer: that neuron's kept weights
         maskTabs_->setCurrentWidget(inputMap_);
     });
+    auto* layerPanel = new QWidget;
+    layerPanel->setObjectName(QStringLiteral("runLayerPanel"));
     auto* layerLayout = new QVBoxLayout(layerPanel);
     layerLayout->setContentsMargins(0, 0, 0, 0);
     auto* layerRow = new QHBoxLayout;
@@ -149,6 +151,7 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
     layerLayout->addLayout(layerRow);
     layerLayout->addWidget(layerCharts, 1);
     auto* rightColumn = new QSplitter(Qt::Vertical);
+    rightColumn->setObjectName(QStringLiteral("runCharts"));
     rightColumn->addWidget(topCharts);
     rightColumn->addWidget(layerPanel);
 
@@ -432,6 +435,34 @@ void RunPage::cancelRun()
     cancel_->setEnabled(false);
     pause_->setEnabled(false);
     emit message(tr("Cancelling…"));
+}
+
+void RunPage::setPresentation(bool on)
+{
+    // On a projector (1024×768 or 1280×720, large fonts) the charts need the room: the recipe form steps aside (Start,
+    // Pause, Cancel, the progress and the log stay), so does the weight histogram (the mask and input map keep the
+    // lower row), the two top charts share their row equally and get three quarters of the height. Off: the form and
+    // the histogram are back; the person's own splitter sizes are left alone.
+    findChild<QWidget*>(QStringLiteral("recipeFormScroll"))->setVisible(!on);
+    histogram_->setVisible(!on);
+    auto* top = findChild<QSplitter*>(QStringLiteral("runTopCharts"));
+    if (on)
+        top->setSizes({top->width() / 2, top->width() - top->width() / 2});
+    auto* charts = findChild<QSplitter*>(QStringLiteral("runCharts"));
+    charts->setStretchFactor(0, on ? 3 : 0); // kept when the lesson panel or a smaller screen takes height
+    charts->setStretchFactor(1, on ? 1 : 0);
+    if (on)
+        setLayerPanelCollapsed(false);
+}
+
+void RunPage::setLayerPanelCollapsed(bool collapsed)
+{
+    findChild<QWidget*>(QStringLiteral("runLayerPanel"))->setVisible(!collapsed);
+    if (collapsed)
+        return;
+    auto* charts = findChild<QSplitter*>(QStringLiteral("runCharts"));
+    const int h = std::max(charts->height(), 400);
+    charts->setSizes({h * 3 / 4, h - h * 3 / 4});
 }
 
 void RunPage::togglePause()

@@ -79,6 +79,11 @@ public slots:
     void startRun();
     void cancelRun();
     void togglePause();
+    /// Presentation mode: the recipe form steps aside and the charts share the page for a projector's width.
+    void setPresentation(bool on);
+    /// The lower row (layer, mask, input map) out of the way, so that the two top charts get the page's height (the
+    /// lesson in presentation mode).
+    void setLayerPanelCollapsed(bool collapsed);
 
 signals:
     void message(const QString& text);

@@ -3,6 +3,7 @@
 #include "ui/MainWindow.h"
 
 #include <QApplication>
+#include <QSize>
 #include <QTimer>
 
 namespace prunelab::ui {
@@ -35,7 +36,10 @@ void ScreenshotTour::runFinished()
 {
     if (!tourFolder_.isEmpty()) {
         QTimer::singleShot(kTourSettleMs, this, [this] {
-            const QStringList files = window_.saveScreenshots(tourFolder_);
+            QStringList files = window_.saveScreenshots(tourFolder_);
+            files += window_.saveLessonScreenshots(tourFolder_);
+            for (const QSize& projector : {QSize(1024, 768), QSize(1280, 720)})
+                files += window_.savePresentationScreenshots(tourFolder_, projector);
             for (const QString& file : files)
                 qInfo("wrote %s", qPrintable(file));
             QApplication::exit(files.isEmpty() ? 1 : 0);

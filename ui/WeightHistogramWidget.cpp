@@ -26,7 +26,7 @@ WeightHistogramWidget::WeightHistogramWidget(QWidget* parent) : QWidget(parent)
     chart_->setTitle(tr("Weight histogram"));
     chart_->legend()->setAlignment(Qt::AlignBottom);
     before_ = new QLineSeries;
-    before_->setName(tr("before pruning (dense)"));
+    before_->setName(tr("dense"));
     QPen beforePen(QColor(0x1f, 0x77, 0xb4));
     beforePen.setWidthF(1.5);
     before_->setPen(beforePen);
@@ -50,7 +50,7 @@ WeightHistogramWidget::WeightHistogramWidget(QWidget* parent) : QWidget(parent)
     }
     auto* view = new QChartView(chart_, this);
     view->setRenderHint(QPainter::Antialiasing);
-    view->setMinimumSize(320, 220);
+    view->setMinimumSize(260, 160);
     logScale_ = new QCheckBox(tr("Log scale"));
     logScale_->setObjectName(QStringLiteral("histogramLogScale"));
     logScale_->setAccessibleName(tr("Log scale for the weight histogram"));
@@ -138,12 +138,10 @@ void WeightHistogramWidget::replot()
     const workbench::LayerStats* latest = latestRound_ > 0 && layer_ < latest_.size() ? &latest_[layer_] : nullptr;
     before_->replace(dense ? steps(*dense) : QList<QPointF>{});
     after_->replace(latest ? steps(*latest) : QList<QPointF>{});
-    after_->setName(latest
-                        ? tr("after round %1 (%2 % pruned)").arg(latestRound_).arg(latest->sparsity * 100.0, 0, 'f', 1)
-                        : tr("after pruning"));
+    // Short names, so that the legend fits a projector's width; the mask's caption says which round, how much pruned.
+    after_->setName(tr("pruned"));
     const QString name = dense ? dense->name : latest ? latest->name : QString();
-    chart_->setTitle(name.isEmpty() ? tr("Weight histogram (after the dense training)")
-                                    : tr("Weight histogram: %1").arg(name));
+    chart_->setTitle(name.isEmpty() ? tr("Weight histogram (after the dense training)") : tr("Weights"));
 
     double low = -0.1, high = 0.1, top = 1.0;
     bool any = false;

@@ -38,8 +38,12 @@ TrainingChart::TrainingChart(QWidget* parent) : QWidget(parent)
 {
     chart_ = new QChart;
     chart_->setAnimationOptions(QChart::NoAnimation);
-    chart_->setTitle(tr("Training: loss and accuracy per epoch"));
+    chart_->setTitle(tr("Loss and accuracy per epoch"));
     chart_->legend()->setAlignment(Qt::AlignBottom);
+    // Four curves in one row of legend did not fit a projector's width ("validation l…"): the colour says loss or
+    // accuracy (the axis titles are written in it), the line says train (dashed) or validation (solid), and the legend
+    // shows only those two line styles and the pruning marker.
+    chart_->legend()->setMarkerShape(QLegend::MarkerShapeFromSeries);
 
     const QColor blue(0x1f, 0x77, 0xb4);
     const QColor orange(0xff, 0x7f, 0x0e);
@@ -54,9 +58,11 @@ TrainingChart::TrainingChart(QWidget* parent) : QWidget(parent)
     epochAxis_->setTickType(QValueAxis::TicksDynamic);
     epochAxis_->setTickAnchor(0);
     lossAxis_ = new QValueAxis;
-    lossAxis_->setTitleText(tr("loss"));
+    lossAxis_->setLabelFormat(QStringLiteral("%.1f"));
+    lossAxis_->setTitleText(QStringLiteral("<span style=\"color:%1\">%2</span>").arg(blue.name(), tr("loss")));
     accuracyAxis_ = new QValueAxis;
-    accuracyAxis_->setTitleText(tr("accuracy (%)"));
+    accuracyAxis_->setTitleText(
+        QStringLiteral("<span style=\"color:%1\">%2</span>").arg(orange.name(), tr("accuracy (%)")));
     accuracyAxis_->setRange(0, 100);
     accuracyAxis_->setLabelFormat(QStringLiteral("%d"));
     chart_->addAxis(epochAxis_, Qt::AlignBottom);
@@ -72,10 +78,21 @@ TrainingChart::TrainingChart(QWidget* parent) : QWidget(parent)
         s->attachAxis(epochAxis_);
         s->attachAxis(accuracyAxis_);
     }
+    for (QLineSeries* s : {trainLoss_, validationLoss_, trainAccuracy_, validationAccuracy_})
+        for (QLegendMarker* marker : chart_->legend()->markers(s))
+            marker->setVisible(false);
+    const QColor grey(0x80, 0x80, 0x80); // legend entries only: no points, the line style is what they show
+    for (QLineSeries* s :
+         {makeSeries(tr("train"), grey, Qt::DashLine), makeSeries(tr("validation"), grey, Qt::SolidLine)}) {
+        s->setPointsVisible(false);
+        chart_->addSeries(s);
+        s->attachAxis(epochAxis_);
+        s->attachAxis(accuracyAxis_);
+    }
 
     view_ = new QChartView(chart_, this);
     view_->setRenderHint(QPainter::Antialiasing);
-    view_->setMinimumSize(420, 300);
+    view_->setMinimumSize(280, 180); // fits beside the form on a 1024-wide projector
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(view_);
@@ -108,7 +125,7 @@ void TrainingChart::markPruning(const workbench::RoundStats& stats)
         if (epochRounds_[i] < stats.round)
             x = validationAccuracyPoints_[i].x() + 0.5;
     markerPositions_.append(x);
-    markerLabel_ = tr("pruning (round %1: %2% sparse)").arg(stats.round).arg(stats.sparsity * 100.0, 0, 'f', 1);
+    markerLabel_ = tr("pruning"); // the rounds and their sparsity are in the log and the Results page
     dirty_ = true;
 }
 
@@ -180,7 +197,7 @@ void TrainingChart::replot()
     const double lastEpoch = trainLossPoints_.isEmpty() ? 1.0 : trainLossPoints_.last().x();
     const double maxEpoch = std::max(5.0, lastEpoch + 1.0);
     epochAxis_->setRange(0, maxEpoch);
-    epochAxis_->setTickInterval(std::max(1.0, std::ceil(maxEpoch / 10.0))); // whole epochs, at most ~10 labels
+    epochAxis_->setTickInterval(std::max(1.0, std::ceil(maxEpoch / 6.0))); // whole epochs, labels apart on a projector
     double maxLoss = 0.5;
     for (const QList<QPointF>* points : {&trainLossPoints_, &validationLossPoints_})
         for (const QPointF& p : *points)
