@@ -695,6 +695,21 @@ QStringList MainWindow::savePresentationScreenshots(const QString& folder, const
         else
             qWarning("could not write %s", qPrintable(file));
     }
+    // The lesson on the projector: its Pruning step, on the Run page.
+    const bool lessonWasOn = lessonMode();
+    const int lessonStep = lesson_->currentStep();
+    setLessonMode(true);
+    for (int i = 0; i < lesson_->stepCount(); ++i)
+        if (lesson_->step(i) == LessonPanel::Step::Prune)
+            lesson_->setCurrentStep(i);
+    for (int k = 0; k < 5; ++k)
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    const QString lessonFile =
+        QDir(folder).filePath(QStringLiteral("presentation-%1x%2-lesson.png").arg(size.width()).arg(size.height()));
+    if (grab().save(lessonFile))
+        written << lessonFile;
+    lesson_->setCurrentStep(lessonStep);
+    setLessonMode(lessonWasOn);
     tabs_->setCurrentIndex(0);
     setPresentationMode(wasOn);
     resize(wasSize);
