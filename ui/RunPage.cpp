@@ -196,6 +196,7 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
             [this](int index, const QString& label, const QString& path) {
                 // Each variant's own curves; the finished ones stay overlaid on the sparsity chart.
                 chart_->clear();
+                sparsityChart_->clear(); // its overlays stay; the last variant's line and knee go with it
                 layerSparsity_->clear();
                 histogram_->clear();
                 heatmap_->clear();

@@ -547,6 +547,9 @@ private slots:
 
         QSignalSpy runs(&window, &ui::MainWindow::runFinished);
         QSignalSpy done(&window, &ui::MainWindow::comparisonFinished);
+        auto* sparsity = window.findChild<ui::SparsityChart*>("sparsityChart");
+        QList<int> plotted; // each variant's own line, not the variants before it added up
+        connect(&window, &ui::MainWindow::runFinished, sparsity, [&] { plotted << sparsity->plottedRounds(); });
         window.startRun();
         QVERIFY(window.isRunning());
         QVERIFY(!window.findChild<QPushButton*>("startButton")->isEnabled());
@@ -554,9 +557,13 @@ private slots:
         QCOMPARE(done.first().at(1).toString(), QStringLiteral("completed"));
         QCOMPARE(runs.size(), 5);
         QVERIFY(!window.isRunning());
-        auto* sparsity = window.findChild<ui::SparsityChart*>("sparsityChart");
         QCOMPARE(sparsity->overlayCount(), 5);
         const QString path = done.first().at(0).toString();
+        QList<int> recorded;
+        for (const char* label : {"one-shot", "layer-wise", "iterative", "lottery", "random"})
+            recorded << int(workbench::SessionStore::reopen(path + QStringLiteral("/variants/") + label).rounds.size());
+        qInfo() << "rounds plotted per variant" << plotted << "recorded" << recorded;
+        QCOMPARE(plotted, recorded);
         QVERIFY(QFileInfo::exists(path + QStringLiteral("/results/comparison.html")));
         for (const char* label : {"one-shot", "layer-wise", "iterative", "lottery", "random"})
             QCOMPARE(workbench::Session::open(path + QStringLiteral("/variants/") + label)
