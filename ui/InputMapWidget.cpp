@@ -227,10 +227,18 @@ void InputMapWidget::refresh()
     update();
 }
 
+int InputMapWidget::captionHeight() const
+{
+    // One line when the caption fits (presentation mode needs every line for the pictures), at most two.
+    const QFontMetrics metrics(font());
+    const int needed =
+        metrics.boundingRect(QRect(0, 0, std::max(40, width() - 12), 1000), Qt::TextWordWrap, caption_).height();
+    return std::min(needed, metrics.height() * 2) + 4;
+}
+
 QList<QRect> InputMapWidget::panels() const
 {
-    const QFontMetrics metrics(font());
-    const int top = controls_->geometry().bottom() + metrics.height() * 2 + 10; // the caption: two lines
+    const int top = controls_->geometry().bottom() + captionHeight() + 6;
     const int bottom = height() - 4;
     const int gap = 10;
     const int width = (this->width() - 12 - 2 * gap) / 3;
@@ -243,8 +251,8 @@ QList<QRect> InputMapWidget::panels() const
 QRect InputMapWidget::imageRect(const QRect& panel, QSize image) const
 {
     const QFontMetrics metrics(font());
-    // Title above (one line), legend below (a bar and a line of text).
-    const QRect area = panel.adjusted(0, metrics.height() + 4, 0, -(metrics.height() * 2 + 12));
+    // Title above (one line: what the colours mean), the legend's colour bar below (its ends named).
+    const QRect area = panel.adjusted(0, metrics.height() + 4, 0, -(metrics.height() + 10));
     if (image.isEmpty() || area.width() < 8 || area.height() < 8)
         return area;
     const QSize fitted = image.scaled(area.size(), Qt::KeepAspectRatio);
@@ -259,7 +267,7 @@ void InputMapWidget::paintEvent(QPaintEvent*)
     const QColor text = palette().windowText().color();
     painter.setPen(text);
     const int captionTop = controls_->geometry().bottom() + 4;
-    painter.drawText(QRect(6, captionTop, width() - 12, metrics.height() * 2 + 4),
+    painter.drawText(QRect(6, captionTop, width() - 12, captionHeight()),
                      Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, caption_);
     const QList<QRect> panel = panels();
     if (panel[0].height() < metrics.height() * 4 || panel[0].width() < 40)
@@ -276,9 +284,9 @@ void InputMapWidget::paintEvent(QPaintEvent*)
         painter.setBrush(Qt::NoBrush);
         painter.drawRect(r.adjusted(0, 0, -1, -1));
     };
-    // A colour bar under an image with its two ends named, and a line saying what the colours mean.
+    // A colour bar under an image with its two ends named (the panel's title says what the colours mean).
     const auto legend = [&](const QRect& image, const QRect& p, const std::function<QRgb(double)>& colour,
-                            const QString& left, const QString& right, const QString& meaning) {
+                            const QString& left, const QString& right) {
         const int y = image.bottom() + 6;
         const int leftWidth = metrics.horizontalAdvance(left), rightWidth = metrics.horizontalAdvance(right);
         const QRect bar(p.left() + leftWidth + 4, y, std::max(20, p.width() - leftWidth - rightWidth - 8),
@@ -290,9 +298,6 @@ void InputMapWidget::paintEvent(QPaintEvent*)
             painter.setPen(QColor(colour(double(x) / double(std::max(1, bar.width() - 1)))));
             painter.drawLine(bar.left() + x, bar.top(), bar.left() + x, bar.bottom());
         }
-        painter.setPen(text);
-        painter.drawText(QRect(p.left(), bar.bottom() + 2, p.width(), metrics.height()), Qt::AlignHCenter,
-                         metrics.elidedText(meaning, Qt::ElideRight, p.width()));
     };
 
     // 1. The sample, at the map's shape so that the two line up.
@@ -307,15 +312,15 @@ void InputMapWidget::paintEvent(QPaintEvent*)
     frame(sampleRect);
 
     // 2. The input map: crisp pixels.
-    title(panel[1], tr("Weights kept per pixel"));
+    title(panel[1], tr("Share of weights kept per pixel"));
     const QRect mapRect = imageRect(panel[1], shape);
     if (!keptImage_.isNull())
         painter.drawImage(mapRect, keptImage_);
     frame(mapRect);
-    legend(mapRect, panel[1], keptRamp, percent(scaleLow_), percent(scaleHigh_), tr("share of weights kept per pixel"));
+    legend(mapRect, panel[1], keptRamp, percent(scaleLow_), percent(scaleHigh_));
 
     // 3. The chosen neuron's kept weights.
-    title(panel[2], tr("Neuron %1: its kept weights").arg(neuron()));
+    title(panel[2], tr("Neuron %1: kept weights").arg(neuron()));
     const QRect neuronRect = imageRect(panel[2], shape);
     if (!neuronImage_.isNull())
         painter.drawImage(neuronRect, neuronImage_);
@@ -324,7 +329,7 @@ void InputMapWidget::paintEvent(QPaintEvent*)
     const QString scale = QString::number(double(neuronScale_), 'g', 2);
     legend(
         neuronRect, panel[2], [zero](double t) { return diverging(2.0 * t - 1.0, zero); }, QStringLiteral("−") + scale,
-        QStringLiteral("+") + scale, tr("kept weight; pruned = blank"));
+        QStringLiteral("+") + scale);
 }
 
 void InputMapWidget::mouseMoveEvent(QMouseEvent* event)

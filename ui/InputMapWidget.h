@@ -56,6 +56,8 @@ protected:
 
 private:
     void refresh();
+    /// The caption's height above the panels: one line or two.
+    int captionHeight() const;
     /// The three panels (sample, map, neuron) below the controls, each with room for its title and legend.
     QList<QRect> panels() const;
     /// Where `image` is drawn inside `panel`, keeping its aspect ratio.
