@@ -5,6 +5,7 @@
 #include "ui/ConfusionMatrixWidget.h"
 #include "ui/charts/ChartContextMenu.h"
 
+#include <QEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -13,6 +14,8 @@
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
+
+#include <algorithm>
 
 namespace prunelab::ui {
 
@@ -102,10 +105,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     cost_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
     cost_->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     cost_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    const int costHeight = cost_->horizontalHeader()->sizeHint().height() +
-                           4 * cost_->verticalHeader()->defaultSectionSize() + 2 * cost_->frameWidth() + 2;
-    cost_->setMinimumHeight(costHeight); // all four rows, always
-    cost_->setMaximumHeight(costHeight);
+    fitCostTable();
     ChartContextMenu::install(cost_, QStringLiteral("before-after"), [this] { return costCsv(); });
     costNote_ = new QLabel;
     costNote_->setObjectName(QStringLiteral("costNote"));
@@ -369,6 +369,25 @@ QString ResultsPage::roundsCsv() const
                    .arg(s.remainingMacs)
                    .arg(s.round == bestRound_ ? 1 : 0);
     return csv;
+}
+
+void ResultsPage::fitCostTable()
+{
+    // From the page's font: on a font change the page hears of it before or after its children, either way.
+    const int line = fontMetrics().height();
+    const int row = std::max(cost_->verticalHeader()->defaultSectionSize(), line + 8);
+    cost_->verticalHeader()->setDefaultSectionSize(row);
+    const int header = std::max(cost_->horizontalHeader()->sizeHint().height(), line + 10);
+    const int costHeight = header + 4 * row + 2 * cost_->frameWidth() + 2;
+    cost_->setMinimumHeight(costHeight); // all four rows, always
+    cost_->setMaximumHeight(costHeight);
+}
+
+void ResultsPage::changeEvent(QEvent* event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange && cost_ != nullptr)
+        fitCostTable();
 }
 
 } // namespace prunelab::ui

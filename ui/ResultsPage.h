@@ -45,7 +45,12 @@ signals:
     void validateRequested(const QString& session);
     void exportRequested(const QString& session);
 
+protected:
+    /// Presentation mode changes the font: the before/after table keeps showing its four rows.
+    void changeEvent(QEvent* event) override;
+
 private:
+    void fitCostTable();
     void addRound(const workbench::RoundStats& stats);
     void showRound(int index);
     void highlightBest(int round);

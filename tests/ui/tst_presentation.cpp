@@ -13,6 +13,7 @@
 #include <QGraphicsScene>
 #include <QGraphicsTextItem>
 #include <QLabel>
+#include <QLayout>
 #include <QLegend>
 #include <QLegendMarker>
 #include <QPushButton>
@@ -56,15 +57,37 @@ bool shown(const QWidget* w, const QWidget* window)
     return true;
 }
 
+/// The widgets a layout places, through its nested layouts.
+void laidOut(const QLayout* layout, QList<QWidget*>& widgets)
+{
+    for (int i = 0; i < layout->count(); ++i) {
+        QLayoutItem* item = layout->itemAt(i);
+        if (item->widget() != nullptr)
+            widgets << item->widget();
+        else if (item->layout() != nullptr)
+            laidOut(item->layout(), widgets);
+    }
+}
+
 /// What is wrong with the page on screen now: widgets outside the window, labels and buttons too narrow for their
-/// text, chart texts elided.
-QStringList problems(QWidget& window, const QString& where)
+/// text, chart texts elided; in `overlaps`, widgets one layout placed on top of each other.
+QStringList problems(QWidget& window, const QString& where, QStringList& overlaps)
 {
     QStringList found;
     const QRect frame = window.rect();
     for (QWidget* w : window.findChildren<QWidget*>()) {
         if (!shown(w, &window) || w->isWindow())
             continue;
+        if (w->layout() != nullptr) { // what one layout places never overlaps (a layout given less than its minimum)
+            QList<QWidget*> placed;
+            laidOut(w->layout(), placed);
+            placed.removeIf([&](const QWidget* c) { return !shown(c, &window); });
+            for (qsizetype a = 0; a < placed.size(); ++a)
+                for (qsizetype b = a + 1; b < placed.size(); ++b)
+                    if (placed[a]->geometry().intersects(placed[b]->geometry()))
+                        overlaps << QStringLiteral("%1: %2 and %3 overlap")
+                                        .arg(where, describe(placed[a]), describe(placed[b]));
+        }
         const QRect r(w->mapTo(&window, QPoint(0, 0)), w->size());
         if (!inScrollViewport(w) && !frame.contains(r))
             found << QStringLiteral("%1: %2 at %3,%4 %5x%6 leaves the %7x%8 window")
@@ -187,6 +210,7 @@ private slots:
         window.resize(screen);
         QTest::qWait(100);
         QStringList found;
+        QStringList overlaps;
         if (window.width() > screen.width() || window.height() > screen.height())
             found << QStringLiteral("the window is %1x%2, its smallest %3x%4")
                          .arg(window.width())
@@ -197,14 +221,14 @@ private slots:
         for (int page = 0; page < tabs->count(); ++page) {
             tabs->setCurrentIndex(page);
             QTest::qWait(150); // the charts' coalescing timers redraw
-            found << problems(window, tabs->tabText(page).simplified());
+            found << problems(window, tabs->tabText(page).simplified(), overlaps);
         }
         if (lesson) { // every step of the lesson, on the page it shows
             ui::LessonPanel* panel = window.lessonPanel();
             for (int step = 0; step < panel->stepCount(); ++step) {
                 panel->setCurrentStep(step);
                 QTest::qWait(100);
-                found << problems(window, QStringLiteral("lesson step %1").arg(step + 1));
+                found << problems(window, QStringLiteral("lesson step %1").arg(step + 1), overlaps);
             }
         }
         found.removeDuplicates();
@@ -212,6 +236,16 @@ private slots:
             qWarning("%s", qPrintable(problem));
         QVERIFY2(found.isEmpty(),
                  qPrintable(QStringLiteral("%1 problems, first: %2").arg(found.size()).arg(found.value(0))));
+        overlaps.removeDuplicates();
+        for (const QString& overlap : std::as_const(overlaps))
+            qWarning("%s", qPrintable(overlap));
+        // Known, not fixed yet: a word-wrapped label in a splitter pane gets less height than its text needs (QSplitter
+        // does not ask heightForWidth), so the Results page's note under the before/after table and the volume
+        // preview's caption under the slice are drawn over their neighbours. An XPASS here means they were fixed:
+        // remove this line.
+        QEXPECT_FAIL("", "the cost note and the slice caption overlap their neighbours at projector sizes", Continue);
+        QVERIFY2(overlaps.isEmpty(),
+                 qPrintable(QStringLiteral("%1 overlaps, first: %2").arg(overlaps.size()).arg(overlaps.value(0))));
     }
 
     void lessonModeWalksThroughThePages()
