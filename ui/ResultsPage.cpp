@@ -3,6 +3,7 @@
 #include "core/engine/pruning/MethodCatalogue.h"
 #include "core/workbench/RunJob.h"
 #include "ui/ConfusionMatrixWidget.h"
+#include "ui/HeightForWidth.h"
 #include "ui/charts/ChartContextMenu.h"
 
 #include <QEvent>
@@ -129,6 +130,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     sessionButtons->addWidget(export_);
     sessionButtons->addStretch(1);
     costLayout->addLayout(sessionButtons);
+    followHeightForWidth(costBox); // the note's wrapped lines stay under the table, not over it
 
     auto* roundsBox = new QGroupBox(tr("Rounds"));
     auto* roundsLayout = new QVBoxLayout(roundsBox);

@@ -1,6 +1,7 @@
 #include "ui/VolumePreviewWidget.h"
 
 #include "datasets/VolumePreview.h"
+#include "ui/HeightForWidth.h"
 
 #include <QComboBox>
 #include <QFutureWatcher>
@@ -134,6 +135,7 @@ VolumePreviewWidget::VolumePreviewWidget(QWidget* parent) : QWidget(parent)
     layout->addWidget(bandBar_);
     layout->addWidget(picture_, 1);
     layout->addWidget(caption_);
+    followHeightForWidth(this); // the caption's wrapped lines stay under the slice, not over it
 
     connect(volumeBox_, &QComboBox::currentIndexChanged, this, [this](int index) {
         if (index >= 0 && index != volumeIndex_)

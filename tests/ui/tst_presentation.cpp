@@ -239,11 +239,11 @@ private slots:
         overlaps.removeDuplicates();
         for (const QString& overlap : std::as_const(overlaps))
             qWarning("%s", qPrintable(overlap));
-        // Known, not fixed yet: a word-wrapped label in a splitter pane gets less height than its text needs (QSplitter
-        // does not ask heightForWidth), so the Results page's note under the before/after table and the volume
-        // preview's caption under the slice are drawn over their neighbours. An XPASS here means they were fixed:
-        // remove this line.
-        QEXPECT_FAIL("", "the cost note and the slice caption overlap their neighbours at projector sizes", Continue);
+        // Known, not fixed yet: at 1024×768 the Dataset page's volume preview draws its caption's wrapped lines over
+        // the slice (a word-wrapped label in a splitter pane, which QSplitter sizes without asking heightForWidth; the
+        // Results page's note had the same fault, fixed with followHeightForWidth, which does not yet fix this one).
+        // An XPASS here means it was fixed: remove this line.
+        QEXPECT_FAIL("1024x768", "the volume preview's caption overlaps the slice at 1024x768", Continue);
         QVERIFY2(overlaps.isEmpty(),
                  qPrintable(QStringLiteral("%1 overlaps, first: %2").arg(overlaps.size()).arg(overlaps.value(0))));
     }
