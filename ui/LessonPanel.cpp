@@ -71,6 +71,7 @@ LessonPanel::LessonPanel(QWidget* parent) : QWidget(parent)
     // One row for the step and its buttons, then the text: the pages keep the height (a projector has 768 lines).
     auto* heading = new QHBoxLayout;
     heading->addWidget(indicator_);
+    heading->addSpacing(12);
     heading->addWidget(title_, 1);
     heading->addWidget(action_);
     heading->addSpacing(12);
