@@ -288,6 +288,34 @@ private slots:
         QVERIFY(!window.lessonMode());
         QVERIFY(!action->isChecked());
     }
+
+    void theTrainStepStartsTheRun()
+    {
+        ui::MainWindow window;
+        window.show();
+        QSignalSpy ready(&window, &ui::MainWindow::datasetReady);
+        datasets::DemoOptions demo;
+        demo.perClass = {40, 30, 45, 40};
+        demo.size = 32;
+        window.loadDemo(demo);
+        QVERIFY(ready.wait(30000));
+        workbench::Recipe recipe = window.recipe();
+        recipe.train.epochs = 1;
+        recipe.prune.fineTuneEpochs = 1;
+        window.setRecipe(recipe);
+        window.setLessonMode(true);
+        ui::LessonPanel* panel = window.lessonPanel();
+        panel->setCurrentStep(1);
+        QCOMPARE(panel->step(1), ui::LessonPanel::Step::Train);
+        auto* start = panel->findChild<QPushButton*>(QStringLiteral("lessonActionButton"));
+        QCOMPARE(start->text(), QStringLiteral("Start"));
+        QSignalSpy finished(&window, &ui::MainWindow::runFinished);
+        QTest::mouseClick(start, Qt::LeftButton);
+        QVERIFY(window.isRunning());
+        QCOMPARE(window.findChild<QTabWidget*>(QStringLiteral("pages"))->currentWidget()->objectName(),
+                 QStringLiteral("runPage"));
+        QVERIFY(finished.wait(60000));
+    }
 };
 
 QTEST_MAIN(tst_Presentation)
