@@ -452,18 +452,15 @@ void RunPage::setPresentation(bool on)
     auto* charts = findChild<QSplitter*>(QStringLiteral("runCharts"));
     charts->setStretchFactor(0, on ? 3 : 0); // kept when the lesson panel or a smaller screen takes height
     charts->setStretchFactor(1, on ? 1 : 0);
-    if (on)
-        setLayerPanelCollapsed(false);
+    if (!on)
+        return;
+    const int h = std::max(charts->height(), 400);
+    charts->setSizes({h * 3 / 4, h - h * 3 / 4});
 }
 
 void RunPage::setLayerPanelCollapsed(bool collapsed)
 {
     findChild<QWidget*>(QStringLiteral("runLayerPanel"))->setVisible(!collapsed);
-    if (collapsed)
-        return;
-    auto* charts = findChild<QSplitter*>(QStringLiteral("runCharts"));
-    const int h = std::max(charts->height(), 400);
-    charts->setSizes({h * 3 / 4, h - h * 3 / 4});
 }
 
 void RunPage::togglePause()
