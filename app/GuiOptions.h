@@ -24,11 +24,12 @@ struct GuiOptions {
     QCommandLineOption set{QStringLiteral("set"),
                            QStringLiteral("Override a recipe field, e.g. prune.schedule=iterative (repeatable)."),
                            QStringLiteral("key=value")};
-    QCommandLineOption tour{QStringLiteral("tour"),
-                            QStringLiteral("Load the demo, run the quick-demo preset (5 epochs unless --epochs), save "
-                                           "a PNG of every page and chart, of each lesson step and of presentation "
-                                           "mode at 1024x768 and 1280x720 into the folder, then quit."),
-                            QStringLiteral("folder")};
+    QCommandLineOption tour{
+        QStringLiteral("tour"),
+        QStringLiteral("Load the demo, run the default recipe (accuracy-cliff, 5 epochs unless --epochs), save "
+                       "a PNG of every page and chart, of each lesson step and of presentation "
+                       "mode at 1024x768 and 1280x720 into the folder, then quit."),
+        QStringLiteral("folder")};
     QCommandLineOption presentation{QStringLiteral("presentation"),
                                     QStringLiteral("Start in presentation mode (full screen, larger fonts; F11).")};
     QCommandLineOption lesson{QStringLiteral("lesson"),
