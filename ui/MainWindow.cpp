@@ -202,10 +202,11 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent)
     connect(job_, &workbench::RunJob::started, this, [this] { sessionsPage_->setRunningSession(job_->sessionPath()); });
     connect(job_, &workbench::RunJob::finished, this, [this](const workbench::RunSummary& summary) {
         sessionsPage_->setRunningSession({}); // a comparison's next variant marks its own when it starts
-        // The knee of the accuracy curve too, as the chart marks it: what the run has to say.
+        // The knee of the accuracy curve first, as the chart marks it: what the run has to say, and what stays
+        // readable when a projector's width cuts the line.
         const QString knee = runPage_->kneeText();
         statusBar()->showMessage(knee.isEmpty() ? workbench::describe(summary)
-                                                : tr("%1 · %2").arg(workbench::describe(summary), knee));
+                                                : tr("%1 · %2").arg(knee, workbench::describe(summary)));
         runPage_->setDatasetAvailable(dataset_ != nullptr && !datasetPage_->isLoading());
         emit runFinished(summary);
     });
