@@ -106,6 +106,7 @@ std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::
     s.parameters = r.prune.parameters;
     s.snipImages = std::max<int>(int(r.train.batchSize), 256);
     s.calibrationImages = r.prune.calibrationImages;
+    s.inputShape = {train.images.size(1), train.images.size(2), train.images.size(3)};
     // The training rows are ordered by class: the first rows would be one class only.
     s.calibration = [&train, &normalize, seed = r.seed](int64_t count) {
         const auto [images, labels] = calibrationSet(train, count, seed);

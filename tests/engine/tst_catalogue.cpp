@@ -10,6 +10,7 @@
 #include <torch/torch.h>
 
 #include <set>
+#include <stdexcept>
 
 using namespace prunelab::engine;
 
@@ -27,6 +28,7 @@ PrunerSettings withData()
     PrunerSettings s;
     s.calibrationImages = 16;
     s.snipImages = 16;
+    s.inputShape = {1, 28, 28};
     s.calibration = [](int64_t count) {
         return std::pair{torch::randn({count, 1, 28, 28}), torch::randint(0, 10, {count}, torch::kLong)};
     };
@@ -63,8 +65,17 @@ TEST_CASE("every catalogue name is unique, found by name, and builds its pruner"
 TEST_CASE("methods that score on data refuse to be built without it")
 {
     for (const MethodInfo& m : methods())
-        if (m.id == MethodId::Snip || m.id == MethodId::NeuronTaylor || m.id == MethodId::IntervalAdjoint)
+        if (m.id == MethodId::Snip || m.id == MethodId::Grasp || m.id == MethodId::NeuronTaylor ||
+            m.id == MethodId::IntervalAdjoint)
             VERIFY_THROWS(makePruner(m, PrunerSettings{}));
+    // SynFlow is data-free: built with the input shape alone, never asking for images.
+    PrunerSettings dataFree;
+    dataFree.inputShape = {1, 28, 28};
+    dataFree.calibration = [](int64_t) -> std::pair<torch::Tensor, torch::Tensor> {
+        throw std::logic_error("synflow asked for training images");
+    };
+    VERIFY(makePruner(method("synflow"), dataFree) != nullptr);
+    VERIFY_THROWS(makePruner(method("synflow"), PrunerSettings{})); // but it needs the input shape
 }
 
 TEST_CASE("the plan counts rounds and epochs as each schedule runs them")

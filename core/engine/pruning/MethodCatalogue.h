@@ -20,6 +20,8 @@ enum class MethodId {
     LayerMagnitude,
     Random,
     Snip,
+    Synflow,
+    Grasp,
     Annealed,
     NmMagnitude,
     NeuronL1,

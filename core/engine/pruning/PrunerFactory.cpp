@@ -1,9 +1,11 @@
 #include "core/engine/pruning/PrunerFactory.h"
 
+#include "core/engine/pruning/GraspPruner.h"
 #include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/pruning/NmPruner.h"
 #include "core/engine/pruning/RandomPruner.h"
 #include "core/engine/pruning/SnipPruner.h"
+#include "core/engine/pruning/SynflowPruner.h"
 #include "core/engine/structured/IntervalAdjointPruner.h"
 #include "core/engine/structured/NeuronNormPruner.h"
 #include "core/engine/structured/NeuronTaylorPruner.h"
@@ -38,6 +40,13 @@ std::shared_ptr<const Pruner> makePruner(const MethodInfo& method, const PrunerS
     case MethodId::Snip: { // connection sensitivity on one seeded random batch of training data
         const auto [images, labels] = draw(method, settings, settings.snipImages);
         return std::make_shared<SnipPruner>(images, labels);
+    }
+    case MethodId::Synflow: // data-free: the model's input shape only
+        return std::make_shared<SynflowPruner>(settings.inputShape,
+                                               int(settings.parameters.at("synflow_iterations").at(0)));
+    case MethodId::Grasp: { // the same seeded batch SNIP draws
+        const auto [images, labels] = draw(method, settings, settings.snipImages);
+        return std::make_shared<GraspPruner>(images, labels);
     }
     case MethodId::Annealed: {
         AnnealOptions anneal = settings.anneal;

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <utility>
+#include <vector>
 
 namespace prunelab::engine {
 
@@ -24,6 +25,7 @@ struct PrunerSettings {
     MethodParameters parameters = withDefaults({}); ///< the catalogue methods' own values (nm-magnitude: "nm")
     int64_t snipImages = 256;                       ///< snip: one batch of training images
     int64_t calibrationImages = 512;                ///< neuron-taylor, interval-adjoint
+    std::vector<int64_t> inputShape;                ///< {C, H, W} of one image: synflow's all-ones input
     /// Up to `count` training images, normalised as the model sees them, with their labels (int64), drawn at
     /// random with the seed. Called only by the methods that score on data.
     std::function<std::pair<torch::Tensor, torch::Tensor>(int64_t count)> calibration;
