@@ -1,0 +1,233 @@
+// Pruning at initialisation: SynFlow (data-free, iterative synaptic flow) and GraSP (−θ·Hg), each against values
+// computed independently, and what each promises.
+#include "EngineTest.h"
+
+#include "core/engine/models/LeNet5.h"
+#include "core/engine/models/Mlp.h"
+#include "core/engine/models/WeightCopy.h"
+#include "core/engine/pruning/GraspPruner.h"
+#include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/pruning/SynflowPruner.h"
+
+#include <torch/torch.h>
+
+#include <limits>
+
+using namespace prunelab::engine;
+
+namespace {
+
+void fill(torch::nn::Module& model, const std::string& name, const torch::Tensor& values)
+{
+    torch::NoGradGuard noGrad;
+    model.named_parameters()[name].copy_(values.to(model.named_parameters()[name].scalar_type()));
+}
+
+torch::Tensor score(const ScoreList& scores, const std::string& name)
+{
+    for (const auto& [n, s] : scores)
+        if (n == name)
+            return s;
+    throw std::logic_error("no score for " + name);
+}
+
+bool sameWeights(const WeightCopy& a, const WeightCopy& b)
+{
+    if (a.size() != b.size())
+        return false;
+    for (size_t i = 0; i < a.size(); ++i)
+        if (a[i].scalar_type() != b[i].scalar_type() || !torch::equal(a[i], b[i]))
+            return false;
+    return true;
+}
+
+bool sameMasks(const MaskSet& a, const MaskSet& b)
+{
+    if (a.masks().size() != b.masks().size())
+        return false;
+    for (const auto& [name, mask] : a.masks())
+        if (!b.contains(name) || !torch::equal(mask, b.mask(name)))
+            return false;
+    return true;
+}
+
+int64_t pruned(const MaskSet& masks)
+{
+    return masks.totalCount() - masks.keptCount();
+}
+
+/// A 2-2-2 MLP with every weight and bias set by hand, signs mixed.
+Mlp handSetMlp()
+{
+    Mlp mlp(MlpOptions{2, {2}, 2});
+    fill(*mlp, "layers.0.weight", torch::tensor({{1.0, -2.0}, {-3.0, 4.0}}));
+    fill(*mlp, "layers.0.bias", torch::tensor({0.5, -0.5}));
+    fill(*mlp, "layers.1.weight", torch::tensor({{-1.0, 2.0}, {3.0, -4.0}}));
+    fill(*mlp, "layers.1.bias", torch::tensor({1.0, -1.0}));
+    return mlp;
+}
+
+} // namespace
+
+TEST_CASE("synflow: scores are |θ·∂R/∂θ| of the linearised net, by hand on a 2-2-2 MLP, masks applied")
+{
+    Mlp mlp = handSetMlp();
+    const WeightCopy before = copyWeights(*mlp);
+    const SynflowPruner synflow({1, 1, 2}, 1);
+    // |W1| = [[1, 2], [3, 4]], |b1| = 0.5: hidden h = |W1|·1 + |b1| = [3.5, 7.5]; R = Σ (|W2| h + |b2|).
+    // ∂R/∂W1[j][i] = Σ_o |W2[o][j]| = [4, 6] (input 1); ∂R/∂W2[o][j] = h_j.
+    const ScoreList s = synflow.scores(*mlp, nullptr);
+    VERIFY(torch::allclose(score(s, "layers.0.weight"), torch::tensor({{4.0, 8.0}, {18.0, 24.0}}, torch::kDouble)));
+    VERIFY(torch::allclose(score(s, "layers.1.weight"), torch::tensor({{3.5, 15.0}, {10.5, 30.0}}, torch::kDouble)));
+    VERIFY(sameWeights(copyWeights(*mlp), before)); // signs, values and dtype are back
+    // With W1[1][1] masked, h_1 = 3 + 0.5: the second column of W2 scores |W2|·3.5, the masked weight 0.
+    MaskSet masks;
+    masks.set("layers.0.weight", torch::tensor({{1.0f, 1.0f}, {1.0f, 0.0f}}));
+    masks.set("layers.1.weight", torch::ones({2, 2}));
+    const ScoreList m = synflow.scores(*mlp, &masks);
+    VERIFY(torch::allclose(score(m, "layers.0.weight"), torch::tensor({{4.0, 8.0}, {18.0, 0.0}}, torch::kDouble)));
+    VERIFY(torch::allclose(score(m, "layers.1.weight"), torch::tensor({{3.5, 7.0}, {10.5, 14.0}}, torch::kDouble)));
+    VERIFY(sameWeights(copyWeights(*mlp), before)); // the masks were applied to the scoring copy only
+}
+
+TEST_CASE("synflow: positive and data-free: the same model gives the same masks, another seed other masks")
+{
+    const auto build = [](uint64_t seed) {
+        torch::manual_seed(seed);
+        return LeNet5(LeNet5Options{1, 28, 28, 10});
+    };
+    const SynflowPruner synflow({1, 28, 28}, 10); // built from the input shape alone: it has no data to look at
+    LeNet5 a = build(1);
+    a->train();
+    const WeightCopy before = copyWeights(*a);
+    for (const auto& [name, s] : synflow.scores(*a, nullptr)) {
+        VERIFY(s.scalar_type() == torch::kDouble);
+        VERIFY(s.min().item<double>() > 0.0); // every weight of a dense net lies on a path from input to output
+    }
+    const MaskSet first = synflow.computeMasks(*a, {0.9}, nullptr);
+    VERIFY(sameWeights(copyWeights(*a), before));
+    VERIFY(a->is_training()); // scored in eval mode, handed back in training mode
+    VERIFY(sameMasks(first, synflow.computeMasks(*a, {0.9}, nullptr)));
+    LeNet5 again = build(1);
+    VERIFY(sameMasks(first, synflow.computeMasks(*again, {0.9}, nullptr)));
+    LeNet5 other = build(2);
+    VERIFY(!sameMasks(first, synflow.computeMasks(*other, {0.9}, nullptr)));
+}
+
+TEST_CASE("synflow and grasp prune exactly the target count, and keep what was pruned pruned")
+{
+    torch::manual_seed(4);
+    Mlp mlp(MlpOptions{64, {48, 24}, 4});
+    const int64_t total = 64 * 48 + 48 * 24 + 24 * 4;
+    const GraspPruner grasp(torch::randn({32, 1, 8, 8}), torch::randint(0, 4, {32}, torch::kLong));
+    const SynflowPruner synflow({1, 8, 8}, 20);
+    for (const Pruner* pruner : std::vector<const Pruner*>{&synflow, &grasp}) {
+        for (double sparsity : {0.0, 0.3, 0.8, 0.97}) {
+            const MaskSet masks = pruner->computeMasks(*mlp, {sparsity}, nullptr);
+            VERIFY_EQ(masks.totalCount(), total);
+            VERIFY_EQ(pruned(masks), int64_t(std::llround(sparsity * double(total))));
+        }
+        // From 50 % pruned by magnitude to 80 %: every weight pruned before stays pruned.
+        const MaskSet half = GlobalMagnitudePruner().computeMasks(*mlp, {0.5}, nullptr);
+        const MaskSet more = pruner->computeMasks(*mlp, {0.8}, &half);
+        VERIFY_EQ(pruned(more), int64_t(std::llround(0.8 * double(total))));
+        for (const auto& [name, mask] : half.masks())
+            VERIFY_EQ(more.mask(name).masked_select(mask == 0).sum().item<double>(), 0.0);
+    }
+    VERIFY_THROWS(SynflowPruner({1, 8, 8}, 0));
+    VERIFY_THROWS(SynflowPruner({8, 8}, 10));
+}
+
+TEST_CASE("grasp: scores equal −θ⊙Hg with Hg from central differences of the gradient, in double")
+{
+    torch::manual_seed(11);
+    Mlp mlp(MlpOptions{6, {5}, 3});
+    mlp->to(torch::kDouble);
+    const torch::Tensor inputs = torch::randn({16, 1, 1, 6}, torch::kDouble);
+    const torch::Tensor labels = torch::randint(0, 3, {16}, torch::kLong);
+    const double temperature = 200.0;
+    const GraspPruner grasp(inputs, labels, temperature);
+    const ScoreList s = grasp.scores(*mlp);
+
+    // Independently: g at θ, then Hg ≈ (∇L(θ + εg) − ∇L(θ − εg)) / 2ε over the prunable weights.
+    const auto params = prunableParameters(*mlp);
+    const auto gradient = [&] {
+        std::vector<torch::Tensor> weights;
+        for (const auto& entry : params)
+            weights.push_back(entry.second);
+        const torch::Tensor loss = torch::nn::functional::cross_entropy(mlp->forward(inputs) / temperature, labels);
+        return torch::autograd::grad({loss}, weights);
+    };
+    const std::vector<torch::Tensor> g = gradient();
+    double gNorm = 0.0;
+    for (const torch::Tensor& t : g)
+        gNorm += t.pow(2).sum().item<double>();
+    const double eps = 1e-4 / std::sqrt(gNorm);
+    const auto shift = [&](double by) {
+        torch::NoGradGuard noGrad;
+        for (size_t i = 0; i < params.size(); ++i)
+            params[i].second.add_(g[i], by);
+    };
+    shift(eps);
+    const std::vector<torch::Tensor> plus = gradient();
+    shift(-2.0 * eps);
+    const std::vector<torch::Tensor> minus = gradient();
+    shift(eps);
+    double largest = 0.0;
+    for (const auto& [name, t] : s)
+        largest = std::max(largest, t.abs().max().item<double>());
+    VERIFY(largest > 0.0);
+    for (size_t i = 0; i < params.size(); ++i) {
+        const torch::Tensor hg = (plus[i] - minus[i]) / (2.0 * eps);
+        const torch::Tensor expected = -(params[i].second.detach() * hg);
+        const double error = (score(s, params[i].first) - expected).abs().max().item<double>();
+        VERIFY(error < 1e-5 * largest);
+    }
+}
+
+TEST_CASE("grasp: removes the highest −θ⊙Hg, keeps the lowest, and leaves the model as it was")
+{
+    torch::manual_seed(5);
+    LeNet5 net(LeNet5Options{1, 16, 16, 4, {}, {4, 8, 32, 16}});
+    const GraspPruner grasp(torch::randn({24, 1, 16, 16}), torch::randint(0, 4, {24}, torch::kLong));
+    const WeightCopy before = copyWeights(*net);
+    const ScoreList s = grasp.scores(*net);
+    const MaskSet masks = grasp.computeMasks(*net, {0.6}, nullptr);
+    VERIFY(sameWeights(copyWeights(*net), before));
+    double lowestRemoved = std::numeric_limits<double>::infinity();
+    double highestKept = -std::numeric_limits<double>::infinity();
+    for (const auto& [name, t] : s) {
+        const torch::Tensor mask = masks.mask(name);
+        lowestRemoved = std::min(lowestRemoved, t.masked_select(mask == 0).min().item<double>());
+        // Each layer keeps its lowest-scoring weight whatever the rest says (no layer is emptied): leave it out.
+        const torch::Tensor kept = std::get<0>(t.masked_select(mask == 1).sort());
+        if (kept.numel() > 1)
+            highestKept = std::max(highestKept, kept.narrow(0, 1, kept.numel() - 1).max().item<double>());
+    }
+    VERIFY(highestKept <= lowestRemoved);
+}
+
+TEST_CASE("synflow keeps every layer of a deep narrow MLP at 99 % where global magnitude at init empties the first")
+{
+    // 784-100×8-10: the input layer has half the weights and the smallest ones (Kaiming: 1/√fan_in), so global
+    // magnitude at initialisation removes all of it but the one weight each layer keeps by rule; the network's
+    // synaptic flow falls by two orders of magnitude. SynFlow spreads what it keeps over the layers.
+    for (uint64_t seed : {1, 2}) {
+        torch::manual_seed(seed);
+        Mlp mlp(MlpOptions{784, {100, 100, 100, 100, 100, 100, 100, 100}, 10});
+        const MaskSet magnitude = GlobalMagnitudePruner().computeMasks(*mlp, {0.99}, nullptr);
+        const MaskSet synflow = SynflowPruner({1, 28, 28}, 100).computeMasks(*mlp, {0.99}, nullptr);
+        VERIFY_EQ(magnitude.layers().front().kept, int64_t(1));
+        for (const LayerSparsity& layer : synflow.layers())
+            VERIFY(layer.kept >= 20);
+        const auto flow = [&](const MaskSet& masks) {
+            double sum = 0.0;
+            for (const auto& [name, s] : SynflowPruner({1, 28, 28}, 1).scores(*mlp, &masks))
+                sum += s.sum().item<double>();
+            return sum;
+        };
+        VERIFY(flow(synflow) > 50.0 * flow(magnitude));
+    }
+}
+
+ENGINE_TEST_MAIN()
