@@ -9,7 +9,9 @@
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
+#include <functional>
 #include <stdexcept>
 
 namespace prunelab::engine {
@@ -69,6 +71,30 @@ void validate(const ScheduleOptions& o, const TrainOptions& training)
     if (o.control != "none" && o.control != "random-reinit" && o.control != "random-mask")
         throw std::invalid_argument("prune.control must be none, random-reinit or random-mask, got '" + o.control +
                                     "'");
+    if (s == ScheduleKind::Gradual) {
+        if (!(o.sparsity >= 0.0 && o.sparsity < 1.0))
+            throw std::invalid_argument("prune.sparsity must be in [0, 1), got " + std::to_string(o.sparsity));
+        if (!(o.initialSparsity >= 0.0 && o.initialSparsity <= o.sparsity))
+            throw std::invalid_argument("prune.initial_sparsity must be in [0, prune.sparsity], got " +
+                                        std::to_string(o.initialSparsity));
+        if (o.startEpoch < 0 || o.startEpoch >= o.endEpoch)
+            throw std::invalid_argument("prune.start_epoch must be >= 0 and before prune.end_epoch (" +
+                                        std::to_string(o.endEpoch) + "), got " + std::to_string(o.startEpoch));
+        if (o.endEpoch > training.epochs)
+            throw std::invalid_argument("prune.end_epoch (" + std::to_string(o.endEpoch) +
+                                        ") is after the last training epoch (train.epochs " +
+                                        std::to_string(training.epochs) + ")");
+        if (o.frequency < 1)
+            throw std::invalid_argument("prune.frequency must be >= 1 optimiser step, got " +
+                                        std::to_string(o.frequency));
+    }
+    if (s == ScheduleKind::Sensitivity) {
+        if (o.sweep.empty())
+            throw std::invalid_argument("prune.sparsities: the sensitivity analysis needs at least one sparsity");
+        for (double v : o.sweep)
+            if (!(v >= 0.0 && v < 1.0))
+                throw std::invalid_argument("prune.sparsities must be in [0, 1), got " + std::to_string(v));
+    }
     const int rewindEpoch = parseRewindEpoch(o.rewind);
     if (s == ScheduleKind::Lottery && rewindEpoch > training.epochs)
         throw std::invalid_argument("prune.rewind epoch:" + std::to_string(rewindEpoch) +
@@ -104,11 +130,142 @@ double layerByLayerTarget(ClassifierImpl& model, size_t index, double sparsity)
     return total > 0 ? double(pruned) / double(total) : 0.0;
 }
 
+using Measure = std::function<void(RoundReport&, const MaskSet&)>;
+using Report = std::function<bool(RoundReport)>;
+
+/// The gradual schedule after its dense epochs: one round per epoch from startEpoch + 1 (or the round after the
+/// state's completed one) to the last; within the window the pruner recomputes the masks every `frequency` steps
+/// to the AGP target, and the masks hold in between (the trainer re-reads them at every step).
+StopReason runGradual(Trainer& trainer, const Pruner& pruner, const TensorDataset& train,
+                      const TensorDataset& validation, const TrainOptions& training, const ScheduleOptions& options,
+                      const TrainCallbacks& callbacks, ScheduleState& state, const Measure& measure,
+                      const Report& report)
+{
+    ClassifierImpl& model = *trainer.model();
+    const int64_t perEpoch = (train.size() + training.batchSize - 1) / training.batchSize;
+    const int64_t start = int64_t(options.startEpoch) * perEpoch;
+    const int64_t window = int64_t(options.endEpoch - options.startEpoch) * perEpoch;
+    const int64_t steps = window / options.frequency; // pruning steps after the one at `start`
+    if (steps < 1)
+        throw std::invalid_argument("prune.frequency (" + std::to_string(options.frequency) +
+                                    " steps) is longer than the pruning window from prune.start_epoch to "
+                                    "prune.end_epoch (" +
+                                    std::to_string(window) + " steps of " + std::to_string(perEpoch) + " an epoch)");
+    const int64_t last = start + steps * options.frequency;
+    const auto target = [&](int64_t t) {
+        return PruningSchedule::gradualSparsity(options.initialSparsity, options.sparsity, t, start, steps,
+                                                options.frequency);
+    };
+    MaskSet masks = state.masks;
+    const int rounds = training.epochs - options.startEpoch;
+    for (int round = state.completedRound + 1; round <= rounds; ++round) {
+        const int epoch = options.startEpoch + round; // 1-based over the whole training
+        const int64_t first = int64_t(epoch - 1) * perEpoch;
+        // The epoch's last pruning step (if it has one): right after it the accuracy is measured once.
+        const int64_t upTo = std::min(last, first + perEpoch);
+        const int64_t lastHere = upTo >= start ? start + ((upTo - start) / options.frequency) * options.frequency : -1;
+        RoundReport r;
+        r.round = round;
+        const auto pruneAt = [&](int64_t t) {
+            PruneTarget p{target(t), target(t)};
+            p.round = int((t - start) / options.frequency) + 1;
+            p.rounds = int(steps) + 1;
+            masks = pruner.computeMasks(model, p, masks.empty() ? nullptr : &masks);
+            masks.applyTo(model);
+            r.gradualSteps.push_back({t, double(t) / double(perEpoch), p.sparsity, masks.sparsity()});
+            if (t == lastHere)
+                r.beforeFineTune = trainer.evaluate(validation, 512, callbacks.cancel);
+        };
+        if (first == start) // the window's first pruning step (to s_i) comes before the epoch's first batch
+            pruneAt(start);
+        TrainOptions one = training;
+        one.epochs = 1;
+        one.epochOffset = epoch - 1;
+        one.totalEpochs = training.epochs;
+        one.seed = training.seed + uint64_t(round);
+        one.earlyStoppingPatience = 0; // the epochs are one training: nothing stops or rewinds one of them
+        one.restoreBest = false;
+        TrainCallbacks inEpoch = callbacks;
+        inEpoch.onBatch = [&](const BatchProgress& b) {
+            const int64_t t = first + b.batch;
+            if (t > start && t <= last && (t - start) % options.frequency == 0)
+                pruneAt(t);
+            return !callbacks.onBatch || callbacks.onBatch(b);
+        };
+        const TrainOutcome tuned = trainer.fit(train, validation, one, inEpoch, &masks);
+        if (tuned.reason == StopReason::Cancelled || tuned.reason == StopReason::StoppedByCallback)
+            return tuned.reason;
+        r.targetSparsity = target(first + perEpoch);
+        r.sweepValue = r.targetSparsity;
+        r.epochs = tuned.history;
+        measure(r, masks);
+        if (r.gradualSteps.empty())
+            r.beforeFineTune = r.validation; // nothing pruned in this epoch
+        state.masks = masks;
+        if (!report(std::move(r)))
+            return StopReason::StoppedByCallback;
+    }
+    return StopReason::Completed;
+}
+
+/// The sensitivity analysis after the dense model: for each prunable layer and each sparsity of options.sweep, that
+/// layer alone pruned by |w| from the dense weights, measured without fine-tuning; the dense weights back at the end.
+StopReason runSensitivity(Trainer& trainer, const TensorDataset& validation, const ScheduleOptions& options,
+                          const TrainCallbacks& callbacks, ScheduleState& state, const Measure& measure,
+                          const Report& report)
+{
+    ClassifierImpl& model = *trainer.model();
+    const auto layers = prunableParameters(model);
+    const size_t values = options.sweep.size();
+    const size_t rounds = layers.size() * values;
+    if (state.completedRound > int(rounds))
+        throw std::invalid_argument("cannot resume after round " + std::to_string(state.completedRound) +
+                                    ": the analysis has only " + std::to_string(rounds) + " rounds");
+    int64_t total = 0;
+    for (const auto& [name, weight] : layers)
+        total += weight.numel();
+    for (size_t i = size_t(state.completedRound); i < rounds; ++i) {
+        if (callbacks.cancel != nullptr && callbacks.cancel->load())
+            return StopReason::Cancelled;
+        const size_t layer = i / values;
+        const double sparsity = options.sweep[i % values];
+        loadWeights(model, state.dense);
+        const MaskSet masks = pruneOneLayer(model, layer, sparsity, {});
+        masks.applyTo(model);
+        RoundReport r;
+        r.round = int(i) + 1;
+        r.layer = int(layer);
+        r.layerName = layers[layer].first;
+        r.sweepValue = sparsity;
+        r.targetSparsity =
+            total > 0 ? double(std::llround(sparsity * double(layers[layer].second.numel()))) / double(total) : 0.0;
+        measure(r, masks);
+        r.beforeFineTune = r.validation;
+        state.masks = masks;
+        if (!report(std::move(r))) {
+            loadWeights(model, state.dense);
+            return StopReason::StoppedByCallback;
+        }
+    }
+    loadWeights(model, state.dense);
+    return StopReason::Completed;
+}
+
 } // namespace
 
 double PruningSchedule::cumulativeSparsity(double rate, int round)
 {
     return 1.0 - std::pow(1.0 - rate, round);
+}
+
+double PruningSchedule::gradualSparsity(double initial, double final, int64_t step, int64_t start, int64_t steps,
+                                        int64_t frequency)
+{
+    if (step < start || steps < 1 || frequency < 1)
+        return initial;
+    const int64_t k = std::min(steps, (step - start) / frequency); // pruning steps done after the first
+    const double remaining = 1.0 - double(k) / double(steps);
+    return final + (initial - final) * remaining * remaining * remaining;
 }
 
 PruningSchedule::PruningSchedule(Trainer& trainer, std::shared_ptr<const Pruner> pruner,
@@ -139,6 +296,9 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
     if (kind == ScheduleKind::Geometric && !pruner_->structured())
         throw std::invalid_argument("prune.schedule geometric removes whole neurons: it needs a structured method (" +
                                     orList(methodNames(true)) + ")");
+    if (kind == ScheduleKind::Gradual && pruner_->sweepsThresholds())
+        throw std::invalid_argument("prune.schedule gradual aims at a sparsity at every step: prune.method threshold "
+                                    "cannot, it removes by magnitude threshold");
     ClassifierImpl& model = *trainer_.model();
     ScheduleOutcome outcome;
 
@@ -195,7 +355,12 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
                 state.rewind = copyWeights(model);
             return !callbacks.training.onEpoch || callbacks.training.onEpoch(e);
         };
-        const TrainOutcome trained = trainer_.fit(train, validation, training, dense);
+        TrainOptions denseOptions = training;
+        if (kind == ScheduleKind::Gradual) { // the first startEpoch epochs of one run of training.epochs
+            denseOptions.epochs = options.startEpoch;
+            denseOptions.totalEpochs = training.epochs;
+        }
+        const TrainOutcome trained = trainer_.fit(train, validation, denseOptions, dense);
         if (trained.reason == StopReason::Cancelled || trained.reason == StopReason::StoppedByCallback) {
             outcome.reason = trained.reason;
             return outcome;
@@ -224,6 +389,19 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
     }
     if (kind == ScheduleKind::None)
         return outcome;
+    if (kind == ScheduleKind::Gradual || kind == ScheduleKind::Sensitivity) {
+        const Measure measured = [&](RoundReport& r, const MaskSet& m) { measure(r, &m); };
+        outcome.reason =
+            kind == ScheduleKind::Gradual
+                ? runGradual(trainer_, *pruner_, train, validation, training, options, callbacks.training, state,
+                             measured, report)
+                : runSensitivity(trainer_, validation, options, callbacks.training, state, measured, report);
+        if (outcome.reason != StopReason::Completed)
+            return outcome;
+        outcome.bestRound = kind == ScheduleKind::Gradual ? int(outcome.rounds.size()) - 1 : 0;
+        outcome.masks = kind == ScheduleKind::Gradual ? state.masks : MaskSet{};
+        return outcome;
+    }
     const WeightCopy& rewindTo = rewindEpoch > 0 && !state.rewind.empty() ? state.rewind : state.initial;
 
     // The plan: one target per round.

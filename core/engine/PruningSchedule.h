@@ -31,6 +31,21 @@ struct ScheduleOptions {
     double fineTuneLearningRate = 0.0; ///< learning rate after pruning (the MRI threshold sweep and the pruning lecture
                                        ///< use a smaller one); 0 = training's
     uint64_t seed = 42;                ///< controls' random draws
+    /// gradual (AGP, Zhu & Gupta 2017): dense training for `startEpoch` epochs, then a pruning step every `frequency`
+    /// optimiser steps until the end of epoch `endEpoch`, the sparsity rising from `initialSparsity` to `sparsity`
+    /// (gradualSparsity); the masks hold in between and for the epochs after, which are the fine-tuning.
+    int startEpoch = 1;
+    int endEpoch = 3;
+    int64_t frequency = 10;
+    double initialSparsity = 0.0;
+};
+
+/// One pruning step of the gradual schedule, inside a round's epoch.
+struct GradualStep {
+    int64_t step = 0;      ///< optimiser steps done over the whole run when it pruned
+    double epoch = 0.0;    ///< the same in epochs (step / batches per epoch): where the training chart draws it
+    double target = 0.0;   ///< the AGP sparsity s_t
+    double sparsity = 0.0; ///< achieved over the prunable weights
 };
 
 /// Everything measured after one pruning round, as plain values.
@@ -57,6 +72,11 @@ struct RoundReport {
     ModelCost compactCost;
     /// Batch-1 latency of this round's model, dense and through what pruning skips (wall clock: not reproducible).
     Latency latency;
+    /// gradual: the pruning steps taken during this round's epoch (empty for the epochs after the last one).
+    std::vector<GradualStep> gradualSteps;
+    /// sensitivity: the one layer pruned this round (its index among the prunable layers and name); else -1, empty.
+    int layer = -1;
+    std::string layerName;
 };
 
 /// What a run has completed, enough to continue it in another process: handed to onCheckpoint after every round
@@ -97,6 +117,11 @@ struct ScheduleOutcome {
 /// rewinding (lottery tickets) or restarts from the trained model (sweeps). Masks hold through every phase.
 /// The `geometric` schedule (structured pruners only) removes whole units so that hidden layer g keeps
 /// GeometricRetention::table(widths, q, rounds)[k].units[g] after round k, fine-tuning after each round.
+/// The `gradual` schedule (AGP) prunes inside the training: round k is epoch startEpoch + k, its masks recomputed by
+/// the pruner every `frequency` steps to gradualSparsity(); a killed run resumes after its last completed epoch.
+/// The `sensitivity` schedule prunes one layer at a time (by |w|, exactly round(s·n) weights) to each sparsity of
+/// `sweep`, from the dense model and without fine-tuning: round k is (layer k / |sweep|, value k % |sweep|); the
+/// model is left dense.
 class PruningSchedule {
 public:
     /// `freshModel` builds a newly initialised model of the same architecture (for the random-reinit control);
@@ -114,6 +139,12 @@ public:
 
     /// Cumulative sparsity after `round` rounds of `rate` each: 1 − (1 − rate)^round.
     static double cumulativeSparsity(double rate, int round);
+
+    /// The gradual (AGP) schedule's sparsity after optimiser step `step`, pruning at steps start + k·frequency for
+    /// k = 0…steps: s_f + (s_i − s_f)(1 − (τ − start)/(steps·frequency))^3 at τ, the last pruning step at or before
+    /// `step`; s_i before `start` and s_f from the last pruning step on.
+    static double gradualSparsity(double initial, double final, int64_t step, int64_t start, int64_t steps,
+                                  int64_t frequency);
 
 private:
     Trainer& trainer_;

@@ -383,9 +383,33 @@ void readPrune(Reader& root, Recipe& r)
         p.integer(QStringLiteral("calibration_images"), r.prune.calibrationImages, 1, 1'000'000);
     r.prune.adjoint =
         p.choice(QStringLiteral("adjoint"), r.prune.adjoint, {QStringLiteral("logits"), QStringLiteral("loss")});
+    r.prune.startEpoch = p.integer(QStringLiteral("start_epoch"), r.prune.startEpoch, 0, 100'000);
+    r.prune.endEpoch = p.integer(QStringLiteral("end_epoch"), r.prune.endEpoch, 1, 100'000);
+    r.prune.frequency = p.integer(QStringLiteral("frequency"), r.prune.frequency, 1, 1'000'000'000);
+    r.prune.initialSparsity = p.number(QStringLiteral("initial_sparsity"), r.prune.initialSparsity, 0.0, 0.999);
+    r.prune.maxDrop = p.number(QStringLiteral("max_drop"), r.prune.maxDrop, 0.0, 100.0);
     const engine::MethodInfo& method = engine::method(r.prune.method.toStdString());
     const engine::ScheduleInfo& schedule = engine::schedule(r.prune.schedule.toStdString());
     readMethodParameters(p, method, r);
+    if (schedule.kind == engine::ScheduleKind::Gradual) {
+        if (r.prune.startEpoch >= r.prune.endEpoch)
+            p.fail(QStringLiteral("start_epoch"), QStringLiteral("must be before prune.end_epoch (%1), got %2")
+                                                      .arg(r.prune.endEpoch)
+                                                      .arg(r.prune.startEpoch));
+        if (r.prune.endEpoch > r.train.epochs)
+            p.fail(
+                QStringLiteral("end_epoch"),
+                QStringLiteral("must be at most train.epochs (%1), got %2").arg(r.train.epochs).arg(r.prune.endEpoch));
+        if (r.prune.initialSparsity > r.prune.sparsity)
+            p.fail(QStringLiteral("initial_sparsity"), QStringLiteral("must be at most prune.sparsity (%1), got %2")
+                                                           .arg(r.prune.sparsity)
+                                                           .arg(r.prune.initialSparsity));
+        if (method.sweepsThresholds)
+            p.fail(QStringLiteral("method"),
+                   QStringLiteral("%1 removes by threshold: prune.schedule gradual needs a method that aims at a "
+                                  "sparsity")
+                       .arg(r.prune.method));
+    }
     if (schedule.structuredOnly && !method.structured)
         p.fail(QStringLiteral("schedule"),
                QStringLiteral("%1 removes whole neurons: it needs prune.method %2, got \"%3\"")
@@ -588,7 +612,12 @@ QJsonObject Recipe::toJson() const
                               {"anneal_sweeps", prune.annealSweeps},
                               {"q", prune.q},
                               {"calibration_images", prune.calibrationImages},
-                              {"adjoint", prune.adjoint}}},
+                              {"adjoint", prune.adjoint},
+                              {"start_epoch", prune.startEpoch},
+                              {"end_epoch", prune.endEpoch},
+                              {"frequency", prune.frequency},
+                              {"initial_sparsity", prune.initialSparsity},
+                              {"max_drop", prune.maxDrop}}},
     };
     QJsonObject pruneJson = json.value(QStringLiteral("prune")).toObject();
     for (const auto& [key, values] : prune.parameters)

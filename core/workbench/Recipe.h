@@ -100,6 +100,11 @@ struct Recipe {
         int calibrationImages = 512;  ///< neuron-taylor, interval-adjoint: training images the criteria look at
         QString adjoint =
             QStringLiteral("logits"); ///< interval-adjoint: y in ∂y/∂a is the sum of the logits, or the loss
+        int startEpoch = 1;           ///< gradual: dense epochs before the first pruning step
+        int endEpoch = 3;             ///< gradual: the sparsity reaches prune.sparsity by the end of this epoch
+        int frequency = 10;           ///< gradual: optimiser steps between two pruning steps
+        double initialSparsity = 0.0; ///< gradual: s_i, the sparsity of the first pruning step
+        double maxDrop = 1.0;         ///< sensitivity: accuracy drop (points) the proposed per-layer sparsities allow
         /// The catalogue methods' own values (engine::MethodInfo::parameters), every one of them, by key: prune.<key>
         /// (nm-magnitude: "nm" = [n, m]).
         engine::MethodParameters parameters = engine::withDefaults({});

@@ -11,6 +11,8 @@ namespace prunelab::workbench::settings {
 
 const QList<double>& sweepValues(const Recipe& r)
 {
+    if (engine::schedule(r.prune.schedule.toStdString()).kind == engine::ScheduleKind::Sensitivity)
+        return r.prune.sparsities; // each layer is pruned by |w| to these sparsities, whatever the method
     return engine::method(r.prune.method.toStdString()).sweepsThresholds ? r.prune.thresholds : r.prune.sparsities;
 }
 
@@ -82,6 +84,10 @@ engine::ScheduleOptions scheduleOptions(const Recipe& r)
     o.fineTuneLearningRate = r.prune.fineTuneLr;
     o.seed = r.seed;
     o.q = r.prune.q;
+    o.startEpoch = r.prune.startEpoch;
+    o.endEpoch = r.prune.endEpoch;
+    o.frequency = r.prune.frequency;
+    o.initialSparsity = r.prune.initialSparsity;
     return o;
 }
 
@@ -118,7 +124,7 @@ std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::
 engine::SchedulePlanCount planCount(const Recipe& r, int layers)
 {
     return engine::countPlan(engine::schedule(r.prune.schedule.toStdString()), r.train.epochs, r.prune.fineTuneEpochs,
-                             r.prune.rounds, int(sweepValues(r).size()), layers);
+                             r.prune.rounds, int(sweepValues(r).size()), layers, r.prune.startEpoch);
 }
 
 namespace {
@@ -222,6 +228,9 @@ RoundStats roundStats(const engine::RoundReport& r, const Recipe& recipe, int ro
         s.support.append(m.support);
     }
     s.macroF1 = r.report.macroF1;
+    for (const engine::GradualStep& g : r.gradualSteps)
+        s.gradualSteps.append({g.step, g.epoch, g.target, g.sparsity});
+    s.sensitivityLayer = QString::fromStdString(r.layerName);
     return s;
 }
 

@@ -35,6 +35,11 @@ QString describe(const RoundStats& s)
             .arg(percent(s.validationAccuracy), test)
             .arg(s.parameters)
             .arg(double(s.denseMacs) / 1e6, 0, 'f', 2);
+    if (!s.sensitivityLayer.isEmpty())
+        return QStringLiteral("round %1/%2 (sensitivity): %3 alone at sparsity %4  val acc %5%6")
+            .arg(s.round)
+            .arg(s.rounds)
+            .arg(s.sensitivityLayer, percent(s.sweepValue), percent(s.validationAccuracy), test);
     QString neurons;
     if (s.structured) { // neurons per hidden layer, and what the compact model costs
         QStringList kept;
@@ -118,6 +123,15 @@ QJsonObject toJson(const RoundStats& s)
         o.insert(QStringLiteral("test_accuracy"), s.testAccuracy);
         o.insert(QStringLiteral("test_loss"), s.testLoss);
     }
+    if (!s.gradualSteps.isEmpty()) {
+        QJsonArray steps;
+        for (const GradualStepStats& g : s.gradualSteps)
+            steps.append(
+                QJsonObject{{"step", g.step}, {"epoch", g.epoch}, {"target", g.target}, {"sparsity", g.sparsity}});
+        o.insert(QStringLiteral("gradual_steps"), steps);
+    }
+    if (!s.sensitivityLayer.isEmpty())
+        o.insert(QStringLiteral("sensitivity_layer"), s.sensitivityLayer);
     if (s.latencyMs >= 0.0)
         o.insert(QStringLiteral("latency_ms"), s.latencyMs);
     if (s.prunedLatencyMs >= 0.0) {
@@ -270,6 +284,13 @@ RoundStats roundStatsFromJson(const QJsonObject& o)
         s.support.append(qint64(m.value(QStringLiteral("support")).toDouble()));
     }
     s.macroF1 = report.value(QStringLiteral("macro_f1")).toDouble();
+    for (const QJsonValue& v : o.value(QStringLiteral("gradual_steps")).toArray()) {
+        const QJsonObject g = v.toObject();
+        s.gradualSteps.append(
+            {qint64(g.value(QStringLiteral("step")).toDouble()), g.value(QStringLiteral("epoch")).toDouble(),
+             g.value(QStringLiteral("target")).toDouble(), g.value(QStringLiteral("sparsity")).toDouble()});
+    }
+    s.sensitivityLayer = o.value(QStringLiteral("sensitivity_layer")).toString();
     return s;
 }
 

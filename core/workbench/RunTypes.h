@@ -57,6 +57,14 @@ struct LayerStats {
     QList<float> neuronScales;
 };
 
+/// One pruning step of the gradual schedule, inside a round's epoch.
+struct GradualStepStats {
+    qint64 step = 0;       ///< optimiser steps done over the whole run
+    double epoch = 0.0;    ///< the same in epochs: the x of the training chart
+    double target = 0.0;   ///< the AGP sparsity s_t
+    double sparsity = 0.0; ///< achieved over the prunable weights
+};
+
 /// One round of an experiment: round 0 is the trained dense model, round k the model after the k-th pruning
 /// step and its fine-tuning. Feeds the accuracy-vs-sparsity chart and the per-round table.
 struct RoundStats {
@@ -107,6 +115,10 @@ struct RoundStats {
     QList<double> f1;
     QList<qint64> support;
     double macroF1 = 0.0;
+    /// gradual: the pruning steps taken during this round's epoch (a round is one epoch).
+    QList<GradualStepStats> gradualSteps;
+    /// sensitivity: the one layer pruned (by |w|, to sweepValue) in this round; empty for other schedules.
+    QString sensitivityLayer;
 };
 
 struct RunSummary {

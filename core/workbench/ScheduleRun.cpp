@@ -198,7 +198,7 @@ private:
     {
         const Session& session = c_.session;
         RunSummary summary;
-        summarise(summary, outcome, kind_ == engine::ScheduleKind::Sweep);
+        summarise(summary, outcome, kind_ == engine::ScheduleKind::Sweep || kind_ == engine::ScheduleKind::Sensitivity);
         if (session.isValid()) {
             summary.session = session.path();
             summary.seconds = worker_.seconds();

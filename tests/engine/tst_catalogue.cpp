@@ -93,6 +93,12 @@ TEST_CASE("the plan counts rounds and epochs as each schedule runs them")
     VERIFY_EQ(count("sweep").epochs, 16);
     VERIFY_EQ(count("layer-by-layer").rounds, 4);
     VERIFY_EQ(count("layer-by-layer").epochs, 18);
+    // gradual: one round per epoch after the dense ones, the pruning inside the 10 epochs
+    VERIFY_EQ(countPlan(schedule("gradual"), 10, 2, 5, 3, 4, 3).rounds, 7);
+    VERIFY_EQ(countPlan(schedule("gradual"), 10, 2, 5, 3, 4, 3).epochs, 10);
+    // sensitivity: every layer at every sparsity, no fine-tuning
+    VERIFY_EQ(count("sensitivity").rounds, 12);
+    VERIFY_EQ(count("sensitivity").epochs, 10);
 }
 
 TEST_CASE("2:4 keeps exactly the 2 largest |w| of every group of 4 input weights, conv and linear")

@@ -151,6 +151,30 @@ private slots:
         QTest::newRow("n:m of three") << R"({"prune": {"nm": [1, 2, 4]}})"
                                       << "prune.nm"
                                       << "2";
+        QTest::newRow("gradual starts at its end")
+            << R"({"prune": {"schedule": "gradual", "start_epoch": 3, "end_epoch": 3}})"
+            << "prune.start_epoch"
+            << "before prune.end_epoch (3)";
+        QTest::newRow("gradual ends after training")
+            << R"({"train": {"epochs": 4}, "prune": {"schedule": "gradual", "end_epoch": 5}})"
+            << "prune.end_epoch"
+            << "at most train.epochs (4)";
+        QTest::newRow("gradual frequency 0") << R"({"prune": {"schedule": "gradual", "frequency": 0}})"
+                                             << "prune.frequency"
+                                             << "whole number from 1";
+        QTest::newRow("gradual starts above its target")
+            << R"({"prune": {"schedule": "gradual", "sparsity": 0.5, "initial_sparsity": 0.6}})"
+            << "prune.initial_sparsity"
+            << "at most prune.sparsity";
+        QTest::newRow("gradual by threshold") << R"({"prune": {"schedule": "gradual", "method": "threshold"}})"
+                                              << "prune.method"
+                                              << "aims at a sparsity";
+        QTest::newRow("sensitivity sparsity 1") << R"({"prune": {"schedule": "sensitivity", "sparsities": [0.5, 1]}})"
+                                                << "prune.sparsities[1]"
+                                                << "from 0 to 0.999";
+        QTest::newRow("negative max drop") << R"({"prune": {"schedule": "sensitivity", "max_drop": -1}})"
+                                           << "prune.max_drop"
+                                           << ">= 0";
     }
 
     // Every name the engine's catalogue lists is a recipe the parser accepts, written back unchanged.
@@ -203,6 +227,20 @@ private slots:
         QCOMPARE(back.prune.q, 0.8);
         QCOMPARE(back.prune.calibrationImages, 100);
         QCOMPARE(back.prune.adjoint, QStringLiteral("loss"));
+    }
+
+    // The gradual and sensitivity keys are read and written back, so a stored recipe says what ran.
+    void gradualAndSensitivityKeysRoundTrip()
+    {
+        const Recipe r = Recipe::fromJson(parse(R"({"train": {"epochs": 8}, "prune": {"schedule": "gradual",
+            "start_epoch": 2, "end_epoch": 6, "frequency": 25, "initial_sparsity": 0.05, "sparsity": 0.9,
+            "max_drop": 2.5}})"));
+        const Recipe back = Recipe::fromJson(r.toJson());
+        QCOMPARE(back.prune.startEpoch, 2);
+        QCOMPARE(back.prune.endEpoch, 6);
+        QCOMPARE(back.prune.frequency, 25);
+        QCOMPARE(back.prune.initialSparsity, 0.05);
+        QCOMPARE(back.prune.maxDrop, 2.5);
     }
 
     void structuredPresetIsSeed001()

@@ -1,5 +1,6 @@
 #include "core/engine/pruning/MethodCatalogue.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace prunelab::engine {
@@ -84,6 +85,11 @@ const std::vector<ScheduleInfo>& schedules()
         {ScheduleKind::Geometric, "geometric",
          "Structured: each hidden layer of width h keeps max(1, round(h·q^t)) neurons after round t", true, false,
          true},
+        {ScheduleKind::Gradual, "gradual",
+         "AGP: prunes every few steps during training, sparsity rising as s_f + (s_i − s_f)(1 − progress)^3", false,
+         true},
+        {ScheduleKind::Sensitivity, "sensitivity",
+         "Prunes one layer at a time to each sparsity of the list, no fine-tuning: which layers can be cut"},
     };
     return table;
 }
@@ -186,7 +192,7 @@ const ScheduleInfo& defaultSchedule()
 }
 
 SchedulePlanCount countPlan(const ScheduleInfo& schedule, int trainEpochs, int fineTuneEpochs, int rounds,
-                            int sweepValues, int layers)
+                            int sweepValues, int layers, int startEpoch)
 {
     switch (schedule.kind) {
     case ScheduleKind::None:
@@ -202,6 +208,10 @@ SchedulePlanCount countPlan(const ScheduleInfo& schedule, int trainEpochs, int f
         return {sweepValues, trainEpochs + sweepValues * fineTuneEpochs};
     case ScheduleKind::LayerByLayer:
         return {layers, trainEpochs + layers * fineTuneEpochs};
+    case ScheduleKind::Gradual: // one round per epoch after the dense ones; the pruning is inside the training
+        return {std::max(0, trainEpochs - startEpoch), trainEpochs};
+    case ScheduleKind::Sensitivity: // no training after the dense model: one evaluation per layer and sparsity
+        return {layers * sweepValues, trainEpochs};
     }
     return {};
 }

@@ -60,7 +60,7 @@ struct MethodInfo {
     std::string (*check)(const MethodParameters& values) = nullptr;
 };
 
-enum class ScheduleKind { None, OneShot, Iterative, Sweep, Lottery, LayerByLayer, Geometric };
+enum class ScheduleKind { None, OneShot, Iterative, Sweep, Lottery, LayerByLayer, Geometric, Gradual, Sensitivity };
 
 struct ScheduleInfo {
     ScheduleKind kind;
@@ -104,8 +104,9 @@ struct SchedulePlanCount {
     int rounds = 0; ///< pruning rounds after the dense model
     int epochs = 0; ///< training epochs in all, fine-tuning and retraining included
 };
-/// `sweepValues`: how many thresholds or sparsities a sweep tries; `layers`: the model's prunable layers.
+/// `sweepValues`: how many thresholds or sparsities a sweep (or a sensitivity analysis) tries; `layers`: the model's
+/// prunable layers; `startEpoch`: gradual, the epoch after which pruning starts (one round per epoch after it).
 SchedulePlanCount countPlan(const ScheduleInfo& schedule, int trainEpochs, int fineTuneEpochs, int rounds,
-                            int sweepValues, int layers);
+                            int sweepValues, int layers, int startEpoch = 0);
 
 } // namespace prunelab::engine

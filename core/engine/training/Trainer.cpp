@@ -59,7 +59,8 @@ double scheduledLearningRate(const TrainOptions& options, int epoch)
         return options.learningRate * std::pow(options.stepGamma, steps);
     }
     if (options.lrSchedule == "cosine") {
-        const double progress = options.epochs > 1 ? double(epoch - 1) / double(options.epochs) : 0.0;
+        const int epochs = options.totalEpochs > 0 ? options.totalEpochs : options.epochs;
+        const double progress = epochs > 1 ? double(epoch - 1) / double(epochs) : 0.0;
         return options.learningRate * 0.5 * (1.0 + std::cos(M_PI * progress));
     }
     throw std::invalid_argument("unknown learning-rate schedule '" + options.lrSchedule +
@@ -135,7 +136,7 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
     };
     for (int epoch = 1; epoch <= options.epochs; ++epoch) {
         const auto started = std::chrono::steady_clock::now();
-        const double lr = scheduledLearningRate(options, epoch);
+        const double lr = scheduledLearningRate(options, options.epochOffset + epoch);
         for (auto& group : optimizer->param_groups())
             group.options().set_lr(lr);
         model_->train();
@@ -171,13 +172,13 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
 
             lossSum += lossValue * static_cast<double>(count);
             correct += logits.detach().argmax(1).eq(y).sum(); // read once per epoch, not a sync per batch
-            if (callbacks.onBatch && !callbacks.onBatch({epoch, b + 1, batches, lossValue}))
+            if (callbacks.onBatch && !callbacks.onBatch({options.epochOffset + epoch, b + 1, batches, lossValue}))
                 return finish(StopReason::StoppedByCallback);
         }
 
         EpochReport report;
-        report.epoch = epoch;
-        report.epochs = options.epochs;
+        report.epoch = options.epochOffset + epoch;
+        report.epochs = options.totalEpochs > 0 ? options.totalEpochs : options.epochs;
         report.train = {lossSum / static_cast<double>(n),
                         static_cast<double>(correct.item<int64_t>()) / static_cast<double>(n), n};
         report.validation = evaluate(validation, 512, callbacks.cancel);

@@ -36,6 +36,11 @@ struct TrainOptions {
     bool restoreBest = false;
     /// On-the-fly augmentation of training batches (flips, small rotations, brightness).
     AugmentOptions augment;
+    /// A run trained in pieces (gradual pruning fits one epoch at a time): the epochs trained before this fit, and
+    /// the epochs of the whole run. Epoch numbers in the reports and the learning-rate schedule continue from
+    /// `epochOffset` over `totalEpochs` (0: `epochs`) as if it were one fit.
+    int epochOffset = 0;
+    int totalEpochs = 0;
 };
 
 /// Learning rate of epoch `epoch` (1-based) under the options' schedule.
@@ -59,8 +64,8 @@ struct Evaluation {
 };
 
 struct EpochReport {
-    int epoch = 0; ///< 1-based
-    int epochs = 0;
+    int epoch = 0;         ///< 1-based (from TrainOptions::epochOffset + 1)
+    int epochs = 0;        ///< TrainOptions::totalEpochs, or epochs
     Evaluation train;      ///< running mean over the epoch's batches
     Evaluation validation; ///< after the epoch, in eval mode
     double learningRate = 0.0;
@@ -69,6 +74,8 @@ struct EpochReport {
 
 /// Hooks into the loop, in the manner of ensmallen callbacks: each returns false to stop training.
 /// `cancel` is polled between batches; setting it from any thread stops the run within one batch.
+/// onBatch runs after the optimiser step and the masks; the trainer reads the MaskSet it was given again at every
+/// step, so onBatch may change that MaskSet (and apply it) to prune during training (the gradual schedule).
 struct TrainCallbacks {
     std::function<bool(const BatchProgress&)> onBatch;
     std::function<bool(const EpochReport&)> onEpoch;
