@@ -1,12 +1,9 @@
 // The engine's hand-written fast paths give what LibTorch's general operators give: the fused Adam/AdamW update,
-// the one-pass gather-and-normalise, the CSR inference network, and the thread plan that is restored afterwards.
+// the one-pass gather-and-normalise, and the thread plan that is restored afterwards.
 #include "EngineTest.h"
 
-#include "core/engine/models/LeNet5.h"
 #include "core/engine/models/Mlp.h"
-#include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/runtime/Runtime.h"
-#include "core/engine/runtime/SparseNetwork.h"
 #include "core/engine/training/FusedAdam.h"
 #include "core/engine/training/Normalizer.h"
 
@@ -95,40 +92,6 @@ TEST_CASE("gather normalises exactly the selected images, as index_select then n
     VERIFY(fast.sizes() == slow.sizes());
     VERIFY((fast - slow).abs().max().item<double>() < 1e-5);
     VERIFY_THROWS(normalize.gather(images, torch::tensor({3, 30}, torch::kLong)));
-}
-
-TEST_CASE("sparse network computes the pruned MLP's logits from its non-zero weights only")
-{
-    torch::manual_seed(6);
-    Mlp mlp(MlpOptions{48, {32, 16}, 4});
-    const MaskSet masks = GlobalMagnitudePruner().computeMasks(*mlp, PruneTarget{0.9}, nullptr);
-    masks.applyTo(*mlp);
-    mlp->eval();
-    const SparseNetwork sparse = SparseNetwork::fromModel(*mlp);
-    VERIFY_EQ(sparse.denseWeights(), int64_t(48 * 32 + 32 * 16 + 16 * 4));
-    VERIFY(sparse.nonzeroWeights() <= int64_t(0.11 * double(sparse.denseWeights())));
-    for (const int64_t batch : {int64_t(1), int64_t(5)}) {
-        const torch::Tensor x = torch::randn({batch, 3, 4, 4});
-        torch::NoGradGuard noGrad;
-        const torch::Tensor expected = mlp->forward(x);
-        const torch::Tensor got = sparse.forward(x);
-        VERIFY(got.sizes() == expected.sizes());
-        VERIFY((got - expected).abs().max().item<double>() < 1e-5);
-    }
-    VERIFY_THROWS(sparse.forward(torch::randn({2, 47})));
-}
-
-TEST_CASE("sparse network refuses a convolutional model, naming the layer")
-{
-    LeNet5 lenet(LeNet5Options{});
-    std::string message;
-    try {
-        SparseNetwork::fromModel(*lenet);
-    } catch (const std::invalid_argument& e) {
-        message = e.what();
-    }
-    VERIFY(message.find("convolution") != std::string::npos);
-    VERIFY(message.find("features") != std::string::npos);
 }
 
 TEST_CASE("thread plans: MLPs keep one intra-op thread, conv nets use the cores; the old counts come back")

@@ -1,9 +1,8 @@
 #include "core/engine/runtime/SparseNetwork.h"
 
-#include "core/engine/runtime/kernels/CpuKernels.h"
-
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <stdexcept>
 
 namespace prunelab::engine {
@@ -26,6 +25,36 @@ const char* stepName(ForwardStep::Kind kind)
     }
 }
 
+struct Scratch {
+    std::vector<float> a, b;
+};
+
+Scratch& threadScratch()
+{
+    thread_local Scratch scratch;
+    return scratch;
+}
+
+float* sized(std::vector<float>& buffer, size_t n)
+{
+    if (buffer.size() < n)
+        buffer.resize(n);
+    return buffer.data();
+}
+
+// out[c · outStride + s] = in[s · inStride + c], by 16×16 tiles so that both sides stay in cache lines.
+void transpose(const float* in, int64_t inRows, int64_t inColumns, int64_t inStride, float* out, int64_t outStride)
+{
+    constexpr int64_t tile = 16;
+    for (int64_t s0 = 0; s0 < inRows; s0 += tile)
+        for (int64_t c0 = 0; c0 < inColumns; c0 += tile) {
+            const int64_t s1 = std::min(inRows, s0 + tile), c1 = std::min(inColumns, c0 + tile);
+            for (int64_t c = c0; c < c1; ++c)
+                for (int64_t s = s0; s < s1; ++s)
+                    out[c * outStride + s] = in[s * inStride + c];
+        }
+}
+
 } // namespace
 
 SparseNetwork SparseNetwork::fromModel(ClassifierImpl& model)
@@ -33,6 +62,7 @@ SparseNetwork SparseNetwork::fromModel(ClassifierImpl& model)
     torch::NoGradGuard noGrad;
     const auto parameters = model.named_parameters(/*recurse=*/true);
     SparseNetwork network;
+    network.level_ = kernels::selectedSimdLevel();
     for (const ForwardStep& step : model.forwardSteps()) {
         if (step.kind == ForwardStep::Kind::Flatten)
             continue;
@@ -48,29 +78,15 @@ SparseNetwork SparseNetwork::fromModel(ClassifierImpl& model)
                                         "): use structured pruning and compaction to make it faster");
         const torch::Tensor weight =
             parameters[step.module + ".weight"].detach().to(torch::kCPU, torch::kFloat).contiguous();
-        Layer layer;
-        layer.rows = weight.size(0);
-        layer.columns = weight.size(1);
-        if (!network.layers_.empty() && network.layers_.back().rows != layer.columns)
+        if (!network.layers_.empty() && network.layers_.back().matrix.rows != weight.size(1))
             throw std::invalid_argument("sparse inference: " + step.module + " does not follow its input's width");
-        const float* w = weight.data_ptr<float>();
-        layer.rowStart.reserve(size_t(layer.rows + 1));
-        layer.rowStart.push_back(0);
-        for (int64_t r = 0; r < layer.rows; ++r) {
-            for (int64_t c = 0; c < layer.columns; ++c) {
-                const float v = w[r * layer.columns + c];
-                if (v != 0.0f) {
-                    layer.column.push_back(int32_t(c));
-                    layer.value.push_back(v);
-                }
-            }
-            layer.rowStart.push_back(int32_t(layer.value.size()));
-        }
-        if (step.bias) {
-            const torch::Tensor bias =
-                parameters[step.module + ".bias"].detach().to(torch::kCPU, torch::kFloat).contiguous();
-            layer.bias.assign(bias.data_ptr<float>(), bias.data_ptr<float>() + bias.numel());
-        }
+        torch::Tensor bias;
+        if (step.bias)
+            bias = parameters[step.module + ".bias"].detach().to(torch::kCPU, torch::kFloat).contiguous();
+        Layer layer;
+        layer.matrix = kernels::SparseMatrix::fromDense(weight.data_ptr<float>(), weight.size(0), weight.size(1),
+                                                        bias.defined() ? bias.data_ptr<float>() : nullptr);
+        network.widest_ = std::max({network.widest_, layer.matrix.rows, layer.matrix.columns});
         network.layers_.push_back(std::move(layer));
     }
     if (network.layers_.empty())
@@ -78,30 +94,64 @@ SparseNetwork SparseNetwork::fromModel(ClassifierImpl& model)
     return network;
 }
 
+void SparseNetwork::setSimdLevel(kernels::SimdLevel level)
+{
+    kernels::requireSimdLevel(level);
+    level_ = level;
+}
+
+void SparseNetwork::forward(const float* input, int64_t batch, float* output) const
+{
+    Scratch& scratch = threadScratch();
+    const int64_t in = inputFeatures(), out = outputFeatures();
+    if (batch < kBatchedFrom) {
+        float* a = sized(scratch.a, size_t(widest_));
+        float* b = sized(scratch.b, size_t(widest_));
+        for (int64_t s = 0; s < batch; ++s) {
+            const float* x = input + s * in;
+            for (size_t i = 0; i < layers_.size(); ++i) {
+                float* y = i + 1 == layers_.size() ? output + s * out : (x == a ? b : a);
+                kernels::sparseMatVec(level_, layers_[i].matrix, x, layers_[i].relu, y);
+                x = y;
+            }
+        }
+        return;
+    }
+    // Feature-major, the batch padded to whole vectors of 16 (the padding samples are zeros and are dropped).
+    const int64_t stride = (batch + 15) / 16 * 16;
+    float* x = sized(scratch.a, size_t(widest_ * stride));
+    float* y = sized(scratch.b, size_t(widest_ * stride));
+    transpose(input, batch, in, in, x, stride);
+    if (stride != batch)
+        for (int64_t c = 0; c < in; ++c)
+            std::fill(x + c * stride + batch, x + (c + 1) * stride, 0.0f);
+    for (const Layer& layer : layers_) {
+        kernels::sparseMatMat(level_, layer.matrix, x, stride, stride, layer.relu, y, stride);
+        std::swap(x, y);
+    }
+    transpose(x, out, batch, stride, output, out);
+}
+
 torch::Tensor SparseNetwork::forward(const torch::Tensor& input) const
 {
-    torch::NoGradGuard noGrad;
     const int64_t batch = input.size(0);
-    torch::Tensor x = input.reshape({batch, -1}).to(torch::kCPU, torch::kFloat);
-    if (x.size(1) != inputFeatures())
+    torch::Tensor x = input;
+    if (!x.device().is_cpu() || x.scalar_type() != torch::kFloat || !x.is_contiguous())
+        x = x.to(torch::kCPU, torch::kFloat).contiguous();
+    if (x.numel() != batch * inputFeatures())
         throw std::invalid_argument("sparse inference: expected " + std::to_string(inputFeatures()) +
-                                    " input values per sample, got " + std::to_string(x.size(1)));
-    x = batch == 1 ? x.reshape({-1, 1}).contiguous() : x.t().contiguous(); // feature-major
-    for (const Layer& layer : layers_) {
-        torch::Tensor y = torch::empty({layer.rows, batch}, torch::kFloat);
-        kernels::csrLinear(layer.rowStart.data(), layer.column.data(), layer.value.data(),
-                           layer.bias.empty() ? nullptr : layer.bias.data(), layer.rows, x.data_ptr<float>(), batch,
-                           layer.relu, y.data_ptr<float>());
-        x = std::move(y);
-    }
-    return batch == 1 ? x.reshape({1, -1}) : x.t().contiguous();
+                                    " input values per sample, got " +
+                                    std::to_string(batch == 0 ? 0 : x.numel() / batch));
+    torch::Tensor logits = torch::empty({batch, outputFeatures()}, torch::kFloat);
+    forward(x.data_ptr<float>(), batch, logits.data_ptr<float>());
+    return logits;
 }
 
 int64_t SparseNetwork::nonzeroWeights() const
 {
     int64_t n = 0;
     for (const Layer& layer : layers_)
-        n += int64_t(layer.value.size());
+        n += layer.matrix.nonzeros();
     return n;
 }
 
@@ -109,7 +159,7 @@ int64_t SparseNetwork::denseWeights() const
 {
     int64_t n = 0;
     for (const Layer& layer : layers_)
-        n += layer.rows * layer.columns;
+        n += layer.matrix.rows * layer.matrix.columns;
     return n;
 }
 

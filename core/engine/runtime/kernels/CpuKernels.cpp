@@ -53,26 +53,4 @@ int64_t gatherNormalized(const uint8_t* images, int64_t imageCount, const int64_
     return -1;
 }
 
-PRUNELAB_CLONES
-void csrLinear(const int32_t* __restrict rowStart, const int32_t* __restrict columnIndex, const float* __restrict value,
-               const float* __restrict bias, int64_t rows, const float* __restrict x, int64_t batch, bool relu,
-               float* __restrict y)
-{
-    for (int64_t r = 0; r < rows; ++r) {
-        float* __restrict out = y + r * batch;
-        const float start = bias != nullptr ? bias[r] : 0.0f;
-        for (int64_t b = 0; b < batch; ++b)
-            out[b] = start;
-        for (int32_t k = rowStart[r]; k < rowStart[r + 1]; ++k) {
-            const float w = value[k];
-            const float* __restrict in = x + int64_t(columnIndex[k]) * batch;
-            for (int64_t b = 0; b < batch; ++b)
-                out[b] += w * in[b];
-        }
-        if (relu)
-            for (int64_t b = 0; b < batch; ++b)
-                out[b] = out[b] < 0.0f ? 0.0f : out[b];
-    }
-}
-
 } // namespace prunelab::engine::kernels

@@ -2,8 +2,8 @@
 
 #include <cstdint>
 
-/// Hand-written CPU loops for the three places where LibTorch's general operators cost the engine most: the Adam
-/// update, the shuffled batch turned into normalised floats, and a pruned linear layer as a sparse (CSR) product.
+/// Hand-written CPU loops for two places where LibTorch's general operators cost the engine most: the Adam update and
+/// the shuffled batch turned into normalised floats (the sparse inference kernels are in SparseKernels.h).
 /// No torch headers here: this file is compiled with -fno-math-errno (so sqrt vectorises) and, on x86-64, once for
 /// AVX2+FMA and once for the baseline, the loader picking the one the processor runs.
 namespace prunelab::engine::kernels {
@@ -23,11 +23,5 @@ void adamUpdate(float* param, const float* grad, float* mean, float* square, int
 /// Returns the first row index outside [0, imageCount), or -1 when all were inside (nothing is written past it).
 int64_t gatherNormalized(const uint8_t* images, int64_t imageCount, const int64_t* rows, int64_t count,
                          int64_t channels, int64_t plane, const float* scale, const float* shift, float* out);
-
-/// Y = W X + bias for a pruned linear layer, W (rows × columns) in CSR form: rowStart has rows+1 entries,
-/// columnIndex and value one per non-zero. X and Y are feature-major (columns × batch and rows × batch), so each
-/// non-zero weight multiplies `batch` contiguous inputs. `bias` may be null; `relu` clamps at 0.
-void csrLinear(const int32_t* rowStart, const int32_t* columnIndex, const float* value, const float* bias, int64_t rows,
-               const float* x, int64_t batch, bool relu, float* y);
 
 } // namespace prunelab::engine::kernels
