@@ -454,7 +454,7 @@ void RecipeForm::updateFields()
     QString methodText = methodHelp(method_->currentText());
     if (method != nullptr && method->sweepsThresholds)
         methodText +=
-            info.kind == engine::ScheduleKind::Sweep
+            info.restartsEachRound
                 ? tr(". Thresholds from the recipe (prune.thresholds): %1").arg(values(base_.prune.thresholds))
                 : tr(". Threshold from the recipe (the first of prune.thresholds): %1")
                       .arg(base_.prune.thresholds.value(0));
@@ -466,7 +466,7 @@ void RecipeForm::updateFields()
         }
     methodHelp_->setText(methodText);
     QString scheduleText = scheduleHelp(schedule);
-    if (info.kind == engine::ScheduleKind::Sweep && (method == nullptr || !method->sweepsThresholds))
+    if (info.restartsEachRound && (method == nullptr || !method->sweepsThresholds))
         scheduleText += tr(". Sparsities from the recipe (prune.sparsities): %1").arg(values(base_.prune.sparsities));
     scheduleHelp_->setText(scheduleText);
     if (geometric) {

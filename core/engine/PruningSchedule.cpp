@@ -62,8 +62,8 @@ void validate(const ScheduleOptions& o, const TrainOptions& training)
         throw std::invalid_argument("prune.rate must be in (0, 1), got " + std::to_string(o.rate));
     if (o.outputRate >= 1.0)
         throw std::invalid_argument("prune.output_rate must be < 1, got " + std::to_string(o.outputRate));
-    if (s == ScheduleKind::Sweep && o.sweep.empty())
-        throw std::invalid_argument("prune.schedule sweep needs at least one value to try");
+    if ((s == ScheduleKind::Sweep || s == ScheduleKind::AtInit) && o.sweep.empty())
+        throw std::invalid_argument("prune.schedule " + o.schedule + " needs at least one value to try");
     if (o.fineTuneEpochs < 0)
         throw std::invalid_argument("prune.fine_tune_epochs must be >= 0");
     if (o.fineTuneLearningRate < 0.0)
@@ -288,8 +288,11 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
     const ScheduleKind kind = schedule(options.schedule).kind;
     const bool lottery = kind == ScheduleKind::Lottery;
     const bool sweep = kind == ScheduleKind::Sweep;
+    const bool atInit = kind == ScheduleKind::AtInit; // masks from θ0, then the sparse network trained from θ0
+    const bool restarts = schedule(options.schedule).restartsEachRound; // sweep, at-init: the best round is kept
+    const bool controlled = lottery || atInit;                          // the random-mask and random-reinit controls
     const bool layerByLayer = kind == ScheduleKind::LayerByLayer;
-    if (lottery && options.control == "random-reinit" && !freshModel_)
+    if (controlled && options.control == "random-reinit" && !freshModel_)
         throw std::invalid_argument("the random-reinit control needs a way to build a fresh model");
     if (resume != nullptr && (resume->completedRound < 0 || resume->dense.empty() || resume->initial.empty()))
         throw std::invalid_argument("a resumed schedule needs at least the trained dense model and θ0");
@@ -411,7 +414,7 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
     } else if (layerByLayer) { // one round per prunable layer, in order, each to the target sparsity
         for (size_t l = 0; l < prunableParameters(model).size(); ++l)
             plan.push_back({options.sparsity, options.sparsity});
-    } else if (sweep) {
+    } else if (restarts) {
         for (double value : options.sweep) {
             PruneTarget t;
             t.sparsity = pruner_->sweepsThresholds() ? 0.0 : value;
@@ -442,18 +445,20 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         const int round = int(i) + 1;
         if (sweep) // every value starts from the same trained model
             loadWeights(model, state.dense);
+        if (atInit) // every value prunes the untrained network: the same θ0 the dense model started from
+            loadWeights(model, state.initial);
         plan[i].round = round;
         plan[i].rounds = int(plan.size());
         MaskSet masks = layerByLayer ? pruneOneLayer(model, i, plan[i].sparsity, state.masks)
-                                     : pruner_->computeMasks(model, plan[i], sweep ? nullptr : &state.masks);
-        if (lottery) {
+                                     : pruner_->computeMasks(model, plan[i], restarts ? nullptr : &state.masks);
+        if (controlled) {
             if (options.control == "random-mask")
                 masks = randomMaskLike(masks, options.seed * 7919 + uint64_t(round));
             if (options.control == "random-reinit") {
                 const ClassifierPtr fresh = freshModel_();
                 fresh->to(trainer_.device());
                 loadWeights(model, copyWeights(*fresh));
-            } else if (options.rewind != "none") {
+            } else if (lottery && options.rewind != "none") {
                 loadWeights(model, rewindTo);
             }
         }
@@ -462,12 +467,12 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         RoundReport r;
         r.round = round;
         r.targetSparsity = layerByLayer ? layerByLayerTarget(model, i, plan[i].sparsity) : plan[i].sparsity;
-        r.sweepValue = sweep ? options.sweep[i] : plan[i].sparsity;
+        r.sweepValue = restarts ? options.sweep[i] : plan[i].sparsity;
         r.beforeFineTune = trainer_.evaluate(validation, 512, callbacks.training.cancel);
         TrainOptions fineTune = training;
-        fineTune.epochs = lottery ? training.epochs : options.fineTuneEpochs;
+        fineTune.epochs = controlled ? training.epochs : options.fineTuneEpochs; // at-init and lottery: trained anew
         fineTune.seed = training.seed + uint64_t(round);
-        if (options.fineTuneLearningRate > 0.0 && !lottery)
+        if (options.fineTuneLearningRate > 0.0 && !controlled)
             fineTune.learningRate = options.fineTuneLearningRate;
         const TrainOutcome tuned = trainer_.fit(train, validation, fineTune, callbacks.training, &masks);
         if (tuned.reason == StopReason::Cancelled || tuned.reason == StopReason::StoppedByCallback) {
@@ -476,7 +481,7 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         }
         r.epochs = tuned.history;
         measure(r, &masks);
-        if (sweep && r.validation.accuracy > bestAccuracy) {
+        if (restarts && r.validation.accuracy > bestAccuracy) {
             bestAccuracy = r.validation.accuracy;
             bestWeights = copyWeights(model);
             outcome.bestRound = round;
@@ -488,7 +493,7 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
             return outcome;
         }
     }
-    if (sweep) {
+    if (restarts) {
         if (!bestWeights.empty())
             loadWeights(model, bestWeights);
     } else {

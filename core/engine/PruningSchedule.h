@@ -26,7 +26,7 @@ struct ScheduleOptions {
     double outputRate = -1.0;          ///< per-layer methods: rate for the output layer; negative = rate
     std::vector<double> sweep;         ///< sweep: sparsities, or thresholds when the pruner is `threshold`
     std::string rewind = "init";       ///< lottery: init | epoch:K | none
-    std::string control = "none";      ///< lottery: none | random-reinit | random-mask
+    std::string control = "none";      ///< lottery, at-init: none | random-reinit | random-mask
     int fineTuneEpochs = 2;            ///< epochs after each pruning step (lottery retrains for the full epochs)
     double fineTuneLearningRate = 0.0; ///< learning rate after pruning (the MRI threshold sweep and the pruning lecture
                                        ///< use a smaller one); 0 = training's
@@ -117,6 +117,11 @@ struct ScheduleOutcome {
 /// rewinding (lottery tickets) or restarts from the trained model (sweeps). Masks hold through every phase.
 /// The `geometric` schedule (structured pruners only) removes whole units so that hidden layer g keeps
 /// GeometricRetention::table(widths, q, rounds)[k].units[g] after round k, fine-tuning after each round.
+/// The `at-init` schedule trains the dense model from θ0 (round 0, the baseline), then for each value of `sweep`
+/// loads θ0 back, computes the masks on the untrained network, and trains the masked network for the full epochs
+/// (SNIP, SynFlow, GraSP as their papers run them); with `control` random-mask each layer keeps as many weights at
+/// random positions, with random-reinit the same mask starts from freshly initialised weights. The best round
+/// (validation accuracy) is kept, as in a sweep.
 /// The `gradual` schedule (AGP) prunes inside the training: round k is epoch startEpoch + k, its masks recomputed by
 /// the pruner every `frequency` steps to gradualSparsity(); a killed run resumes after its last completed epoch.
 /// The `sensitivity` schedule prunes one layer at a time (by |w|, exactly round(s·n) weights) to each sparsity of

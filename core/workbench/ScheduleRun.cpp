@@ -88,6 +88,7 @@ public:
     ScheduleRun(Context& c, const Worker& worker)
         : c_(c), worker_(worker), recorder_(c.session),
           kind_(engine::schedule(c.recipe.prune.schedule.toStdString()).kind),
+          restarts_(engine::schedule(c.recipe.prune.schedule.toStdString()).restartsEachRound),
           plan_(settings::planCount(c.recipe, int(engine::prunableParameters(*c.model).size()))),
           progress_(worker, (c.train.size() + c.recipe.train.batchSize - 1) / c.recipe.train.batchSize, plan_.epochs)
     {}
@@ -122,7 +123,7 @@ private:
         const Session& session = c_.session;
         const int k = session.completedRound();
         if (k >= 0) {
-            state = recorder_.loadResumeState(k, *c_.model, c_.device, kind_ == engine::ScheduleKind::Sweep);
+            state = recorder_.loadResumeState(k, *c_.model, c_.device, restarts_);
             reinitCount_ = uint64_t(k); // the random-reinit control draws one fresh model per round
             session.truncateMetricsAfterRound(k);
             for (const QJsonObject& event : session.metrics())
@@ -198,7 +199,7 @@ private:
     {
         const Session& session = c_.session;
         RunSummary summary;
-        summarise(summary, outcome, kind_ == engine::ScheduleKind::Sweep || kind_ == engine::ScheduleKind::Sensitivity);
+        summarise(summary, outcome, restarts_ || kind_ == engine::ScheduleKind::Sensitivity);
         if (session.isValid()) {
             summary.session = session.path();
             summary.seconds = worker_.seconds();
@@ -216,6 +217,7 @@ private:
     const Worker& worker_;
     const SessionRecorder recorder_;
     const engine::ScheduleKind kind_;
+    const bool restarts_; ///< sweep, at-init: every round from the same weights, the best one kept
     const engine::SchedulePlanCount plan_;
     Progress progress_;
     uint64_t reinitCount_ = 0;

@@ -87,7 +87,7 @@ int SessionExporter::resolveRound(const QString& spec) const
                                                                         .value(QStringLiteral("schedule"))
                                                                         .toString()
                                                                         .toStdString());
-        const bool sweep = schedule != nullptr && schedule->kind == engine::ScheduleKind::Sweep;
+        const bool sweep = schedule != nullptr && schedule->restartsEachRound; // sweep, at-init: the best round
         if (!sweep)
             return saved.last();
         int best = saved.last();

@@ -93,6 +93,8 @@ TEST_CASE("the plan counts rounds and epochs as each schedule runs them")
     VERIFY_EQ(count("sweep").epochs, 16);
     VERIFY_EQ(count("layer-by-layer").rounds, 4);
     VERIFY_EQ(count("layer-by-layer").epochs, 18);
+    VERIFY_EQ(count("at-init").rounds, 3);
+    VERIFY_EQ(count("at-init").epochs, 40); // the dense baseline, then each sparse network trained from θ0
     // gradual: one round per epoch after the dense ones, the pruning inside the 10 epochs
     VERIFY_EQ(countPlan(schedule("gradual"), 10, 2, 5, 3, 4, 3).rounds, 7);
     VERIFY_EQ(countPlan(schedule("gradual"), 10, 2, 5, 3, 4, 3).epochs, 10);

@@ -1,12 +1,15 @@
 // Pruning at initialisation: SynFlow (data-free, iterative synaptic flow) and GraSP (−θ·Hg), each against values
 // computed independently, and what each promises.
 #include "EngineTest.h"
+#include "SyntheticData.h"
 
+#include "core/engine/PruningSchedule.h"
 #include "core/engine/models/LeNet5.h"
 #include "core/engine/models/Mlp.h"
 #include "core/engine/models/WeightCopy.h"
 #include "core/engine/pruning/GraspPruner.h"
 #include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/pruning/SnipPruner.h"
 #include "core/engine/pruning/SynflowPruner.h"
 
 #include <torch/torch.h>
@@ -65,6 +68,77 @@ Mlp handSetMlp()
     fill(*mlp, "layers.1.weight", torch::tensor({{-1.0, 2.0}, {3.0, -4.0}}));
     fill(*mlp, "layers.1.bias", torch::tensor({1.0, -1.0}));
     return mlp;
+}
+
+/// The schedule suites' small learnable problem: an MLP 64-48-24-4 on 8×8 bands, θ0 from seed 8.
+struct Setup {
+    DataSplit split;
+    Mlp mlp{nullptr};
+    WeightCopy initial;
+    std::unique_ptr<Trainer> trainer;
+    TrainOptions training;
+
+    Setup()
+    {
+        split = splitStratified(makeBandDataset(50, 4, 1), 0.25, 3);
+        torch::manual_seed(8);
+        mlp = Mlp(MlpOptions{64, {48, 24}, 4});
+        initial = copyWeights(*mlp);
+        trainer = std::make_unique<Trainer>(mlp.ptr(), Normalizer::fromData(split.train.images), torch::kCPU);
+        training.epochs = 3;
+        training.batchSize = 16;
+        training.learningRate = 3e-3;
+    }
+
+    ScheduleOutcome run(std::shared_ptr<const Pruner> pruner, const ScheduleOptions& options,
+                        const ScheduleCallbacks& callbacks = {}, const ScheduleState* resume = nullptr)
+    {
+        // The random-reinit control's fresh models are seeded by the round, as the workbench seeds them.
+        uint64_t fresh = 100 + uint64_t(resume != nullptr ? resume->completedRound : 0);
+        PruningSchedule schedule(*trainer, std::move(pruner), {1, 8, 8}, [&fresh] {
+            torch::manual_seed(++fresh);
+            return Mlp(MlpOptions{64, {48, 24}, 4}).ptr();
+        });
+        return schedule.run(split.train, split.validation, split.validation, training, options, callbacks, resume);
+    }
+
+    /// Every pruned weight of the model is exactly 0.
+    bool masksHold(const MaskSet& masks)
+    {
+        for (const auto& [name, mask] : masks.masks())
+            if (mlp->named_parameters()[name].masked_select(mask == 0).abs().sum().item<double>() != 0.0)
+                return false;
+        return true;
+    }
+};
+
+ScheduleOptions atInit(std::vector<double> sparsities, const std::string& control = "none")
+{
+    ScheduleOptions o;
+    o.schedule = "at-init";
+    o.sweep = std::move(sparsities);
+    o.control = control;
+    o.fineTuneEpochs = 1; // not used: at-init trains each sparse network for the training's epochs
+    return o;
+}
+
+/// Each round's masks and whether its pruned weights were 0 when it was saved.
+struct Rounds {
+    std::vector<MaskSet> masks;
+    std::vector<WeightCopy> weights;
+    bool held = true;
+};
+
+ScheduleCallbacks recording(Setup& s, Rounds& rounds)
+{
+    ScheduleCallbacks callbacks;
+    callbacks.onCheckpoint = [&s, &rounds](const RoundReport&, const ScheduleState& state) {
+        rounds.masks.push_back(state.masks);
+        rounds.weights.push_back(copyWeights(*s.mlp));
+        rounds.held = rounds.held && s.masksHold(state.masks);
+        return true;
+    };
+    return callbacks;
 }
 
 } // namespace
@@ -228,6 +302,106 @@ TEST_CASE("synflow keeps every layer of a deep narrow MLP at 99 % where global m
         };
         VERIFY(flow(synflow) > 50.0 * flow(magnitude));
     }
+}
+
+TEST_CASE("at-init: masks from the untrained network, each sparse network trained from θ0, pruned weights stay 0")
+{
+    Setup s;
+    const auto synflow = std::make_shared<SynflowPruner>(std::vector<int64_t>{1, 8, 8}, 20);
+    Rounds rounds;
+    const ScheduleOutcome outcome = s.run(synflow, atInit({0.5, 0.9}), recording(s, rounds));
+    VERIFY(outcome.reason == StopReason::Completed);
+    VERIFY_EQ(outcome.rounds.size(), size_t(3)); // the trained dense baseline, then one round per sparsity
+    VERIFY(rounds.held);
+    const int64_t total = 64 * 48 + 48 * 24 + 24 * 4;
+    Mlp untrained(MlpOptions{64, {48, 24}, 4});
+    loadWeights(*untrained, s.initial);
+    for (size_t k = 1; k <= 2; ++k) {
+        const double sparsity = k == 1 ? 0.5 : 0.9;
+        VERIFY_EQ(outcome.rounds[k].sweepValue, sparsity);
+        VERIFY_EQ(rounds.masks[k].totalCount() - rounds.masks[k].keptCount(), std::llround(sparsity * double(total)));
+        // The masks are SynFlow's on θ0 (not on the trained model), and training started from θ0: every round
+        // trains for the full epochs, and before it the pruned untrained net is near chance.
+        VERIFY(sameMasks(rounds.masks[k], synflow->computeMasks(*untrained, {sparsity}, nullptr)));
+        VERIFY_EQ(outcome.rounds[k].epochs.size(), size_t(3));
+        VERIFY(outcome.rounds[k].beforeFineTune.accuracy < 0.6);
+        VERIFY(outcome.rounds[k].validation.accuracy > 0.85);
+    }
+    // The model is left at the best round, its masks holding.
+    VERIFY(outcome.bestRound >= 1);
+    VERIFY(sameMasks(outcome.masks, rounds.masks[size_t(outcome.bestRound)]));
+    VERIFY(s.masksHold(outcome.masks));
+    VERIFY_EQ(s.trainer->evaluate(s.split.validation).accuracy,
+              outcome.rounds[size_t(outcome.bestRound)].validation.accuracy);
+}
+
+TEST_CASE("at-init: the random-mask control keeps each layer's count at random places, random-reinit the mask")
+{
+    const auto snipOn = [](Setup& s) {
+        return std::make_shared<SnipPruner>(Normalizer::fromData(s.split.train.images)(s.split.train.images),
+                                            s.split.train.labels);
+    };
+    Setup plain;
+    Rounds ticket;
+    const ScheduleOutcome none = plain.run(snipOn(plain), atInit({0.8}), recording(plain, ticket));
+
+    Setup shuffled;
+    Rounds randomMask;
+    shuffled.run(snipOn(shuffled), atInit({0.8}, "random-mask"), recording(shuffled, randomMask));
+    VERIFY(randomMask.held);
+    for (const auto& [name, mask] : ticket.masks[1].masks()) {
+        VERIFY_EQ(randomMask.masks[1].mask(name).sum().item<double>(), mask.sum().item<double>());
+        VERIFY(!torch::equal(randomMask.masks[1].mask(name), mask));
+    }
+
+    Setup fresh;
+    Rounds reinit;
+    const ScheduleOutcome reinitialised =
+        fresh.run(snipOn(fresh), atInit({0.8}, "random-reinit"), recording(fresh, reinit));
+    VERIFY(reinit.held);
+    VERIFY(sameMasks(reinit.masks[1], ticket.masks[1]));
+    VERIFY(reinitialised.rounds[1].beforeFineTune.loss != none.rounds[1].beforeFineTune.loss); // other weights
+}
+
+TEST_CASE("at-init: a run stopped after its first sparsity resumes and ends exactly as an unbroken one")
+{
+    const auto options = atInit({0.6, 0.95}, "random-reinit");
+    const auto pruner = std::make_shared<SynflowPruner>(std::vector<int64_t>{1, 8, 8}, 10);
+    Setup whole;
+    const ScheduleOutcome unbroken = whole.run(pruner, options);
+    const WeightCopy expected = copyWeights(*whole.mlp);
+
+    // Killed after round 1 was saved; what a session keeps: the state, each round's weights, masks and report.
+    Setup broken;
+    ScheduleState saved;
+    std::vector<RoundReport> reports;
+    std::vector<WeightCopy> weights;
+    std::vector<MaskSet> masks;
+    ScheduleCallbacks callbacks;
+    callbacks.onCheckpoint = [&](const RoundReport& r, const ScheduleState& state) {
+        saved = state;
+        reports.push_back(r);
+        weights.push_back(copyWeights(*broken.mlp));
+        masks.push_back(state.masks);
+        return r.round < 1;
+    };
+    VERIFY(broken.run(pruner, options, callbacks).reason == StopReason::StoppedByCallback);
+    VERIFY_EQ(saved.completedRound, 1);
+    saved.rounds = reports; // as SessionRecorder::loadResumeState reads them back, the best round too
+    saved.bestRound = 1;
+    saved.bestAccuracy = reports[1].validation.accuracy;
+    saved.best = weights[1];
+    saved.bestMasks = masks[1];
+
+    Setup resumed; // a new process: a fresh model given the checkpoint's weights
+    loadWeights(*resumed.mlp, weights[1]);
+    const ScheduleOutcome outcome = resumed.run(pruner, options, {}, &saved);
+    VERIFY(outcome.reason == StopReason::Completed);
+    VERIFY_EQ(outcome.rounds.size(), size_t(3));
+    VERIFY_EQ(outcome.rounds[2].validation.accuracy, unbroken.rounds[2].validation.accuracy);
+    VERIFY_EQ(outcome.bestRound, unbroken.bestRound);
+    VERIFY(sameMasks(outcome.masks, unbroken.masks));
+    VERIFY(sameWeights(copyWeights(*resumed.mlp), expected));
 }
 
 ENGINE_TEST_MAIN()

@@ -69,14 +69,15 @@ const std::vector<MethodInfo>& methods()
 
 const std::vector<ScheduleInfo>& schedules()
 {
-    // {kind, name, summary, usesRounds, usesSparsity, structuredOnly, rewinds}
+    // {kind, name, summary, usesRounds, usesSparsity, structuredOnly, rewinds, restartsEachRound}
     static const std::vector<ScheduleInfo> table{
         {ScheduleKind::None, "none", "Trains only: no pruning"},
         {ScheduleKind::OneShot, "one-shot", "Prunes once to the target sparsity, then fine-tunes", false, true},
         {ScheduleKind::Iterative, "iterative", "Reaches the target in several rounds, fine-tuning after each", true,
          true},
         {ScheduleKind::Sweep, "sweep",
-         "Prunes the trained model to each sparsity (or threshold) of the recipe's list, each from the dense model"},
+         "Prunes the trained model to each sparsity (or threshold) of the recipe's list, each from the dense model",
+         false, false, false, false, true},
         {ScheduleKind::Lottery, "lottery",
          "Iterative, rewinding the surviving weights to their initial values and retraining each round", true, true,
          false, true},
@@ -90,6 +91,10 @@ const std::vector<ScheduleInfo>& schedules()
          true},
         {ScheduleKind::Sensitivity, "sensitivity",
          "Prunes one layer at a time to each sparsity of the list, no fine-tuning: which layers can be cut"},
+        {ScheduleKind::AtInit, "at-init",
+         "Prunes the untrained network to each sparsity of the recipe's list, then trains it sparse (SNIP, SynFlow, "
+         "GraSP)",
+         false, false, false, false, true},
     };
     return table;
 }
@@ -206,6 +211,8 @@ SchedulePlanCount countPlan(const ScheduleInfo& schedule, int trainEpochs, int f
         return {rounds, trainEpochs * (rounds + 1)};
     case ScheduleKind::Sweep:
         return {sweepValues, trainEpochs + sweepValues * fineTuneEpochs};
+    case ScheduleKind::AtInit: // the dense baseline, then each value's sparse network trained for the full epochs
+        return {sweepValues, trainEpochs * (sweepValues + 1)};
     case ScheduleKind::LayerByLayer:
         return {layers, trainEpochs + layers * fineTuneEpochs};
     case ScheduleKind::Gradual: // one round per epoch after the dense ones; the pruning is inside the training

@@ -60,7 +60,18 @@ struct MethodInfo {
     std::string (*check)(const MethodParameters& values) = nullptr;
 };
 
-enum class ScheduleKind { None, OneShot, Iterative, Sweep, Lottery, LayerByLayer, Geometric, Gradual, Sensitivity };
+enum class ScheduleKind {
+    None,
+    OneShot,
+    Iterative,
+    Sweep,
+    Lottery,
+    LayerByLayer,
+    Geometric,
+    Gradual,
+    Sensitivity,
+    AtInit
+};
 
 struct ScheduleInfo {
     ScheduleKind kind;
@@ -70,6 +81,9 @@ struct ScheduleInfo {
     bool usesSparsity = false;   ///< aims at `prune.sparsity` (iterative and lottery: reached by `prune.rate`)
     bool structuredOnly = false; ///< needs a structured method
     bool rewinds = false;        ///< retrains from rewound weights each round (lottery ticket)
+    /// Each round starts again from the same weights (sweep: the trained model; at-init: θ0) and tries one value of
+    /// the recipe's list, so the best round is kept (by validation accuracy), not the last.
+    bool restartsEachRound = false;
 };
 
 /// Every method, in the order messages and the GUI list them.
