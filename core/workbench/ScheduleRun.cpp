@@ -57,12 +57,15 @@ void writeRetention(const Context& c)
 
 /// results/: every plotted series as CSV, the HTML report (as `export` writes them) and the rounds' plots (the
 /// interval-adjoint workflow's concatenate.py: accuracy and loss across the rounds; the table is rounds.csv).
-void writeResults(const Session& session, int lastCompleted)
+void writeResults(const Session& session, int lastCompleted, double maxDrop)
 {
     const SessionExporter exporter(session);
     exporter.write(QStringLiteral("csv"), session.filePath(QStringLiteral("results")), lastCompleted);
     exporter.write(QStringLiteral("report"), session.filePath(QStringLiteral("results/report.html")), lastCompleted);
     SvgChart::writePlots(session.filePath(QStringLiteral("results/plots")), exporter.iterationPlots());
+    // A sensitivity run: the per-layer sparsities that keep the accuracy within prune.max_drop, to copy.
+    if (const SensitivityAnalysis sensitivity = exporter.sensitivityAnalysis(); !sensitivity.isEmpty())
+        session.writeFile(SensitivityAnalysis::proposalFile(), sensitivity.proposalJson(maxDrop));
 }
 
 /// The summary of a finished schedule: its best round (a cancelled run: the last completed one, a sweep's best).
@@ -208,7 +211,9 @@ private:
                                  plan_.rounds);
             session.appendMetric(toJson(summary));
             if (completed && lastCompleted_ >= 0)
-                writeResults(session, lastCompleted_);
+                writeResults(session, lastCompleted_, c_.recipe.prune.maxDrop);
+            if (completed && kind_ == engine::ScheduleKind::Sensitivity)
+                worker_.log(SessionExporter(session).sensitivityAnalysis().proposalText(c_.recipe.prune.maxDrop));
         }
         return summary;
     }

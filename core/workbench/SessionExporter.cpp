@@ -1,5 +1,7 @@
 #include "core/workbench/SessionExporter.h"
 
+#include "core/workbench/SensitivityAnalysis.h"
+
 #include "core/engine/pruning/MethodCatalogue.h"
 #include "core/workbench/AccuracyKnee.h"
 #include "core/workbench/SvgChart.h"
@@ -271,10 +273,21 @@ QList<std::pair<QString, QByteArray>> SessionExporter::csvFiles(int round) const
         if (r.value(QStringLiteral("round")).toInt() == round)
             confusion = confusionCsv(r);
     }
-    return {{QStringLiteral("curves.csv"), curvesCsv(session_.metrics())},
-            {QStringLiteral("rounds.csv"), rounds},
-            {QStringLiteral("layers.csv"), layers},
-            {QStringLiteral("confusion.csv"), confusion}};
+    QList<std::pair<QString, QByteArray>> files{{QStringLiteral("curves.csv"), curvesCsv(session_.metrics())},
+                                                {QStringLiteral("rounds.csv"), rounds},
+                                                {QStringLiteral("layers.csv"), layers},
+                                                {QStringLiteral("confusion.csv"), confusion}};
+    if (const SensitivityAnalysis sensitivity = sensitivityAnalysis(); !sensitivity.isEmpty())
+        files.append({QStringLiteral("sensitivity.csv"), sensitivity.csv()}); // layer × sparsity → accuracy
+    return files;
+}
+
+SensitivityAnalysis SessionExporter::sensitivityAnalysis() const
+{
+    QList<RoundStats> rounds;
+    for (const QJsonObject& r : roundRecords())
+        rounds.append(roundStatsFromJson(r));
+    return SensitivityAnalysis::fromRounds(rounds);
 }
 
 QString SessionExporter::retentionFile()
@@ -356,12 +369,15 @@ QList<SvgChart::Plot> SessionExporter::iterationPlots() const
                 kept << s;
         return kept;
     };
-    return {{QStringLiteral("accuracies"), QStringLiteral("Accuracy across iterations"),
-             QStringLiteral("iteration (pruning round)"), QStringLiteral("accuracy (%)"),
-             present({trainAcc, valAcc, testAcc})},
-            {QStringLiteral("losses"), QStringLiteral("Loss across iterations"),
-             QStringLiteral("iteration (pruning round)"), QStringLiteral("loss"),
-             present({trainLoss, valLoss, testLoss})}};
+    QList<SvgChart::Plot> plots{{QStringLiteral("accuracies"), QStringLiteral("Accuracy across iterations"),
+                                 QStringLiteral("iteration (pruning round)"), QStringLiteral("accuracy (%)"),
+                                 present({trainAcc, valAcc, testAcc})},
+                                {QStringLiteral("losses"), QStringLiteral("Loss across iterations"),
+                                 QStringLiteral("iteration (pruning round)"), QStringLiteral("loss"),
+                                 present({trainLoss, valLoss, testLoss})}};
+    if (const SensitivityAnalysis sensitivity = sensitivityAnalysis(); !sensitivity.isEmpty())
+        plots.append(sensitivity.plot()); // one line per layer: accuracy against that layer's sparsity
+    return plots;
 }
 
 namespace {

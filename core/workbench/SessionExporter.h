@@ -1,5 +1,6 @@
 #pragma once
 
+#include "core/workbench/SensitivityAnalysis.h"
 #include "core/workbench/Session.h"
 #include "core/workbench/SvgChart.h"
 
@@ -66,8 +67,12 @@ public:
     /// damaged file.
     QList<SvgChart::Plot> retentionPlots() const;
     /// The charts across the saved rounds (the interval-adjoint workflow's concatenate.py): accuracies (train,
-    /// validation, test) and losses (the same three) against the round.
+    /// validation, test) and losses (the same three) against the round; for a sensitivity run also `sensitivity`
+    /// (accuracy against sparsity, one line per layer).
     QList<SvgChart::Plot> iterationPlots() const;
+    /// The sensitivity table of the saved rounds (empty unless the session ran prune.schedule sensitivity);
+    /// csvFiles() writes it as sensitivity.csv.
+    SensitivityAnalysis sensitivityAnalysis() const;
 
 private:
     QStringList copyModelFile(const QString& file, const QString& shaKey, const QString& out, int round) const;
