@@ -4,6 +4,7 @@
 #include "core/engine/models/ModelFactory.h"
 #include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/runtime/Runtime.h"
+#include "core/engine/runtime/SparseConv2d.h"
 #include "core/engine/runtime/SparseNetwork.h"
 #include "core/engine/structured/Compaction.h"
 #include "core/engine/structured/NeuronNormPruner.h"
@@ -51,6 +52,124 @@ double medianMs(const std::function<void()>& run, int repeats)
     return times[times.size() / 2];
 }
 
+std::string levelTimes(const std::vector<std::pair<kernels::SimdLevel, double>>& times, double denseMs)
+{
+    std::string text;
+    for (const auto& [level, ms] : times)
+        text += std::string(text.empty() ? "" : ", ") + kernels::simdLevelName(level) + " " + fixed(ms, 3) + " ms ×" +
+                fixed(denseMs / ms, 2);
+    return text;
+}
+
+// The weight with its smallest-magnitude fraction set to zero (exactly that many: ties by position).
+torch::Tensor prunedCopy(const torch::Tensor& weight, double sparsity)
+{
+    const torch::Tensor flat = weight.detach().flatten().clone();
+    const int64_t drop = int64_t(double(flat.numel()) * sparsity);
+    if (drop > 0)
+        flat.index_fill_(0, flat.abs().argsort().slice(0, 0, drop), 0.0);
+    return flat.reshape(weight.sizes());
+}
+
+struct ConvCase {
+    std::string model, module;
+    torch::Tensor weight, bias;
+    int64_t padding, channels, height, width;
+};
+
+// The first two convolutions of a model with their input shapes (stride 1 throughout, as LeNet-5's and VGG's are).
+std::vector<ConvCase> firstConvolutions(const std::string& name, ClassifierImpl& model, int64_t channels,
+                                        int64_t height, int64_t width)
+{
+    const auto parameters = model.named_parameters(/*recurse=*/true);
+    std::vector<ConvCase> cases;
+    for (const ForwardStep& step : model.forwardSteps()) {
+        if (step.kind == ForwardStep::Kind::MaxPool2d) {
+            height /= step.kernel;
+            width /= step.kernel;
+        } else if (step.kind == ForwardStep::Kind::Conv2d) {
+            if (step.stride != 1)
+                break;
+            const torch::Tensor weight = parameters[step.module + ".weight"].detach();
+            ConvCase c{name, step.module, weight, {}, step.padding, channels, height, width};
+            if (step.bias)
+                c.bias = parameters[step.module + ".bias"].detach();
+            cases.push_back(c);
+            channels = weight.size(0);
+            height = height + 2 * step.padding - weight.size(2) + 1;
+            width = width + 2 * step.padding - weight.size(3) + 1;
+            if (cases.size() == 2)
+                break;
+        }
+    }
+    return cases;
+}
+
+// Dense (LibTorch's conv2d on the masked weight) against SparseConv2d, one thread each, batch 1 and 64.
+void convolutionRows(const InferBenchOptions& options, std::vector<BenchReport>& reports)
+{
+    std::vector<ConvCase> cases;
+    torch::manual_seed(1);
+    ModelSpec lenet;
+    lenet.arch = "lenet5";
+    ClassifierPtr lenet5 = buildModel(lenet, 1, 28, 28, 10);
+    for (const ConvCase& c : firstConvolutions("lenet5", *lenet5, 1, 28, 28))
+        cases.push_back(c);
+    ModelSpec vgg;
+    vgg.arch = "vgg";
+    vgg.width = 0.25;
+    ClassifierPtr vgg11 = buildModel(vgg, 3, 32, 32, 10);
+    for (const ConvCase& c : firstConvolutions("vgg11/4", *vgg11, 3, 32, 32))
+        cases.push_back(c);
+    const ScopedThreads threads(ThreadPlan{1, 1});
+    for (const int64_t batch : {int64_t(1), int64_t(64)}) {
+        const int repeats = batch == 1 ? options.repeats : std::max(5, options.repeats / 10);
+        for (const ConvCase& c : cases) {
+            torch::manual_seed(3);
+            const torch::Tensor input = torch::randn({batch, c.channels, c.height, c.width});
+            const std::string shape = std::to_string(c.weight.size(1)) + "→" + std::to_string(c.weight.size(0)) + ", " +
+                                      std::to_string(c.weight.size(2)) + "×" + std::to_string(c.weight.size(3)) +
+                                      " on " + std::to_string(c.height) + "×" + std::to_string(c.width);
+            for (const double sparsity : options.sparsities) {
+                const torch::Tensor weight = prunedCopy(c.weight, sparsity);
+                const double denseMs = medianMs([&] { torch::conv2d(input, weight, c.bias, 1, c.padding); }, repeats);
+                SparseConv2d sparse = SparseConv2d::fromWeights(weight, c.bias, c.padding, c.height, c.width);
+                const kernels::SimdLevel selected = sparse.simdLevel();
+                std::vector<std::pair<kernels::SimdLevel, double>> times;
+                for (const kernels::SimdLevel level : kernels::supportedSimdLevels()) {
+                    sparse.setSimdLevel(level);
+                    times.emplace_back(level, medianMs([&] { sparse.forward(input); }, repeats));
+                }
+                sparse.setSimdLevel(selected);
+                const double sparseMs = medianMs([&] { sparse.forward(input); }, repeats);
+                const torch::Tensor expected = torch::conv2d(input, weight, c.bias, 1, c.padding);
+                const double difference = (sparse.forward(input) - expected).abs().max().item<double>();
+
+                BenchReport report;
+                report.benchmark = "infer";
+                report.label("model", c.model);
+                report.label("layer", c.module);
+                report.label("simd", kernels::simdLevelName(selected));
+                report.number("batch_size", double(batch));
+                report.number("sparsity", sparsity);
+                report.number("dense_ms", denseMs);
+                report.number("sparse_ms", sparseMs);
+                report.number("speedup", denseMs / sparseMs);
+                for (const auto& [level, ms] : times)
+                    report.number(std::string("sparse_ms_") + kernels::simdLevelName(level), ms);
+                report.number("max_abs_difference", difference);
+                report.lines.push_back(c.model + " " + c.module + " (" + shape + "), batch " + std::to_string(batch) +
+                                       ", " + fixed(sparsity * 100, 0) + " % sparse: dense conv2d " +
+                                       fixed(denseMs, 3) + " ms · sparse conv (" + kernels::simdLevelName(selected) +
+                                       ") " + fixed(sparseMs, 3) + " ms, ×" + fixed(denseMs / sparseMs, 2) +
+                                       " (outputs within " + scientific(difference) + "; " +
+                                       levelTimes(times, denseMs) + ")");
+                reports.push_back(std::move(report));
+            }
+        }
+    }
+}
+
 } // namespace
 
 std::vector<BenchReport> runInferBench(const InferBenchOptions& options)
@@ -94,29 +213,45 @@ std::vector<BenchReport> runInferBench(const InferBenchOptions& options)
             masks.applyTo(*pruned);
             pruned->eval();
             const double maskedMs = medianMs([&] { pruned->forward(input); }, repeats);
-            const SparseNetwork sparse = SparseNetwork::fromModel(*pruned);
+            SparseNetwork sparse = SparseNetwork::fromModel(*pruned);
+            const kernels::SimdLevel selected = sparse.simdLevel();
+            std::vector<std::pair<kernels::SimdLevel, double>> times;
+            for (const kernels::SimdLevel level : kernels::supportedSimdLevels()) {
+                sparse.setSimdLevel(level);
+                times.emplace_back(level, medianMs([&] { sparse.forward(input); }, repeats));
+            }
+            sparse.setSimdLevel(selected);
             const double sparseMs = medianMs([&] { sparse.forward(input); }, repeats);
+            // The kernels alone: no tensor made, no check (what a caller with its own buffers pays).
+            std::vector<float> logits(size_t(batch * shape.classes));
+            const float* pixels = input.data_ptr<float>();
+            const double kernelMs = medianMs([&] { sparse.forward(pixels, batch, logits.data()); }, repeats);
             const double difference = (sparse.forward(input) - pruned->forward(input)).abs().max().item<double>();
 
             BenchReport report;
             report.benchmark = "infer";
             report.label("model", options.model);
+            report.label("simd", kernels::simdLevelName(selected));
             report.number("batch_size", double(batch));
             report.number("sparsity", sparsity);
             report.number("dense_ms", denseMs);
             report.number("masked_ms", maskedMs);
             report.number("sparse_ms", sparseMs);
             report.number("speedup", denseMs / sparseMs);
+            report.number("kernel_ms", kernelMs);
+            for (const auto& [level, ms] : times)
+                report.number(std::string("sparse_ms_") + kernels::simdLevelName(level), ms);
             report.number("max_abs_difference", difference);
             report.number("compact_ms", compactMs);
             report.number("compact_speedup", denseMs / compactMs);
             report.number("compact_mac_reduction", macReduction);
             report.number("compact_efficiency", denseMs / compactMs / macReduction);
-            report.lines.push_back(options.model + ", batch " + std::to_string(batch) + ", " +
-                                   fixed(sparsity * 100, 0) + " % sparse: dense " + fixed(denseMs, 3) +
-                                   " ms · masked " + fixed(maskedMs, 3) + " ms · sparse (CSR) " + fixed(sparseMs, 3) +
-                                   " ms, ×" + fixed(denseMs / sparseMs, 2) + " (outputs within " +
-                                   scientific(difference) + ")");
+            report.lines.push_back(
+                options.model + ", batch " + std::to_string(batch) + ", " + fixed(sparsity * 100, 0) +
+                " % sparse: dense " + fixed(denseMs, 3) + " ms · masked " + fixed(maskedMs, 3) + " ms · sparse (" +
+                kernels::simdLevelName(selected) + ") " + fixed(sparseMs, 3) + " ms, ×" + fixed(denseMs / sparseMs, 2) +
+                ", kernels alone " + fixed(kernelMs, 3) + " ms (outputs within " + scientific(difference) + "; " +
+                levelTimes(times, denseMs) + ")");
             if (i == 0)
                 report.lines.push_back(
                     options.model + ", batch " + std::to_string(batch) + ", compact (" +
@@ -126,6 +261,7 @@ std::vector<BenchReport> runInferBench(const InferBenchOptions& options)
             reports.push_back(std::move(report));
         }
     }
+    convolutionRows(options, reports);
     return reports;
 }
 
