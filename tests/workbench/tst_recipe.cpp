@@ -151,6 +151,20 @@ private slots:
         QTest::newRow("n:m of three") << R"({"prune": {"nm": [1, 2, 4]}})"
                                       << "prune.nm"
                                       << "2";
+        QTest::newRow("synflow without iterations") << R"({"prune": {"method": "synflow", "synflow_iterations": [0]}})"
+                                                    << "prune.synflow_iterations[0]"
+                                                    << "from 1 to 10000, got 0";
+        QTest::newRow("synflow negative iterations")
+            << R"({"prune": {"method": "synflow", "synflow_iterations": [-5]}})"
+            << "prune.synflow_iterations[0]"
+            << "got -5";
+        QTest::newRow("synflow iterations in halves")
+            << R"({"prune": {"method": "synflow", "synflow_iterations": [2.5]}})"
+            << "prune.synflow_iterations"
+            << "whole numbers";
+        QTest::newRow("n:m at init") << R"({"prune": {"method": "nm-magnitude", "schedule": "at-init"}})"
+                                     << "prune.schedule"
+                                     << "got \"at-init\"";
         QTest::newRow("gradual starts at its end")
             << R"({"prune": {"schedule": "gradual", "start_epoch": 3, "end_epoch": 3}})"
             << "prune.start_epoch"
@@ -203,6 +217,14 @@ private slots:
         QCOMPARE(nm.prune.parameters.at("nm"), (std::vector<double>{1, 4}));
         QCOMPARE(Recipe::fromJson(nm.toJson()).prune.parameters.at("nm"), (std::vector<double>{1, 4}));
         QCOMPARE(nm.toJson().value("prune").toObject().value("nm").toArray().size(), 2);
+        const Recipe synflow = Recipe::fromJson(
+            QJsonDocument::fromJson(
+                R"({"prune": {"method": "synflow", "schedule": "at-init", "synflow_iterations": [30], "control": "random-mask"}})")
+                .object());
+        QCOMPARE(synflow.prune.parameters.at("synflow_iterations"), (std::vector<double>{30}));
+        QCOMPARE(Recipe::fromJson(synflow.toJson()).prune.parameters.at("synflow_iterations"),
+                 (std::vector<double>{30}));
+        QCOMPARE(Recipe::fromJson(synflow.toJson()).prune.control, QStringLiteral("random-mask"));
     }
 
     void acceptsStructuredMethods_data()
