@@ -745,6 +745,49 @@ private slots:
         QVERIFY(window.findChild<QDoubleSpinBox*>("sparsitySpin")->isEnabled());
     }
 
+    // Pruning at initialisation from the form: SynFlow and GraSP prune the untrained demo MLP, which then trains
+    // sparse; each says in a line what it does, and the run ends at the recipe's sparsity.
+    void pruneAtInitRunsSynflowAndGraspFromTheForm()
+    {
+        ui::MainWindow window;
+        window.show();
+        loadSmallDemo(window);
+        workbench::Recipe recipe = window.recipe();
+        recipe.model.hidden = {64, 32};
+        recipe.train.epochs = 1;
+        recipe.prune.sparsities = {0.9};
+        recipe.prune.parameters["synflow_iterations"] = {10};
+        window.setRecipe(recipe);
+        auto* method = window.findChild<QComboBox*>("methodCombo");
+        auto* schedule = window.findChild<QComboBox*>("scheduleCombo");
+        const QList<std::pair<QString, QString>> methods{{QStringLiteral("synflow"), QStringLiteral("synaptic flow")},
+                                                         {QStringLiteral("grasp"), QStringLiteral("gradient flow")}};
+        for (const auto& [name, says] : methods) {
+            method->setCurrentText(name);
+            schedule->setCurrentText(QStringLiteral("at-init"));
+            const QString methodHelp = window.findChild<QLabel*>("methodHelp")->text();
+            QVERIFY2(methodHelp.contains(says), qPrintable(methodHelp));
+            if (name == QLatin1String("synflow"))
+                QVERIFY2(methodHelp.contains(QStringLiteral("prune.synflow_iterations = 10")), qPrintable(methodHelp));
+            const QString scheduleHelp = window.findChild<QLabel*>("scheduleHelp")->text();
+            QVERIFY2(scheduleHelp.contains(QStringLiteral("untrained")), qPrintable(scheduleHelp));
+            QVERIFY2(scheduleHelp.contains(QStringLiteral("prune.sparsities): 0.9")), qPrintable(scheduleHelp));
+            QVERIFY(!window.findChild<QDoubleSpinBox*>("sparsitySpin")->isEnabled()); // the list sets the sparsities
+            QCOMPARE(window.recipe().prune.method, name);
+            QCOMPARE(window.recipe().prune.schedule, QStringLiteral("at-init"));
+
+            QSignalSpy finished(&window, &ui::MainWindow::runFinished);
+            QTest::mouseClick(window.findChild<QPushButton*>("startButton"), Qt::LeftButton);
+            QVERIFY(finished.wait(120000));
+            const auto summary = finished.first().first().value<workbench::RunSummary>();
+            QCOMPARE(summary.outcome, workbench::RunSummary::Outcome::Completed);
+            QCOMPARE(summary.bestRound, 1); // the one sparse network, after the dense baseline
+            QVERIFY2(qAbs(summary.finalSparsity - 0.9) < 1e-3, qPrintable(QString::number(summary.finalSparsity)));
+            QCOMPARE(window.findChild<ui::ResultsPage*>()->rounds(), 2);
+            QCOMPARE(window.findChild<ui::SparsityChart*>("sparsityChart")->plottedRounds(), 2);
+        }
+    }
+
     void aMissingSourceIsAMessageNotACrash()
     {
         ui::MainWindow window;
