@@ -207,6 +207,23 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     q_->setSingleStep(0.01);
     q_->setValue(0.9);
     q_->setToolTip(tr("Geometric schedule: the share of each hidden layer's neurons kept per round"));
+    startEpoch_ = named(new QSpinBox, "startEpochSpin", tr("Gradual pruning starts after epoch"));
+    startEpoch_->setRange(0, 100'000);
+    startEpoch_->setToolTip(tr("Gradual: dense epochs before the first pruning step (prune.start_epoch)"));
+    endEpoch_ = named(new QSpinBox, "endEpochSpin", tr("Gradual pruning reaches the target by epoch"));
+    endEpoch_->setRange(1, 100'000);
+    endEpoch_->setToolTip(tr("Gradual: the sparsity reaches the target by the end of this epoch; the epochs after "
+                             "it fine-tune (prune.end_epoch)"));
+    frequency_ = named(new QSpinBox, "frequencySpin", tr("Gradual pruning every N steps"));
+    frequency_->setRange(1, 1'000'000);
+    frequency_->setSuffix(tr(" steps"));
+    frequency_->setToolTip(tr("Gradual: optimiser steps (batches) between two pruning steps (prune.frequency)"));
+    auto* gradualRow = new QHBoxLayout;
+    gradualRow->addWidget(startEpoch_);
+    gradualRow->addWidget(new QLabel(tr("to")));
+    gradualRow->addWidget(endEpoch_);
+    gradualRow->addWidget(new QLabel(tr("every")));
+    gradualRow->addWidget(frequency_, 1);
     retentionPreview_ = named(new QPlainTextEdit, "retentionPreview", tr("Neurons kept per round"));
     retentionPreview_->setReadOnly(true);
     retentionPreview_->setFont(QFont(QStringLiteral("monospace"), 9));
@@ -233,6 +250,7 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     pruneForm->addRow(QString(), scheduleHelp_);
     pruneForm->addRow(tr("R&ounds"), rounds_);
     pruneForm->addRow(tr("Retention &q"), q_);
+    pruneForm->addRow(tr("Gradual &epochs"), gradualRow);
     pruneForm->addRow(tr("Neurons kept"), retentionPreview_);
     pruneForm->addRow(tr("&Prune to sparsity"), sparsity_);
     pruneForm->addRow(tr("&Fine-tune epochs"), fineTuneEpochs_);
@@ -253,7 +271,7 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
 
     for (QComboBox* combo : {arch_, vggLayout_, init_, device_, optimizer_, method_, schedule_})
         connect(combo, &QComboBox::currentIndexChanged, this, &RecipeForm::updateFields);
-    for (QSpinBox* spin : {epochs_, batchSize_, seed_, rounds_, fineTuneEpochs_})
+    for (QSpinBox* spin : {epochs_, batchSize_, seed_, rounds_, fineTuneEpochs_, startEpoch_, endEpoch_, frequency_})
         connect(spin, &QSpinBox::valueChanged, this, &RecipeForm::updateFields);
     for (QDoubleSpinBox* spin : {vggWidth_, learningRate_, q_, sparsity_})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &RecipeForm::updateFields);
@@ -295,6 +313,9 @@ workbench::Recipe RecipeForm::recipe() const
         r.prune.rate = std::min(0.99, 1.0 - std::pow(1.0 - sparsity_->value() / 100.0, 1.0 / r.prune.rounds));
     r.prune.q = q_->value();
     r.prune.fineTuneEpochs = fineTuneEpochs_->value();
+    r.prune.startEpoch = startEpoch_->value();
+    r.prune.endEpoch = endEpoch_->value();
+    r.prune.frequency = frequency_->value();
     return r;
 }
 
@@ -343,6 +364,9 @@ void RecipeForm::setRecipe(const workbench::Recipe& r)
     select(schedule_, r.prune.schedule);
     rounds_->setValue(r.prune.rounds);
     q_->setValue(r.prune.q);
+    startEpoch_->setValue(r.prune.startEpoch);
+    endEpoch_->setValue(r.prune.endEpoch);
+    frequency_->setValue(r.prune.frequency);
     // Iterative and lottery schedules prune by `rate` each round: the form shows where that ends.
     const engine::ScheduleInfo& schedule = scheduleOf(r.prune.schedule);
     const bool perRound = schedule.usesRounds && schedule.usesSparsity;
@@ -439,6 +463,8 @@ void RecipeForm::updateFields()
         w->setEnabled(!running_ && arch == QLatin1String("vgg"));
     rounds_->setEnabled(!running_ && info.usesRounds);
     q_->setEnabled(!running_ && geometric);
+    for (QSpinBox* spin : {startEpoch_, endEpoch_, frequency_})
+        spin->setEnabled(!running_ && info.kind == engine::ScheduleKind::Gradual);
     // The geometric table sets how many neurons each round keeps; a sweep tries the recipe's list of values.
     const engine::MethodInfo* method = engine::findMethod(method_->currentText().toStdString());
     const bool ownSparsity = method != nullptr && (method->sweepsThresholds || method->fixedSparsity);
@@ -468,6 +494,11 @@ void RecipeForm::updateFields()
     QString scheduleText = scheduleHelp(schedule);
     if (info.restartsEachRound && (method == nullptr || !method->sweepsThresholds))
         scheduleText += tr(". Sparsities from the recipe (prune.sparsities): %1").arg(values(base_.prune.sparsities));
+    if (info.kind == engine::ScheduleKind::Sensitivity)
+        scheduleText += tr(". Each layer by |w| to the recipe's prune.sparsities: %1; proposes per-layer sparsities "
+                           "within a drop of %2 points (prune.max_drop)")
+                            .arg(values(base_.prune.sparsities))
+                            .arg(base_.prune.maxDrop);
     scheduleHelp_->setText(scheduleText);
     if (geometric) {
         QList<int> widths;

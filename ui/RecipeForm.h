@@ -84,7 +84,10 @@ private:
     QComboBox* schedule_ = nullptr;
     QLabel* scheduleHelp_ = nullptr;
     QSpinBox* rounds_ = nullptr;
-    QDoubleSpinBox* q_ = nullptr;                ///< geometric retention factor
+    QDoubleSpinBox* q_ = nullptr;    ///< geometric retention factor
+    QSpinBox* startEpoch_ = nullptr; ///< gradual: prune.start_epoch, prune.end_epoch, prune.frequency
+    QSpinBox* endEpoch_ = nullptr;
+    QSpinBox* frequency_ = nullptr;
     QPlainTextEdit* retentionPreview_ = nullptr; ///< the geometric schedule's table, before anything trains
     QDoubleSpinBox* sparsity_ = nullptr;
     QSpinBox* fineTuneEpochs_ = nullptr;

@@ -2,14 +2,19 @@
 
 #include "core/engine/pruning/MethodCatalogue.h"
 #include "core/workbench/RunJob.h"
+#include "core/workbench/SensitivityAnalysis.h"
+#include "core/workbench/Session.h"
 #include "ui/ConfusionMatrixWidget.h"
 #include "ui/HeightForWidth.h"
+#include "ui/WholeCells.h"
 #include "ui/charts/ChartContextMenu.h"
+#include "ui/charts/SensitivityChart.h"
 
 #include <QEvent>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
 #include <QSplitter>
@@ -70,8 +75,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     roundsTable_->setHorizontalHeaderLabels({tr("Round"), tr("Sparsity"), tr("Weights kept"), tr("Acc. after pruning"),
                                              tr("Validation acc."), tr("Test acc."), tr("Macro F1"), tr("Sparse size"),
                                              tr("MACs left")});
-    roundsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    roundsTable_->horizontalHeader()->setStretchLastSection(true);
+    showWholeCells(roundsTable_); // nine columns: the table scrolls sideways on a narrow screen
     roundsTable_->verticalHeader()->hide();
     roundsTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     roundsTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -90,8 +94,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     report_->setObjectName(QStringLiteral("classificationReport"));
     report_->setAccessibleName(tr("Classification report"));
     report_->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
-    report_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    report_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents); // class names in full
+    showWholeCells(report_, TableWidth::Hold); // class names and scores in full
     report_->verticalHeader()->hide();
     report_->setEditTriggers(QAbstractItemView::NoEditTriggers);
 
@@ -100,7 +103,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     cost_->setAccessibleName(tr("The chosen round against the dense model: parameters, size, compute, latency"));
     cost_->setHorizontalHeaderLabels({tr("Before (dense)"), tr("After"), tr("Change")});
     cost_->setVerticalHeaderLabels({tr("Parameters"), tr("Size"), tr("Multiply-adds / image"), tr("Latency, 1 image")});
-    cost_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    showWholeCells(cost_, TableWidth::Hold); // before, after and change side by side, in full
     cost_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     cost_->setSelectionMode(QAbstractItemView::NoSelection);
     cost_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
@@ -144,6 +147,20 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     bottom->setStretchFactor(0, 3);
     bottom->setStretchFactor(1, 2);
     bottom->setSizes({760, 600});
+    sensitivity_ = new SensitivityChart;
+    sensitivity_->setObjectName(QStringLiteral("sensitivityChart"));
+    sensitivity_->setAccessibleName(tr("Validation accuracy against each layer's sparsity, one line per layer"));
+    sensitivityNote_ = new QLabel;
+    sensitivityNote_->setObjectName(QStringLiteral("sensitivityProposal"));
+    sensitivityNote_->setWordWrap(true);
+    sensitivityNote_->setTextInteractionFlags(Qt::TextSelectableByMouse); // the sparsities are there to be copied
+    auto* sensitivityBox = new QGroupBox(tr("Sensitivity per layer"));
+    auto* sensitivityLayout = new QVBoxLayout(sensitivityBox);
+    sensitivityLayout->addWidget(sensitivity_, 1);
+    sensitivityLayout->addWidget(sensitivityNote_);
+    sensitivityBox_ = sensitivityBox;
+    sensitivityBox_->hide();
+    bottom->insertWidget(0, sensitivityBox_);
     auto* top = new QSplitter(Qt::Horizontal);
     top->addWidget(roundsBox);
     top->addWidget(costBox);
@@ -162,6 +179,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
 
     connect(job, &workbench::RunJob::started, this, [this, job] {
         clear();
+        maxDrop_ = job->recipe().prune.maxDrop;
         session_ = job->sessionPath();
         running_ = true;
         updateButtons();
@@ -180,6 +198,17 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
 void ResultsPage::setSession(const QString& path)
 {
     session_ = path;
+    try { // a reopened sensitivity run proposes for its own prune.max_drop
+        maxDrop_ = workbench::Session::open(path)
+                       .recipeJson()
+                       .value(QStringLiteral("prune"))
+                       .toObject()
+                       .value(QStringLiteral("max_drop"))
+                       .toDouble(1.0);
+    } catch (const std::exception&) {
+        maxDrop_ = 1.0;
+    }
+    updateSensitivity();
     running_ = false;
     updateButtons();
 }
@@ -204,6 +233,9 @@ void ResultsPage::clear()
     confusion_->clear();
     cost_->clearContents();
     costNote_->clear();
+    sensitivity_->clear();
+    sensitivityNote_->clear();
+    sensitivityBox_->hide();
     headline_->setText(tr("Running… rounds appear here as they finish."));
 }
 
@@ -242,6 +274,18 @@ void ResultsPage::addRound(const workbench::RoundStats& s)
         row, 8, cell(s.denseMacs > 0 ? percent(double(s.remainingMacs) / double(s.denseMacs)) : QStringLiteral("—")));
     showRound(row);
     updateButtons();
+    if (!s.sensitivityLayer.isEmpty())
+        updateSensitivity();
+}
+
+void ResultsPage::updateSensitivity()
+{
+    const workbench::SensitivityAnalysis analysis = workbench::SensitivityAnalysis::fromRounds(rounds_);
+    sensitivityBox_->setVisible(!analysis.isEmpty());
+    if (analysis.isEmpty())
+        return;
+    sensitivity_->setAnalysis(analysis, maxDrop_);
+    sensitivityNote_->setText(analysis.proposalText(maxDrop_));
 }
 
 void ResultsPage::showRound(int index)

@@ -17,6 +17,7 @@ class RunJob;
 namespace prunelab::ui {
 
 class ConfusionMatrixWidget;
+class SensitivityChart;
 
 /// The Results page of the current run: one row per round (sparsity, accuracy, F1, size, compute) with the best
 /// round highlighted, the confusion-matrix heatmap and the classification report of the chosen round (the latest
@@ -56,6 +57,8 @@ private:
     void highlightBest(int round);
     void showCost(const workbench::RoundStats& after);
     void updateButtons();
+    /// A sensitivity run: the chart (one line per layer) and the proposal for prune.max_drop, from the rounds so far.
+    void updateSensitivity();
 
     QList<workbench::RoundStats> rounds_;
     QStringList classNames_;
@@ -71,6 +74,10 @@ private:
     QLabel* costNote_ = nullptr;
     QPushButton* validate_ = nullptr;
     QPushButton* export_ = nullptr;
+    QWidget* sensitivityBox_ = nullptr; ///< shown for a sensitivity run only
+    SensitivityChart* sensitivity_ = nullptr;
+    QLabel* sensitivityNote_ = nullptr;
+    double maxDrop_ = 1.0; ///< the run's prune.max_drop, in points
 };
 
 } // namespace prunelab::ui

@@ -19,6 +19,7 @@
 #include "ui/VolumePreviewWidget.h"
 #include "ui/WeightHistogramWidget.h"
 #include "ui/charts/ChartContextMenu.h"
+#include "ui/charts/SensitivityChart.h"
 #include "ui/charts/SparsityChart.h"
 #include "ui/charts/TrainingChart.h"
 
@@ -1083,6 +1084,82 @@ private slots:
         QTest::mouseClick(validate, Qt::LeftButton);
         QVERIFY(validated.wait(60000));
         QVERIFY2(validated.first().first().toBool(), qPrintable(validated.first().last().toString()));
+    }
+
+    // Gradual pruning chosen on the form: the training chart's sparsity line rises inside the training curve, step
+    // by step, to the target; then the sensitivity analysis: one line per layer on the Results page.
+    void gradualAndSensitivityFromTheForm()
+    {
+        ScopedSessionsRoot sessions;
+        ui::MainWindow window;
+        window.show();
+        loadSmallDemo(window);
+        workbench::Recipe recipe = window.recipe();
+        recipe.model.hidden = {32, 16};
+        recipe.prune.sparsities = {0.0, 0.5, 0.9}; // the list the form shows but does not edit
+        window.setRecipe(recipe);
+        window.findChild<QSpinBox*>("epochsSpin")->setValue(4);
+        window.findChild<QComboBox*>("scheduleCombo")->setCurrentText(QStringLiteral("gradual"));
+        auto* start = window.findChild<QSpinBox*>("startEpochSpin");
+        QVERIFY(start->isEnabled());
+        start->setValue(1);
+        window.findChild<QSpinBox*>("endEpochSpin")->setValue(3);
+        window.findChild<QSpinBox*>("frequencySpin")->setValue(2);
+        window.findChild<QDoubleSpinBox*>("sparsitySpin")->setValue(80.0);
+        QCOMPARE(window.recipe().prune.schedule, QStringLiteral("gradual"));
+        QCOMPARE(window.recipe().prune.frequency, 2);
+        QCOMPARE(window.recipe().prune.sparsity, 0.8);
+
+        QSignalSpy finished(&window, &ui::MainWindow::runFinished);
+        QTest::mouseClick(window.findChild<QPushButton*>("startButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome,
+                 workbench::RunSummary::Outcome::Completed);
+        auto* chart = window.findChild<ui::TrainingChart*>("trainingChart");
+        QTRY_COMPARE(chart->plottedPoints(), 4);
+        QTRY_VERIFY(!chart->plottedSparsity().isEmpty());
+        const QList<QPointF> sparsity = chart->plottedSparsity();
+        // Pruning every 2 steps from the end of epoch 1 to the end of epoch 3: each step drawn where it happened
+        // (inside an epoch), then the sparsity held to the end of each epoch.
+        int steps = 0;
+        for (qsizetype i = 0; i < sparsity.size(); ++i) {
+            if (i > 0)
+                QVERIFY2(sparsity[i].y() >= sparsity[i - 1].y() - 1e-9, "the sparsity never falls");
+            if (sparsity[i].x() != std::floor(sparsity[i].x()) || sparsity[i].y() == 0.0)
+                ++steps; // a pruning step inside an epoch, or the first one (to 0 %) at the start of epoch 2
+        }
+        QVERIFY2(steps >= 3, qPrintable(QString::number(steps)));
+        QVERIFY(sparsity.first().x() >= 1.0);                          // nothing pruned during the dense epoch
+        QVERIFY(qAbs(sparsity.last().y() - 80.0) < 0.01);              // the target, reached and held
+        QCOMPARE(sparsity.last().x(), 4.0);                            // to the last epoch
+        QVERIFY(qAbs(sparsity[sparsity.size() / 2].y() - 80.0) > 1.0); // and rising on the way there
+
+        // The sensitivity analysis from the form: every prunable layer at every sparsity of the list.
+        window.findChild<QComboBox*>("scheduleCombo")->setCurrentText(QStringLiteral("sensitivity"));
+        QVERIFY(!start->isEnabled());
+        QVERIFY(window.findChild<QLabel*>("scheduleHelp")->text().contains(QStringLiteral("0, 0.5, 0.9")));
+        finished.clear();
+        QTest::mouseClick(window.findChild<QPushButton*>("startButton"), Qt::LeftButton);
+        QVERIFY(finished.wait(60000));
+        QCOMPARE(finished.first().first().value<workbench::RunSummary>().outcome,
+                 workbench::RunSummary::Outcome::Completed);
+        auto* results = window.findChild<ui::ResultsPage*>();
+        QCOMPARE(results->rounds(), 1 + 3 * 3);
+        auto* sensitivity = window.findChild<ui::SensitivityChart*>("sensitivityChart");
+        QVERIFY(sensitivity);
+        QCOMPARE(sensitivity->plottedLayers(),
+                 QStringList({"layers.0.weight", "layers.1.weight", "layers.2.weight"})); // one line per layer
+        QVERIFY(!sensitivity->isHidden());
+        const QString proposal = window.findChild<QLabel*>("sensitivityProposal")->text();
+        QVERIFY2(proposal.contains(QStringLiteral("layers.2.weight")) && proposal.contains(QStringLiteral("interact")),
+                 qPrintable(proposal));
+        QVERIFY(sensitivity->toCsv().startsWith(QStringLiteral("layer,sparsity,val_accuracy,drop_points\ndense,0,")));
+        // The run wrote the table, the chart and the proposal into its session (the PNG needs the mains' renderer).
+        const QString session = finished.first().first().value<workbench::RunSummary>().session;
+        for (const char* file :
+             {"results/sensitivity.csv", "results/sensitivity-proposal.json", "results/plots/sensitivity.svg"})
+            QVERIFY2(QFileInfo::exists(session + QLatin1Char('/') + QLatin1String(file)), file);
+        QTRY_VERIFY(chart->plottedSparsity().isEmpty()); // no sparsity line for an analysis that trains nothing
     }
 
     void preferencesSetTheSessionsFolderAndTheCacheLimit()

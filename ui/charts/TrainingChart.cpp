@@ -3,6 +3,8 @@
 #include "ui/charts/ChartContextMenu.h"
 #include "ui/charts/Palette.h"
 
+#include "core/engine/pruning/MethodCatalogue.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QLegend>
@@ -51,6 +53,10 @@ TrainingChart::TrainingChart(QWidget* parent) : QWidget(parent)
     validationLoss_ = makeSeries(tr("validation loss"), blue, Qt::SolidLine);
     trainAccuracy_ = makeSeries(tr("train accuracy"), orange, Qt::DashLine);
     validationAccuracy_ = makeSeries(tr("validation accuracy"), orange, Qt::SolidLine);
+    const QColor green(0x2c, 0xa0, 0x2c);
+    sparsity_ = makeSeries(tr("sparsity (%)"), green, Qt::SolidLine); // on the accuracy axis: both are percent
+    sparsity_->setPointsVisible(false);
+    sparsity_->setParent(this); // the chart owns it only while it shows it
 
     epochAxis_ = new QValueAxis;
     epochAxis_->setTitleText(tr("epoch"));
@@ -119,13 +125,35 @@ void TrainingChart::addEpoch(const workbench::EpochStats& s)
 
 void TrainingChart::markPruning(const workbench::RoundStats& stats)
 {
+    const engine::ScheduleInfo* schedule = engine::findSchedule(stats.schedule.toStdString());
+    const engine::ScheduleKind kind = schedule != nullptr ? schedule->kind : engine::ScheduleKind::None;
+    if (kind == engine::ScheduleKind::Sensitivity)
+        return; // every round starts again from the dense model, with no training: nothing happens on this axis
+    if (kind == engine::ScheduleKind::Gradual) {
+        // Pruning inside the training: each pruning step where it happened, then the sparsity held to the round's
+        // (its epoch's) end; no marker line per step.
+        for (const workbench::GradualStepStats& g : stats.gradualSteps)
+            sparsityPoints_.append({g.epoch, 100.0 * g.sparsity});
+        for (qsizetype i = epochRounds_.size() - 1; i >= 0; --i)
+            if (epochRounds_[i] == stats.round) {
+                sparsityPoints_.append({validationAccuracyPoints_[i].x(), 100.0 * stats.sparsity});
+                break;
+            }
+        dirty_ = true;
+        return;
+    }
     // The round's report comes after its fine-tuning epochs; the pruning itself came before them.
     double x = 0.5;
     for (qsizetype i = 0; i < epochRounds_.size(); ++i)
         if (epochRounds_[i] < stats.round)
             x = validationAccuracyPoints_[i].x() + 0.5;
     markerPositions_.append(x);
-    markerLabel_ = tr("pruning"); // the rounds and their sparsity are in the log and the Results page
+    markerLabel_ = tr("pruning");              // the rounds and their sparsity are in the log and the Results page
+    if (kind != engine::ScheduleKind::Sweep) { // a sweep restarts every value from the dense model
+        // A step: the sparsity before this pruning up to it, the new one after it.
+        sparsityPoints_.append({x, sparsityPoints_.isEmpty() ? 0.0 : sparsityPoints_.last().y()});
+        sparsityPoints_.append({x, 100.0 * stats.sparsity});
+    }
     dirty_ = true;
 }
 
@@ -136,6 +164,10 @@ void TrainingChart::clear()
     trainAccuracyPoints_.clear();
     validationAccuracyPoints_.clear();
     epochRounds_.clear();
+    sparsityPoints_.clear();
+    if (sparsity_->chart() != nullptr)
+        chart_->removeSeries(sparsity_); // keeps the series, out of the chart and the legend
+    sparsity_->setParent(this);
     markerPositions_.clear();
     for (QLineSeries* marker : std::as_const(pruneMarkers_)) {
         chart_->removeSeries(marker);
@@ -149,6 +181,11 @@ void TrainingChart::clear()
 int TrainingChart::plottedPoints() const
 {
     return int(validationAccuracy_->count());
+}
+
+QList<QPointF> TrainingChart::plottedSparsity() const
+{
+    return sparsity_->points();
 }
 
 QString TrainingChart::toCsv() const
@@ -174,6 +211,12 @@ void TrainingChart::replot()
     validationLoss_->replace(validationLossPoints_);
     trainAccuracy_->replace(trainAccuracyPoints_);
     validationAccuracy_->replace(validationAccuracyPoints_);
+    sparsity_->replace(sparsityPoints_);
+    if (!sparsityPoints_.isEmpty() && sparsity_->chart() == nullptr) { // in the chart and its legend once it prunes
+        chart_->addSeries(sparsity_);
+        sparsity_->attachAxis(epochAxis_);
+        sparsity_->attachAxis(accuracyAxis_);
+    }
     // One dotted vertical line per pruning round; only the first has a legend entry, named after the latest round.
     while (pruneMarkers_.size() < markerPositions_.size()) {
         const double x = markerPositions_[pruneMarkers_.size()];

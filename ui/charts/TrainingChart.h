@@ -14,7 +14,8 @@ class QTimer;
 
 namespace prunelab::ui {
 
-/// Live loss and accuracy per epoch (train and validation), with the pruning step marked.
+/// Live loss and accuracy per epoch (train and validation), with the pruning step marked and the sparsity reached
+/// drawn on the percent axis (the gradual schedule: every pruning step, rising inside the training curve).
 /// Points are buffered and pushed to the series on a coalescing timer (~25 Hz) with one QXYSeries::replace()
 /// per series, so a fast run never floods the event loop. Qt Charts stays behind this class (it is deprecated
 /// from Qt 6.10 in favour of Qt Graphs).
@@ -31,6 +32,8 @@ public:
 
     /// Points currently drawn on the validation-accuracy series (what a person sees, not what is buffered).
     int plottedPoints() const;
+    /// Points currently drawn on the sparsity series, as (epoch, percent).
+    QList<QPointF> plottedSparsity() const;
     /// epoch, round, train_loss, validation_loss, train_accuracy, validation_accuracy (the points buffered).
     QString toCsv() const;
 
@@ -43,6 +46,7 @@ private:
     QLineSeries* validationLoss_ = nullptr;
     QLineSeries* trainAccuracy_ = nullptr;
     QLineSeries* validationAccuracy_ = nullptr;
+    QLineSeries* sparsity_ = nullptr;
     QList<QLineSeries*> pruneMarkers_;
     QValueAxis* epochAxis_ = nullptr;
     QValueAxis* lossAxis_ = nullptr;
@@ -50,7 +54,8 @@ private:
     QTimer* replotTimer_ = nullptr;
 
     QList<QPointF> trainLossPoints_, validationLossPoints_, trainAccuracyPoints_, validationAccuracyPoints_;
-    QList<int> epochRounds_; ///< the pruning round of each epoch added (0: dense training)
+    QList<QPointF> sparsityPoints_; ///< percent
+    QList<int> epochRounds_;        ///< the pruning round of each epoch added (0: dense training)
     QList<double> markerPositions_;
     QString markerLabel_;
     bool dirty_ = false;
