@@ -65,6 +65,11 @@ class tst_RunJobSession : public QObject {
         r.dataset.testGiven = false;
         r.dataset.testFraction = 0.2;
         r.device = QStringLiteral("cpu");
+        if (schedule == QLatin1String("at-init")) { // SynFlow on θ0, each sparse network from fresh weights
+            r.prune.method = QStringLiteral("synflow");
+            r.prune.parameters["synflow_iterations"] = {10};
+            r.prune.control = QStringLiteral("random-reinit");
+        }
         return r;
     }
 
@@ -96,6 +101,7 @@ private slots:
         QTest::newRow("iterative, after round 1") << "iterative" << 1;
         QTest::newRow("lottery rewinding to epoch 1, after round 2") << "lottery" << 2;
         QTest::newRow("sweep, after round 2") << "sweep" << 2;
+        QTest::newRow("at-init with random-reinit, after round 1") << "at-init" << 1;
         QTest::newRow("iterative, after the last round") << "iterative" << 3;
     }
     void continuesAfterAnyRoundWithIdenticalRounds()
@@ -123,7 +129,8 @@ private slots:
             QCOMPARE(reference.exists(folder + QStringLiteral("masks.pt")), k > 0);
             QVERIFY(reference.readFile(folder + QStringLiteral("train.csv")).startsWith("epoch,epochs,train_loss"));
         }
-        QCOMPARE(epochEvents(reference).size(), 2 + 3 * (schedule == QLatin1String("lottery") ? 2 : 1));
+        const bool retrains = schedule == QLatin1String("lottery") || schedule == QLatin1String("at-init");
+        QCOMPARE(epochEvents(reference).size(), 2 + 3 * (retrains ? 2 : 1)); // retrained for the full epochs
 
         // What a kill leaves: state.json at the last completed round, the next round half written, metrics beyond.
         const QString copy = root.filePath(QStringLiteral("copy"));
