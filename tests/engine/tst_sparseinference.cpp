@@ -147,7 +147,7 @@ TEST_CASE("the one-sample kernel takes 32-bit column numbers past 65,536 inputs"
     const torch::Tensor bias = torch::randn({3});
     const kernels::SparseMatrix m =
         kernels::SparseMatrix::fromDense(weight.data_ptr<float>(), 3, 70000, bias.data_ptr<float>());
-    VERIFY(m.paddedColumn16.empty() && !m.paddedColumn32.empty());
+    VERIFY(m.sliceIndex16.empty() && !m.sliceIndex32.empty());
     const torch::Tensor x = torch::randn({70000});
     const torch::Tensor w64 = weight.to(torch::kDouble), x64 = x.to(torch::kDouble);
     const torch::Tensor expected = w64.matmul(x64) + bias;

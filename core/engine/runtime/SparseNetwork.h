@@ -13,10 +13,11 @@ namespace prunelab::engine {
 /// multiplies 5 % of its weights. A masked dense model costs what the dense one does; this is the unstructured
 /// counterpart of compaction (structured pruning). Convolutions: SparseConv2d.
 ///
-/// One sample (or up to 3) goes through a gather kernel (each row's inputs fetched by 16-bit column numbers); larger
-/// batches are transposed once into feature-major blocks of 16 samples so that each surviving weight is one
-/// broadcast and multiply-add over 16 to 64 samples held in vector registers. Kernels for AVX-512, AVX2 and the
-/// baseline are chosen at run time (kernels::selectedSimdLevel); no LibTorch operator runs inside forward.
+/// One sample (or up to 3) goes through a gather kernel (16 rows at a time, their inputs fetched by 16-bit column
+/// numbers: kernels::SparseMatrix's SELL-16 layout); larger batches are transposed once into feature-major blocks of 16
+/// samples so that each surviving weight is one broadcast and multiply-add over 16 to 64 samples held in vector
+/// registers. Kernels for AVX-512, AVX2 and the baseline are chosen at run time (kernels::selectedSimdLevel); no
+/// LibTorch operator runs inside forward.
 class SparseNetwork {
 public:
     /// Throws std::invalid_argument naming the first step that has no sparse path (convolution, batch norm,

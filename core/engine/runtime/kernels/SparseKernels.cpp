@@ -1,5 +1,6 @@
 #include "core/engine/runtime/kernels/SparseKernels.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -24,10 +25,11 @@ struct SparseView {
     const float* bias;
 };
 
-template <typename Index> struct PaddedView {
-    int64_t rows;
-    const int32_t* rowStart;
-    const Index* column;
+template <typename Index> struct SliceView {
+    int64_t slices;
+    const int32_t* sliceStart;
+    const int32_t* row;
+    const Index* index;
     const float* value;
     const float* bias;
 };
@@ -69,26 +71,30 @@ SparseView viewOf(const SparseMatrix& w)
     return {w.rows, w.rowStart.data(), w.index.data(), w.value.data(), w.bias.empty() ? nullptr : w.bias.data()};
 }
 
-template <typename Index> PaddedView<Index> paddedViewOf(const SparseMatrix& w, const std::vector<Index>& column)
+template <typename Index> SliceView<Index> sliceViewOf(const SparseMatrix& w, const std::vector<Index>& index)
 {
-    return {w.rows, w.paddedRowStart.data(), column.data(), w.paddedValue.data(),
-            w.bias.empty() ? nullptr : w.bias.data()};
+    return {int64_t(w.sliceStart.size()) - 1,
+            w.sliceStart.data(),
+            w.sliceRow.data(),
+            index.data(),
+            w.sliceValue.data(),
+            w.sliceBias.data()};
 }
 
 template <typename Index>
-void matVecAt(SimdLevel level, const PaddedView<Index>& view, const float* x, bool relu, float* y)
+void slicedMatVecAt(SimdLevel level, const SliceView<Index>& view, const float* x, bool relu, float* y)
 {
     switch (level) {
 #if PRUNELAB_X86_VARIANTS
     case SimdLevel::Avx512:
-        avx512::matVecPadded(view, x, relu, y);
+        avx512::slicedMatVec(view, x, relu, y);
         return;
     case SimdLevel::Avx2:
-        avx2::matVecPadded(view, x, relu, y);
+        avx2::slicedMatVec(view, x, relu, y);
         return;
 #endif
     default:
-        portable::matVecPadded(view, x, relu, y);
+        portable::slicedMatVec(view, x, relu, y);
         return;
     }
 }
@@ -165,11 +171,9 @@ SparseMatrix SparseMatrix::fromDense(const float* weight, int64_t rows, int64_t 
     SparseMatrix m;
     m.rows = rows;
     m.columns = columns;
-    const bool narrow = columns <= 65536;
     m.rowStart.reserve(size_t(rows + 1));
-    m.paddedRowStart.reserve(size_t(rows + 1));
     m.rowStart.push_back(0);
-    m.paddedRowStart.push_back(0);
+    int32_t largestIndex = 0;
     for (int64_t r = 0; r < rows; ++r) {
         for (int64_t c = 0; c < columns; ++c) {
             const float v = weight[r * columns + c];
@@ -177,33 +181,53 @@ SparseMatrix SparseMatrix::fromDense(const float* weight, int64_t rows, int64_t 
                 continue;
             m.index.push_back(index != nullptr ? index[c] : int32_t(c));
             m.value.push_back(v);
-            if (narrow)
-                m.paddedColumn16.push_back(uint16_t(c));
-            else
-                m.paddedColumn32.push_back(int32_t(c));
-            m.paddedValue.push_back(v);
-        }
-        while (m.paddedValue.size() % 8 != 0) {
-            if (narrow)
-                m.paddedColumn16.push_back(0);
-            else
-                m.paddedColumn32.push_back(0);
-            m.paddedValue.push_back(0.0f);
+            largestIndex = std::max(largestIndex, m.index.back());
         }
         m.rowStart.push_back(int32_t(m.value.size()));
-        m.paddedRowStart.push_back(int32_t(m.paddedValue.size()));
     }
     if (bias != nullptr)
         m.bias.assign(bias, bias + rows);
+
+    // SELL-16: rows by decreasing length (stable, so equal rows keep their order), 16 to a slice.
+    const auto length = [&m](int32_t r) { return m.rowStart[size_t(r) + 1] - m.rowStart[size_t(r)]; };
+    std::vector<int32_t> order(static_cast<size_t>(rows));
+    for (int64_t r = 0; r < rows; ++r)
+        order[size_t(r)] = int32_t(r);
+    std::stable_sort(order.begin(), order.end(), [&](int32_t a, int32_t b) { return length(a) > length(b); });
+    const bool narrow = largestIndex < 65536;
+    m.sliceStart.push_back(0);
+    for (int64_t first = 0; first < rows; first += 16) {
+        const size_t lanes = m.sliceRow.size();
+        int32_t longest = 0;
+        for (int64_t lane = 0; lane < 16; ++lane) {
+            const int32_t r = first + lane < rows ? order[size_t(first + lane)] : -1;
+            m.sliceRow.push_back(r);
+            m.sliceBias.push_back(r >= 0 && bias != nullptr ? bias[r] : 0.0f);
+            if (r >= 0)
+                longest = std::max(longest, length(r));
+        }
+        for (int32_t k = 0; k < longest; ++k)
+            for (size_t lane = 0; lane < 16; ++lane) {
+                const int32_t r = m.sliceRow[lanes + lane];
+                const bool real = r >= 0 && k < length(r);
+                const size_t at = real ? size_t(m.rowStart[size_t(r)] + k) : 0;
+                if (narrow)
+                    m.sliceIndex16.push_back(real ? uint16_t(m.index[at]) : uint16_t(0));
+                else
+                    m.sliceIndex32.push_back(real ? m.index[at] : 0);
+                m.sliceValue.push_back(real ? m.value[at] : 0.0f);
+            }
+        m.sliceStart.push_back(int32_t(m.sliceValue.size()));
+    }
     return m;
 }
 
 void sparseMatVec(SimdLevel level, const SparseMatrix& w, const float* x, bool relu, float* y)
 {
-    if (w.paddedColumn32.empty())
-        matVecAt(level, paddedViewOf(w, w.paddedColumn16), x, relu, y);
+    if (w.sliceIndex32.empty())
+        slicedMatVecAt(level, sliceViewOf(w, w.sliceIndex16), x, relu, y);
     else
-        matVecAt(level, paddedViewOf(w, w.paddedColumn32), x, relu, y);
+        slicedMatVecAt(level, sliceViewOf(w, w.sliceIndex32), x, relu, y);
 }
 
 void sparseMatMat(SimdLevel level, const SparseMatrix& w, const float* x, int64_t xStride, int64_t width, bool relu,

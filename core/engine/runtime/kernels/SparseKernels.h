@@ -33,13 +33,18 @@ struct SparseMatrix {
     /// For a linear layer index is the column; for a convolution it is the tap's offset in the padded input image.
     std::vector<int32_t> rowStart, index;
     std::vector<float> value;
-    /// The same rows, each padded with zero weights (on column 0) to a multiple of 8 entries so that the one-sample
-    /// kernel gathers whole vectors; column numbers in 16 bits when they fit (columns ≤ 65,536), else in 32.
-    std::vector<int32_t> paddedRowStart;
-    std::vector<uint16_t> paddedColumn16;
-    std::vector<int32_t> paddedColumn32;
-    std::vector<float> paddedValue;
-    std::vector<float> bias; ///< empty or one per row
+    /// The same rows for the one-sample kernels (SELL-16): sorted by length, in slices of 16 rows stored entry by
+    /// entry (a slice's k-th entries of its 16 rows side by side), so that one gather fetches the inputs of 16 rows
+    /// (AVX-512: one instruction, AVX2: two, portable: 16 independent scalar sums) and each lane sums one row, with
+    /// no horizontal sums; a slice is as long as its longest
+    /// row, the others padded with zero weights on input 0. Inputs numbered in 16 bits when they fit, else in 32.
+    std::vector<int32_t> sliceStart; ///< per slice and one more, in entries (a multiple of 16)
+    std::vector<int32_t> sliceRow;   ///< 16 per slice: the row each lane sums, -1 for none
+    std::vector<uint16_t> sliceIndex16;
+    std::vector<int32_t> sliceIndex32;
+    std::vector<float> sliceValue;
+    std::vector<float> sliceBias; ///< 16 per slice, the bias of each lane's row (0 without)
+    std::vector<float> bias;      ///< empty or one per row
 
     /// From a dense row-major weight (zeros are the pruned weights) and an optional bias (null: none). `index`
     /// maps a column to the entry's index (null: the column itself).
@@ -48,8 +53,8 @@ struct SparseMatrix {
     int64_t nonzeros() const { return int64_t(value.size()); }
 };
 
-/// y = W x + bias for one sample (x: columns floats, y: rows floats), negatives set to 0 when `relu`: a gather of
-/// the inputs each row's surviving weights meet.
+/// y[r] = bias[r] + Σ_k W[r, k] · x[index_k] for one sample (linear layer: x has `columns` floats, y `rows`),
+/// negatives set to 0 when `relu`: 16 rows at a time from the SELL-16 layout.
 void sparseMatVec(SimdLevel level, const SparseMatrix& w, const float* x, bool relu, float* y);
 
 /// Y[r, p] = bias[r] + Σ_k W[r, k] · X[index_k · xStride + p] for 0 ≤ p < width, a multiple of 16: each surviving
