@@ -6,7 +6,6 @@
 #include "core/workbench/Session.h"
 #include "ui/ConfusionMatrixWidget.h"
 #include "ui/HeightForWidth.h"
-#include "ui/WholeCells.h"
 #include "ui/charts/ChartContextMenu.h"
 #include "ui/charts/SensitivityChart.h"
 
@@ -75,7 +74,8 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     roundsTable_->setHorizontalHeaderLabels({tr("Round"), tr("Sparsity"), tr("Weights kept"), tr("Acc. after pruning"),
                                              tr("Validation acc."), tr("Test acc."), tr("Macro F1"), tr("Sparse size"),
                                              tr("MACs left")});
-    showWholeCells(roundsTable_); // nine columns: the table scrolls sideways on a narrow screen
+    roundsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    roundsTable_->horizontalHeader()->setStretchLastSection(true);
     roundsTable_->verticalHeader()->hide();
     roundsTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     roundsTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -94,7 +94,8 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     report_->setObjectName(QStringLiteral("classificationReport"));
     report_->setAccessibleName(tr("Classification report"));
     report_->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
-    showWholeCells(report_, TableWidth::Hold); // class names and scores in full
+    report_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    report_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents); // class names in full
     report_->verticalHeader()->hide();
     report_->setEditTriggers(QAbstractItemView::NoEditTriggers);
 
@@ -103,7 +104,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     cost_->setAccessibleName(tr("The chosen round against the dense model: parameters, size, compute, latency"));
     cost_->setHorizontalHeaderLabels({tr("Before (dense)"), tr("After"), tr("Change")});
     cost_->setVerticalHeaderLabels({tr("Parameters"), tr("Size"), tr("Multiply-adds / image"), tr("Latency, 1 image")});
-    showWholeCells(cost_, TableWidth::Hold); // before, after and change side by side, in full
+    cost_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     cost_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     cost_->setSelectionMode(QAbstractItemView::NoSelection);
     cost_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
