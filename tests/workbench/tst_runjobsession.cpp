@@ -70,6 +70,14 @@ class tst_RunJobSession : public QObject {
             r.prune.parameters["synflow_iterations"] = {10};
             r.prune.control = QStringLiteral("random-reinit");
         }
+        if (schedule == QLatin1String("gradual")) { // one dense epoch, then one round per epoch, pruning every 2 steps
+            r.train.epochs = 4;
+            r.prune.startEpoch = 1;
+            r.prune.endEpoch = 3;
+            r.prune.frequency = 2;
+        }
+        if (schedule == QLatin1String("sensitivity")) // three layers at one sparsity: three rounds
+            r.prune.sparsities = {0.7};
         return r;
     }
 
@@ -102,6 +110,8 @@ private slots:
         QTest::newRow("lottery rewinding to epoch 1, after round 2") << "lottery" << 2;
         QTest::newRow("sweep, after round 2") << "sweep" << 2;
         QTest::newRow("at-init with random-reinit, after round 1") << "at-init" << 1;
+        QTest::newRow("gradual, in the middle of its pruning epochs") << "gradual" << 1;
+        QTest::newRow("sensitivity, after the first layer") << "sensitivity" << 1;
         QTest::newRow("iterative, after the last round") << "iterative" << 3;
     }
     void continuesAfterAnyRoundWithIdenticalRounds()
@@ -130,7 +140,10 @@ private slots:
             QVERIFY(reference.readFile(folder + QStringLiteral("train.csv")).startsWith("epoch,epochs,train_loss"));
         }
         const bool retrains = schedule == QLatin1String("lottery") || schedule == QLatin1String("at-init");
-        QCOMPARE(epochEvents(reference).size(), 2 + 3 * (retrains ? 2 : 1)); // retrained for the full epochs
+        const qsizetype epochs = schedule == QLatin1String("gradual")       ? 4 // the pruning is inside the 4 epochs
+                                 : schedule == QLatin1String("sensitivity") ? 2 // no training after the dense model
+                                                                            : 2 + 3 * (retrains ? 2 : 1);
+        QCOMPARE(epochEvents(reference).size(), epochs); // lottery and at-init retrain for the full epochs
 
         // What a kill leaves: state.json at the last completed round, the next round half written, metrics beyond.
         const QString copy = root.filePath(QStringLiteral("copy"));
