@@ -13,6 +13,7 @@ ConfusionMatrixWidget::ConfusionMatrixWidget(QWidget* parent) : QWidget(parent)
     setAccessibleName(tr("Confusion matrix"));
     setToolTip(tr("Rows: true class. Columns: predicted class. Colour: share of the row; the diagonal is correct."));
     ChartContextMenu::install(this, QStringLiteral("confusion-matrix"), [this] { return toCsv(); });
+    setProperty("elidedTexts", QStringList()); // texts the last paint had to shorten (none, unless far too small)
     clear();
 }
 
@@ -52,25 +53,58 @@ void ConfusionMatrixWidget::paintEvent(QPaintEvent*)
     const QFontMetrics metrics(font());
     const QColor text = palette().text().color();
     painter.setPen(text);
+    QStringList shortened; // what did not fit even so: the presentation test reads it
     const int titleHeight = metrics.height() + 8;
     QFont bold = font();
     bold.setBold(true);
     painter.setFont(bold);
-    painter.drawText(QRect(0, 2, width(), titleHeight), Qt::AlignCenter, title_);
+    const QString title = QFontMetrics(bold).elidedText(title_, Qt::ElideRight, width() - 4);
+    if (title != title_)
+        shortened << title_;
+    painter.drawText(QRect(0, 2, width(), titleHeight), Qt::AlignCenter, title);
     painter.setFont(font());
     const int n = int(confusion_.size());
-    if (n == 0)
+    if (n == 0) {
+        setProperty("elidedTexts", shortened);
         return;
+    }
 
-    int labelWidth = metrics.horizontalAdvance(tr("true"));
-    for (const QString& name : classNames_)
-        labelWidth = std::max(labelWidth, metrics.horizontalAdvance(name));
-    labelWidth += 12;
     const int axisTitle = metrics.height() + 4;
     const int top = titleHeight + axisTitle + metrics.height() + 6; // "predicted" + column labels
+    // Row labels in full; the side of a cell from what is left. When a class name is wider than its column, the
+    // columns are numbered and each row names its number ("2  ModerateDemented"): never "Mod…".
+    const auto layout = [&](const QStringList& rowLabels, int& labelWidth, int& side) {
+        labelWidth = metrics.horizontalAdvance(tr("true"));
+        for (const QString& label : rowLabels)
+            labelWidth = std::max(labelWidth, metrics.horizontalAdvance(label));
+        labelWidth += 12;
+        side = std::max(10, std::min(width() - axisTitle - labelWidth - 10, height() - top - 10) / n);
+    };
+    QStringList rowLabels = classNames_;
+    QStringList columnLabels = classNames_;
+    int labelWidth = 0, side = 0;
+    layout(rowLabels, labelWidth, side);
+    const bool numbered = std::any_of(classNames_.cbegin(), classNames_.cend(),
+                                      [&](const QString& name) { return metrics.horizontalAdvance(name) > side - 4; });
+    if (numbered) {
+        for (int i = 0; i < n; ++i) {
+            rowLabels[i] = tr("%1  %2").arg(i + 1).arg(classNames_.value(i));
+            columnLabels[i] = QString::number(i + 1);
+        }
+        layout(rowLabels, labelWidth, side);
+    }
     const int left = axisTitle + labelWidth;
-    const int side = std::max(10, std::min(width() - left - 10, height() - top - 10) / n);
     const QRect grid(left, top, side * n, side * n);
+
+    // The counts and shares in a font that fits the cell: smaller on a small widget, never cut.
+    QFont cellFont = font();
+    const auto fits = [&](const QFont& f) {
+        const QFontMetrics m(f);
+        return m.horizontalAdvance(QStringLiteral("100.0 %")) <= side - 4 && 2 * m.height() <= side - 2;
+    };
+    while (!fits(cellFont) && cellFont.pointSizeF() > 6.0)
+        cellFont.setPointSizeF(cellFont.pointSizeF() * 0.9);
+    const bool twoLines = fits(cellFont);
 
     painter.drawText(QRect(left, titleHeight, grid.width(), axisTitle), Qt::AlignCenter, tr("predicted class"));
     painter.save();
@@ -85,8 +119,10 @@ void ConfusionMatrixWidget::paintEvent(QPaintEvent*)
         for (qint64 v : confusion_[t])
             rowTotal += v;
         painter.setPen(text);
+        painter.setFont(font());
         painter.drawText(QRect(axisTitle, top + t * side, labelWidth - 6, side), Qt::AlignRight | Qt::AlignVCenter,
-                         classNames_.value(t));
+                         rowLabels.value(t));
+        painter.setFont(cellFont);
         for (int p = 0; p < n; ++p) {
             const qint64 count = confusion_[t].value(p);
             const double share = rowTotal > 0 ? double(count) / double(rowTotal) : 0.0;
@@ -98,16 +134,21 @@ void ConfusionMatrixWidget::paintEvent(QPaintEvent*)
             painter.setPen(QPen(QColor(0xcc, 0xcc, 0xcc), 1));
             painter.drawRect(cell);
             painter.setPen(share > 0.5 ? Qt::white : Qt::black);
-            painter.drawText(cell, Qt::AlignCenter,
-                             QStringLiteral("%1\n%2 %").arg(count).arg(100.0 * share, 0, 'f', share >= 0.995 ? 0 : 1));
+            const QString percent = QStringLiteral("%1 %").arg(100.0 * share, 0, 'f', share >= 0.995 ? 0 : 1);
+            // Too small for two lines (many classes in a small pane): the count alone, the share in the tooltip
+            // and the CSV.
+            const QString label = twoLines ? QStringLiteral("%1\n%2").arg(count).arg(percent) : QString::number(count);
+            if (QFontMetrics(cellFont).horizontalAdvance(QString::number(count)) > side - 2)
+                shortened << QString::number(count);
+            painter.drawText(cell, Qt::AlignCenter, label);
         }
     }
     painter.setPen(text);
-    for (int p = 0; p < n; ++p) {
-        const QString name = metrics.elidedText(classNames_.value(p), Qt::ElideRight, side - 4);
+    painter.setFont(font());
+    for (int p = 0; p < n; ++p)
         painter.drawText(QRect(grid.left() + p * side, top - metrics.height() - 4, side, metrics.height()),
-                         Qt::AlignCenter, name);
-    }
+                         Qt::AlignCenter, columnLabels.value(p));
+    setProperty("elidedTexts", shortened);
 }
 
 } // namespace prunelab::ui

@@ -2,8 +2,10 @@
 
 #include "datasets/BrainSliceDemo.h"
 #include "ui/ClassBalanceChart.h"
+#include "ui/HeightForWidth.h"
 #include "ui/SampleGridWidget.h"
 #include "ui/SplitPanel.h"
+#include "ui/WholeCells.h"
 
 #include <QDir>
 #include <QFileInfo>
@@ -53,6 +55,21 @@ QTableWidgetItem* number(qint64 value)
     auto* item = new QTableWidgetItem(QString::number(value));
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;
+}
+
+/// A class name that a word-wrapped label may break between its words, "VeryMildDemented" and "very_mild" alike
+/// (a zero-width space before each inner capital and after each _ or -).
+QString breakable(const QString& name)
+{
+    QString text;
+    for (qsizetype i = 0; i < name.size(); ++i) {
+        if (i > 0 && name[i].isUpper() && name[i - 1].isLower())
+            text += QChar(0x200B);
+        text += name[i];
+        if ((name[i] == QLatin1Char('_') || name[i] == QLatin1Char('-')) && i + 1 < name.size())
+            text += QChar(0x200B);
+    }
+    return text;
 }
 
 QTableWidget* makeTable(const QStringList& headers, const QString& objectName, const QString& accessibleName)
@@ -142,7 +159,8 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     auto* samplesLayout = new QVBoxLayout(samplesBox);
     samplesLayout->addWidget(gridScroll);
 
-    stripBox_ = new QGroupBox(tr("Severity strip: the same slice at each class's atrophy, mildest first"));
+    // A group box is never narrower than its title: the title short, the explanation in a label that wraps.
+    stripBox_ = new QGroupBox(tr("Severity strip"));
     stripBox_->setObjectName(QStringLiteral("severityStripBox"));
     stripRow_ = new QWidget;
     stripRow_->setObjectName(QStringLiteral("severityStrip"));
@@ -150,8 +168,12 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     stripLayout->setContentsMargins(0, 0, 0, 0);
     stripLayout->setAlignment(Qt::AlignLeft);
     auto* stripBoxLayout = new QVBoxLayout(stripBox_);
+    auto* stripNote = new QLabel(tr("The same slice at each class's atrophy, mildest first."));
+    stripNote->setWordWrap(true);
+    stripBoxLayout->addWidget(stripNote);
     stripBoxLayout->addWidget(stripRow_);
     stripBox_->hide();
+    followHeightForWidth(stripBox_); // the captions' wrapped lines stay inside the box
     // Samples, split and strip share the column; the person decides how much each gets.
     splitPanel_ = new SplitPanel;
     splitPanel_->setObjectName(QStringLiteral("splitPanel"));
@@ -175,7 +197,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
 
     balanceTable_ =
         makeTable({tr("Class"), tr("Images"), tr("Share")}, QStringLiteral("balanceTable"), tr("Images per class"));
-    balanceTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    showWholeCells(balanceTable_, TableWidth::Hold); // class names in full, at a projector's font too
     balanceBars_ = new ClassBalanceChart(ClassBalanceChart::Style::Bars);
     balanceBars_->setObjectName(QStringLiteral("classBalanceBars"));
     balancePie_ = new ClassBalanceChart(ClassBalanceChart::Style::Pie);
@@ -193,9 +215,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     skippedTitle_ = new QLabel(tr("Skipped files: none"));
     skippedTable_ = makeTable({tr("File"), tr("Why it was skipped")}, QStringLiteral("skippedTable"),
                               tr("Skipped files and the reasons"));
-    skippedTable_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);
-    skippedTable_->horizontalHeader()->setStretchLastSection(true);
-    skippedTable_->setColumnWidth(0, 260);
+    showWholeCells(skippedTable_); // a long path scrolls sideways rather than losing its end
     auto* summaryBox = new QGroupBox(tr("Summary"));
     auto* summaryLayout = new QVBoxLayout(summaryBox);
     summaryLayout->addWidget(balanceTabs);
@@ -220,7 +240,7 @@ DatasetPage::DatasetPage(QWidget* parent) : QWidget(parent)
     // On a small screen (a projector at 1024×768 in presentation mode) the page scrolls instead of making the window
     // larger than the screen.
     auto* scroll = new QScrollArea;
-    scroll->setObjectName(QStringLiteral("datasetScroll"));
+    scroll->setObjectName(QStringLiteral("datasetPageScroll"));
     scroll->setWidget(splitter);
     scroll->setWidgetResizable(true);
     scroll->setFrameShape(QFrame::NoFrame);
@@ -279,8 +299,9 @@ void DatasetPage::loadDemo(const datasets::DemoOptions& options)
                     greyImage(real ? anatomy->render(severity, 0.5, options.seed, options.size, false)
                                    : datasets::DemoMriGenerator::renderSlice(severity, options.seed, options.size),
                               options.size));
-                result.stripCaptions.append(
-                    tr("<b>%1</b><br>severity %2").arg(set->classNames[c]).arg(severity, 0, 'f', 2));
+                result.stripCaptions.append(tr("<b>%1</b><br>severity %2")
+                                                .arg(breakable(set->classNames[c]).toHtmlEscaped())
+                                                .arg(severity, 0, 'f', 2));
             }
             if (real) {
                 PreviewVolume volume;
@@ -444,6 +465,7 @@ void DatasetPage::showExtras(const LoadResult& result)
             QPixmap::fromImage(strip_[i]).scaled(112, 112, Qt::KeepAspectRatio, Qt::SmoothTransformation));
         auto* caption = new QLabel(result.stripCaptions.value(i));
         caption->setAlignment(Qt::AlignHCenter);
+        caption->setWordWrap(true); // "Very|Mild|Demented" under its 112-pixel slice on a projector
         cellLayout->addWidget(picture, 0, Qt::AlignHCenter);
         cellLayout->addWidget(caption);
         stripRow_->layout()->addWidget(cell);

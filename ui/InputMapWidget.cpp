@@ -4,7 +4,7 @@
 #include "ui/charts/ChartContextMenu.h"
 
 #include <QComboBox>
-#include <QHBoxLayout>
+#include <QGridLayout>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QPainter>
@@ -12,7 +12,6 @@
 #include <QSpinBox>
 #include <QTimer>
 #include <QToolTip>
-#include <QVBoxLayout>
 
 #include <algorithm>
 #include <array>
@@ -63,7 +62,7 @@ InputMapWidget::InputMapWidget(QWidget* parent) : QWidget(parent)
     ChartContextMenu::install(this, QStringLiteral("input-map"), [this] { return toCsv(); });
 
     controls_ = new QWidget(this);
-    auto* row = new QHBoxLayout(controls_);
+    auto* row = new QGridLayout(controls_);
     row->setContentsMargins(0, 0, 0, 0);
     sample_ = named(new QComboBox, "inputMapSampleCombo", tr("Sample image shown beside the input map"));
     sample_->setSizeAdjustPolicy(QComboBox::AdjustToContents);
@@ -72,20 +71,14 @@ InputMapWidget::InputMapWidget(QWidget* parent) : QWidget(parent)
         named(new QSlider(Qt::Horizontal), "inputMapNeuronSlider", tr("Neuron whose kept weights are shown"));
     neuronSpin_->setRange(0, 0);
     neuronSlider_->setRange(0, 0);
-    auto* sampleLabel = new QLabel(tr("S&ample:"));
+    auto* sampleLabel = new QLabel(tr("S&ample:"), controls_);
     sampleLabel->setBuddy(sample_);
-    auto* neuronLabel = new QLabel(tr("&Neuron:"));
+    sampleLabel->setObjectName(QStringLiteral("inputMapSampleLabel"));
+    auto* neuronLabel = new QLabel(tr("&Neuron:"), controls_);
     neuronLabel->setBuddy(neuronSpin_);
-    row->addWidget(sampleLabel);
-    row->addWidget(sample_);
-    row->addSpacing(12);
-    row->addWidget(neuronLabel);
-    row->addWidget(neuronSpin_);
-    row->addWidget(neuronSlider_, 1);
-    auto* layout = new QVBoxLayout(this);
-    layout->setContentsMargins(6, 4, 6, 4);
-    layout->addWidget(controls_);
-    layout->addStretch(1);
+    neuronLabel->setObjectName(QStringLiteral("inputMapNeuronLabel"));
+    setProperty("elidedTexts", QStringList()); // texts the last paint had to shorten: the presentation test reads it
+    arrange();
     connect(neuronSpin_, &QSpinBox::valueChanged, neuronSlider_, &QSlider::setValue);
     connect(neuronSlider_, &QSlider::valueChanged, neuronSpin_, &QSpinBox::setValue);
     connect(neuronSpin_, &QSpinBox::valueChanged, this, [this] {
@@ -202,14 +195,19 @@ void InputMapWidget::refresh()
                        .arg(h)
                        .arg(round_)
                        .arg(percent(mean));
-        if (layer_.inputChannels > 1)
+        // Beside the pictures (a projector's lower row) the layer is named by the Layer box above: the short form.
+        shortCaption_ = tr("After round %1 a pixel keeps %2 of its weights, on average").arg(round_).arg(percent(mean));
+        if (layer_.inputChannels > 1) {
             caption_ += tr(" (%1 channels averaged)").arg(layer_.inputChannels);
+            shortCaption_ += tr(" (%1 channels averaged)").arg(layer_.inputChannels);
+        }
     } else if (round_ >= 0) {
-        caption_ = tr("Input map: only for a model whose first layer is fully connected to the image (an MLP); "
-                      "%1 is not. The mask heatmap shows its kernels.")
-                       .arg(layer_.name);
+        caption_ = shortCaption_ =
+            tr("Input map: only for a model whose first layer is fully connected to the image (an MLP); "
+               "%1 is not. The mask heatmap shows its kernels.")
+                .arg(layer_.name);
     } else {
-        caption_ = tr("Input map: appears after the dense training, for an MLP on images");
+        caption_ = shortCaption_ = tr("Input map: appears after the dense training, for an MLP on images");
     }
     const int n = neuronSpin_->value();
     if (units > 0 && n < units) {
@@ -227,32 +225,93 @@ void InputMapWidget::refresh()
     update();
 }
 
-int InputMapWidget::captionHeight() const
+bool InputMapWidget::sideBySide() const
 {
+    return width() >= 520 && width() * 10 >= height() * 22;
+}
+
+void InputMapWidget::arrange()
+{
+    auto* grid = static_cast<QGridLayout*>(controls_->layout());
+    auto* sampleLabel = controls_->findChild<QLabel*>(QStringLiteral("inputMapSampleLabel"));
+    auto* neuronLabel = controls_->findChild<QLabel*>(QStringLiteral("inputMapNeuronLabel"));
+    for (QWidget* w :
+         {static_cast<QWidget*>(sampleLabel), static_cast<QWidget*>(sample_), static_cast<QWidget*>(neuronLabel),
+          static_cast<QWidget*>(neuronSpin_), static_cast<QWidget*>(neuronSlider_)})
+        grid->removeWidget(w);
+    for (int c = 0; c < 6; ++c)
+        grid->setColumnStretch(c, 0);
+    sideBySide_ = sideBySide();
+    if (sideBySide_) { // Sample: [combo] / Neuron: [spin] / [slider]
+        grid->addWidget(sampleLabel, 0, 0);
+        grid->addWidget(sample_, 0, 1);
+        grid->addWidget(neuronLabel, 1, 0);
+        grid->addWidget(neuronSpin_, 1, 1);
+        grid->addWidget(neuronSlider_, 2, 0, 1, 2);
+        grid->setColumnStretch(1, 1);
+    } else { // Sample: [combo]  Neuron: [spin] [slider────]
+        grid->addWidget(sampleLabel, 0, 0);
+        grid->addWidget(sample_, 0, 1);
+        grid->addItem(new QSpacerItem(12, 1), 0, 2);
+        grid->addWidget(neuronLabel, 0, 3);
+        grid->addWidget(neuronSpin_, 0, 4);
+        grid->addWidget(neuronSlider_, 0, 5);
+        grid->setColumnStretch(5, 1);
+    }
+    const int columnWidth =
+        sideBySide_ ? std::clamp(width() * 3 / 10, controls_->minimumSizeHint().width(), 360) : width() - 12;
+    controls_->setGeometry(6, 4, columnWidth, controls_->sizeHint().height());
+    update();
+}
+
+void InputMapWidget::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    arrange();
+}
+
+QRect InputMapWidget::captionRect() const
+{
+    const QRect controls = controls_->geometry();
+    if (sideBySide_) // the left column under the controls, as many lines as it takes
+        return QRect(controls.left(), controls.bottom() + 8, controls.width(), height() - controls.bottom() - 12);
     // One line when the caption fits (presentation mode needs every line for the pictures), at most two.
     const QFontMetrics metrics(font());
     const int needed =
         metrics.boundingRect(QRect(0, 0, std::max(40, width() - 12), 1000), Qt::TextWordWrap, caption_).height();
-    return std::min(needed, metrics.height() * 2) + 4;
+    return QRect(6, controls.bottom() + 4, width() - 12, std::min(needed, metrics.height() * 2) + 4);
 }
 
 QList<QRect> InputMapWidget::panels() const
 {
-    const int top = controls_->geometry().bottom() + captionHeight() + 6;
+    const QRect controls = controls_->geometry();
+    const int left = sideBySide_ ? controls.right() + 16 : 6;
+    const int top = sideBySide_ ? 4 : captionRect().bottom() + 6;
     const int bottom = height() - 4;
     const int gap = 10;
-    const int width = (this->width() - 12 - 2 * gap) / 3;
+    const int width = (this->width() - 6 - left - 2 * gap) / 3;
     QList<QRect> result;
     for (int i = 0; i < 3; ++i)
-        result.append(QRect(6 + i * (width + gap), top, width, bottom - top));
+        result.append(QRect(left + i * (width + gap), top, width, bottom - top));
     return result;
+}
+
+int InputMapWidget::titleLines() const
+{
+    const QFontMetrics metrics(font());
+    const int room = panels().constFirst().width();
+    for (const QString& title : {tr("Sample: %1").arg(sample_->currentText()), tr("Share of weights kept per pixel"),
+                                 tr("Neuron %1: kept weights").arg(neuron())})
+        if (metrics.horizontalAdvance(title) > room)
+            return 2;
+    return 1;
 }
 
 QRect InputMapWidget::imageRect(const QRect& panel, QSize image) const
 {
     const QFontMetrics metrics(font());
-    // Title above (one line: what the colours mean), the legend's colour bar below (its ends named).
-    const QRect area = panel.adjusted(0, metrics.height() + 4, 0, -(metrics.height() + 10));
+    // Title above (what the colours mean, on one line or two), the legend's colour bar below (its ends named).
+    const QRect area = panel.adjusted(0, titleLines() * metrics.height() + 4, 0, -(metrics.height() + 10));
     if (image.isEmpty() || area.width() < 8 || area.height() < 8)
         return area;
     const QSize fitted = image.scaled(area.size(), Qt::KeepAspectRatio);
@@ -266,18 +325,29 @@ void InputMapWidget::paintEvent(QPaintEvent*)
     const QFontMetrics metrics(font());
     const QColor text = palette().windowText().color();
     painter.setPen(text);
-    const int captionTop = controls_->geometry().bottom() + 4;
-    painter.drawText(QRect(6, captionTop, width() - 12, captionHeight()),
-                     Qt::AlignLeft | Qt::AlignVCenter | Qt::TextWordWrap, caption_);
+    QStringList shortened;
+    const QRect caption = captionRect();
+    const QString& captionText = sideBySide_ ? shortCaption_ : caption_;
+    if (metrics.boundingRect(caption, Qt::TextWordWrap, captionText).height() > caption.height() + 1)
+        shortened << captionText;
+    painter.drawText(caption, Qt::AlignLeft | (sideBySide_ ? Qt::AlignTop : Qt::AlignVCenter) | Qt::TextWordWrap,
+                     captionText);
+    setProperty("elidedTexts", shortened);
     const QList<QRect> panel = panels();
     if (panel[0].height() < metrics.height() * 4 || panel[0].width() < 40)
         return;
+    const int lines = titleLines();
     const QSize shape = keptImage_.isNull() ? QSize(1, 1) : keptImage_.size();
 
     const auto title = [&](const QRect& p, const QString& t) {
         painter.setPen(text);
-        painter.drawText(QRect(p.left(), p.top(), p.width(), metrics.height()), Qt::AlignHCenter | Qt::AlignVCenter,
-                         metrics.elidedText(t, Qt::ElideRight, p.width()));
+        const QRect box(p.left(), p.top(), p.width(), lines * metrics.height());
+        if (metrics.boundingRect(QRect(box.topLeft(), QSize(box.width(), 1000)), Qt::TextWordWrap, t).height() >
+            box.height() + 1) {
+            shortened << t;
+            setProperty("elidedTexts", shortened);
+        }
+        painter.drawText(box, Qt::AlignHCenter | Qt::AlignBottom | Qt::TextWordWrap, t);
     };
     const auto frame = [&](const QRect& r) {
         painter.setPen(QPen(palette().mid().color(), 1));
@@ -370,6 +440,8 @@ void InputMapWidget::mouseMoveEvent(QMouseEvent* event)
 void InputMapWidget::changeEvent(QEvent* event)
 {
     QWidget::changeEvent(event);
+    if (event->type() == QEvent::FontChange)
+        arrange(); // presentation mode's larger font: the controls' column widens
     if (event->type() == QEvent::PaletteChange) {
         dirty_ = true; // zero weights take the background colour of the new palette
         refresh();

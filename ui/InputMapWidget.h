@@ -53,13 +53,21 @@ protected:
     void paintEvent(QPaintEvent* event) override;
     void mouseMoveEvent(QMouseEvent* event) override;
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
 
 private:
     void refresh();
-    /// The caption's height above the panels: one line or two.
-    int captionHeight() const;
-    /// The three panels (sample, map, neuron) below the controls, each with room for its title and legend.
+    /// Wide and short (a projector's lower row): the controls and the caption in a column on the left, the pictures
+    /// as large as the height allows on the right. Otherwise the controls and the caption above the pictures.
+    bool sideBySide() const;
+    /// Places the controls for the layout sideBySide() chooses: one row above, or stacked in the left column.
+    void arrange();
+    /// The caption's place: above the panels (one line or two), or the left column under the controls.
+    QRect captionRect() const;
+    /// The three panels (sample, map, neuron) beside or below the controls, each with room for its title and legend.
     QList<QRect> panels() const;
+    /// Lines the panels' titles take: one, or two when a title is wider than its panel.
+    int titleLines() const;
     /// Where `image` is drawn inside `panel`, keeping its aspect ratio.
     QRect imageRect(const QRect& panel, QSize image) const;
 
@@ -73,8 +81,10 @@ private:
     float neuronScale_ = 0.0f;
     double scaleLow_ = 0.0, scaleHigh_ = 1.0; ///< the kept shares at the two ends of the map's colour scale
     QString caption_;
+    QString shortCaption_; ///< the caption beside the pictures, where the Layer box above names the layer
     QList<QImage> samples_;
     QWidget* controls_ = nullptr;
+    bool sideBySide_ = false; ///< how arrange() last placed the controls
     QComboBox* sample_ = nullptr;
     QSpinBox* neuronSpin_ = nullptr;
     QSlider* neuronSlider_ = nullptr;

@@ -96,6 +96,7 @@ RunPage::RunPage(workbench::RunJob* job, QWidget* parent)
     leftLayout->addWidget(progress_);
     leftLayout->addWidget(result_);
     leftLayout->addWidget(log_, 1);
+    leftLayout->addStretch(0); // takes the height when the form and the log step aside (presentation mode)
 
     chart_ = named(new TrainingChart, "trainingChart", tr("Loss and accuracy per epoch"));
     sparsityChart_ = named(new SparsityChart, "sparsityChart", tr("Accuracy against weights remaining"));
@@ -440,11 +441,13 @@ void RunPage::cancelRun()
 
 void RunPage::setPresentation(bool on)
 {
-    // On a projector (1024×768 or 1280×720, large fonts) the charts need the room: the recipe form steps aside (Start,
-    // Pause, Cancel, the progress and the log stay), so does the weight histogram (the mask and input map keep the
-    // lower row), the two top charts share their row equally and get three quarters of the height. Off: the form and
-    // the histogram are back; the person's own splitter sizes are left alone.
+    // On a projector (1024×768 or 1280×720, large fonts) the charts need the room: the recipe form and the log step
+    // aside (Start, Pause, Cancel, the progress and the result line stay; the log's small print is unreadable from
+    // the back of a room anyway), so does the weight histogram (the mask and input map keep the lower row), the two
+    // top charts share their row equally and get three quarters of the height. Off: the form, the log and the
+    // histogram are back; the person's own splitter sizes are left alone.
     findChild<QWidget*>(QStringLiteral("recipeFormScroll"))->setVisible(!on);
+    log_->setVisible(!on);
     histogram_->setVisible(!on);
     auto* top = findChild<QSplitter*>(QStringLiteral("runTopCharts"));
     if (on)

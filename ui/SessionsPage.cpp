@@ -2,6 +2,7 @@
 
 #include "core/workbench/RunJob.h"
 #include "core/workbench/SessionExporter.h"
+#include "ui/WholeCells.h"
 #include "ui/charts/ChartExport.h"
 
 #include <QComboBox>
@@ -74,9 +75,7 @@ SessionsPage::SessionsPage(QWidget* parent) : QWidget(parent)
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    table_->horizontalHeader()->setSectionResizeMode(Name, QHeaderView::Stretch);
-    for (int c = Recipe; c < Columns; ++c)
-        table_->horizontalHeader()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    showWholeCells(table_); // session names in full; many columns scroll sideways on a narrow screen
     connect(table_, &QTableWidget::itemSelectionChanged, this, [this] {
         updateButtons();
         showDetails();

@@ -1,6 +1,7 @@
 #include "ui/SplitPanel.h"
 
 #include "core/workbench/RecipeData.h"
+#include "ui/WholeCells.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -97,27 +98,23 @@ SplitPanel::SplitPanel(QWidget* parent) : QGroupBox(tr("Split and balance"), par
     limit_->setToolTip(tr("Use at most this many images of each class (the first ones); all: every image"));
 
     auto* shares = new QHBoxLayout;
-    shares->addWidget(new QLabel(tr("Validation")));
     shares->addWidget(validation_);
     shares->addSpacing(12);
     shares->addWidget(new QLabel(tr("Test")));
     shares->addWidget(testShare_);
-    shares->addWidget(givenTest_);
     shares->addStretch(1);
-    auto* training = new QHBoxLayout;
-    training->addWidget(balance_, 1);
-    training->addSpacing(12);
-    training->addWidget(new QLabel(tr("At most per class")));
-    training->addWidget(limit_);
+    // One choice per row: the panel shares a projector's 1024 pixels with the class summary beside it.
     auto* form = new QFormLayout;
-    form->addRow(tr("Split"), shares);
-    form->addRow(tr("Balance"), training);
+    form->addRow(tr("Validation"), shares);
+    form->addRow(QString(), givenTest_);
+    form->addRow(tr("Balance"), balance_);
+    form->addRow(tr("At most per class"), limit_);
 
     table_ = new QTableWidget(0, 5);
     table_->setObjectName(QStringLiteral("splitTable"));
     table_->setAccessibleName(tr("Images per class in training, validation and test"));
     table_->setHorizontalHeaderLabels({tr("Class"), tr("Train"), tr("Train, balanced"), tr("Validation"), tr("Test")});
-    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    showWholeCells(table_);
     table_->verticalHeader()->hide();
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     table_->setEditTriggers(QAbstractItemView::NoEditTriggers);
