@@ -85,6 +85,9 @@ QString RecipeForm::presetDescription(const QString& name)
         {"global-layer-random-compare",
          tr("Comparison for a class, under two minutes: global magnitude vs layer-wise magnitude vs random, each "
             "swept to 99 % on the MRI demo, overlaid on one chart")},
+        {"prune-at-init-compare",
+         tr("Pruning at initialisation, about two minutes: SNIP vs SynFlow vs GraSP vs random, each pruning the "
+            "untrained MLP to 90 and 99 % and training it sparse on the MRI demo, overlaid")},
         {"mri-threshold-sweep", tr("Thermodynamic MRI threshold sweep: MLP 256-256-256 on brain MRI slices, weights "
                                    "under each threshold removed")},
         {"interval-adjoint-structured", tr("Interval-adjoint structured pruning: whole neurons removed by interval "

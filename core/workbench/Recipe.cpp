@@ -672,6 +672,7 @@ QStringList Recipe::presetNames()
     return {QStringLiteral("accuracy-cliff"),
             QStringLiteral("quick-demo"),
             QStringLiteral("global-layer-random-compare"),
+            QStringLiteral("prune-at-init-compare"),
             QStringLiteral("mri-threshold-sweep"),
             QStringLiteral("interval-adjoint-structured"),
             QStringLiteral("lottery-ticket-lenet"),
