@@ -6,6 +6,7 @@
 #include "core/workbench/Session.h"
 #include "ui/ConfusionMatrixWidget.h"
 #include "ui/HeightForWidth.h"
+#include "ui/WholeCells.h"
 #include "ui/charts/ChartContextMenu.h"
 #include "ui/charts/SensitivityChart.h"
 
@@ -16,6 +17,7 @@
 #include <QJsonObject>
 #include <QLabel>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QVBoxLayout>
@@ -74,8 +76,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     roundsTable_->setHorizontalHeaderLabels({tr("Round"), tr("Sparsity"), tr("Weights kept"), tr("Acc. after pruning"),
                                              tr("Validation acc."), tr("Test acc."), tr("Macro F1"), tr("Sparse size"),
                                              tr("MACs left")});
-    roundsTable_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    roundsTable_->horizontalHeader()->setStretchLastSection(true);
+    showWholeCells(roundsTable_); // nine columns: the table scrolls sideways on a narrow screen
     roundsTable_->verticalHeader()->hide();
     roundsTable_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     roundsTable_->setSelectionBehavior(QAbstractItemView::SelectRows);
@@ -94,8 +95,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     report_->setObjectName(QStringLiteral("classificationReport"));
     report_->setAccessibleName(tr("Classification report"));
     report_->setHorizontalHeaderLabels({tr("Class"), tr("Precision"), tr("Recall"), tr("F1"), tr("Support")});
-    report_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    report_->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents); // class names in full
+    showWholeCells(report_, TableWidth::Hold); // class names and scores in full
     report_->verticalHeader()->hide();
     report_->setEditTriggers(QAbstractItemView::NoEditTriggers);
 
@@ -104,7 +104,7 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     cost_->setAccessibleName(tr("The chosen round against the dense model: parameters, size, compute, latency"));
     cost_->setHorizontalHeaderLabels({tr("Before (dense)"), tr("After"), tr("Change")});
     cost_->setVerticalHeaderLabels({tr("Parameters"), tr("Size"), tr("Multiply-adds / image"), tr("Latency, 1 image")});
-    cost_->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    showWholeCells(cost_, TableWidth::Hold); // before, after and change side by side, in full
     cost_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     cost_->setSelectionMode(QAbstractItemView::NoSelection);
     cost_->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
@@ -174,9 +174,16 @@ ResultsPage::ResultsPage(workbench::RunJob* job, QWidget* parent) : QWidget(pare
     splitter->setStretchFactor(0, 1);
     splitter->setStretchFactor(1, 2);
     splitter->setSizes({320, 520});
+    // On a short screen (a projector's 720 lines with the lesson's text above) the page scrolls down instead of
+    // making the window taller than the screen.
+    auto* scroll = new QScrollArea;
+    scroll->setObjectName(QStringLiteral("resultsPageScroll"));
+    scroll->setWidget(splitter);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
     auto* layout = new QVBoxLayout(this);
     layout->addWidget(headline_);
-    layout->addWidget(splitter, 1);
+    layout->addWidget(scroll, 1);
 
     connect(job, &workbench::RunJob::started, this, [this, job] {
         clear();
