@@ -55,6 +55,7 @@ SessionsPage::SessionsPage(QWidget* parent) : QWidget(parent)
     rootLabel_ = new QLabel;
     rootLabel_->setObjectName(QStringLiteral("sessionsRootLabel"));
     rootLabel_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    rootLabel_->setWordWrap(true); // a long sessions path wraps at its slashes instead of widening the window
     auto* change = new QPushButton(tr("Change folder…"));
     change->setAccessibleName(tr("Choose the folder that holds the sessions"));
     connect(change, &QPushButton::clicked, this, &SessionsPage::chooseRoot);
