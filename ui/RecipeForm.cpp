@@ -221,7 +221,9 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     frequency_->setRange(1, 1'000'000);
     frequency_->setSuffix(tr(" steps"));
     frequency_->setToolTip(tr("Gradual: optimiser steps (batches) between two pruning steps (prune.frequency)"));
-    auto* gradualRow = new QHBoxLayout;
+    gradualRow_ = new QWidget;
+    auto* gradualRow = new QHBoxLayout(gradualRow_);
+    gradualRow->setContentsMargins(0, 0, 0, 0);
     gradualRow->addWidget(startEpoch_);
     gradualRow->addWidget(new QLabel(tr("to")));
     gradualRow->addWidget(endEpoch_);
@@ -253,7 +255,8 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     pruneForm->addRow(QString(), scheduleHelp_);
     pruneForm->addRow(tr("R&ounds"), rounds_);
     pruneForm->addRow(tr("Retention &q"), q_);
-    pruneForm->addRow(tr("Gradual &epochs"), gradualRow);
+    pruneForm->addRow(tr("Gradual &epochs"), gradualRow_);
+    pruneForm_ = pruneForm;
     pruneForm->addRow(tr("Neurons kept"), retentionPreview_);
     pruneForm->addRow(tr("&Prune to sparsity"), sparsity_);
     pruneForm->addRow(tr("&Fine-tune epochs"), fineTuneEpochs_);
@@ -466,6 +469,8 @@ void RecipeForm::updateFields()
         w->setEnabled(!running_ && arch == QLatin1String("vgg"));
     rounds_->setEnabled(!running_ && info.usesRounds);
     q_->setEnabled(!running_ && geometric);
+    // Shown for gradual only: a row more for every schedule did not fit a 1280×720 projector in lesson mode.
+    pruneForm_->setRowVisible(gradualRow_, info.kind == engine::ScheduleKind::Gradual);
     for (QSpinBox* spin : {startEpoch_, endEpoch_, frequency_})
         spin->setEnabled(!running_ && info.kind == engine::ScheduleKind::Gradual);
     // The geometric table sets how many neurons each round keeps; a sweep tries the recipe's list of values.

@@ -7,6 +7,7 @@
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
+class QFormLayout;
 class QLabel;
 class QLineEdit;
 class QPlainTextEdit;
@@ -88,6 +89,8 @@ private:
     QSpinBox* startEpoch_ = nullptr; ///< gradual: prune.start_epoch, prune.end_epoch, prune.frequency
     QSpinBox* endEpoch_ = nullptr;
     QSpinBox* frequency_ = nullptr;
+    QWidget* gradualRow_ = nullptr; ///< the three above, a row of the pruning form shown for gradual only
+    QFormLayout* pruneForm_ = nullptr;
     QPlainTextEdit* retentionPreview_ = nullptr; ///< the geometric schedule's table, before anything trains
     QDoubleSpinBox* sparsity_ = nullptr;
     QSpinBox* fineTuneEpochs_ = nullptr;
