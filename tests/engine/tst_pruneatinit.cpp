@@ -6,6 +6,7 @@
 #include "core/engine/PruningSchedule.h"
 #include "core/engine/models/LeNet5.h"
 #include "core/engine/models/Mlp.h"
+#include "core/engine/models/Vgg.h"
 #include "core/engine/models/WeightCopy.h"
 #include "core/engine/pruning/GraspPruner.h"
 #include "core/engine/pruning/MagnitudePruners.h"
@@ -301,6 +302,29 @@ TEST_CASE("synflow keeps every layer of a deep narrow MLP at 99 % where global m
             return sum;
         };
         VERIFY(flow(synflow) > 50.0 * flow(magnitude));
+    }
+}
+
+TEST_CASE("synflow and grasp on a VGG with batch norm: exact count, and weights, statistics and mode left as they were")
+{
+    torch::manual_seed(6);
+    Vgg vgg = makeBatchNormVgg(); // running statistics and affine values that are not the identity's
+    const SynflowPruner synflow({3, 16, 16}, 10);
+    const GraspPruner grasp(torch::randn({8, 3, 16, 16}), torch::randint(0, 4, {8}, torch::kLong));
+    int64_t total = 0;
+    for (const auto& [name, weight] : prunableParameters(*vgg))
+        total += weight.numel();
+    for (bool training : {true, false}) {
+        vgg->train(training);
+        const WeightCopy before = copyWeights(*vgg); // batch-norm running statistics included
+        for (const Pruner* pruner : std::vector<const Pruner*>{&synflow, &grasp}) {
+            const MaskSet masks = pruner->computeMasks(*vgg, {0.8}, nullptr);
+            VERIFY_EQ(pruned(masks), int64_t(std::llround(0.8 * double(total))));
+            VERIFY(sameWeights(copyWeights(*vgg), before));
+            VERIFY_EQ(vgg->is_training(), training);
+        }
+        for (const auto& [name, s] : synflow.scores(*vgg, nullptr))
+            VERIFY(std::isfinite(s.max().item<double>()) && s.min().item<double>() >= 0.0);
     }
 }
 

@@ -25,14 +25,25 @@ ScoreList SynflowPruner::scores(ClassifierImpl& model, const MaskSet* masks) con
     if (params.empty())
         throw std::invalid_argument("the model has no prunable weights");
     const torch::Device device = params.front().second.device();
-    const torch::ScalarType dtype = params.front().second.scalar_type();
     const bool training = model.is_training();
     const WeightCopy saved = copyWeights(model);
     torch::AutoGradMode gradients(true);
 
     // Linearise: |θ| everywhere (biases and batch-norm statistics too, as the reference does), in double, eval mode.
     model.eval();
-    model.to(torch::kDouble);
+    // In double, tensor by tensor: Module::to(dtype) would also convert integer buffers (batch norm's
+    // num_batches_tracked) and not give them back their type.
+    std::vector<std::pair<torch::Tensor, torch::ScalarType>> converted;
+    {
+        torch::NoGradGuard noGrad;
+        for (torch::Tensor& t : model.parameters())
+            converted.emplace_back(t, t.scalar_type());
+        for (torch::Tensor& t : model.buffers())
+            if (t.is_floating_point())
+                converted.emplace_back(t, t.scalar_type());
+        for (auto& [t, type] : converted)
+            t.set_data(t.data().to(torch::kDouble));
+    }
     {
         torch::NoGradGuard noGrad;
         for (torch::Tensor& p : model.parameters())
@@ -45,7 +56,7 @@ ScoreList SynflowPruner::scores(ClassifierImpl& model, const MaskSet* masks) con
     }
     std::vector<torch::Tensor> weights;
     for (const auto& entry : params)
-        weights.push_back(entry.second); // the same tensors, now double (Module::to converts in place)
+        weights.push_back(entry.second); // the same tensors, now double (set_data converts in place)
     const torch::Tensor ones = torch::ones({1, inputShape_[0], inputShape_[1], inputShape_[2]},
                                            torch::TensorOptions().dtype(torch::kDouble).device(device));
     const torch::Tensor flow = model.forward(ones).sum();
@@ -56,8 +67,12 @@ ScoreList SynflowPruner::scores(ClassifierImpl& model, const MaskSet* masks) con
         result.emplace_back(params[i].first, (weights[i].detach() * grad).abs());
     }
 
-    // Signs, values, buffers, dtype and mode back as they were.
-    model.to(dtype);
+    // Signs, values, buffers, dtypes and mode back as they were.
+    {
+        torch::NoGradGuard noGrad;
+        for (auto& [t, type] : converted)
+            t.set_data(t.data().to(type));
+    }
     loadWeights(model, saved);
     model.train(training);
     return result;
