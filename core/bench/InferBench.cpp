@@ -155,9 +155,9 @@ void convolutionRows(const InferBenchOptions& options, std::vector<BenchReport>&
                 report.number("dense_ms", denseMs);
                 report.number("sparse_ms", sparseMs);
                 report.number("speedup", denseMs / sparseMs);
+                report.number("max_abs_difference", difference);
                 for (const auto& [level, ms] : times)
                     report.number(std::string("sparse_ms_") + kernels::simdLevelName(level), ms);
-                report.number("max_abs_difference", difference);
                 report.lines.push_back(c.model + " " + c.module + " (" + shape + "), batch " + std::to_string(batch) +
                                        ", " + fixed(sparsity * 100, 0) + " % sparse: dense conv2d " +
                                        fixed(denseMs, 3) + " ms · sparse conv (" + kernels::simdLevelName(selected) +
@@ -238,14 +238,14 @@ std::vector<BenchReport> runInferBench(const InferBenchOptions& options)
             report.number("masked_ms", maskedMs);
             report.number("sparse_ms", sparseMs);
             report.number("speedup", denseMs / sparseMs);
-            report.number("kernel_ms", kernelMs);
-            for (const auto& [level, ms] : times)
-                report.number(std::string("sparse_ms_") + kernels::simdLevelName(level), ms);
             report.number("max_abs_difference", difference);
             report.number("compact_ms", compactMs);
             report.number("compact_speedup", denseMs / compactMs);
             report.number("compact_mac_reduction", macReduction);
             report.number("compact_efficiency", denseMs / compactMs / macReduction);
+            report.number("kernel_ms", kernelMs);
+            for (const auto& [level, ms] : times)
+                report.number(std::string("sparse_ms_") + kernels::simdLevelName(level), ms);
             report.lines.push_back(
                 options.model + ", batch " + std::to_string(batch) + ", " + fixed(sparsity * 100, 0) +
                 " % sparse: dense " + fixed(denseMs, 3) + " ms · masked " + fixed(maskedMs, 3) + " ms · sparse (" +
