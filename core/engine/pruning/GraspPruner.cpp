@@ -38,23 +38,28 @@ ScoreList GraspPruner::scores(ClassifierImpl& model) const
         return grads[i].defined() ? grads[i] : torch::zeros_like(weights[i]);
     };
 
-    // g, held constant.
-    const std::vector<torch::Tensor> g = torch::autograd::grad({loss()}, weights, {}, false, false, true);
-    // Hg = ∂(gᵀ·∂L/∂θ)/∂θ: a second backward pass through the first one's graph.
-    const std::vector<torch::Tensor> first = torch::autograd::grad({loss()}, weights, {}, true, true, true);
-    torch::Tensor z = torch::zeros({}, inputs.options());
-    for (size_t i = 0; i < weights.size(); ++i)
-        if (first[i].defined())
-            z = z + (orZeros(g, i).detach() * first[i]).sum();
-    std::vector<torch::Tensor> hg;
-    if (z.requires_grad())
-        hg = torch::autograd::grad({z}, weights, {}, false, false, true);
-    else // a model whose loss is linear in every weight: H = 0
-        hg.resize(weights.size());
-
     ScoreList result;
-    for (size_t i = 0; i < params.size(); ++i)
-        result.emplace_back(params[i].first, -(weights[i].detach() * orZeros(hg, i).detach()));
+    try {
+        // g, held constant.
+        const std::vector<torch::Tensor> g = torch::autograd::grad({loss()}, weights, {}, false, false, true);
+        // Hg = ∂(gᵀ·∂L/∂θ)/∂θ: a second backward pass through the first one's graph.
+        const std::vector<torch::Tensor> first = torch::autograd::grad({loss()}, weights, {}, true, true, true);
+        torch::Tensor z = torch::zeros({}, inputs.options());
+        for (size_t i = 0; i < weights.size(); ++i)
+            if (first[i].defined())
+                z = z + (orZeros(g, i).detach() * first[i]).sum();
+        std::vector<torch::Tensor> hg;
+        if (z.requires_grad())
+            hg = torch::autograd::grad({z}, weights, {}, false, false, true);
+        else // a model whose loss is linear in every weight: H = 0
+            hg.resize(weights.size());
+
+        for (size_t i = 0; i < params.size(); ++i)
+            result.emplace_back(params[i].first, -(weights[i].detach() * orZeros(hg, i).detach()));
+    } catch (...) {
+        loadWeights(model, saved);
+        throw;
+    }
     loadWeights(model, saved);
     return result;
 }

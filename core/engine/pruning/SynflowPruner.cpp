@@ -44,37 +44,42 @@ ScoreList SynflowPruner::scores(ClassifierImpl& model, const MaskSet* masks) con
         for (auto& [t, type] : converted)
             t.set_data(t.data().to(torch::kDouble));
     }
-    {
-        torch::NoGradGuard noGrad;
-        for (torch::Tensor& p : model.parameters())
-            p.abs_();
-        for (torch::Tensor& b : model.buffers())
-            if (b.is_floating_point())
-                b.abs_();
-        if (masks != nullptr && !masks->empty())
-            masks->applyTo(model);
-    }
-    std::vector<torch::Tensor> weights;
-    for (const auto& entry : params)
-        weights.push_back(entry.second); // the same tensors, now double (set_data converts in place)
-    const torch::Tensor ones = torch::ones({1, inputShape_[0], inputShape_[1], inputShape_[2]},
-                                           torch::TensorOptions().dtype(torch::kDouble).device(device));
-    const torch::Tensor flow = model.forward(ones).sum();
-    const std::vector<torch::Tensor> grads = torch::autograd::grad({flow}, weights, {}, false, false, true);
-    ScoreList result;
-    for (size_t i = 0; i < params.size(); ++i) {
-        const torch::Tensor grad = grads[i].defined() ? grads[i] : torch::zeros_like(weights[i]);
-        result.emplace_back(params[i].first, (weights[i].detach() * grad).abs());
-    }
-
-    // Signs, values, buffers, dtypes and mode back as they were.
-    {
+    // Signs, values, buffers, dtypes and mode back as they were, whatever happens in between.
+    const auto restore = [&] {
         torch::NoGradGuard noGrad;
         for (auto& [t, type] : converted)
             t.set_data(t.data().to(type));
+        loadWeights(model, saved);
+        model.train(training);
+    };
+    ScoreList result;
+    try {
+        {
+            torch::NoGradGuard noGrad;
+            for (torch::Tensor& p : model.parameters())
+                p.abs_();
+            for (torch::Tensor& b : model.buffers())
+                if (b.is_floating_point())
+                    b.abs_();
+            if (masks != nullptr && !masks->empty())
+                masks->applyTo(model);
+        }
+        std::vector<torch::Tensor> weights;
+        for (const auto& entry : params)
+            weights.push_back(entry.second); // the same tensors, now double (set_data converts in place)
+        const torch::Tensor ones = torch::ones({1, inputShape_[0], inputShape_[1], inputShape_[2]},
+                                               torch::TensorOptions().dtype(torch::kDouble).device(device));
+        const torch::Tensor flow = model.forward(ones).sum();
+        const std::vector<torch::Tensor> grads = torch::autograd::grad({flow}, weights, {}, false, false, true);
+        for (size_t i = 0; i < params.size(); ++i) {
+            const torch::Tensor grad = grads[i].defined() ? grads[i] : torch::zeros_like(weights[i]);
+            result.emplace_back(params[i].first, (weights[i].detach() * grad).abs());
+        }
+    } catch (...) {
+        restore();
+        throw;
     }
-    loadWeights(model, saved);
-    model.train(training);
+    restore();
     return result;
 }
 
