@@ -289,9 +289,15 @@ void ResultsPage::addRound(const workbench::RoundStats& s)
 void ResultsPage::updateSensitivity()
 {
     const workbench::SensitivityAnalysis analysis = workbench::SensitivityAnalysis::fromRounds(rounds_);
+    const bool appears = sensitivityBox_->isHidden() && !analysis.isEmpty();
     sensitivityBox_->setVisible(!analysis.isEmpty());
     if (analysis.isEmpty())
         return;
+    if (auto* split = qobject_cast<QSplitter*>(sensitivityBox_->parentWidget()); split != nullptr && appears) {
+        // The analysis is what this run has to show: half the row, the dense model's confusion and report the rest.
+        const int width = std::max(split->width(), 900);
+        split->setSizes({width / 2, width / 4, width / 4});
+    }
     sensitivity_->setAnalysis(analysis, maxDrop_);
     sensitivityNote_->setText(analysis.proposalText(maxDrop_));
 }

@@ -220,7 +220,8 @@ void RunPage::addRound(const RoundStats& stats)
 {
     if (stats.round > 0)
         chart_->markPruning(stats);
-    sparsityChart_->addRound(stats);
+    if (stats.sensitivityLayer.isEmpty()) // a sensitivity round prunes one layer: no point of the overall curve
+        sparsityChart_->addRound(stats);
     layerSparsity_->addRound(stats);
     histogram_->addRound(stats);
     heatmap_->addRound(stats);

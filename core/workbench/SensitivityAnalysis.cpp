@@ -126,7 +126,7 @@ QByteArray SensitivityAnalysis::proposalJson(double maxDropPoints) const
 QString SensitivityAnalysis::proposalText(double maxDropPoints) const
 {
     QStringList lines;
-    lines << QStringLiteral("Largest sparsity per layer within %1 points of the dense %2 %:")
+    lines << QStringLiteral("Largest sparsity per layer within %1 pt of the dense %2 %:")
                  .arg(maxDropPoints)
                  .arg(100.0 * denseAccuracy_, 0, 'f', 1);
     for (const Proposal& p : propose(maxDropPoints))

@@ -20,7 +20,7 @@ SensitivityChart::SensitivityChart(QWidget* parent) : QWidget(parent)
 {
     chart_ = new QChart;
     chart_->setAnimationOptions(QChart::NoAnimation);
-    chart_->setTitle(tr("Sensitivity: each layer pruned alone, no fine-tuning"));
+    chart_->setTitle(tr("Each layer pruned alone"));
     chart_->legend()->setAlignment(Qt::AlignBottom);
     sparsityAxis_ = new QValueAxis;
     sparsityAxis_->setTitleText(tr("sparsity of the layer (%)"));
@@ -57,7 +57,10 @@ void SensitivityChart::setAnalysis(const workbench::SensitivityAnalysis& analysi
     double low = 100.0 * analysis.denseAccuracy() - std::max(5.0, maxDropPoints);
     for (qsizetype i = 0; i < plot.series.size() && i < analysis.layers().size(); ++i) {
         auto* series = new QLineSeries;
-        series->setName(plot.series[i].name);
+        QString label = plot.series[i].name; // layers.0.weight: "layers.0" fits the legend of a narrow pane
+        if (label.endsWith(QLatin1String(".weight")))
+            label.chop(7);
+        series->setName(label);
         QPen pen{QColor(plot.series[i].color)};
         pen.setWidthF(2.0);
         series->setPen(pen);
@@ -83,10 +86,8 @@ void SensitivityChart::setAnalysis(const workbench::SensitivityAnalysis& analysi
         line->attachAxis(sparsityAxis_);
         line->attachAxis(accuracyAxis_);
     };
-    level(tr("dense %1 %").arg(100.0 * analysis.denseAccuracy(), 0, 'f', 1), 100.0 * analysis.denseAccuracy(),
-          Qt::DashLine);
-    level(tr("allowed drop (%1 points)").arg(maxDropPoints), 100.0 * analysis.denseAccuracy() - maxDropPoints,
-          Qt::DotLine);
+    level(tr("dense"), 100.0 * analysis.denseAccuracy(), Qt::DashLine);
+    level(tr("−%1 pt").arg(maxDropPoints), 100.0 * analysis.denseAccuracy() - maxDropPoints, Qt::DotLine);
     accuracyAxis_->setRange(std::max(0.0, std::floor(low / 5.0) * 5.0),
                             std::min(100.0, 100.0 * analysis.denseAccuracy() + 5.0));
 }
