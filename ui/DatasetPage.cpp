@@ -5,6 +5,7 @@
 #include "ui/HeightForWidth.h"
 #include "ui/SampleGridWidget.h"
 #include "ui/SplitPanel.h"
+#include "ui/TextBreaks.h"
 #include "ui/WholeCells.h"
 
 #include <QDir>
@@ -55,21 +56,6 @@ QTableWidgetItem* number(qint64 value)
     auto* item = new QTableWidgetItem(QString::number(value));
     item->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
     return item;
-}
-
-/// A class name that a word-wrapped label may break between its words, "VeryMildDemented" and "very_mild" alike
-/// (a zero-width space before each inner capital and after each _ or -).
-QString breakable(const QString& name)
-{
-    QString text;
-    for (qsizetype i = 0; i < name.size(); ++i) {
-        if (i > 0 && name[i].isUpper() && name[i - 1].isLower())
-            text += QChar(0x200B);
-        text += name[i];
-        if ((name[i] == QLatin1Char('_') || name[i] == QLatin1Char('-')) && i + 1 < name.size())
-            text += QChar(0x200B);
-    }
-    return text;
 }
 
 QTableWidget* makeTable(const QStringList& headers, const QString& objectName, const QString& accessibleName)

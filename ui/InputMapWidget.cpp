@@ -258,8 +258,10 @@ void InputMapWidget::arrange()
         grid->addWidget(neuronSlider_, 0, 5);
         grid->setColumnStretch(5, 1);
     }
-    const int columnWidth =
-        sideBySide_ ? std::clamp(width() * 3 / 10, controls_->minimumSizeHint().width(), 360) : width() - 12;
+    // Beside the pictures: the sample's name in full (the combo's own width), at most two fifths of the row.
+    const int columnWidth = sideBySide_
+                                ? std::min(std::max(width() * 3 / 10, controls_->sizeHint().width()), width() * 2 / 5)
+                                : width() - 12;
     controls_->setGeometry(6, 4, columnWidth, controls_->sizeHint().height());
     update();
 }
@@ -299,12 +301,13 @@ QList<QRect> InputMapWidget::panels() const
 int InputMapWidget::titleLines() const
 {
     const QFontMetrics metrics(font());
-    const int room = panels().constFirst().width();
-    for (const QString& title : {tr("Sample: %1").arg(sample_->currentText()), tr("Share of weights kept per pixel"),
+    const int room = std::max(1, panels().constFirst().width());
+    int lines = 1;
+    for (const QString& title : {tr("Sample: %1").arg(sample_->currentText()), tr("Weights kept per pixel"),
                                  tr("Neuron %1: kept weights").arg(neuron())})
-        if (metrics.horizontalAdvance(title) > room)
-            return 2;
-    return 1;
+        lines = std::max(lines, metrics.boundingRect(QRect(0, 0, room, 1000), Qt::TextWordWrap, title).height() /
+                                    std::max(1, metrics.lineSpacing()));
+    return std::min(lines, 3);
 }
 
 QRect InputMapWidget::imageRect(const QRect& panel, QSize image) const
@@ -382,7 +385,7 @@ void InputMapWidget::paintEvent(QPaintEvent*)
     frame(sampleRect);
 
     // 2. The input map: crisp pixels.
-    title(panel[1], tr("Share of weights kept per pixel"));
+    title(panel[1], tr("Weights kept per pixel"));
     const QRect mapRect = imageRect(panel[1], shape);
     if (!keptImage_.isNull())
         painter.drawImage(mapRect, keptImage_);

@@ -66,7 +66,7 @@ private:
     QRect captionRect() const;
     /// The three panels (sample, map, neuron) beside or below the controls, each with room for its title and legend.
     QList<QRect> panels() const;
-    /// Lines the panels' titles take: one, or two when a title is wider than its panel.
+    /// Lines the panels' titles take when they wrap to the panels' width: one to three.
     int titleLines() const;
     /// Where `image` is drawn inside `panel`, keeping its aspect ratio.
     QRect imageRect(const QRect& panel, QSize image) const;

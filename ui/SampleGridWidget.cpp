@@ -1,5 +1,7 @@
 #include "ui/SampleGridWidget.h"
 
+#include "ui/TextBreaks.h"
+
 #include <QDialog>
 #include <QFileInfo>
 #include <QGridLayout>
@@ -79,8 +81,11 @@ void SampleGridWidget::setDataset(const datasets::ImageSet& set, int perClass)
     const QList<qsizetype> samples = set.samplesPerClass(perClass);
     const int thumb = 64;
     for (qsizetype c = 0; c < set.classNames.size(); ++c) {
-        auto* name = new QLabel(QStringLiteral("<b>%1</b><br>%2 images").arg(set.classNames[c]).arg(counts[c]), this);
+        auto* name = new QLabel(
+            QStringLiteral("<b>%1</b><br>%2 images").arg(breakable(set.classNames[c]).toHtmlEscaped()).arg(counts[c]),
+            this);
         name->setMinimumWidth(150);
+        name->setWordWrap(true); // "Moderate|Demented" on two lines beside its samples when the column is narrow
         grid_->addWidget(name, int(c), 0);
         int column = 1;
         for (qsizetype index : samples) {

@@ -303,8 +303,8 @@ private slots:
         const QList<QLabel*> labels = window.findChild<QWidget*>("severityStrip")->findChildren<QLabel*>();
         QStringList captions;
         for (QLabel* label : labels)
-            if (!label->text().isEmpty())
-                captions << label->text();
+            if (!label->text().isEmpty()) // as read: without the zero-width spaces where a long name may wrap
+                captions << QString(label->text()).remove(QChar(0x200B));
         QCOMPARE(captions.size(), 4);
         QVERIFY(captions[0].contains(QStringLiteral("NonDemented")));
         QVERIFY(captions[1].contains(QStringLiteral("VeryMildDemented")));
