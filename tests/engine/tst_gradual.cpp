@@ -199,6 +199,28 @@ TEST_CASE("gradual: a run stopped after an epoch resumes from its checkpoint and
     VERIFY(sameWeights(*resumed.mlp, expected));
 }
 
+TEST_CASE("trainer: a fit of one epoch at offset 2 of 5 numbers and schedules its epoch as epoch 3 of one fit")
+{
+    Setup s;
+    TrainOptions whole = s.training;
+    whole.epochs = 5;
+    whole.lrSchedule = "cosine";
+    TrainOptions piece = whole;
+    piece.epochs = 1;
+    piece.epochOffset = 2;
+    piece.totalEpochs = 5;
+    std::vector<int> batchEpochs;
+    TrainCallbacks callbacks;
+    callbacks.onBatch = [&](const BatchProgress& b) { return batchEpochs.push_back(b.epoch), true; };
+    const TrainOutcome outcome = s.trainer->fit(s.split.train, s.split.validation, piece, callbacks);
+    VERIFY_EQ(outcome.history.size(), size_t(1));
+    VERIFY_EQ(outcome.history[0].epoch, 3);
+    VERIFY_EQ(outcome.history[0].epochs, 5);
+    VERIFY_EQ(outcome.history[0].learningRate, scheduledLearningRate(whole, 3));
+    VERIFY(outcome.history[0].learningRate < whole.learningRate); // cosine over 5 epochs, not over this one
+    VERIFY(batchEpochs == std::vector<int>(10, 3));
+}
+
 TEST_CASE("sensitivity: one round per layer and sparsity, sparsity 0 is the dense accuracy, the model ends dense")
 {
     Setup s;
