@@ -584,8 +584,19 @@ private slots:
         QCOMPARE(sparsity->overlayCount(), 5);
         const QString path = done.first().at(0).toString();
         QList<int> recorded;
-        for (const char* label : {"one-shot", "layer-wise", "iterative", "lottery", "random"})
-            recorded << int(workbench::SessionStore::reopen(path + QStringLiteral("/variants/") + label).rounds.size());
+        QCOMPARE(sparsity->overlayKnees().size(), 5);
+        int variant = 0;
+        for (const char* label : {"one-shot", "layer-wise", "iterative", "lottery", "random"}) {
+            const QList<workbench::RoundStats> rounds =
+                workbench::SessionStore::reopen(path + QStringLiteral("/variants/") + label).rounds;
+            recorded << int(rounds.size());
+            // Each overlaid line carries its own knee, the one its recorded rounds give.
+            const workbench::AccuracyKnee knee = workbench::accuracyKnee(rounds);
+            const workbench::AccuracyKnee& shown = sparsity->overlayKnees().at(variant++);
+            QVERIFY(shown.measured);
+            QCOMPARE(shown.found, knee.found);
+            QCOMPARE(shown.round, knee.round);
+        }
         qInfo() << "rounds plotted per variant" << plotted << "recorded" << recorded;
         QCOMPARE(plotted, recorded);
         QVERIFY(QFileInfo::exists(path + QStringLiteral("/results/comparison.html")));

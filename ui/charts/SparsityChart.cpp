@@ -179,11 +179,17 @@ void SparsityChart::changeEvent(QEvent* event)
 
 void SparsityChart::setOverlays(const QList<QPair<QString, QList<workbench::RoundStats>>>& runs)
 {
-    for (QLineSeries* series : std::as_const(overlays_)) {
+    for (QXYSeries* series : std::as_const(overlays_)) {
+        chart_->removeSeries(series);
+        delete series;
+    }
+    for (QXYSeries* series : std::as_const(overlayKneeMarkers_)) {
         chart_->removeSeries(series);
         delete series;
     }
     overlays_.clear();
+    overlayKneeMarkers_.clear();
+    overlayKnees_.clear();
     // Colours that stay apart from the current run's orange and green.
     static const QColor palette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
                                      QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0x17, 0xbe, 0xcf)};
@@ -204,6 +210,33 @@ void SparsityChart::setOverlays(const QList<QPair<QString, QList<workbench::Roun
         series->attachAxis(remainingAxis_);
         series->attachAxis(accuracyAxis_);
         overlays_.append(series);
+        // Its knee, as the current run's: a ring on its own line (at the accuracy that line draws) and the sparsity
+        // in its legend entry, so that a class compares where each method falls off.
+        const workbench::AccuracyKnee knee = workbench::accuracyKnee(rounds);
+        overlayKnees_.append(knee);
+        if (!knee.found)
+            continue;
+        series->setName(tr("%1 · knee %2 %").arg(label).arg(100.0 * knee.sparsity, 0, 'f', 0));
+        const auto at = std::find_if(rounds.cbegin(), rounds.cend(),
+                                     [&](const workbench::RoundStats& r) { return r.round == knee.round; });
+        if (at == rounds.cend())
+            continue;
+        auto* ring = new QScatterSeries;
+        ring->setName(tr("knee of %1").arg(label));
+        ring->setMarkerShape(QScatterSeries::MarkerShapeCircle);
+        ring->setMarkerSize(kneeMarker_->markerSize());
+        ring->setBrush(Qt::NoBrush);
+        QPen ringPen(pen.color());
+        ringPen.setWidthF(2.5);
+        ring->setPen(ringPen);
+        ring->append(std::max(0.01, 100.0 * (1.0 - at->sparsity)),
+                     100.0 * (at->hasTest ? at->testAccuracy : at->validationAccuracy));
+        chart_->addSeries(ring);
+        ring->attachAxis(remainingAxis_);
+        ring->attachAxis(accuracyAxis_);
+        for (QLegendMarker* marker : chart_->legend()->markers(ring))
+            marker->setVisible(false);
+        overlayKneeMarkers_.append(ring);
     }
     // Overlaid runs make a long legend: a column beside the plot keeps every label readable.
     chart_->legend()->setAlignment(overlays_.isEmpty() ? Qt::AlignBottom : Qt::AlignRight);

@@ -28,6 +28,9 @@ public:
     /// where the run has a test split, else validation. Replaces the overlays shown before; clear() keeps them.
     void setOverlays(const QList<QPair<QString, QList<workbench::RoundStats>>>& runs);
     int overlayCount() const { return int(overlays_.size()); }
+    /// Each overlaid run's knee (workbench::accuracyKnee of its rounds), in overlay order: a ring in the run's colour
+    /// where one is found, and "· knee 95 %" after its name in the legend.
+    const QList<workbench::AccuracyKnee>& overlayKnees() const { return overlayKnees_; }
     void clear();
     int plottedRounds() const;
     /// weights_remaining_percent, validation_accuracy, test_accuracy per round drawn; then, when runs are overlaid,
@@ -49,6 +52,8 @@ private:
     QLineSeries* validation_ = nullptr;
     QLineSeries* test_ = nullptr;
     QList<QLineSeries*> overlays_;
+    QList<QScatterSeries*> overlayKneeMarkers_;
+    QList<workbench::AccuracyKnee> overlayKnees_;
     QLogValueAxis* remainingAxis_ = nullptr;
     QValueAxis* accuracyAxis_ = nullptr;
     QList<workbench::RoundStats> rounds_; ///< the current run's rounds, without their layers
