@@ -41,6 +41,10 @@ AccuracyKnee accuracyKnee(const QList<RoundStats>& rounds, double tolerancePoint
     const RoundStats* dense = nullptr;
     bool pruned = false;
     for (const RoundStats& r : rounds) {
+        // A gradual (AGP) run's rounds are the epochs of one training and its round 0 is the model after
+        // start_epoch, not a trained dense one: accuracy against it would be a learning curve, not a knee.
+        if (!r.gradualSteps.isEmpty())
+            return knee;
         if (r.round == 0)
             dense = &r;
         else

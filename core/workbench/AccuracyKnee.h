@@ -30,7 +30,8 @@ struct AccuracyKnee {
 /// The knee of `rounds` (a run's rounds in any order, the dense model as round 0): the pruned round with the highest
 /// sparsity whose validation accuracy is at least the dense one minus `tolerancePoints` percentage points; of rounds
 /// with the same sparsity, the later one. A noisy point below the tolerance before it does not hide a later point
-/// within it: the knee is the last sparsity that still holds the dense accuracy, as the chart shows it.
+/// within it: the knee is the last sparsity that still holds the dense accuracy, as the chart shows it. A gradual
+/// run (rounds with gradualSteps) has none: its round 0 is not a trained dense model.
 AccuracyKnee accuracyKnee(const QList<RoundStats>& rounds, double tolerancePoints = 1.0);
 
 } // namespace prunelab::workbench

@@ -82,6 +82,18 @@ private slots:
         QVERIFY(knee.describe().isEmpty());
     }
 
+    void aGradualRunHasNoKnee()
+    {
+        // Its round 0 is the model after start_epoch (26 % here), its rounds the epochs that follow: a learning curve.
+        QList<RoundStats> rounds = curve(QStringLiteral("0:0.260 50:0.350 80:0.380 90:0.390"));
+        QVERIFY(accuracyKnee(rounds).found);
+        rounds[1].gradualSteps.append({10, 1.5, 0.4, 0.4});
+        const AccuracyKnee knee = accuracyKnee(rounds);
+        QVERIFY(!knee.measured);
+        QVERIFY(!knee.found);
+        QVERIFY(knee.describe().isEmpty());
+    }
+
     void toleranceIsAParameter()
     {
         const QList<RoundStats> rounds = curve(QStringLiteral("0:0.700 50:0.690 90:0.670 98:0.600"));
