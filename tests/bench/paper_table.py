@@ -68,10 +68,13 @@ def han(logdir):
           f"{100 * last_rounds[0]['sparsity']:.2f} % | "
           f"{last_rounds[0]['weights_total'] / last_rounds[0]['weights_kept']:.1f}× | {mdiff:+.2f} ± {sddiff:.2f} |")
     print()
-    print("| layer | weights | kept | sparsity |")
-    print("|---|---:|---:|---:|")
-    for layer in last_rounds[0]["layers"]:
-        print(f"| {layer['name']} | {layer['total']} | {layer['kept']} | {100 * layer['sparsity']:.1f} % |")
+    seeds = list(runs)
+    print("| layer | weights | " + " | ".join(f"kept, seed {s}" for s in seeds) + " | sparsity (mean) |")
+    print("|---|---:|" + "---:|" * len(seeds) + "---:|")
+    for i, layer in enumerate(last_rounds[0]["layers"]):
+        kept = [p["layers"][i]["kept"] for p in last_rounds]
+        sparsity = 100 * statistics.fmean(p["layers"][i]["sparsity"] for p in last_rounds)
+        print(f"| {layer['name']} | {layer['total']} | " + " | ".join(map(str, kept)) + f" | {sparsity:.1f} % |")
     print()
     sparse_ok = all(p["sparsity"] >= 0.917 for p in last_rounds)
     worst = min(100 * x for x in diffs)
