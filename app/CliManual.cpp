@@ -22,9 +22,11 @@ const QList<Command>& commands()
         {{"run"},
          {"run RECIPE.json|PRESET [--set KEY=VALUE]... [--sessions DIR] [--name NAME] [--json|--quiet]",
           "run [RECIPE] --from SESSION_DIR [--round K] [--set KEY=VALUE]...",
-          "run RECIPE --grid KEY=V1,V2,... [--grid ...] [--shard I/N]"},
+          "run RECIPE --grid KEY=V1,V2,... [--grid ...] [--shard I/N]",
+          "run RECIPE|PRESET --repeat K [--set KEY=VALUE]..."},
          "run an experiment in a new session: train, prune round by round, measure; --from starts after round K "
-         "of an earlier session; --grid runs every combination of values as one comparison",
+         "of an earlier session; --grid runs every combination of values as one comparison; --repeat runs it with K "
+         "seeds and reports mean ± std",
          &run},
         {{"resume"},
          {"resume SESSION_DIR [--json|--quiet]"},

@@ -220,17 +220,22 @@ int runComparison(const workbench::Comparison& comparison, Output output)
     if (exitCode == Cancelled)
         return Cancelled;
     const QString results = comparison.session().filePath(QStringLiteral("results/comparison.html"));
-    if (json)
-        printJson({{"event", "done"},
-                   {"outcome", exitCode == Success ? "completed" : "failed"},
-                   {"session", comparison.session().path()},
-                   {"comparison", results}});
-    else if (output == Output::Quiet)
+    if (json) {
+        QJsonObject done{{"event", "done"},
+                         {"outcome", exitCode == Success ? "completed" : "failed"},
+                         {"session", comparison.session().path()},
+                         {"comparison", results}};
+        if (comparison.isRepeated())
+            done.insert(QStringLiteral("repeats"),
+                        comparison.session().filePath(QStringLiteral("results/repeats.csv")));
+        printJson(done);
+    } else if (output == Output::Quiet)
         out << comparison.session().path() << Qt::endl;
     else
         out << '\n'
-            << comparison.table() << "comparison: " << results << "\nsession: " << comparison.session().path()
-            << Qt::endl;
+            << comparison.table()
+            << (comparison.isRepeated() ? QStringLiteral("\nover the seeds:\n") + comparison.repeatTable() : QString())
+            << "comparison: " << results << "\nsession: " << comparison.session().path() << Qt::endl;
     return exitCode;
 }
 

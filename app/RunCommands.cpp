@@ -34,15 +34,16 @@ int runRecipe(const workbench::Recipe& recipe, Output output, const QString& ses
             return BadUsage;
         }
     }
-    if (!recipe.compare.isEmpty()) {
+    if (recipe.runsAsComparison()) {
         try {
             const workbench::Comparison comparison =
                 workbench::Comparison::create(workbench::SessionStore(sessionsRoot).root(), recipe, name);
             if (output == Output::Json)
                 printJson({{"event", "session"}, {"session", comparison.session().path()}});
             else if (output == Output::Text)
-                QTextStream(stdout) << "comparison of " << recipe.compare.size()
-                                    << " variants: " << comparison.session().path() << Qt::endl;
+                QTextStream(stdout) << "comparison of " << comparison.entries().size()
+                                    << (recipe.repeats > 1 ? " runs (variants × seeds): " : " variants: ")
+                                    << comparison.session().path() << Qt::endl;
             return runComparison(comparison, output);
         } catch (const workbench::SessionError& e) {
             return fail(e, RunFailed);
@@ -89,6 +90,10 @@ int run(const QStringList& arguments)
     addOutputOptions(parser);
     parser.addOption(sessionsOption());
     parser.addOption(option("name", "Session name (default: the recipe's name).", "name"));
+    parser.addOption(option("repeat",
+                            "Run the recipe (each variant) with K seeds: seed, seed + 1, … (same as --set "
+                            "repeats=K); prints mean ± std (min–max) over the seeds.",
+                            "K"));
     parser.addOption(
         option("grid", "Run every combination of values: KEY=V1,V2,… (repeatable), as one comparison.", "key=values"));
     parser.addOption(
@@ -138,6 +143,8 @@ int run(const QStringList& arguments)
         }
         for (const QString& assignment : parser.values(QStringLiteral("set")))
             workbench::Recipe::applyOverride(json, assignment);
+        if (parser.isSet(QStringLiteral("repeat")))
+            workbench::Recipe::applyOverride(json, QStringLiteral("repeats=") + parser.value(QStringLiteral("repeat")));
         if (parser.isSet(QStringLiteral("grid")) || parser.isSet(QStringLiteral("shard"))) {
             const int points = workbench::Grid::addTo(json, parser.values(QStringLiteral("grid")),
                                                       parser.value(QStringLiteral("shard")));
@@ -155,8 +162,8 @@ int run(const QStringList& arguments)
     } catch (const workbench::RecipeError& e) {
         return fail(e, BadUsage);
     }
-    if (!from.isEmpty() && !recipe.compare.isEmpty()) {
-        QTextStream(stderr) << errorPrefix() << "--from starts one run; the recipe has a compare list\n";
+    if (!from.isEmpty() && recipe.runsAsComparison()) {
+        QTextStream(stderr) << errorPrefix() << "--from starts one run; the recipe has a compare list or repeats\n";
         return BadUsage;
     }
     return runRecipe(recipe, output, parser.value(QStringLiteral("sessions")), parser.value(QStringLiteral("name")),

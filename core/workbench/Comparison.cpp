@@ -1,5 +1,6 @@
 #include "core/workbench/Comparison.h"
 
+#include "core/workbench/RepeatStats.h"
 #include "core/workbench/RunJob.h"
 #include "core/workbench/SessionStore.h"
 #include "core/workbench/SvgChart.h"
@@ -37,25 +38,52 @@ QString pct(const QJsonValue& v)
 
 } // namespace
 
+QList<QPair<QString, Comparison::Entry>> Comparison::plan(const Recipe& recipe)
+{
+    QList<QPair<QString, Entry>> planned;
+    const QList<quint64> seeds = recipe.repeatSeeds();
+    const bool repeated = recipe.repeats > 1;
+    const auto add = [&](const QString& label, const QString& group, const Recipe& variant) {
+        if (!repeated) {
+            planned.append({QStringLiteral("variants/") + label, Entry{label, {}, variant, group, variant.seed}});
+            return;
+        }
+        for (quint64 seed : seeds) {
+            const QString seedLabel = QStringLiteral("seed-") + QString::number(seed);
+            const QString full = label.isEmpty() ? seedLabel : label + QLatin1Char('/') + seedLabel;
+            planned.append({QStringLiteral("variants/") + full, Entry{full, {}, variant.withSeed(seed), group, seed}});
+        }
+    };
+    if (recipe.compare.isEmpty())
+        add(QString(), recipe.name, recipe);
+    for (qsizetype i = 0; i < recipe.compare.size(); ++i)
+        add(recipe.compare[i].label, recipe.compare[i].label, recipe.variant(i));
+    return planned;
+}
+
 Comparison Comparison::create(const QString& root, const Recipe& recipe, const QString& name)
 {
-    if (recipe.compare.isEmpty())
-        throw SessionError("recipe " + recipe.name.toStdString() + " has no compare list");
+    if (!recipe.runsAsComparison())
+        throw SessionError("recipe " + recipe.name.toStdString() + " has no compare list and no repeats");
     return createIn(Session::create(root, name.isEmpty() ? recipe.name : name), recipe);
 }
 
 Comparison Comparison::createIn(const Session& session, const Recipe& recipe)
 {
-    if (recipe.compare.isEmpty())
-        throw SessionError("recipe " + recipe.name.toStdString() + " has no compare list");
+    if (!recipe.runsAsComparison())
+        throw SessionError("recipe " + recipe.name.toStdString() + " has no compare list and no repeats");
     Comparison c;
     c.session_ = session;
+    c.repeated_ = recipe.repeats > 1;
     c.session_.writeJson(QStringLiteral("recipe.json"), recipe.toJson());
     QJsonArray variants;
-    for (qsizetype i = 0; i < recipe.compare.size(); ++i) {
-        const QString relative = QStringLiteral("variants/") + recipe.compare[i].label;
-        variants.append(QJsonObject{{"label", recipe.compare[i].label}, {"session", relative}});
-        c.entries_.append({recipe.compare[i].label, c.session_.filePath(relative), recipe.variant(i)});
+    for (auto& [relative, entry] : plan(recipe)) {
+        QJsonObject v{{"label", entry.label}, {"session", relative}};
+        if (c.repeated_)
+            v.insert(QStringLiteral("seed"), double(entry.seed));
+        variants.append(v);
+        entry.path = c.session_.filePath(relative);
+        c.entries_.append(entry);
     }
     c.session_.writeJson(kComparison, QJsonObject{{"variants", variants}});
     c.session_.writeState({{"status", "running"}, {"variants", int(variants.size())}, {"variants_completed", 0}});
@@ -74,22 +102,28 @@ Comparison Comparison::open(const Session& session)
     Comparison c;
     c.session_ = session;
     Recipe recipe;
+    QList<QPair<QString, Entry>> planned;
     try {
         recipe = Recipe::fromJson(session.recipeJson());
+        planned = plan(recipe);
     } catch (const RecipeError& e) {
         throw SessionError(session.filePath(QStringLiteral("recipe.json")).toStdString() + ": " + e.what());
     }
+    c.repeated_ = recipe.repeats > 1;
     const QJsonArray variants = session.readJson(kComparison).value(QStringLiteral("variants")).toArray();
-    if (variants.size() != recipe.compare.size())
-        throw SessionError(session.filePath(kComparison).toStdString() + " does not match recipe.json's compare list");
+    if (variants.size() != planned.size())
+        throw SessionError(session.filePath(kComparison).toStdString() +
+                           " does not match recipe.json's compare list and repeats");
     for (qsizetype i = 0; i < variants.size(); ++i) {
         const QJsonObject v = variants[i].toObject();
         const QString relative = v.value(QStringLiteral("session")).toString();
         if (relative.contains(QStringLiteral("..")) || QDir::isAbsolutePath(relative) ||
-            v.value(QStringLiteral("label")).toString() != recipe.compare[i].label)
+            v.value(QStringLiteral("label")).toString() != planned[i].second.label)
             throw SessionError(session.filePath(kComparison).toStdString() + ": variant " + std::to_string(i) +
                                " is damaged");
-        c.entries_.append({recipe.compare[i].label, session.filePath(relative), recipe.variant(i)});
+        Entry entry = planned[i].second;
+        entry.path = session.filePath(relative);
+        c.entries_.append(entry);
     }
     return c;
 }
@@ -123,6 +157,38 @@ QList<QPair<QString, QList<RoundStats>>> Comparison::recordedRounds(bool complet
             runs.append({e.label, SessionStore::reopen(e.path).rounds});
     }
     return runs;
+}
+
+QList<QPair<QString, QList<QList<RoundStats>>>> Comparison::recordedGroups(bool completedOnly) const
+{
+    QList<QPair<QString, QList<QList<RoundStats>>>> groups;
+    for (const Entry& e : entries_) {
+        if (groups.isEmpty() || groups.last().first != e.group)
+            groups.append({e.group, {}});
+        const bool started = QFileInfo::exists(e.path + QStringLiteral("/recipe.json"));
+        if (completedOnly ? isCompleted(e.path) : started)
+            groups.last().second.append(SessionStore::reopen(e.path).rounds);
+    }
+    return groups;
+}
+
+QString Comparison::repeatTable() const
+{
+    QString text = QStringLiteral("%1 %2 %3 %4 %5\n")
+                       .arg(QStringLiteral("variant"), -24)
+                       .arg(QStringLiteral("round"), 5)
+                       .arg(QStringLiteral("sparsity %"), 10)
+                       .arg(QStringLiteral("val acc % (mean ± std (min–max), n)"), -40)
+                       .arg(QStringLiteral("test acc %"));
+    for (const auto& [group, runs] : recordedGroups(true))
+        for (const RepeatRound& r : RepeatStats::aggregate(runs))
+            text += QStringLiteral("%1 %2 %3 %4 %5\n")
+                        .arg(group, -24)
+                        .arg(r.round, 5)
+                        .arg(r.sparsity.mean * 100.0, 10, 'f', 2)
+                        .arg(r.validation.text(), -40)
+                        .arg(r.test.text());
+    return text;
 }
 
 QString Comparison::table() const
@@ -188,6 +254,34 @@ void Comparison::writeResults(const QString& status) const
                          pct(last.value(QStringLiteral("sparsity"))), pct(last.value(QStringLiteral("test_accuracy"))),
                          pct(last.value(QStringLiteral("val_accuracy"))));
     }
+    QString repeatRows;
+    if (repeated_) {
+        // One line per variant: the mean over the seeds that completed; the table gives the spread.
+        testSeries.clear();
+        valSeries.clear();
+        QList<QPair<QString, QList<RepeatRound>>> aggregates;
+        for (const auto& [group, runs] : recordedGroups(true))
+            aggregates.append({group, RepeatStats::aggregate(runs)});
+        for (qsizetype i = 0; i < aggregates.size(); ++i) {
+            const QString color = kColors[i % kColors.size()];
+            SvgChart::Series test{aggregates[i].first + QStringLiteral(" (mean)"), color, {}},
+                val{aggregates[i].first + QStringLiteral(" (mean)"), color, {}};
+            for (const RepeatRound& r : aggregates[i].second) {
+                val.points << QPointF(r.sparsity.mean * 100.0, r.validation.mean * 100.0);
+                if (r.test.n > 0)
+                    test.points << QPointF(r.sparsity.mean * 100.0, r.test.mean * 100.0);
+                repeatRows += QStringLiteral("<tr><td style='text-align:left'>%1</td><td>%2</td><td>%3</td><td>%4</"
+                                             "td><td>%5</td></tr>\n")
+                                  .arg(aggregates[i].first.toHtmlEscaped())
+                                  .arg(r.round)
+                                  .arg(r.sparsity.mean * 100.0, 0, 'f', 2)
+                                  .arg(r.validation.text().toHtmlEscaped(), r.test.text().toHtmlEscaped());
+            }
+            testSeries << test;
+            valSeries << val;
+        }
+        session_.writeFile(QStringLiteral("results/repeats.csv"), RepeatStats::csv(aggregates));
+    }
     bool anyTest = false;
     for (const SvgChart::Series& s : testSeries)
         anyTest = anyTest || !s.points.isEmpty();
@@ -197,14 +291,22 @@ void Comparison::writeResults(const QString& status) const
             "<!DOCTYPE html>\n<html><head><meta charset='utf-8'><title>PruneLab comparison: %1</title><style>"
             "body{font-family:sans-serif;max-width:60em;margin:2em auto}table{border-collapse:collapse}"
             "td,th{border:1px solid #bbb;padding:3px 8px;text-align:right}th{background:#eee}</style></head><body>\n"
-            "<h1>%1</h1><p>%2 of %3 variants completed; the same data, model and seed for every variant.</p>\n")
+            "<h1>%1</h1><p>%2 of %3 variants completed; %4.</p>\n")
             .arg(name.toHtmlEscaped())
             .arg(completed)
-            .arg(entries_.size());
+            .arg(entries_.size())
+            .arg(repeated_ ? QStringLiteral("the same data and model for every variant, each run with every seed")
+                           : QStringLiteral("the same data, model and seed for every variant"));
     html += SvgChart::lineChart(anyTest ? QStringLiteral("Test accuracy against sparsity")
                                         : QStringLiteral("Validation accuracy against sparsity"),
                                 QStringLiteral("sparsity (%)"), QStringLiteral("accuracy (%)"),
                                 anyTest ? testSeries : valSeries);
+    if (repeated_)
+        html += QStringLiteral("\n<h2>Mean over the seeds</h2><p>Accuracy in %: mean ± sample standard deviation "
+                               "(min–max), n = the seeds that completed the round; every value in repeats.csv.</p>"
+                               "<table><tr><th>variant</th><th>round</th><th>sparsity %</th><th>val acc %</th>"
+                               "<th>test acc %</th></tr>\n") +
+                repeatRows + QStringLiteral("</table>\n");
     html += QStringLiteral("\n<h2>Last round of each "
                            "variant</h2><table><tr><th>variant</th><th>schedule</th><th>method</th><th>rounds</th>"
                            "<th>sparsity %</th><th>test acc %</th><th>val acc %</th></tr>\n") +

@@ -21,12 +21,19 @@ class RunJob;
 ///       state.json         running | completed | cancelled | failed, variants completed
 ///       variants/<label>/  one ordinary session per variant (resumable like any other)
 ///       results/comparison.csv, results/comparison.html   accuracy against sparsity, overlaid, and the table
+///
+/// A recipe with `repeats` > 1 runs every variant once per seed: variants/seed-<s>/ (no compare list) or
+/// variants/<label>/seed-<s>/, each an ordinary session, and results/repeats.csv holds the mean, standard deviation,
+/// minimum and maximum over the seeds of each variant's rounds (RepeatStats).
 class Comparison {
 public:
     struct Entry {
-        QString label;
-        QString path; ///< the variant's session folder
+        QString label; ///< "one-shot", "seed-43" or "one-shot/seed-43"
+        QString path;  ///< the variant's session folder
         Recipe recipe;
+        QString group; ///< what the repetitions of one variant share: the variant's label, the recipe's name without
+                       ///< a compare list
+        quint64 seed = 0;
     };
 
     /// Creates the comparison folder for `recipe` (which has a compare list) under `root`.
@@ -53,10 +60,22 @@ public:
     QList<QPair<QString, QList<RoundStats>>> recordedRounds(bool completedOnly = false) const;
     /// One line per variant: label, schedule, method, rounds, final sparsity, test and validation accuracy.
     QString table() const;
+    /// Whether the recipe runs each variant with several seeds.
+    bool isRepeated() const { return repeated_; }
+    /// Each variant's (group's) recorded rounds per seed, in the order of the recipe: the seeds that completed, or
+    /// (`completedOnly` false) every seed that started. Throws SessionError for a damaged session.
+    QList<QPair<QString, QList<QList<RoundStats>>>> recordedGroups(bool completedOnly = false) const;
+    /// A repeated comparison's aggregate: per variant and round, "mean ± std (min–max), n=K" of the validation and
+    /// test accuracy over the seeds that completed.
+    QString repeatTable() const;
 
 private:
+    /// The entries `recipe` runs, their folders relative to the comparison's.
+    static QList<QPair<QString, Entry>> plan(const Recipe& recipe);
+
     Session session_;
     QList<Entry> entries_;
+    bool repeated_ = false;
 };
 
 } // namespace prunelab::workbench

@@ -489,6 +489,26 @@ Recipe Recipe::fromJson(const QJsonObject& json)
     r.seed = quint64(root.number(QStringLiteral("seed"), double(r.seed), 0, 4294967295.0));
     if (double(r.seed) != std::floor(double(r.seed)))
         root.fail(QStringLiteral("seed"), QStringLiteral("must be a whole number"));
+    const bool repeatsGiven = root.has(QStringLiteral("repeats"));
+    r.repeats = root.integer(QStringLiteral("repeats"), 1, 1, 100);
+    if (root.has(QStringLiteral("seeds"))) {
+        const QList<double> seeds = root.numbers(QStringLiteral("seeds"), {}, 0, 4294967295.0, 2, 100);
+        for (qsizetype i = 0; i < seeds.size(); ++i) {
+            const quint64 s = quint64(seeds[i]);
+            if (seeds[i] != std::floor(seeds[i]))
+                root.fail(QStringLiteral("seeds[%1]").arg(i), QStringLiteral("must be a whole number"));
+            if (r.seeds.contains(s))
+                root.fail(QStringLiteral("seeds"), QStringLiteral("lists seed %1 twice").arg(s));
+            r.seeds.append(s);
+        }
+        if (!repeatsGiven)
+            r.repeats = int(r.seeds.size());
+        else if (r.repeats != r.seeds.size())
+            root.fail(QStringLiteral("seeds"), QStringLiteral("lists %1 seeds, but repeats is %2: give one seed per "
+                                                              "repetition, or leave seeds out (seed, seed + 1, …)")
+                                                   .arg(r.seeds.size())
+                                                   .arg(r.repeats));
+    }
     r.device = root.string(QStringLiteral("device"), r.device);
     // A session's recipe.json also records the data it ran on; running that file again checks nothing against it.
     root.take(QStringLiteral("dataset_fingerprint"));
@@ -522,6 +542,27 @@ Recipe Recipe::variant(qsizetype index) const
     Recipe result = fromJson(json);
     result.name = name + QLatin1Char('-') + v.label;
     return result;
+}
+
+QList<quint64> Recipe::repeatSeeds() const
+{
+    if (!seeds.isEmpty())
+        return seeds;
+    QList<quint64> list;
+    for (int i = 0; i < repeats; ++i)
+        list.append(seed + quint64(i));
+    return list;
+}
+
+Recipe Recipe::withSeed(quint64 s) const
+{
+    Recipe r = *this;
+    r.seed = s;
+    r.repeats = 1;
+    r.seeds.clear();
+    r.compare.clear();
+    r.name = name + QStringLiteral("-seed-") + QString::number(s);
+    return r;
 }
 
 namespace {
@@ -623,6 +664,14 @@ QJsonObject Recipe::toJson() const
     for (const auto& [key, values] : prune.parameters)
         pruneJson.insert(QString::fromStdString(key), toArray(QList<double>(values.begin(), values.end())));
     json.insert(QStringLiteral("prune"), pruneJson);
+    if (repeats > 1) // written only for repeated runs, like compare, so a single run's recipe.json stays as it was
+        json.insert(QStringLiteral("repeats"), repeats);
+    if (!seeds.isEmpty()) {
+        QJsonArray list;
+        for (quint64 s : seeds)
+            list.append(double(s));
+        json.insert(QStringLiteral("seeds"), list);
+    }
     if (!compare.isEmpty()) {
         QJsonArray variants;
         for (const Variant& v : compare)

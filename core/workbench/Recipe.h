@@ -31,6 +31,17 @@ struct Recipe {
 
     QString name = QStringLiteral("experiment");
     quint64 seed = 42;
+    /// Repeated runs: the recipe (each variant of a compare list) run once per seed, as a comparison whose entries
+    /// are the seeds (variants/seed-<s>, or variants/<label>/seed-<s> with a compare list). 1: one run.
+    int repeats = 1;
+    /// The seeds of the repetitions, as many as `repeats`; empty: seed, seed + 1, …
+    QList<quint64> seeds;
+    /// The seed of each repetition (one entry, `seed`, when repeats is 1).
+    QList<quint64> repeatSeeds() const;
+    /// Whether the recipe runs as a comparison: a compare list, or more than one repetition.
+    bool runsAsComparison() const { return !compare.isEmpty() || repeats > 1; }
+    /// This recipe for one repetition: seed `s`, one run (repeats 1, no seed list), the name with "-seed-<s>".
+    Recipe withSeed(quint64 s) const;
     QString device = QStringLiteral("auto");
 
     struct Dataset {
