@@ -102,7 +102,7 @@ engine::Normalizer normalizerFor(const Recipe& recipe, const datasets::ImageSet&
     if (imagenet && images.channels != 3)
         throw std::invalid_argument("train.normalize imagenet needs RGB images");
     return imagenet ? engine::Normalizer({0.485, 0.456, 0.406}, {0.229, 0.224, 0.225})
-                    : engine::Normalizer::fromData(train.images);
+                    : engine::Normalizer::fromData(train);
 }
 
 } // namespace
@@ -123,7 +123,8 @@ Context prepare(const Recipe& recipe, const Session& session, torch::Device devi
     c.data = dataFor(recipe, session, std::move(given), std::move(givenTest), use, worker);
     c.all = settings::wrap(*c.data.train);
     const auto rows = [&](const std::vector<qsizetype>& indices) {
-        return engine::subset(c.all, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end()), torch::kLong));
+        // Views into the one loaded set (its row numbers), not copies of its pixels: `bench memory`.
+        return engine::rowsOf(c.all, torch::tensor(std::vector<int64_t>(indices.begin(), indices.end()), torch::kLong));
     };
     c.train = rows(c.data.trainIndices);
     c.validation = rows(c.data.split.validation);

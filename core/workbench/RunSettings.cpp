@@ -98,7 +98,7 @@ std::pair<torch::Tensor, torch::Tensor> calibrationSet(const engine::TensorDatas
     at::Generator generator = at::make_generator<at::CPUGeneratorImpl>(seed ^ 0xca11b);
     const torch::Tensor order =
         torch::randperm(train.size(), generator, torch::kLong).narrow(0, 0, std::min(count, train.size()));
-    return {train.images.index_select(0, order), train.labels.index_select(0, order)};
+    return {train.imagesAt(order), train.labels.index_select(0, order)};
 }
 
 std::shared_ptr<const engine::Pruner> makePruner(const Recipe& r, const engine::TensorDataset& train,

@@ -221,3 +221,38 @@ TEST_CASE("class weights: one per class, and equal weights change nothing")
 }
 
 ENGINE_TEST_MAIN()
+
+TEST_CASE("a split by row numbers (rowsOf) reads, normalises, trains and evaluates as the copied split (subset)")
+{
+    // The run's splits share the one loaded set (issue #23: peak memory); they must behave exactly as copies did.
+    const TensorDataset data = makeBandDataset(30, 4, 3);
+    const torch::Tensor indices = torch::randperm(data.size(), torch::kLong).narrow(0, 0, 70);
+    const TensorDataset copied = subset(data, indices);
+    const TensorDataset shared = rowsOf(data, indices);
+    VERIFY_EQ(shared.size(), copied.size());
+    VERIFY(shared.images.data_ptr() == data.images.data_ptr()); // no second copy of the pixels
+    VERIFY(torch::equal(shared.labels, copied.labels));
+    VERIFY(torch::equal(shared.imageRange(0, shared.size()), copied.images));
+    VERIFY(torch::equal(shared.imageRange(10, 25), copied.images.narrow(0, 10, 25)));
+    const torch::Tensor some = torch::tensor({5, 0, 69, 33}, torch::kLong);
+    VERIFY(torch::equal(shared.imagesAt(some), copied.images.index_select(0, some)));
+    // A part of a part: row numbers compose.
+    const torch::Tensor inner = torch::tensor({3, 1, 4}, torch::kLong);
+    VERIFY(torch::equal(rowsOf(shared, inner).imageRange(0, 3), subset(copied, inner).images));
+    // Statistics over its own samples only, not over the whole set it shares.
+    const Normalizer fromShared = Normalizer::fromData(shared), fromCopied = Normalizer::fromData(copied.images);
+    VERIFY(torch::allclose(fromShared(copied.images), fromCopied(copied.images)));
+    VERIFY(!torch::allclose(Normalizer::fromData(data.images)(copied.images), fromCopied(copied.images)));
+    // The same training (the gather path and the evaluation's ranges) gives the same weights and accuracy.
+    const auto train = [&](const TensorDataset& set) {
+        torch::manual_seed(3);
+        Mlp mlp(MlpOptions{64, {16}, 4});
+        Trainer trainer(mlp.ptr(), Normalizer::fromData(set), torch::kCPU);
+        trainer.fit(set, set, quick(2));
+        return std::make_pair(mlp->parameters().front().clone(), trainer.evaluate(set).accuracy);
+    };
+    const auto [weightsCopied, accuracyCopied] = train(copied);
+    const auto [weightsShared, accuracyShared] = train(shared);
+    VERIFY(torch::equal(weightsCopied, weightsShared));
+    VERIFY_EQ(accuracyCopied, accuracyShared);
+}

@@ -26,7 +26,15 @@ Normalizer::Normalizer(std::vector<double> mean, std::vector<double> std) : mean
 
 Normalizer Normalizer::fromData(const torch::Tensor& images)
 {
-    if (images.dim() != 4)
+    TensorDataset data;
+    data.images = images;
+    return fromData(data);
+}
+
+Normalizer Normalizer::fromData(const TensorDataset& data)
+{
+    const torch::Tensor& images = data.images;
+    if (!images.defined() || images.dim() != 4)
         throw std::invalid_argument("expected N×C×H×W images");
     torch::NoGradGuard noGrad;
     const int64_t channels = images.size(1);
@@ -35,10 +43,10 @@ Normalizer Normalizer::fromData(const torch::Tensor& images)
     // Sums in double over chunks of images: converting a whole channel of a 34k×128×128 set to double at once took
     // 4.4 GB (`prunelab-cli bench memory`); a chunk of 256 images takes at most a few hundred MB.
     std::vector<double> sum(static_cast<size_t>(channels), 0.0), squares(static_cast<size_t>(channels), 0.0);
-    const int64_t n = images.size(0);
+    const int64_t n = data.size(); // a split's own images only, gathered a chunk at a time
     for (int64_t begin = 0; begin < n; begin += 256) {
         const torch::Tensor chunk =
-            images.narrow(0, begin, std::min<int64_t>(256, n - begin)).to(torch::kDouble).div_(255.0);
+            data.imageRange(begin, std::min<int64_t>(256, n - begin)).to(torch::kDouble).div_(255.0);
         const torch::Tensor s = chunk.sum({0, 2, 3});
         const torch::Tensor q = chunk.mul_(chunk).sum({0, 2, 3});
         for (int64_t c = 0; c < channels; ++c) {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/engine/training/TensorDataset.h"
+
 #include <torch/types.h>
 
 #include <vector>
@@ -16,6 +18,8 @@ public:
 
     /// Per-channel mean and std of a uint8 N×C×H×W tensor (the dataset statistics).
     static Normalizer fromData(const torch::Tensor& images);
+    /// The same over a dataset's own samples (a split that shares a larger set's images: only its rows).
+    static Normalizer fromData(const TensorDataset& data);
 
     torch::Tensor operator()(const torch::Tensor& images) const;
     /// `operator()(images.index_select(0, indices))` in one pass: each selected uint8 pixel is read once and written

@@ -45,6 +45,8 @@ TensorDataset onDevice(const TensorDataset& data, const torch::Device& device)
     TensorDataset out = data;
     out.images = data.images.to(device);
     out.labels = data.labels.to(device);
+    if (data.rows.defined())
+        out.rows = data.rows.to(device);
     return out;
 }
 
@@ -149,10 +151,9 @@ TrainOutcome Trainer::fit(const TensorDataset& trainData, const TensorDataset& v
             const int64_t begin = b * options.batchSize;
             const int64_t count = std::min(options.batchSize, n - begin);
             const torch::Tensor idx = order.narrow(0, begin, count);
-            const torch::Tensor x =
-                options.augment.enabled()
-                    ? normalizer_(augmentBatch(train.images.index_select(0, idx), options.augment, generator))
-                    : normalizer_.gather(train.images, idx);
+            const torch::Tensor x = options.augment.enabled()
+                                        ? normalizer_(augmentBatch(train.imagesAt(idx), options.augment, generator))
+                                        : normalizer_.gather(train.images, train.imageRows(idx));
             const torch::Tensor y = train.labels.index_select(0, idx);
 
             clearGradients(parameters);
@@ -216,7 +217,7 @@ Evaluation Trainer::evaluate(const TensorDataset& data, int64_t batchSize, const
         if (cancelled(cancel))
             break;
         const int64_t count = std::min(batchSize, n - begin);
-        const torch::Tensor x = normalizer_(data.images.narrow(0, begin, count).to(device_));
+        const torch::Tensor x = normalizer_(data.imageRange(begin, count).to(device_));
         const torch::Tensor y = data.labels.narrow(0, begin, count).to(device_);
         const torch::Tensor logits = model_->forward(x);
         lossSum += torch::nn::functional::cross_entropy(
@@ -241,7 +242,7 @@ torch::Tensor Trainer::predict(const TensorDataset& data, int64_t batchSize) con
     std::vector<torch::Tensor> parts;
     for (int64_t begin = 0; begin < data.size(); begin += batchSize) {
         const int64_t count = std::min(batchSize, data.size() - begin);
-        parts.push_back(model_->forward(normalizer_(data.images.narrow(0, begin, count).to(device_))).argmax(1).cpu());
+        parts.push_back(model_->forward(normalizer_(data.imageRange(begin, count).to(device_))).argmax(1).cpu());
     }
     model_->train(wasTraining);
     return parts.empty() ? torch::empty({0}, torch::kLong) : torch::cat(parts);
@@ -253,7 +254,7 @@ std::vector<torch::Tensor> Trainer::activations(const TensorDataset& data, int64
     const bool wasTraining = model_->is_training();
     model_->eval();
     const int64_t n = std::min(count, data.size());
-    std::vector<torch::Tensor> result = model_->activations(normalizer_(data.images.narrow(0, 0, n).to(device_)));
+    std::vector<torch::Tensor> result = model_->activations(normalizer_(data.imageRange(0, n).to(device_)));
     model_->train(wasTraining);
     return result;
 }
