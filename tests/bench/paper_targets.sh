@@ -6,7 +6,7 @@
 #   tests/bench/paper_targets.sh [han|lottery|all] [OUTDIR]     # default: all, /tmp/paper-targets
 #   SEEDS="1 2 3" CLI=build/ci/app/prunelab-cli tests/bench/paper_targets.sh
 #
-# han:     Han et al. 2015: tests/bench/fashion-mnist-han-12x.json: 20 dense epochs (Adam, cosine, L2 1e-4), then
+# han:     Han et al. 2015: tests/bench/fashion-mnist-han-12x.json: 20 dense epochs (Adam, cosine, L2 3e-4), then
 #          8 rounds of global magnitude pruning (27 % of the remaining weights each, to 91.9 % sparse, 12.4x), each
 #          fine-tuned 4 epochs; target: within 0.5 points of the dense test accuracy (round 0 of the same run).
 # lottery: Frankle & Carbin 2019: the lottery-ticket-lenet preset on the full set, 17 rounds (to 97.7 % sparsity),
