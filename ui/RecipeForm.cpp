@@ -187,7 +187,21 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     trainForm->addRow(tr("&Optimizer"), optimizer_);
     trainForm->addRow(tr("Learning &rate"), learningRate_);
     trainForm->addRow(tr("&Batch size"), batchSize_);
-    trainForm->addRow(tr("S&eed"), seed_);
+    // Repeats beside the seed, not a row of its own: the form must stay within a 720-line projector.
+    repeats_ = named(new QSpinBox, "repeatsSpin", tr("Repeats"));
+    repeats_->setRange(1, 100);
+    repeats_->setToolTip(tr("Run the recipe (each variant) with this many seeds: seed, seed + 1, …; the accuracy "
+                            "chart then shows the mean over the seeds and their min–max band"));
+    auto* seedRow = new QWidget;
+    seedRow->setFocusProxy(seed_); // the row's &Seed mnemonic
+    auto* seedLayout = new QHBoxLayout(seedRow);
+    seedLayout->setContentsMargins(0, 0, 0, 0);
+    seedLayout->addWidget(seed_, 1);
+    auto* repeatsLabel = new QLabel(tr("Re&peats"));
+    repeatsLabel->setBuddy(repeats_);
+    seedLayout->addWidget(repeatsLabel);
+    seedLayout->addWidget(repeats_, 1);
+    trainForm->addRow(tr("S&eed"), seedRow);
 
     method_ = named(new QComboBox, "methodCombo", tr("Pruning method"));
     for (const engine::MethodInfo& m : engine::methods()) {
@@ -277,7 +291,8 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
 
     for (QComboBox* combo : {arch_, vggLayout_, init_, device_, optimizer_, method_, schedule_})
         connect(combo, &QComboBox::currentIndexChanged, this, &RecipeForm::updateFields);
-    for (QSpinBox* spin : {epochs_, batchSize_, seed_, rounds_, fineTuneEpochs_, startEpoch_, endEpoch_, frequency_})
+    for (QSpinBox* spin :
+         {epochs_, batchSize_, seed_, repeats_, rounds_, fineTuneEpochs_, startEpoch_, endEpoch_, frequency_})
         connect(spin, &QSpinBox::valueChanged, this, &RecipeForm::updateFields);
     for (QDoubleSpinBox* spin : {vggWidth_, learningRate_, q_, sparsity_})
         connect(spin, &QDoubleSpinBox::valueChanged, this, &RecipeForm::updateFields);
@@ -305,6 +320,9 @@ workbench::Recipe RecipeForm::recipe() const
     r.train.lr = learningRate_->value();
     r.train.batchSize = batchSize_->value();
     r.seed = quint64(seed_->value());
+    r.repeats = repeats_->value();
+    if (r.seeds.size() != r.repeats) // the recipe's own seed list only while the form asks for as many runs
+        r.seeds.clear();
     r.prune.method = method_->currentText();
     r.prune.schedule = schedule_->currentText();
     const bool sparsityEdited = sparsity_->value() != shownSparsity_;
@@ -364,6 +382,7 @@ void RecipeForm::setRecipe(const workbench::Recipe& r)
     learningRate_->setValue(r.train.lr);
     batchSize_->setValue(r.train.batchSize);
     seed_->setValue(int(r.seed));
+    repeats_->setValue(r.repeats);
     select(optimizer_, r.train.optimizer);
     // A recipe's value the lists do not offer (a sweep, the threshold method, …) is added, never replaced.
     select(method_, r.prune.method);
@@ -462,7 +481,7 @@ void RecipeForm::updateFields()
     const bool geometric = info.kind == engine::ScheduleKind::Geometric;
     for (QWidget* w :
          std::initializer_list<QWidget*>{preset_, open_, arch_, init_, device_, epochs_, optimizer_, learningRate_,
-                                         batchSize_, seed_, method_, schedule_, fineTuneEpochs_})
+                                         batchSize_, seed_, repeats_, method_, schedule_, fineTuneEpochs_})
         w->setEnabled(!running_);
     hidden_->setEnabled(!running_ && arch == QLatin1String("mlp"));
     for (QWidget* w : std::initializer_list<QWidget*>{vggLayout_, vggWidth_, batchNorm_})

@@ -80,6 +80,7 @@ private:
     QDoubleSpinBox* learningRate_ = nullptr;
     QSpinBox* batchSize_ = nullptr;
     QSpinBox* seed_ = nullptr;
+    QSpinBox* repeats_ = nullptr; ///< repeats: runs with seed, seed + 1, …
     QComboBox* method_ = nullptr;
     QLabel* methodHelp_ = nullptr;
     QComboBox* schedule_ = nullptr;

@@ -273,7 +273,7 @@ void RunPage::startRun()
     if (!datasetSource_.isEmpty())
         config.dataset.source = datasetSource_;
     clearCharts();
-    if (!config.compare.isEmpty()) {
+    if (config.runsAsComparison()) {
         if (sessionsRoot_.isEmpty()) {
             emit error(tr("Comparison not started"), tr("A comparison keeps each variant as a session: choose a "
                                                         "sessions folder on the Sessions page first."));
@@ -331,8 +331,9 @@ void RunPage::resumeComparison(const workbench::Comparison& comparison)
 void RunPage::startComparison(const workbench::Comparison& comparison)
 {
     // Variants completed before (a resumed comparison) are overlaid from their sessions at once.
-    variantsDone_ = comparison.recordedRounds(true);
+    variantsDone_ = comparison.isRepeated() ? decltype(variantsDone_){} : comparison.recordedRounds(true);
     sparsityChart_->setOverlays(variantsDone_);
+    showBands(comparison, true);
     appendLog(tr("comparison of %1 variants: %2").arg(comparison.entries().size()).arg(comparison.session().path()));
     comparisonJob_->start(comparison);
     updateProgressText();
@@ -343,6 +344,10 @@ void RunPage::onVariantFinished(int, const QString& label, const RunSummary& sum
 {
     if (summary.outcome != RunSummary::Outcome::Completed || summary.session.isEmpty())
         return;
+    if (comparisonJob_->comparison() && comparisonJob_->comparison()->isRepeated()) {
+        showBands(*comparisonJob_->comparison(), true); // the mean and band over the seeds done so far
+        return;
+    }
     try {
         variantsDone_.append({label, workbench::SessionStore::reopen(summary.session).rounds});
         sparsityChart_->setOverlays(variantsDone_);
@@ -358,6 +363,8 @@ void RunPage::onComparisonFinished(const QString& status, const QString& text)
     if (!text.isEmpty())
         appendLog(text);
     appendLog(tr("comparison %1:\n%2").arg(status, comparison.table()));
+    if (comparison.isRepeated())
+        appendLog(tr("over the seeds:\n%1").arg(comparison.repeatTable()));
     const QString results = comparison.session().filePath(QStringLiteral("results/comparison.html"));
     result_->setText(tr("Comparison %1: %2 variants; table and chart in %3")
                          .arg(status)
@@ -373,8 +380,9 @@ void RunPage::onComparisonFinished(const QString& status, const QString& text)
 void RunPage::showComparison(const workbench::Comparison& comparison)
 {
     clearCharts();
-    variantsDone_ = comparison.recordedRounds();
+    variantsDone_ = comparison.isRepeated() ? decltype(variantsDone_){} : comparison.recordedRounds();
     sparsityChart_->setOverlays(variantsDone_);
+    showBands(comparison, false);
     const QString state = comparison.session().state().value(QStringLiteral("status")).toString();
     appendLog(tr("comparison %1 (%2):\n%3").arg(comparison.session().path(), state, comparison.table()));
     result_->setText(
@@ -382,6 +390,21 @@ void RunPage::showComparison(const workbench::Comparison& comparison)
             .arg(comparison.session().name(), state)
             .arg(comparison.entries().size())
             .arg(QDir::toNativeSeparators(comparison.session().filePath(QStringLiteral("results/comparison.html")))));
+}
+
+void RunPage::showBands(const workbench::Comparison& comparison, bool completedOnly)
+{
+    QList<QPair<QString, QList<workbench::RepeatRound>>> bands;
+    if (comparison.isRepeated()) {
+        try {
+            for (const auto& [group, runs] : comparison.recordedGroups(completedOnly))
+                if (!runs.isEmpty())
+                    bands.append({group, workbench::RepeatStats::aggregate(runs)});
+        } catch (const std::exception& e) {
+            appendLog(tr("seeds not aggregated: %1").arg(QString::fromLocal8Bit(e.what())));
+        }
+    }
+    sparsityChart_->setBands(bands);
 }
 
 QString RunPage::kneeText() const

@@ -95,6 +95,8 @@ signals:
 
 private:
     void clearCharts();
+    /// A repeated comparison's mean line and min–max band per variant on the accuracy chart (none for another).
+    void showBands(const workbench::Comparison& comparison, bool completedOnly);
     void startComparison(const workbench::Comparison& comparison);
     void onVariantFinished(int index, const QString& label, const workbench::RunSummary& summary);
     void onComparisonFinished(const QString& status, const QString& message);

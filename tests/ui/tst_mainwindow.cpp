@@ -1,5 +1,6 @@
 #include "core/engine/pruning/MethodCatalogue.h"
 #include "core/workbench/RecipeData.h"
+#include "core/workbench/RepeatStats.h"
 #include "core/workbench/Session.h"
 #include "core/workbench/UserSettings.h"
 #include "datasets/BrainSliceDemo.h"
@@ -755,6 +756,74 @@ private slots:
         QVERIFY(window.findChild<QLabel*>("scheduleHelp")->text().contains(QStringLiteral("0.5, 0.8, 0.9")));
         schedule->setCurrentText(QStringLiteral("one-shot"));
         QVERIFY(window.findChild<QDoubleSpinBox*>("sparsitySpin")->isEnabled());
+    }
+
+    // Repeats on the form: each variant runs with two seeds, and the accuracy chart draws each variant's mean over
+    // the seeds with its min–max band, from the seeds' recorded rounds.
+    void repeatsFromTheFormDrawAMeanAndBandPerVariant()
+    {
+        const ScopedSessionsRoot root;
+        QVERIFY(root.isValid());
+        ui::MainWindow window;
+        window.show();
+        loadSmallDemo(window);
+        workbench::Recipe recipe = window.recipe();
+        recipe.model.arch = QStringLiteral("mlp");
+        recipe.model.hidden = {32};
+        recipe.train.epochs = 1;
+        recipe.prune.method = QStringLiteral("global-magnitude");
+        recipe.prune.schedule = QStringLiteral("one-shot");
+        recipe.prune.sparsity = 0.8;
+        recipe.prune.fineTuneEpochs = 1;
+        recipe.compare = {{QStringLiteral("magnitude"), QJsonObject{}},
+                          {QStringLiteral("random"), QJsonObject{{"prune.method", "random"}}}};
+        window.setRecipe(recipe);
+        auto* repeats = window.findChild<QSpinBox*>("repeatsSpin");
+        QVERIFY(repeats && repeats->isEnabled());
+        QCOMPARE(repeats->value(), 1);
+        repeats->setValue(2);
+        QCOMPARE(window.recipe().repeats, 2);
+        QCOMPARE(window.recipe().repeatSeeds(), (QList<quint64>{recipe.seed, recipe.seed + 1}));
+
+        QSignalSpy runs(&window, &ui::MainWindow::runFinished);
+        QSignalSpy done(&window, &ui::MainWindow::comparisonFinished);
+        QTest::mouseClick(window.findChild<QPushButton*>("startButton"), Qt::LeftButton);
+        QVERIFY(window.isRunning());
+        QVERIFY(!repeats->isEnabled());
+        QVERIFY(done.wait(240000));
+        QCOMPARE(done.first().at(1).toString(), QStringLiteral("completed"));
+        QCOMPARE(runs.size(), 4); // two variants × two seeds
+        auto* sparsity = window.findChild<ui::SparsityChart*>("sparsityChart");
+        QCOMPARE(sparsity->overlayCount(), 0); // not four dashed lines: a mean and a band per variant
+        QCOMPARE(sparsity->bandCount(), 2);
+        const QString path = done.first().at(0).toString();
+        int band = 0;
+        for (const char* label : {"magnitude", "random"}) {
+            QList<QList<workbench::RoundStats>> seeds;
+            for (quint64 seed : {recipe.seed, recipe.seed + 1})
+                seeds << workbench::SessionStore::reopen(path +
+                                                         QStringLiteral("/variants/%1/seed-%2").arg(label).arg(seed))
+                             .rounds;
+            const QList<workbench::RepeatRound> expected = workbench::RepeatStats::aggregate(seeds);
+            QCOMPARE(expected.size(), 2); // dense + one-shot
+            const QList<QPointF> mean = sparsity->bandMean(band), lower = sparsity->bandLower(band),
+                                 upper = sparsity->bandUpper(band);
+            ++band;
+            QCOMPARE(mean.size(), 2);
+            QCOMPARE(lower.size(), 2);
+            QCOMPARE(upper.size(), 2);
+            for (int k = 0; k < 2; ++k) {
+                const workbench::Spread& accuracy = expected[k].test.n > 0 ? expected[k].test : expected[k].validation;
+                QCOMPARE(accuracy.n, 2);
+                QVERIFY(qAbs(mean[k].y() - 100.0 * accuracy.mean) < 1e-9);
+                QVERIFY(qAbs(lower[k].y() - 100.0 * accuracy.min) < 1e-9);
+                QVERIFY(qAbs(upper[k].y() - 100.0 * accuracy.max) < 1e-9);
+                QVERIFY(lower[k].y() <= mean[k].y() && mean[k].y() <= upper[k].y());
+                QVERIFY(qAbs(mean[k].x() - 100.0 * (1.0 - expected[k].sparsity.mean)) < 1e-9);
+            }
+        }
+        QVERIFY(QFileInfo::exists(path + QStringLiteral("/results/repeats.csv")));
+        QVERIFY(window.findChild<QPlainTextEdit*>("runLog")->toPlainText().contains(QStringLiteral("n=2")));
     }
 
     // Pruning at initialisation from the form: SynFlow and GraSP prune the untrained demo MLP, which then trains

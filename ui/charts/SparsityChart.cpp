@@ -3,6 +3,7 @@
 #include "ui/charts/ChartContextMenu.h"
 #include "ui/charts/Palette.h"
 
+#include <QAreaSeries>
 #include <QChart>
 #include <QChartView>
 #include <QEvent>
@@ -239,7 +240,83 @@ void SparsityChart::setOverlays(const QList<QPair<QString, QList<workbench::Roun
         overlayKneeMarkers_.append(ring);
     }
     // Overlaid runs make a long legend: a column beside the plot keeps every label readable.
-    chart_->legend()->setAlignment(overlays_.isEmpty() ? Qt::AlignBottom : Qt::AlignRight);
+    chart_->legend()->setAlignment(overlays_.isEmpty() && bands_.isEmpty() ? Qt::AlignBottom : Qt::AlignRight);
+}
+
+void SparsityChart::setBands(const QList<QPair<QString, QList<workbench::RepeatRound>>>& variants)
+{
+    for (QAreaSeries* band : std::as_const(bands_)) {
+        chart_->removeSeries(band);
+        delete band->lowerSeries();
+        delete band->upperSeries();
+        delete band;
+    }
+    for (QLineSeries* mean : std::as_const(bandMeans_)) {
+        chart_->removeSeries(mean);
+        delete mean;
+    }
+    bands_.clear();
+    bandMeans_.clear();
+    static const QColor palette[] = {QColor(0x1f, 0x77, 0xb4), QColor(0x94, 0x67, 0xbd), QColor(0x8c, 0x56, 0x4b),
+                                     QColor(0xe3, 0x77, 0xc2), QColor(0x7f, 0x7f, 0x7f), QColor(0x17, 0xbe, 0xcf)};
+    for (const auto& [label, rounds] : variants) {
+        const QColor color = palette[bands_.size() % std::size(palette)];
+        bool anyTest = false;
+        for (const workbench::RepeatRound& r : rounds)
+            anyTest = anyTest || r.test.n > 0;
+        auto* lower = new QLineSeries;
+        auto* upper = new QLineSeries;
+        auto* mean = new QLineSeries;
+        int seeds = 0;
+        for (const workbench::RepeatRound& r : rounds) {
+            const workbench::Spread& accuracy = anyTest ? r.test : r.validation;
+            if (accuracy.n == 0)
+                continue;
+            seeds = std::max(seeds, accuracy.n);
+            const double remaining = std::max(0.01, 100.0 * (1.0 - r.sparsity.mean));
+            lower->append(remaining, 100.0 * accuracy.min);
+            upper->append(remaining, 100.0 * accuracy.max);
+            mean->append(remaining, 100.0 * accuracy.mean);
+            remainingAxis_->setMin(std::min(remainingAxis_->min(), std::max(0.01, remaining / 2.0)));
+        }
+        auto* band = new QAreaSeries(upper, lower);
+        band->setName(tr("%1 min–max").arg(label));
+        QColor fill = color;
+        fill.setAlpha(60);
+        band->setBrush(fill);
+        band->setPen(Qt::NoPen);
+        chart_->addSeries(band);
+        band->attachAxis(remainingAxis_);
+        band->attachAxis(accuracyAxis_);
+        for (QLegendMarker* marker : chart_->legend()->markers(band))
+            marker->setVisible(false); // the mean's entry names the band
+        mean->setName(tr("%1 · mean of %2").arg(label).arg(seeds));
+        QPen pen(color);
+        pen.setWidthF(validation_->pen().widthF());
+        mean->setPen(pen);
+        mean->setPointsVisible(true);
+        chart_->addSeries(mean);
+        mean->attachAxis(remainingAxis_);
+        mean->attachAxis(accuracyAxis_);
+        bands_.append(band);
+        bandMeans_.append(mean);
+    }
+    chart_->legend()->setAlignment(overlays_.isEmpty() && bands_.isEmpty() ? Qt::AlignBottom : Qt::AlignRight);
+}
+
+QList<QPointF> SparsityChart::bandMean(int i) const
+{
+    return bandMeans_.value(i) ? bandMeans_[i]->points() : QList<QPointF>{};
+}
+
+QList<QPointF> SparsityChart::bandLower(int i) const
+{
+    return bands_.value(i) ? bands_[i]->lowerSeries()->points() : QList<QPointF>{};
+}
+
+QList<QPointF> SparsityChart::bandUpper(int i) const
+{
+    return bands_.value(i) ? bands_[i]->upperSeries()->points() : QList<QPointF>{};
 }
 
 void SparsityChart::clear()

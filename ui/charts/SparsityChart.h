@@ -1,12 +1,14 @@
 #pragma once
 
 #include "core/workbench/AccuracyKnee.h"
+#include "core/workbench/RepeatStats.h"
 #include "core/workbench/RunTypes.h"
 
 #include <QList>
 #include <QPointF>
 #include <QWidget>
 
+class QAreaSeries;
 class QChart;
 class QGraphicsSimpleTextItem;
 class QLineSeries;
@@ -31,6 +33,15 @@ public:
     /// Each overlaid run's knee (workbench::accuracyKnee of its rounds), in overlay order: a ring in the run's colour
     /// where one is found, and "· knee 95 %" after its name in the legend.
     const QList<workbench::AccuracyKnee>& overlayKnees() const { return overlayKnees_; }
+    /// Repeated runs (Comparison::isRepeated): per variant, its mean over the seeds as a solid line and the seeds'
+    /// minimum to maximum as a translucent band around it (test accuracy where the runs have a test split, else
+    /// validation). Replaces the bands shown before; clear() keeps them.
+    void setBands(const QList<QPair<QString, QList<workbench::RepeatRound>>>& variants);
+    int bandCount() const { return int(bands_.size()); }
+    /// Band `i`'s mean line and its lower and upper edges (min, max), in chart coordinates.
+    QList<QPointF> bandMean(int i) const;
+    QList<QPointF> bandLower(int i) const;
+    QList<QPointF> bandUpper(int i) const;
     void clear();
     int plottedRounds() const;
     /// weights_remaining_percent, validation_accuracy, test_accuracy per round drawn; then, when runs are overlaid,
@@ -53,6 +64,8 @@ private:
     QLineSeries* test_ = nullptr;
     QList<QLineSeries*> overlays_;
     QList<QScatterSeries*> overlayKneeMarkers_;
+    QList<QAreaSeries*> bands_; ///< owns its lower and upper series
+    QList<QLineSeries*> bandMeans_;
     QList<workbench::AccuracyKnee> overlayKnees_;
     QLogValueAxis* remainingAxis_ = nullptr;
     QValueAxis* accuracyAxis_ = nullptr;
