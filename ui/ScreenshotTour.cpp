@@ -19,7 +19,11 @@ ScreenshotTour::ScreenshotTour(MainWindow& window, QString screenshotPath, QStri
       autostart_(autostart)
 {
     connect(&window_, &MainWindow::datasetReady, this, &ScreenshotTour::datasetReady);
-    connect(&window_, &MainWindow::runFinished, this, &ScreenshotTour::runFinished);
+    connect(&window_, &MainWindow::runFinished, this, [this] {
+        if (!window_.recipe().runsAsComparison()) // a comparison (or repeated run) is shot when all its runs ended
+            runFinished();
+    });
+    connect(&window_, &MainWindow::comparisonFinished, this, &ScreenshotTour::runFinished);
     if (!screenshotPath_.isEmpty() || !tourFolder_.isEmpty())
         window_.resize(1400, 900); // the same frame for every screenshot, whatever the saved geometry
 }

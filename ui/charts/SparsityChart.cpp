@@ -289,8 +289,8 @@ void SparsityChart::setBands(const QList<QPair<QString, QList<workbench::RepeatR
         band->attachAxis(remainingAxis_);
         band->attachAxis(accuracyAxis_);
         for (QLegendMarker* marker : chart_->legend()->markers(band))
-            marker->setVisible(false); // the mean's entry names the band
-        mean->setName(tr("%1 · mean of %2").arg(label).arg(seeds));
+            marker->setVisible(false);                     // the mean's entry names the band
+        mean->setName(tr("%1 ×%2").arg(label).arg(seeds)); // short: the legend column is narrow; "×3": 3 seeds
         QPen pen(color);
         pen.setWidthF(validation_->pen().widthF());
         mean->setPen(pen);
