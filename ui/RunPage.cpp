@@ -385,6 +385,8 @@ void RunPage::showComparison(const workbench::Comparison& comparison)
     showBands(comparison, false);
     const QString state = comparison.session().state().value(QStringLiteral("status")).toString();
     appendLog(tr("comparison %1 (%2):\n%3").arg(comparison.session().path(), state, comparison.table()));
+    if (comparison.isRepeated())
+        appendLog(tr("over the seeds:\n%1").arg(comparison.repeatTable()));
     result_->setText(
         tr("Comparison %1 (%2): %3 variants; table and chart in %4")
             .arg(comparison.session().name(), state)

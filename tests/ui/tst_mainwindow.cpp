@@ -824,6 +824,17 @@ private slots:
         }
         QVERIFY(QFileInfo::exists(path + QStringLiteral("/results/repeats.csv")));
         QVERIFY(window.findChild<QPlainTextEdit*>("runLog")->toPlainText().contains(QStringLiteral("n=2")));
+
+        // Reopened from the Sessions page: the bands come back from the seeds' sessions, the log has the table.
+        sparsity->setBands({});
+        auto* page = window.findChild<ui::SessionsPage*>();
+        window.findChild<QTabWidget*>("pages")->setCurrentWidget(page);
+        QTRY_COMPARE(page->sessions().size(), 1);
+        page->select({path});
+        QTest::mouseClick(window.findChild<QPushButton*>("reopenSessionButton"), Qt::LeftButton);
+        QCOMPARE(sparsity->bandCount(), 2);
+        QCOMPARE(sparsity->overlayCount(), 0);
+        QVERIFY(window.findChild<QPlainTextEdit*>("runLog")->toPlainText().contains(QStringLiteral("over the seeds")));
     }
 
     // Pruning at initialisation from the form: SynFlow and GraSP prune the untrained demo MLP, which then trains
