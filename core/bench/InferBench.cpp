@@ -52,6 +52,22 @@ double medianMs(const std::function<void()>& run, int repeats)
     return times[times.size() / 2];
 }
 
+/// `sparse.forward(input)` timed at every SIMD level the CPU runs, the dispatched level restored afterwards
+/// (SparseNetwork and SparseConv2d alike).
+template <typename Sparse>
+std::vector<std::pair<kernels::SimdLevel, double>> timesPerLevel(Sparse& sparse, const torch::Tensor& input,
+                                                                 int repeats)
+{
+    const kernels::SimdLevel selected = sparse.simdLevel();
+    std::vector<std::pair<kernels::SimdLevel, double>> times;
+    for (const kernels::SimdLevel level : kernels::supportedSimdLevels()) {
+        sparse.setSimdLevel(level);
+        times.emplace_back(level, medianMs([&] { sparse.forward(input); }, repeats));
+    }
+    sparse.setSimdLevel(selected);
+    return times;
+}
+
 std::string levelTimes(const std::vector<std::pair<kernels::SimdLevel, double>>& times, double denseMs)
 {
     std::string text;
@@ -134,13 +150,7 @@ void convolutionRows(const InferBenchOptions& options, std::vector<BenchReport>&
                 const torch::Tensor weight = prunedCopy(c.weight, sparsity);
                 const double denseMs = medianMs([&] { torch::conv2d(input, weight, c.bias, 1, c.padding); }, repeats);
                 SparseConv2d sparse = SparseConv2d::fromWeights(weight, c.bias, c.padding, c.height, c.width);
-                const kernels::SimdLevel selected = sparse.simdLevel();
-                std::vector<std::pair<kernels::SimdLevel, double>> times;
-                for (const kernels::SimdLevel level : kernels::supportedSimdLevels()) {
-                    sparse.setSimdLevel(level);
-                    times.emplace_back(level, medianMs([&] { sparse.forward(input); }, repeats));
-                }
-                sparse.setSimdLevel(selected);
+                const std::vector<std::pair<kernels::SimdLevel, double>> times = timesPerLevel(sparse, input, repeats);
                 const double sparseMs = medianMs([&] { sparse.forward(input); }, repeats);
                 const torch::Tensor expected = torch::conv2d(input, weight, c.bias, 1, c.padding);
                 const double difference = (sparse.forward(input) - expected).abs().max().item<double>();
@@ -149,7 +159,7 @@ void convolutionRows(const InferBenchOptions& options, std::vector<BenchReport>&
                 report.benchmark = "infer";
                 report.label("model", c.model);
                 report.label("layer", c.module);
-                report.label("simd", kernels::simdLevelName(selected));
+                report.label("simd", kernels::simdLevelName(sparse.simdLevel()));
                 report.number("batch_size", double(batch));
                 report.number("sparsity", sparsity);
                 report.number("dense_ms", denseMs);
@@ -160,10 +170,10 @@ void convolutionRows(const InferBenchOptions& options, std::vector<BenchReport>&
                     report.number(std::string("sparse_ms_") + kernels::simdLevelName(level), ms);
                 report.lines.push_back(c.model + " " + c.module + " (" + shape + "), batch " + std::to_string(batch) +
                                        ", " + fixed(sparsity * 100, 0) + " % sparse: dense conv2d " +
-                                       fixed(denseMs, 3) + " ms · sparse conv (" + kernels::simdLevelName(selected) +
-                                       ") " + fixed(sparseMs, 3) + " ms, ×" + fixed(denseMs / sparseMs, 2) +
-                                       " (outputs within " + scientific(difference) + "; " +
-                                       levelTimes(times, denseMs) + ")");
+                                       fixed(denseMs, 3) + " ms · sparse conv (" +
+                                       kernels::simdLevelName(sparse.simdLevel()) + ") " + fixed(sparseMs, 3) +
+                                       " ms, ×" + fixed(denseMs / sparseMs, 2) + " (outputs within " +
+                                       scientific(difference) + "; " + levelTimes(times, denseMs) + ")");
                 reports.push_back(std::move(report));
             }
         }
@@ -214,13 +224,7 @@ std::vector<BenchReport> runInferBench(const InferBenchOptions& options)
             pruned->eval();
             const double maskedMs = medianMs([&] { pruned->forward(input); }, repeats);
             SparseNetwork sparse = SparseNetwork::fromModel(*pruned);
-            const kernels::SimdLevel selected = sparse.simdLevel();
-            std::vector<std::pair<kernels::SimdLevel, double>> times;
-            for (const kernels::SimdLevel level : kernels::supportedSimdLevels()) {
-                sparse.setSimdLevel(level);
-                times.emplace_back(level, medianMs([&] { sparse.forward(input); }, repeats));
-            }
-            sparse.setSimdLevel(selected);
+            const std::vector<std::pair<kernels::SimdLevel, double>> times = timesPerLevel(sparse, input, repeats);
             const double sparseMs = medianMs([&] { sparse.forward(input); }, repeats);
             // The kernels alone: no tensor made, no check (what a caller with its own buffers pays).
             std::vector<float> logits(size_t(batch * shape.classes));
@@ -231,7 +235,7 @@ std::vector<BenchReport> runInferBench(const InferBenchOptions& options)
             BenchReport report;
             report.benchmark = "infer";
             report.label("model", options.model);
-            report.label("simd", kernels::simdLevelName(selected));
+            report.label("simd", kernels::simdLevelName(sparse.simdLevel()));
             report.number("batch_size", double(batch));
             report.number("sparsity", sparsity);
             report.number("dense_ms", denseMs);
@@ -249,9 +253,9 @@ std::vector<BenchReport> runInferBench(const InferBenchOptions& options)
             report.lines.push_back(
                 options.model + ", batch " + std::to_string(batch) + ", " + fixed(sparsity * 100, 0) +
                 " % sparse: dense " + fixed(denseMs, 3) + " ms · masked " + fixed(maskedMs, 3) + " ms · sparse (" +
-                kernels::simdLevelName(selected) + ") " + fixed(sparseMs, 3) + " ms, ×" + fixed(denseMs / sparseMs, 2) +
-                ", kernels alone " + fixed(kernelMs, 3) + " ms (outputs within " + scientific(difference) + "; " +
-                levelTimes(times, denseMs) + ")");
+                kernels::simdLevelName(sparse.simdLevel()) + ") " + fixed(sparseMs, 3) + " ms, ×" +
+                fixed(denseMs / sparseMs, 2) + ", kernels alone " + fixed(kernelMs, 3) + " ms (outputs within " +
+                scientific(difference) + "; " + levelTimes(times, denseMs) + ")");
             if (i == 0)
                 report.lines.push_back(
                     options.model + ", batch " + std::to_string(batch) + ", compact (" +

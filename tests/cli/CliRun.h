@@ -1,4 +1,5 @@
-// Helpers of the CLI suites that run prunelab-cli as a child process (tst_cli_resume, tst_cli_structured).
+// Helpers of the CLI suites that run prunelab-cli as a child process (tst_cli_resume, tst_cli_structured,
+// tst_cli_grid, tst_cli_repeat; tst_cli_export keeps its own plain runner: it links no workbench).
 #pragma once
 
 #include "core/workbench/Session.h"
@@ -16,6 +17,22 @@ using workbench::Session;
 inline QString cli()
 {
     return QStringLiteral(PRUNELAB_CLI);
+}
+
+/// What a plain (not --json) prunelab-cli run printed and how it ended.
+struct CliResult {
+    int exitCode = -1; ///< -1 when it crashed or did not finish within 5 minutes
+    QString out;
+    QString err;
+};
+
+inline CliResult runPlain(const QStringList& arguments)
+{
+    QProcess process;
+    process.start(cli(), arguments);
+    process.waitForFinished(300000);
+    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
+            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
 }
 
 /// Runs prunelab-cli with --json; calls `onEvent` for every event line as it arrives (true = kill it now).

@@ -1,5 +1,7 @@
 // prunelab-cli run --grid/--shard spreads a grid over independent comparisons (one per batch job); merge puts
 // them back together as one comparison, the same as if one machine had run the whole grid.
+#include "CliRun.h"
+
 #include "core/workbench/Comparison.h"
 
 #include <QDir>
@@ -13,19 +15,11 @@ using prunelab::workbench::Session;
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = prunelab::clitest::CliResult;
 
 Result cli(const QStringList& arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(PRUNELAB_CLI), arguments);
-    process.waitForFinished(300000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    return prunelab::clitest::runPlain(arguments);
 }
 
 const QStringList kGrid{QStringLiteral("run"),    QStringLiteral("quick-demo"),

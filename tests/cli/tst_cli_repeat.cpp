@@ -1,5 +1,7 @@
 // prunelab-cli run --repeat K: the recipe run with K seeds as one comparison, each seed a session, and the mean ± std
 // (min–max) over the seeds printed and written to results/repeats.csv.
+#include "CliRun.h"
+
 #include "core/workbench/Comparison.h"
 #include "core/workbench/RepeatStats.h"
 #include "core/workbench/SessionStore.h"
@@ -14,19 +16,11 @@ using prunelab::workbench::Session;
 
 namespace {
 
-struct Result {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
+using Result = prunelab::clitest::CliResult;
 
 Result cli(const QStringList& arguments)
 {
-    QProcess process;
-    process.start(QStringLiteral(PRUNELAB_CLI), arguments);
-    process.waitForFinished(300000);
-    return {process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1,
-            QString::fromUtf8(process.readAllStandardOutput()), QString::fromUtf8(process.readAllStandardError())};
+    return prunelab::clitest::runPlain(arguments);
 }
 
 const QStringList kSmall{QStringLiteral("run"),   QStringLiteral("quick-demo"),
