@@ -157,6 +157,8 @@ void VolumePreviewWidget::setVolumes(const QList<PreviewVolume>& volumes, double
                                      const QString& note)
 {
     volumes_ = volumes;
+    ++readGeneration_;
+    reading_ = false;
     low_ = lowPercentile;
     high_ = highPercentile;
     volume_.reset();
@@ -196,6 +198,7 @@ bool VolumePreviewWidget::currentSliceIsSample() const
 void VolumePreviewWidget::readVolume(int index)
 {
     volumeIndex_ = index;
+    const int generation = ++readGeneration_;
     volume_.reset();
     image_ = {};
     reading_ = true;
@@ -208,11 +211,11 @@ void VolumePreviewWidget::readVolume(int index)
         axisBox_->setCurrentIndex(entry.sampleAxis);
     }
     auto* watcher = new ReadWatcher(this);
-    connect(watcher, &ReadWatcher::finished, this, [this, watcher] {
+    connect(watcher, &ReadWatcher::finished, this, [this, watcher, generation] {
         watcher->deleteLater();
         const ReadResult result = watcher->result();
-        if (result.index != volumeIndex_)
-            return; // another volume was chosen meanwhile
+        if (generation != readGeneration_)
+            return; // another volume, or another dataset's volumes, came meanwhile
         reading_ = false;
         if (!result.volume) {
             caption_->setText(tr("<b>%1</b> could not be read: %2")

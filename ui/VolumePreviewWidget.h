@@ -62,6 +62,9 @@ private:
     std::shared_ptr<const datasets::VolumePreview> volume_;
     int volumeIndex_ = -1;
     bool reading_ = false;
+    /// Counts reads and volume lists: a read that finishes after another began, or after the list changed, is dropped
+    /// (two datasets both start at index 0, so the index alone cannot tell them apart).
+    int readGeneration_ = 0;
     QImage image_;
 
     QLabel* note_ = nullptr;
@@ -71,7 +74,6 @@ private:
     QWidget* bandBar_ = nullptr;
     QWidget* picture_ = nullptr;
     QLabel* caption_ = nullptr;
-    QObject* watcher_ = nullptr;
 };
 
 } // namespace prunelab::ui

@@ -58,6 +58,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QThreadPool>
 #include <QTimer>
 #include <QUrl>
 #include <QWheelEvent>
@@ -346,6 +347,25 @@ private slots:
         QCOMPARE(slider->maximum(), 180);
         QCOMPARE(preview->currentImage().size(), QSize(217, 181));
         QVERIFY(!preview->currentSliceIsSample());
+    }
+
+    void aReadStillGoingWhenTheVolumesChangeIsDropped()
+    {
+        // CI caught this: the demo's volume was still being read when a NIfTI folder's volumes came; both reads were
+        // of volume 0, so the late demo read replaced the folder's volume (slider 0..180 instead of 0..9).
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const auto fill = [](int x, int y, int z) { return (x * 7 + y * 3 + z) % 251; };
+        testing::writeVolume(dir.filePath("big.nii.gz"), 160, 160, 160, fill); // slow to read
+        testing::writeVolume(dir.filePath("small.nii"), 20, 24, 10, fill);     // quick
+        ui::VolumePreviewWidget preview;
+        preview.setVolumes({{QStringLiteral("big"), dir.filePath("big.nii.gz"), 2, {80}}}, 1, 99, {});
+        preview.setVolumes({{QStringLiteral("small"), dir.filePath("small.nii"), 2, {5}}}, 1, 99, {});
+        QThreadPool::globalInstance()->waitForDone(); // both reads are over, the big one last
+        QTRY_VERIFY_WITH_TIMEOUT(!preview.isReading(), 10000);
+        QCoreApplication::processEvents(); // deliver every finished read
+        QCOMPARE(preview.findChild<QSlider*>("sliceSlider")->maximum(), 9);
+        QCOMPARE(preview.currentImage().size(), QSize(20, 24));
     }
 
     void aNiftiFolderIsPreviewedVolumeByVolume()
