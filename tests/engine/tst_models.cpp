@@ -61,7 +61,7 @@ TEST_CASE("VGG plans, width multiplier and batch norm")
 TEST_CASE("unknown arch and too-small images are refused with a message")
 {
     ModelSpec spec;
-    spec.arch = "resnet";
+    spec.arch = "transformer";
     VERIFY_THROWS(buildModel(spec, 1, 28, 28, 10));
     spec.arch = "lenet5";
     VERIFY_THROWS(buildModel(spec, 1, 8, 8, 10));

@@ -77,43 +77,73 @@ torch::jit::Module toTorchScript(ClassifierImpl& model, const Normalizer& normal
         return "self." + id;
     };
 
+    // Step i writes v<i>; a chain's step reads the previous value, a graph's step the values its `inputs` name.
+    const auto value = [](int step) { return step < 0 ? std::string("x") : "v" + std::to_string(step); };
+    const auto input = [&](size_t i, size_t k) {
+        const std::vector<int>& inputs = steps[i].inputs;
+        if (inputs.empty())
+            return value(int(i) - 1);
+        if (k >= inputs.size() || inputs[k] >= int(i))
+            throw std::logic_error("TorchScript export: step " + std::to_string(i) + " reads a later step");
+        return value(inputs[k]);
+    };
     std::ostringstream code;
     code << std::setprecision(17);
     code << "def forward(self, x):\n";
     code << "    x = (x - self.input_mean) / self.input_std\n";
-    for (const ForwardStep& step : steps) {
+    for (size_t i = 0; i < steps.size(); ++i) {
+        const ForwardStep& step = steps[i];
         const std::string& m = step.module;
+        const std::string in =
+            step.kind == ForwardStep::Kind::Add || step.kind == ForwardStep::Kind::Concat ? std::string() : input(i, 0);
+        code << "    " << value(int(i)) << " = ";
         switch (step.kind) {
         case ForwardStep::Kind::Flatten:
-            code << "    x = torch.flatten(x, 1)\n";
+            code << "torch.flatten(" << in << ", 1)\n";
             break;
         case ForwardStep::Kind::Relu:
-            code << "    x = torch.relu(x)\n";
+            code << "torch.relu(" << in << ")\n";
             break;
         case ForwardStep::Kind::Linear:
-            code << "    x = torch.linear(x, " << attribute(m + ".weight") << ", "
+            code << "torch.linear(" << in << ", " << attribute(m + ".weight") << ", "
                  << (step.bias ? attribute(m + ".bias") : std::string("None")) << ")\n";
             break;
         case ForwardStep::Kind::Conv2d:
-            code << "    x = torch.conv2d(x, " << attribute(m + ".weight") << ", "
+            code << "torch.conv2d(" << in << ", " << attribute(m + ".weight") << ", "
                  << (step.bias ? attribute(m + ".bias") : std::string("None")) << ", [" << step.stride << ", "
                  << step.stride << "], [" << step.padding << ", " << step.padding << "], [1, 1], 1)\n";
             break;
         case ForwardStep::Kind::BatchNorm2d:
-            code << "    x = torch.batch_norm(x, " << attribute(m + ".weight") << ", " << attribute(m + ".bias") << ", "
-                 << attribute(m + ".running_mean") << ", " << attribute(m + ".running_var") << ", False, 0.1, "
+            code << "torch.batch_norm(" << in << ", " << attribute(m + ".weight") << ", " << attribute(m + ".bias")
+                 << ", " << attribute(m + ".running_mean") << ", " << attribute(m + ".running_var") << ", False, 0.1, "
                  << step.eps << ", False)\n";
             break;
         case ForwardStep::Kind::MaxPool2d:
-            code << "    x = torch.max_pool2d(x, [" << step.kernel << ", " << step.kernel << "], [" << step.stride
-                 << ", " << step.stride << "], [0, 0], [1, 1], False)\n";
+            code << "torch.max_pool2d(" << in << ", [" << step.kernel << ", " << step.kernel << "], [" << step.stride
+                 << ", " << step.stride << "], [" << step.padding << ", " << step.padding << "], [1, 1], False)\n";
+            break;
+        case ForwardStep::Kind::AvgPool2d:
+            code << "torch.avg_pool2d(" << in << ", [" << step.kernel << ", " << step.kernel << "], [" << step.stride
+                 << ", " << step.stride << "], [0, 0], False, True, None)\n";
             break;
         case ForwardStep::Kind::GlobalAvgPool:
-            code << "    x = torch.adaptive_avg_pool2d(x, [1, 1])\n";
+            code << "torch.adaptive_avg_pool2d(" << in << ", [1, 1])\n";
+            break;
+        case ForwardStep::Kind::Add:
+            code << input(i, 0);
+            for (size_t k = 1; k < step.inputs.size(); ++k)
+                code << " + " << input(i, k);
+            code << "\n";
+            break;
+        case ForwardStep::Kind::Concat:
+            code << "torch.cat([";
+            for (size_t k = 0; k < step.inputs.size(); ++k)
+                code << (k > 0 ? ", " : "") << input(i, k);
+            code << "], 1)\n";
             break;
         }
     }
-    code << "    return x\n";
+    code << "    return " << value(int(steps.size()) - 1) << "\n";
     module.define(code.str());
     return module;
 }

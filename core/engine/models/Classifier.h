@@ -13,17 +13,25 @@ namespace prunelab::engine {
 class ClassifierImpl;
 using ClassifierPtr = std::shared_ptr<ClassifierImpl>;
 
-/// One step of a model's forward pass, for exporters that rebuild it without PruneLab (TorchScript).
-/// `module` is the name prefix of the step's parameters and buffers (`features.0`), empty when it has none.
+/// One step of a model's forward pass: what exporters (TorchScript), the thread planner and sparse inference read,
+/// and, for networks with branches, the model itself (GraphNet runs a list of these). `module` is the name prefix of
+/// the step's parameters and buffers (`features.0`, `layer1.0.conv1`), empty when it has none.
+///
+/// A chain (MLP, LeNet-5, VGG) leaves `inputs` empty: each step takes the previous step's output, the first step the
+/// network's input. A graph names them: `inputs` holds indices of earlier steps, -1 for the network's input; Add sums
+/// its inputs (a residual connection), Concat joins them along the channels (a dense block).
 struct ForwardStep {
-    enum class Kind { Flatten, Linear, Conv2d, BatchNorm2d, Relu, MaxPool2d, GlobalAvgPool };
+    enum class Kind { Flatten, Linear, Conv2d, BatchNorm2d, Relu, MaxPool2d, GlobalAvgPool, AvgPool2d, Add, Concat };
     Kind kind = Kind::Relu;
     std::string module;
-    int64_t stride = 1;  ///< Conv2d, MaxPool2d
-    int64_t padding = 0; ///< Conv2d
-    int64_t kernel = 1;  ///< MaxPool2d
-    bool bias = true;    ///< Linear, Conv2d
-    double eps = 1e-5;   ///< BatchNorm2d
+    int64_t stride = 1;      ///< Conv2d, MaxPool2d, AvgPool2d
+    int64_t padding = 0;     ///< Conv2d, MaxPool2d
+    int64_t kernel = 1;      ///< MaxPool2d, AvgPool2d; Conv2d in a graph
+    bool bias = true;        ///< Linear, Conv2d
+    double eps = 1e-5;       ///< BatchNorm2d
+    std::vector<int> inputs; ///< earlier steps this one reads (-1: the network's input); empty: the previous step
+    int64_t inChannels = 0;  ///< Conv2d, Linear (features), BatchNorm2d in a graph
+    int64_t outChannels = 0; ///< Conv2d, Linear (features) in a graph
 };
 
 /// Called by ClassifierImpl::forwardProbed with a hidden layer's index and output; what it returns flows on.

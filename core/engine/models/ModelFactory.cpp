@@ -1,7 +1,9 @@
 #include "core/engine/models/ModelFactory.h"
 
+#include "core/engine/models/DenseNet.h"
 #include "core/engine/models/LeNet5.h"
 #include "core/engine/models/Mlp.h"
+#include "core/engine/models/ResNet.h"
 #include "core/engine/models/Vgg.h"
 
 #include <torch/torch.h>
@@ -28,7 +30,13 @@ ClassifierPtr buildModel(const ModelSpec& spec, int64_t channels, int64_t height
         options.init = spec.init;
         return Vgg(options).ptr();
     }
-    throw std::invalid_argument("unknown model arch '" + spec.arch + "': expected mlp, lenet5 or vgg");
+    if (spec.arch == "resnet")
+        return buildResNet(ResNetOptions{spec.depth, spec.width, channels, height, width, classCount, spec.init});
+    if (spec.arch == "densenet")
+        return buildDenseNet(DenseNetOptions{spec.growth, spec.blocks, spec.compression, channels, height, width,
+                                             classCount, spec.init});
+    throw std::invalid_argument("unknown model arch '" + spec.arch +
+                                "': expected mlp, lenet5, vgg, resnet or densenet");
 }
 
 int64_t parameterCount(torch::nn::Module& model)

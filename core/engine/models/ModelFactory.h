@@ -10,11 +10,15 @@ namespace prunelab::engine {
 
 /// The `model` section of a recipe (../shared/CLI.md), already parsed.
 struct ModelSpec {
-    std::string arch = "mlp";              ///< mlp | lenet5 | vgg
+    std::string arch = "mlp";              ///< mlp | lenet5 | vgg | resnet | densenet
     std::vector<int64_t> hidden{300, 100}; ///< mlp
     std::string layout = "vgg11";          ///< vgg
-    double width = 1.0;                    ///< vgg channel multiplier
+    double width = 1.0;                    ///< vgg, resnet channel multiplier
     bool batchNorm = true;                 ///< vgg
+    int depth = 20;                        ///< resnet: 18, 34 or 6n+2
+    int64_t growth = 12;                   ///< densenet
+    std::vector<int64_t> blocks{6, 6, 6};  ///< densenet: layers per dense block
+    double compression = 0.5;              ///< densenet
     InitOptions init;
 };
 

@@ -20,6 +20,12 @@ const char* stepName(ForwardStep::Kind kind)
         return "max pooling";
     case ForwardStep::Kind::GlobalAvgPool:
         return "global average pooling";
+    case ForwardStep::Kind::AvgPool2d:
+        return "average pooling";
+    case ForwardStep::Kind::Add:
+        return "a residual connection";
+    case ForwardStep::Kind::Concat:
+        return "a concatenation";
     default:
         return "a step";
     }
