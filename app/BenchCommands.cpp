@@ -42,7 +42,8 @@ int bench(const QStringList& arguments)
         "  prune   global magnitude mask over the MRI threshold sweep's 12.6 M weights vs "
         "torch.nn.utils.prune.global_unstructured\n"
         "  decode  images/s to decode, resize and cache a JPEG folder vs torchvision ImageFolder + DataLoader\n"
-        "  memory  peak RSS of a whole run on 33,984 128×128 RGB JPEGs against their uint8 size (--images N)\n"
+        "  memory  peak RSS of a whole run on 33,984 128×128 RGB JPEGs, and of each of its phases, against their uint8 "
+        "size (--images N)\n"
         "  lesson  the GUI's default run (accuracy-cliff) from loading the demo to its last round, against the "
         "documented budget of 60 s\n"
         "  all     all of them, one after the other"));

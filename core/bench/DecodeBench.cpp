@@ -24,6 +24,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstring>
 #include <iostream>
@@ -284,10 +285,14 @@ BenchReport runMemoryBench(const MemoryBenchOptions& options)
                                        "prune.thresholds=[0.01]",
                                        "--set",
                                        "prune.fine_tune_epochs=1"};
+    // The run writes each phase's peak here (workbench/MemoryPhases.h): "<phase> <KiB>" a line.
+    const QString phasesFile = temp.filePath(QStringLiteral("memory-phases.txt"));
     std::vector<std::string> environment{"XDG_CACHE_HOME=" + temp.filePath(QStringLiteral("cache")).toStdString(),
-                                         "QT_QPA_PLATFORM=offscreen"};
+                                         "QT_QPA_PLATFORM=offscreen",
+                                         "PRUNELAB_MEMORY_PHASES=" + phasesFile.toStdString()};
     for (char** e = environ; *e != nullptr; ++e)
-        if (std::strncmp(*e, "XDG_CACHE_HOME=", 15) != 0 && std::strncmp(*e, "QT_QPA_PLATFORM=", 16) != 0)
+        if (std::strncmp(*e, "XDG_CACHE_HOME=", 15) != 0 && std::strncmp(*e, "QT_QPA_PLATFORM=", 16) != 0 &&
+            std::strncmp(*e, "PRUNELAB_MEMORY_PHASES=", 23) != 0)
             environment.emplace_back(*e);
     std::vector<char*> argv, envp;
     for (std::string& a : arguments)
@@ -313,7 +318,39 @@ BenchReport runMemoryBench(const MemoryBenchOptions& options)
                                  root.toStdString() + ", status " + std::to_string(status) + ")");
     const double elapsed = seconds(start);
     const double uint8MiB = double(options.images) * options.size * options.size * 3 / double(1 << 20);
-    const double peakMiB = double(usage.ru_maxrss) / 1024.0;
+
+    // Each phase's peak: the largest of its lines (the run resets its high-water mark as each phase begins, so a
+    // line is the peak of that stretch alone). The phases cover the run from exec to its last result file; the
+    // kernel's own figure (wait4) is then only the peak since the last reset and while threads exited, so the
+    // whole run's peak is the largest phase's (or wait4's, should it be larger).
+    struct Phase {
+        const char* name;
+        const char* title;
+        double peakMiB = -1;
+    };
+    Phase phases[] = {{"load", "load and decode"},
+                      {"split", "split, fingerprint, statistics, model"},
+                      {"train", "training (round 0)"},
+                      {"prune", "pruning and fine-tuning"},
+                      {"save", "saving rounds and results"}};
+    QFile phaseLines(phasesFile);
+    if (!phaseLines.open(QIODevice::ReadOnly))
+        throw std::runtime_error("the measured run wrote no memory phases (" + phasesFile.toStdString() + ")");
+    for (const QByteArray& line : phaseLines.readAll().split('\n')) {
+        const QList<QByteArray> fields = line.split(' ');
+        if (fields.size() != 2)
+            continue;
+        for (Phase& phase : phases)
+            if (fields[0] == phase.name)
+                phase.peakMiB = std::max(phase.peakMiB, double(fields[1].toLong()) / 1024.0);
+    }
+    double peakMiB = double(usage.ru_maxrss) / 1024.0;
+    for (const Phase& phase : phases) {
+        if (phase.peakMiB < 0)
+            throw std::runtime_error(std::string("the measured run reported no peak for its ") + phase.name +
+                                     " phase (" + phasesFile.toStdString() + ")");
+        peakMiB = std::max(peakMiB, phase.peakMiB);
+    }
 
     BenchReport report;
     report.benchmark = "memory";
@@ -323,11 +360,22 @@ BenchReport runMemoryBench(const MemoryBenchOptions& options)
     report.number("uint8_mib", uint8MiB);
     report.number("peak_rss_mib", peakMiB);
     report.number("peak_over_uint8", peakMiB / uint8MiB);
+    for (const Phase& phase : phases) {
+        report.number(std::string(phase.name) + "_peak_mib", phase.peakMiB);
+        report.number(std::string(phase.name) + "_over_uint8", phase.peakMiB / uint8MiB);
+    }
     report.lines.push_back(
         "a whole run (the mri-threshold-sweep preset, one epoch, one threshold, one fine-tuning epoch) on " +
         grouped(options.images) + " " + size + "×" + size + " RGB JPEGs: peak " + fixed(peakMiB, 0) + " MiB for " +
         fixed(uint8MiB, 0) + " MiB of uint8 pixels (×" + fixed(peakMiB / uint8MiB, 2) + "), " + fixed(elapsed, 1) +
         " s");
+    report.lines.push_back("  peak resident size of each phase (its high-water mark, reset as it begins):");
+    for (const Phase& phase : phases) {
+        std::string title = phase.title;
+        title.resize(std::max<size_t>(title.size(), 40), ' ');
+        report.lines.push_back("    " + title + " " + fixed(phase.peakMiB, 0) + " MiB  ×" +
+                               fixed(phase.peakMiB / uint8MiB, 2));
+    }
     return report;
 }
 

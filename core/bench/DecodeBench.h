@@ -36,7 +36,9 @@ BenchReport runFileTrainBench(const FileTrainBenchOptions& options);
 /// `prunelab-cli bench memory`: the peak resident memory of a whole `prunelab-cli run` (the MRI threshold sweep's
 /// preset: load, split, train one epoch, prune one threshold, fine-tune one epoch, write the session) on a folder of
 /// `images` 128×128 RGB JPEGs (33,984: the Kaggle Alzheimer set's size), set against the uint8 size of the decoded set.
-/// The run is a child process (measured by wait4), with its pixel cache and session in a temporary folder.
+/// The run is a child process with its pixel cache and session in a temporary folder. Each phase's peak (load and
+/// decode, split and statistics, training, pruning and fine-tuning, saving) is the child's own high-water mark,
+/// reset as the phase begins (PRUNELAB_MEMORY_PHASES, workbench/MemoryPhases.h); the run's peak is the largest.
 struct MemoryBenchOptions {
     int images = 33984;
     int size = 128;

@@ -1,6 +1,7 @@
 #include "core/workbench/RunContext.h"
 
 #include "core/engine/runtime/Device.h"
+#include "core/workbench/MemoryPhases.h"
 #include "core/workbench/RunSettings.h"
 
 #include <torch/torch.h>
@@ -121,6 +122,7 @@ Context prepare(const Recipe& recipe, const Session& session, torch::Device devi
     c.session = session;
     c.device = device;
     c.data = dataFor(recipe, session, std::move(given), std::move(givenTest), use, worker);
+    enterMemoryPhase(MemoryPhase::Split);
     c.all = settings::wrap(*c.data.train);
     const auto rows = [&](const std::vector<qsizetype>& indices) {
         // Views into the one loaded set (its row numbers), not copies of its pixels: `bench memory`.
@@ -160,6 +162,7 @@ Context prepare(const Recipe& recipe, const Session& session, torch::Device devi
     torch::manual_seed(recipe.seed);
     c.model = c.buildModel();
     c.trainer = std::make_unique<engine::Trainer>(c.model, c.normalizer, device);
+    enterMemoryPhase(MemoryPhase::Train);
     return c;
 }
 

@@ -2,6 +2,7 @@
 
 #include "core/engine/pruning/GeometricRetention.h"
 #include "core/engine/structured/Compaction.h"
+#include "core/workbench/MemoryPhases.h"
 #include "core/workbench/RunSettings.h"
 #include "core/workbench/SessionExporter.h"
 #include "core/workbench/SessionRecorder.h"
@@ -179,6 +180,7 @@ private:
         };
         // Every file of the round, model first and validation.json (with the files' fingerprints) last.
         callbacks.onCheckpoint = [this, &session](const engine::RoundReport& r, const engine::ScheduleState& state) {
+            enterMemoryPhase(MemoryPhase::Save);
             if (session.isValid())
                 recorder_.saveRound(r, state, settings::roundStats(r, c_.recipe, plan_.rounds, *c_.model), *c_.model);
             return true;
@@ -193,6 +195,7 @@ private:
             }
             worker_.round(s);
             ++round_;
+            enterMemoryPhase(MemoryPhase::Prune); // what comes after a round: the next one's pruning and fine-tuning
             return true;
         };
         return callbacks;
@@ -200,6 +203,7 @@ private:
 
     RunSummary finish(const engine::ScheduleOutcome& outcome)
     {
+        enterMemoryPhase(MemoryPhase::Save);
         const Session& session = c_.session;
         RunSummary summary;
         summarise(summary, outcome, restarts_ || kind_ == engine::ScheduleKind::Sensitivity);
@@ -215,6 +219,7 @@ private:
             if (completed && kind_ == engine::ScheduleKind::Sensitivity)
                 worker_.log(SessionExporter(session).sensitivityAnalysis().proposalText(c_.recipe.prune.maxDrop));
         }
+        endMemoryPhases();
         return summary;
     }
 
