@@ -1,5 +1,6 @@
 #include "core/workbench/Recipe.h"
 
+#include "core/engine/models/ArchitectureChecks.h"
 #include "core/engine/pruning/GeometricRetention.h"
 #include "core/engine/pruning/MethodCatalogue.h"
 
@@ -274,7 +275,8 @@ void readModel(Reader& root, Recipe& r)
 {
     Reader m = root.child(QStringLiteral("model"));
     r.model.arch = m.choice(QStringLiteral("arch"), r.model.arch,
-                            {QStringLiteral("mlp"), QStringLiteral("lenet5"), QStringLiteral("vgg")});
+                            {QStringLiteral("mlp"), QStringLiteral("lenet5"), QStringLiteral("vgg"),
+                             QStringLiteral("resnet"), QStringLiteral("densenet")});
     r.model.hidden = m.integers(QStringLiteral("hidden"), r.model.hidden, 1, 100'000, 0, 32);
     r.model.init =
         m.choice(QStringLiteral("init"), r.model.init,
@@ -288,6 +290,26 @@ void readModel(Reader& root, Recipe& r)
                  {QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
     r.model.width = m.number(QStringLiteral("width"), r.model.width, 0.0, 4.0, true);
     r.model.batchNorm = m.boolean(QStringLiteral("batch_norm"), r.model.batchNorm);
+    r.model.depth = m.integer(QStringLiteral("depth"), r.model.depth, 8, 200);
+    r.model.growth = m.integer(QStringLiteral("growth"), r.model.growth, 1, 256);
+    r.model.blocks = m.integers(QStringLiteral("blocks"), r.model.blocks, 1, 256, 1, 8);
+    r.model.compression = m.number(QStringLiteral("compression"), r.model.compression, 0.0, 1.0, true);
+    // The graph networks' shapes are checked here, before any data is read: on the recipe's image size when it has
+    // one (the source decides otherwise, and the run refuses the model then), else on a size any image passes.
+    const int checkHeight = r.dataset.imageHeight > 0 ? r.dataset.imageHeight : 4096;
+    const int checkWidth = r.dataset.imageWidth > 0 ? r.dataset.imageWidth : 4096;
+    if (r.model.arch == QLatin1String("resnet")) {
+        const std::string problem = engine::resnetProblem(r.model.depth, r.model.width, checkHeight, checkWidth);
+        if (!problem.empty())
+            m.fail(QStringLiteral("depth"), QString::fromStdString(problem));
+    }
+    if (r.model.arch == QLatin1String("densenet")) {
+        const std::string problem =
+            engine::densenetProblem(r.model.growth, std::vector<int64_t>(r.model.blocks.begin(), r.model.blocks.end()),
+                                    r.model.compression, checkHeight, checkWidth);
+        if (!problem.empty())
+            m.fail(QStringLiteral("blocks"), QString::fromStdString(problem));
+    }
     if (r.model.arch == QLatin1String("mlp")) {
         // Every width is allowed alone, but not every product: refuse a network that cannot be allocated
         // (weights, gradients and optimiser state) before anything tries to, with the key that asks for it.
@@ -410,6 +432,13 @@ void readPrune(Reader& root, Recipe& r)
                                   "sparsity")
                        .arg(r.prune.method));
     }
+    if (method.structured && (r.model.arch == QLatin1String("resnet") || r.model.arch == QLatin1String("densenet")))
+        p.fail(QStringLiteral("method"),
+               QStringLiteral("%1 removes whole channels, and a %2 shares channels across its residual additions or "
+                              "concatenations: channel pruning of these networks is not in PruneLab yet; choose an "
+                              "unstructured method such as global-magnitude")
+                   .arg(r.prune.method, r.model.arch == QLatin1String("resnet") ? QStringLiteral("ResNet")
+                                                                                : QStringLiteral("DenseNet")));
     if (schedule.structuredOnly && !method.structured)
         p.fail(QStringLiteral("schedule"),
                QStringLiteral("%1 removes whole neurons: it needs prune.method %2, got \"%3\"")
@@ -622,7 +651,11 @@ QJsonObject Recipe::toJson() const
                               {"init_range", toArray(model.initRange)},
                               {"layout", model.layout},
                               {"width", model.width},
-                              {"batch_norm", model.batchNorm}}},
+                              {"batch_norm", model.batchNorm},
+                              {"depth", model.depth},
+                              {"growth", model.growth},
+                              {"blocks", toArray(model.blocks)},
+                              {"compression", model.compression}}},
         {"train", QJsonObject{{"optimizer", train.optimizer},
                               {"lr", train.lr},
                               {"weight_decay", train.weightDecay},

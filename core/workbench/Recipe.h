@@ -66,13 +66,17 @@ struct Recipe {
     } dataset;
 
     struct Model {
-        QString arch = QStringLiteral("mlp"); ///< mlp | lenet5 | vgg
+        QString arch = QStringLiteral("mlp"); ///< mlp | lenet5 | vgg | resnet | densenet
         QList<int> hidden{300, 100};
         QString init = QStringLiteral("default");
         QList<double> initRange{-0.05, 0.05};
         QString layout = QStringLiteral("vgg11");
-        double width = 1.0;
+        double width = 1.0; ///< vgg, resnet: channel multiplier
         bool batchNorm = true;
+        int depth = 20;             ///< resnet: 18, 34 or 6n+2
+        int growth = 12;            ///< densenet: channels each dense layer adds
+        QList<int> blocks{6, 6, 6}; ///< densenet: dense layers per block
+        double compression = 0.5;   ///< densenet: share of channels a transition keeps
     } model;
 
     struct Train {

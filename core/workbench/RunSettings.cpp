@@ -35,6 +35,10 @@ engine::ModelSpec modelSpec(const Recipe::Model& m)
     spec.layout = m.layout.toStdString();
     spec.width = m.width;
     spec.batchNorm = m.batchNorm;
+    spec.depth = m.depth;
+    spec.growth = m.growth;
+    spec.blocks.assign(m.blocks.begin(), m.blocks.end());
+    spec.compression = m.compression;
     spec.init.kind = engine::weightInitFromName(m.init.toStdString());
     spec.init.uniformLow = m.initRange.value(0);
     spec.init.uniformHigh = m.initRange.value(1);

@@ -103,6 +103,23 @@ private slots:
         QTest::newRow("huge batch") << R"({"train": {"batch_size": 1e12}})"
                                     << "train.batch_size"
                                     << "from 1 to 65536";
+        QTest::newRow("resnet depth 19") << R"({"model": {"arch": "resnet", "depth": 19}})"
+                                         << "model.depth"
+                                         << "expected 18 or 34 (ImageNet-style) or 6n+2";
+        QTest::newRow("densenet growth 0") << R"({"model": {"arch": "densenet", "growth": 0}})"
+                                           << "model.growth"
+                                           << "from 1 to 256";
+        QTest::newRow("densenet blocks on tiny images")
+            << R"({"dataset": {"image_size": [8, 8]}, "model": {"arch": "densenet", "blocks": [1, 1, 1, 1, 1]}})"
+            << "model.blocks"
+            << "too small for 5 DenseNet blocks";
+        QTest::newRow("densenet compression 0") << R"({"model": {"arch": "densenet", "compression": 0}})"
+                                                << "model.compression"
+                                                << "must be > 0";
+        QTest::newRow("channel pruning of a resnet")
+            << R"({"model": {"arch": "resnet"}, "prune": {"method": "neuron-l1", "schedule": "geometric"}})"
+            << "prune.method"
+            << "channel pruning of these networks is not in PruneLab yet";
         QTest::newRow("bad hidden item") << R"({"model": {"hidden": [300, -1]}})"
                                          << "model.hidden[1]"
                                          << "must be a number from 1";
@@ -263,6 +280,20 @@ private slots:
         QCOMPARE(back.prune.frequency, 25);
         QCOMPARE(back.prune.initialSparsity, 0.05);
         QCOMPARE(back.prune.maxDrop, 2.5);
+    }
+
+    // ResNet's and DenseNet's keys are read and written back, whatever the arch, so a form can switch between them.
+    void graphModelKeysRoundTrip()
+    {
+        const Recipe r = Recipe::fromJson(parse(R"({"model": {"arch": "densenet", "growth": 8, "blocks": [3, 4],
+            "compression": 0.25, "depth": 56, "width": 0.5}})"));
+        const Recipe back = Recipe::fromJson(r.toJson());
+        QCOMPARE(back.model.arch, QStringLiteral("densenet"));
+        QCOMPARE(back.model.growth, 8);
+        QCOMPARE(back.model.blocks, QList<int>({3, 4}));
+        QCOMPARE(back.model.compression, 0.25);
+        QCOMPARE(back.model.depth, 56);
+        QCOMPARE(back.toJson(), r.toJson());
     }
 
     void structuredPresetIsSeed001()

@@ -1,5 +1,6 @@
 #include "core/engine/models/DenseNet.h"
 
+#include "core/engine/models/ArchitectureChecks.h"
 #include "core/engine/models/GraphBuilder.h"
 #include "core/engine/models/GraphNet.h"
 
@@ -66,6 +67,23 @@ std::vector<ForwardStep> densenetGraph(const DenseNetOptions& o)
 ClassifierPtr buildDenseNet(const DenseNetOptions& options)
 {
     return GraphNet(densenetGraph(options), options.init).ptr();
+}
+
+std::string densenetProblem(int64_t growth, const std::vector<int64_t>& blocks, double compression, int64_t height,
+                            int64_t widthPx)
+{
+    DenseNetOptions o;
+    o.growth = growth;
+    o.blocks = blocks;
+    o.compression = compression;
+    o.height = height;
+    o.width_px = widthPx;
+    try {
+        densenetGraph(o); // the step list only: no tensors
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return {};
 }
 
 } // namespace prunelab::engine

@@ -1,5 +1,6 @@
 #include "core/engine/models/ResNet.h"
 
+#include "core/engine/models/ArchitectureChecks.h"
 #include "core/engine/models/GraphBuilder.h"
 #include "core/engine/models/GraphNet.h"
 
@@ -82,6 +83,21 @@ std::vector<ForwardStep> resnetGraph(const ResNetOptions& o)
 ClassifierPtr buildResNet(const ResNetOptions& options)
 {
     return GraphNet(resnetGraph(options), options.init).ptr();
+}
+
+std::string resnetProblem(int depth, double width, int64_t height, int64_t widthPx)
+{
+    ResNetOptions o;
+    o.depth = depth;
+    o.width = width;
+    o.height = height;
+    o.width_px = widthPx;
+    try {
+        resnetGraph(o); // the step list only: no tensors
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return {};
 }
 
 } // namespace prunelab::engine
