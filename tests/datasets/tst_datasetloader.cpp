@@ -179,6 +179,98 @@ private slots:
         }
     }
 
+    // JPEGs go through libjpeg-turbo (ImageDecoder.cpp: gray scans saved as colour to their planes only): exactly
+    // the pixels of OpenCV's full decode + the loader's resize, for gray, gray-as-colour, colour and progressive
+    // files, a gray file decoded after a colour one on the same thread, and files libjpeg warns about (which OpenCV
+    // decodes, as before).
+    void jpegsDecodeAsOpenCvDoes_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<double>("bound"); // mean absolute difference per pixel and channel, out of 255
+        QTest::newRow("gray scan saved as colour, 4:2:0") << "gray-as-colour" << 0.0;
+        QTest::newRow("gray, one component") << "gray" << 0.0;
+        QTest::newRow("colour 4:2:0") << "colour" << 0.0;
+        QTest::newRow("colour, progressive") << "colour-progressive" << 0.0;
+        QTest::newRow("gray scan after a colour one") << "gray-after-colour" << 0.0;
+        QTest::newRow("damaged scan data") << "damaged" << 0.0;
+    }
+
+    void jpegsDecodeAsOpenCvDoes()
+    {
+        QFETCH(QString, kind);
+        QFETCH(double, bound);
+        // 176×208 like the Kaggle MRI slices, smooth like a scan or a photo (noise would only measure the chroma).
+        cv::Mat picture(208, 176, CV_8UC3);
+        for (int y = 0; y < picture.rows; ++y)
+            for (int x = 0; x < picture.cols; ++x)
+                picture.at<cv::Vec3b>(y, x) = cv::Vec3b(uchar(x), uchar(y), uchar((x * y) / 150));
+        cv::circle(picture, {88, 104}, 60, cv::Scalar(30, 200, 90), -1, cv::LINE_AA);
+        cv::circle(picture, {70, 90}, 20, cv::Scalar(250, 240, 10), -1, cv::LINE_AA);
+        cv::Mat gray, image = picture;
+        cv::cvtColor(picture, gray, cv::COLOR_BGR2GRAY);
+        std::vector<int> parameters{cv::IMWRITE_JPEG_QUALITY, 90};
+        const bool afterColour = kind == QLatin1String("gray-after-colour");
+        if (kind == QLatin1String("gray-as-colour") || kind == QLatin1String("damaged") || afterColour)
+            cv::cvtColor(gray, image, cv::COLOR_GRAY2BGR);
+        else if (kind == QLatin1String("gray"))
+            image = gray;
+        else if (kind == QLatin1String("colour-progressive"))
+            parameters.insert(parameters.end(), {cv::IMWRITE_JPEG_PROGRESSIVE, 1});
+        std::vector<uchar> encoded;
+        QVERIFY(cv::imencode(".jpg", image, encoded, parameters));
+        QByteArray bytes(reinterpret_cast<const char*>(encoded.data()), qsizetype(encoded.size()));
+        if (kind == QLatin1String("damaged")) // a run of scan bytes zeroed; the end marker stays
+            for (qsizetype i = bytes.size() / 2; i < bytes.size() / 2 + 64; ++i)
+                bytes[i] = 0;
+        QTemporaryDir dir;
+        writeFile(dir.filePath(QStringLiteral("a/image.jpg")), bytes);
+        writeFile(dir.filePath(QStringLiteral("b/image.jpg")), bytes); // one folder alone would be the source's root
+        if (afterColour)                                               // listed first, and decoded first: one thread
+            writeFile(dir.filePath(QStringLiteral("a/0-colour.jpg")), encode(picture, ".jpg"));
+
+        LoadOptions options;
+        options.width = options.height = 128;
+        options.color = ColorMode::Rgb;
+        options.threads = 1;
+        const LoadedDataset data = DatasetLoader(options).load(dir.path());
+        QVERIFY2(data.summary.skipped.isEmpty(), qPrintable(describeSkipped(data)));
+        const int files = afterColour ? 3 : 2, checked = afterColour ? 1 : 0;
+        QCOMPARE(data.images.count(), files);
+        QCOMPARE(data.summary.sizes.value(QStringLiteral("176×208")), files);
+        QCOMPARE(data.summary.channels.value(kind == QLatin1String("gray") ? 1 : 3), files);
+        QVERIFY(data.images.files[checked].endsWith(QLatin1String("a/image.jpg")));
+
+        // OpenCV's decode to BGR at full size, then the loader's resize (bilinear: 176×208 → 128×128 is milder than
+        // halving).
+        cv::Mat decoded = cv::imdecode(cv::Mat(1, int(encoded.size()), CV_8U, bytes.data()), cv::IMREAD_COLOR), rgb;
+        QVERIFY(!decoded.empty());
+        cv::cvtColor(decoded, rgb, cv::COLOR_BGR2RGB);
+        cv::Mat sized;
+        cv::resize(rgb, sized, cv::Size(128, 128), 0, 0, cv::INTER_LINEAR);
+        std::vector<cv::Mat> planes;
+        cv::split(sized, planes);
+        std::vector<cv::Mat> full;
+        cv::split(rgb, full);
+        if (cv::norm(full[0], full[1], cv::NORM_INF) == 0 && cv::norm(full[1], full[2], cv::NORM_INF) == 0) {
+            // No colour in it: the loader resizes the one plane and repeats it.
+            cv::resize(full[0], planes[0], cv::Size(128, 128), 0, 0, cv::INTER_LINEAR);
+            planes[1] = planes[2] = planes[0];
+        }
+        double difference = 0;
+        int largest = 0;
+        for (int c = 0; c < 3; ++c) {
+            const cv::Mat loaded(128, 128, CV_8U, const_cast<uint8_t*>(data.images.image(checked)) + 128 * 128 * c);
+            difference += cv::norm(loaded, planes[size_t(c)], cv::NORM_L1) / (3.0 * 128 * 128);
+            double maxDifference = 0;
+            cv::Mat diff;
+            cv::absdiff(loaded, planes[size_t(c)], diff);
+            cv::minMaxLoc(diff, nullptr, &maxDifference);
+            largest = std::max(largest, int(maxDifference));
+        }
+        qInfo("%s: mean absolute difference %.4f, largest %d", qPrintable(kind), difference, largest);
+        QVERIFY2(difference <= bound, qPrintable(QStringLiteral("%1 > %2").arg(difference).arg(bound)));
+    }
+
     void colourModeAutoForcedAndRgbSourcesThatAreGray()
     {
         QTemporaryDir dir;
