@@ -116,6 +116,53 @@ private slots:
         QVERIFY(validate.readAllStandardOutput().contains("identical"));
     }
 
+    // A ResNet and a DenseNet lottery run (graph networks: residual additions, concatenations, batch norm) killed
+    // while fine-tuning round 2 and resumed end like an uninterrupted run, round for round (models' SHA-256 included).
+    void graphNetworksResumeAfterSigkill_data()
+    {
+        QTest::addColumn<QStringList>("model");
+        QTest::newRow("ResNet-8 lottery") << QStringList{
+            QStringLiteral("model.arch=resnet"), QStringLiteral("model.depth=8"), QStringLiteral("model.width=0.25")};
+        QTest::newRow("DenseNet lottery")
+            << QStringList{QStringLiteral("model.arch=densenet"), QStringLiteral("model.growth=4"),
+                           QStringLiteral("model.blocks=[2,2]")};
+    }
+    void graphNetworksResumeAfterSigkill()
+    {
+        QFETCH(QStringList, model);
+        QStringList recipe{QStringLiteral("quick-demo")};
+        for (const QString& set :
+             model + QStringList{QStringLiteral("device=cpu"), QStringLiteral("dataset.demo_per_class=12"),
+                                 QStringLiteral("dataset.image_size=[16,16]"), QStringLiteral("train.epochs=2"),
+                                 QStringLiteral("prune.method=global-magnitude"),
+                                 QStringLiteral("prune.schedule=lottery"), QStringLiteral("prune.rewind=init"),
+                                 QStringLiteral("prune.rounds=3"), QStringLiteral("prune.rate=0.5")})
+            recipe << QStringLiteral("--set") << set;
+        const QString sessions = root_.filePath(QString::number(QDateTime::currentMSecsSinceEpoch()));
+        const CliRun reference = runCli(QStringList{QStringLiteral("run")} + recipe +
+                                        QStringList{QStringLiteral("--sessions"), sessions + QStringLiteral("-ref")});
+        QVERIFY2(reference.exitCode == 0 && reference.status == QProcess::NormalExit, qPrintable(reference.errors));
+        const CliRun killed =
+            runCli(QStringList{QStringLiteral("run")} + recipe + QStringList{QStringLiteral("--sessions"), sessions},
+                   {}, [](const QJsonObject& e) {
+                       return e.value(QStringLiteral("event")).toString() == QLatin1String("epoch") &&
+                              e.value(QStringLiteral("round")).toInt() == 2;
+                   });
+        QCOMPARE(killed.status, QProcess::CrashExit);
+        const Session session = Session::open(killed.session);
+        QCOMPARE(session.completedRound(), 1);
+        const CliRun resumed = runCli({QStringLiteral("resume"), killed.session});
+        QVERIFY2(resumed.exitCode == 0 && resumed.status == QProcess::NormalExit, qPrintable(resumed.errors));
+        const Session done = Session::open(reference.session);
+        QCOMPARE(session.state().value(QStringLiteral("status")).toString(), QStringLiteral("completed"));
+        for (int k = 0; k <= 3; ++k) {
+            const QString file = Session::roundFolder(k) + QStringLiteral("/validation.json");
+            QVERIFY(!done.readJson(file).isEmpty());
+            QCOMPARE(session.readJson(file), done.readJson(file));
+        }
+        QCOMPARE(epochEvents(session), epochEvents(done));
+    }
+
     void comparisonResumesAfterSigkill()
     {
         const QStringList compare{QStringLiteral("run"),        QStringLiteral("pruning-strategies-compare"),
