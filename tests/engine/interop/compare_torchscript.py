@@ -3,7 +3,9 @@
 
 Runs export_torchscript (a C++ program built with the engine), then loads each exported compact-torchscript and
 torchscript file with torch.jit.load, feeds it the same pixels, and requires the logits PruneLab computed (within
-1e-5), the class names, and a compact model with fewer parameters than the masked one.
+1e-5), the class names, and a compact model with fewer parameters than the masked one. For the graph networks
+(ResNet-18, a DenseNet-BC) it also loads PruneLab's weights, by name, into torchvision's own resnet18 and DenseNet
+(strict: every name and shape must match) and requires the same logits: PruneLab's graphs are those networks.
 Exits 77 (CTest: skipped) when Python's torch is not installed.
 """
 import os
@@ -16,6 +18,27 @@ try:
 except ImportError:
     print("python3-torch is not installed: skipped")
     sys.exit(77)
+
+
+def same_as_torchvision(name, state_file, expected):
+    try:
+        import torchvision
+    except ImportError:
+        print(f"SKIP {name}: python3-torchvision is not installed")
+        return True
+    if name == "resnet":
+        reference = torchvision.models.resnet18(num_classes=4)
+    else:
+        reference = torchvision.models.DenseNet(growth_rate=8, block_config=(2, 2), num_init_features=16,
+                                                num_classes=4)
+    reference.load_state_dict(torch.load(state_file), strict=True)
+    reference.eval()
+    with torch.no_grad():
+        error = (reference(expected[f"{name}/normalized"]) - expected[f"{name}/logits"]).abs().max().item()
+    good = error <= 1e-4
+    print(f"{'PASS' if good else 'FAIL'} {name}: torchvision's network with PruneLab's weights, "
+          f"max |PruneLab - torchvision| = {error:.3g}")
+    return good
 
 
 def main():
@@ -41,6 +64,16 @@ def main():
             if not sizes["compact"] < sizes["masked"]:
                 print(f"FAIL {name}: the compact model is not smaller ({sizes})")
                 ok = False
+        for name in ("resnet", "densenet"):
+            model = torch.jit.load(os.path.join(tmp, f"{name}-masked.pt"))
+            model.eval()
+            with torch.no_grad():
+                error = (model(expected[f"{name}/input"]) - expected[f"{name}/logits"]).abs().max().item()
+            good = error <= 1e-4
+            print(f"{'PASS' if good else 'FAIL'} {name} masked torchscript: max |PruneLab - torch.jit.load| = "
+                  f"{error:.3g}")
+            ok &= good
+            ok &= same_as_torchvision(name, os.path.join(tmp, f"{name}-state.pt"), expected)
     return 0 if ok else 1
 
 
