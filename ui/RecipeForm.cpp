@@ -134,20 +134,25 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     arch_->addItem(tr("MLP"), QStringLiteral("mlp"));
     arch_->addItem(tr("LeNet-5"), QStringLiteral("lenet5"));
     arch_->addItem(tr("VGG"), QStringLiteral("vgg"));
+    arch_->addItem(tr("ResNet"), QStringLiteral("resnet"));
+    arch_->addItem(tr("DenseNet"), QStringLiteral("densenet"));
     arch_->setToolTip(tr("MLP: fully connected layers on the flattened image. LeNet-5: two convolutions and three "
-                         "dense layers. VGG: 3×3 convolution blocks, for RGB images and larger sizes"));
+                         "dense layers. VGG: 3×3 convolution blocks, for RGB images and larger sizes. ResNet: blocks "
+                         "whose input is added to their output. DenseNet: layers that each add channels to all "
+                         "before them. ResNet and DenseNet take unstructured methods"));
     hidden_ = named(new QLineEdit, "hiddenEdit", tr("MLP hidden layers"));
     hidden_->setValidator(
         new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$")), hidden_));
     hidden_->setToolTip(tr("Hidden layer widths of the MLP, comma separated"));
-    vggLayout_ = named(new QComboBox, "vggLayoutCombo", tr("VGG layout"));
-    vggLayout_->addItems(
-        {QStringLiteral("vgg11"), QStringLiteral("vgg13"), QStringLiteral("vgg16"), QStringLiteral("vgg19")});
-    vggWidth_ = named(new QDoubleSpinBox, "vggWidthSpin", tr("VGG width multiplier"));
+    vggLayout_ = named(new QComboBox, "vggLayoutCombo", tr("Layout"));
+    vggLayout_->setToolTip(tr("VGG: the layout. ResNet: its depth (20, 32, 56: CIFAR-style; 18, 34: ImageNet-style). "
+                              "DenseNet: growth k and layers per block (BC-40 is small enough for the demo)"));
+    vggWidth_ = named(new QDoubleSpinBox, "vggWidthSpin", tr("Width multiplier"));
     vggWidth_->setRange(0.05, 4.0);
     vggWidth_->setSingleStep(0.25);
     vggWidth_->setDecimals(3);
-    vggWidth_->setToolTip(tr("Channels of every convolution times this factor (0.25: a quarter of VGG's 64…512)"));
+    vggWidth_->setToolTip(tr("Channels of every convolution times this factor (0.25: a quarter of VGG's 64…512; "
+                             "ResNet's 16…64 or 64…512)"));
     batchNorm_ = named(new QCheckBox(tr("Batch normalisation")), "batchNormCheck", tr("VGG batch normalisation"));
     init_ = named(new QComboBox, "initCombo", tr("Initialisation"));
     init_->addItems({QStringLiteral("default"), QStringLiteral("xavier-normal"), QStringLiteral("xavier-uniform"),
@@ -162,8 +167,8 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     auto* modelForm = new QFormLayout(modelBox);
     modelForm->addRow(tr("&Architecture"), arch_);
     modelForm->addRow(tr("&Hidden layers"), hidden_);
-    modelForm->addRow(tr("VGG &layout"), vggLayout_);
-    modelForm->addRow(tr("VGG &width"), vggWidth_);
+    modelForm->addRow(tr("&Layout"), vggLayout_);
+    modelForm->addRow(tr("&Width"), vggWidth_);
     modelForm->addRow(QString(), batchNorm_);
     modelForm->addRow(tr("&Initialisation"), init_);
     modelForm->addRow(tr("De&vice"), device_);
@@ -289,6 +294,22 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     layout->addWidget(problemLabel_);
     layout->addStretch(1);
 
+    connect(arch_, &QComboBox::currentIndexChanged, this, &RecipeForm::fillLayouts); // before updateFields reads it
+    connect(vggLayout_, &QComboBox::currentIndexChanged, this, [this] {
+        const QString arch = arch_->currentData().toString();
+        const QVariant data = vggLayout_->currentData();
+        if (arch == QLatin1String("vgg"))
+            chosenModel_.layout = data.toString();
+        else if (arch == QLatin1String("resnet"))
+            chosenModel_.depth = data.toInt();
+        else if (arch == QLatin1String("densenet")) {
+            const QVariantList parts = data.toList();
+            chosenModel_.growth = parts.value(0).toInt();
+            chosenModel_.blocks.clear();
+            for (const QVariant& n : parts.mid(1))
+                chosenModel_.blocks.append(n.toInt());
+        }
+    });
     for (QComboBox* combo : {arch_, vggLayout_, init_, device_, optimizer_, method_, schedule_})
         connect(combo, &QComboBox::currentIndexChanged, this, &RecipeForm::updateFields);
     for (QSpinBox* spin :
@@ -310,7 +331,10 @@ workbench::Recipe RecipeForm::recipe() const
     for (const QString& part : hidden_->text().split(QLatin1Char(','), Qt::SkipEmptyParts))
         if (const int width = part.trimmed().toInt(); width > 0)
             r.model.hidden.append(width);
-    r.model.layout = vggLayout_->currentText();
+    r.model.layout = chosenModel_.layout;
+    r.model.depth = chosenModel_.depth;
+    r.model.growth = chosenModel_.growth;
+    r.model.blocks = chosenModel_.blocks;
     r.model.width = vggWidth_->value();
     r.model.batchNorm = batchNorm_->isChecked();
     r.model.init = init_->currentText();
@@ -365,12 +389,13 @@ void RecipeForm::setRecipe(const workbench::Recipe& r)
     presetNote_->setText(note);
     presetNote_->setVisible(!note.isEmpty());
 
+    chosenModel_ = r.model;
     arch_->setCurrentIndex(std::max(0, arch_->findData(r.model.arch)));
+    fillLayouts(); // also when the architecture did not change
     QStringList widths;
     for (int width : r.model.hidden)
         widths.append(QString::number(width));
     hidden_->setText(widths.join(QStringLiteral(", ")));
-    vggLayout_->setCurrentText(r.model.layout);
     vggWidth_->setValue(r.model.width);
     batchNorm_->setChecked(r.model.batchNorm);
     select(init_, r.model.init);
@@ -473,6 +498,48 @@ void RecipeForm::saveRecipeFile()
     emit message(tr("Saved %1; run it with: prunelab-cli run %1").arg(QDir::toNativeSeparators(file)));
 }
 
+void RecipeForm::fillLayouts()
+{
+    const QString arch = arch_->currentData().toString();
+    const workbench::Recipe::Model& m = chosenModel_;
+    const QSignalBlocker block(vggLayout_);
+    vggLayout_->clear();
+    QVariant wanted;
+    QString wantedName;
+    if (arch == QLatin1String("resnet")) {
+        for (int depth : {20, 32, 56, 18, 34})
+            vggLayout_->addItem(tr("ResNet-%1").arg(depth), depth);
+        wanted = m.depth;
+        wantedName = tr("ResNet-%1").arg(m.depth);
+    } else if (arch == QLatin1String("densenet")) {
+        const auto key = [](int growth, const QList<int>& blocks) {
+            QVariantList parts{growth};
+            for (int n : blocks)
+                parts.append(n);
+            return parts;
+        };
+        vggLayout_->addItem(tr("DenseNet-BC-40 (k 12)"), key(12, {6, 6, 6}));
+        vggLayout_->addItem(tr("DenseNet-121 (k 32)"), key(32, {6, 12, 24, 16}));
+        vggLayout_->addItem(tr("DenseNet-169 (k 32)"), key(32, {6, 12, 32, 32}));
+        wanted = key(m.growth, m.blocks);
+        QStringList blocks;
+        for (int n : m.blocks)
+            blocks.append(QString::number(n));
+        wantedName = tr("k %1, blocks %2").arg(m.growth).arg(blocks.join(QLatin1Char('-')));
+    } else {
+        for (const char* layout : {"vgg11", "vgg13", "vgg16", "vgg19"})
+            vggLayout_->addItem(QString::fromLatin1(layout), QString::fromLatin1(layout));
+        wanted = m.layout;
+        wantedName = m.layout;
+    }
+    int index = vggLayout_->findData(wanted);
+    if (index < 0 && arch != QLatin1String("vgg")) { // the recipe's own size, kept as it is
+        vggLayout_->addItem(wantedName, wanted);
+        index = vggLayout_->count() - 1;
+    }
+    vggLayout_->setCurrentIndex(std::max(0, index));
+}
+
 void RecipeForm::updateFields()
 {
     const QString arch = arch_->currentData().toString();
@@ -484,8 +551,10 @@ void RecipeForm::updateFields()
                                          batchSize_, seed_, repeats_, method_, schedule_, fineTuneEpochs_})
         w->setEnabled(!running_);
     hidden_->setEnabled(!running_ && arch == QLatin1String("mlp"));
-    for (QWidget* w : std::initializer_list<QWidget*>{vggLayout_, vggWidth_, batchNorm_})
-        w->setEnabled(!running_ && arch == QLatin1String("vgg"));
+    const bool graph = arch == QLatin1String("resnet") || arch == QLatin1String("densenet");
+    vggLayout_->setEnabled(!running_ && (arch == QLatin1String("vgg") || graph));
+    vggWidth_->setEnabled(!running_ && (arch == QLatin1String("vgg") || arch == QLatin1String("resnet")));
+    batchNorm_->setEnabled(!running_ && arch == QLatin1String("vgg")); // ResNet and DenseNet always have it
     rounds_->setEnabled(!running_ && info.usesRounds);
     q_->setEnabled(!running_ && geometric);
     // Shown for gradual only: a row more for every schedule did not fit a 1280×720 projector in lesson mode.

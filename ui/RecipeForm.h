@@ -56,6 +56,9 @@ private:
     void openRecipeFile();
     void saveRecipeFile();
     void updateFields();
+    /// Fills the layout list for the chosen architecture (VGG layouts, ResNet depths, DenseNet sizes) and selects
+    /// what `chosenModel_` asks for, adding it when it is none of the listed ones.
+    void fillLayouts();
     void validate();
 
     workbench::Recipe base_ =
@@ -70,7 +73,8 @@ private:
     QPushButton* save_ = nullptr;
     QComboBox* arch_ = nullptr;
     QLineEdit* hidden_ = nullptr;
-    QComboBox* vggLayout_ = nullptr;
+    QComboBox* vggLayout_ = nullptr; ///< the layout of the chosen architecture: VGG layout, ResNet depth, DenseNet size
+    workbench::Recipe::Model chosenModel_; ///< the layouts chosen per architecture, kept while another is shown
     QDoubleSpinBox* vggWidth_ = nullptr;
     QCheckBox* batchNorm_ = nullptr;
     QComboBox* init_ = nullptr;

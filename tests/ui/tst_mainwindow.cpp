@@ -13,6 +13,7 @@
 #include "ui/MainWindow.h"
 #include "ui/MaskHeatmapWidget.h"
 #include "ui/PreferencesDialog.h"
+#include "ui/RecipeForm.h"
 #include "ui/ResultsPage.h"
 #include "ui/SampleGridWidget.h"
 #include "ui/SessionsPage.h"
@@ -29,6 +30,7 @@
 #include <QApplication>
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDialog>
 #include <QDir>
@@ -735,6 +737,47 @@ private slots:
         QVERIFY(window.findChild<QLabel*>("methodHelp")->text().contains(QStringLiteral("sensitive")));
         window.findChild<QComboBox*>("scheduleCombo")->setCurrentText(QStringLiteral("lottery"));
         QVERIFY(window.findChild<QLabel*>("scheduleHelp")->text().contains(QStringLiteral("rewinding")));
+    }
+
+    // ResNet and DenseNet from the form: the layout list becomes their depths and sizes, each architecture keeps its
+    // own choice while another is shown, and a recipe's size that is none of the listed ones is kept.
+    void theFormOffersResNetAndDenseNetSizes()
+    {
+        ui::MainWindow window;
+        window.show();
+        auto* arch = window.findChild<QComboBox*>("archCombo");
+        auto* layout = window.findChild<QComboBox*>("vggLayoutCombo");
+        arch->setCurrentIndex(arch->findData(QStringLiteral("vgg")));
+        layout->setCurrentText(QStringLiteral("vgg13"));
+        arch->setCurrentIndex(arch->findData(QStringLiteral("resnet")));
+        QVERIFY(layout->isEnabled());
+        QVERIFY(window.findChild<QDoubleSpinBox*>("vggWidthSpin")->isEnabled());
+        QVERIFY(!window.findChild<QCheckBox*>("batchNormCheck")->isEnabled()); // always there in a ResNet
+        QCOMPARE(layout->findText(QStringLiteral("ResNet-56")) >= 0, true);
+        layout->setCurrentText(QStringLiteral("ResNet-32"));
+        QCOMPARE(window.recipe().model.arch, QStringLiteral("resnet"));
+        QCOMPARE(window.recipe().model.depth, 32);
+        arch->setCurrentIndex(arch->findData(QStringLiteral("densenet")));
+        QVERIFY(!window.findChild<QDoubleSpinBox*>("vggWidthSpin")->isEnabled()); // DenseNet's width is its growth
+        layout->setCurrentText(QStringLiteral("DenseNet-121 (k 32)"));
+        workbench::Recipe r = window.recipe();
+        QCOMPARE(r.model.growth, 32);
+        QCOMPARE(r.model.blocks, QList<int>({6, 12, 24, 16}));
+        QCOMPARE(r.model.depth, 32); // the ResNet choice is kept
+        arch->setCurrentIndex(arch->findData(QStringLiteral("vgg")));
+        QCOMPARE(layout->currentText(), QStringLiteral("vgg13"));
+        QCOMPARE(window.recipe().model.layout, QStringLiteral("vgg13"));
+
+        // A recipe's own DenseNet size is listed as it is, and runs as it is.
+        r.model.arch = QStringLiteral("densenet");
+        r.model.growth = 4;
+        r.model.blocks = {2, 3};
+        window.findChild<ui::RecipeForm*>()->setRecipe(r);
+        QCOMPARE(layout->currentText(), QStringLiteral("k 4, blocks 2-3"));
+        QCOMPARE(window.recipe().model.blocks, QList<int>({2, 3}));
+        // Channel pruning is refused for it, naming the method.
+        window.findChild<QComboBox*>("methodCombo")->setCurrentText(QStringLiteral("neuron-l1"));
+        QTRY_VERIFY(window.findChild<QLabel*>("recipeProblem")->text().contains(QStringLiteral("prune.method")));
     }
 
     // The form offers exactly the engine catalogue's methods and schedules, in its order, each with its line.
