@@ -134,6 +134,38 @@ private slots:
         QVERIFY(QFileInfo(path).lastModified() > QDateTime::currentDateTimeUtc().addSecs(-60));
     }
 
+    // Gray images stored as RGB (three equal planes each) are cached one plane per image and read back as three;
+    // a set with one coloured pixel is cached whole. Both read back exactly.
+    void grayStoredAsRgbIsCachedOnePlanePerImage()
+    {
+        const ImageSet gray = smallSet(3);
+        ImageSet rgb = gray;
+        rgb.channels = 3;
+        rgb.pixels.clear();
+        const size_t plane = size_t(gray.imageSize());
+        for (qsizetype i = 0; i < gray.count(); ++i)
+            for (int c = 0; c < 3; ++c)
+                rgb.pixels.insert(rgb.pixels.end(), gray.image(i), gray.image(i) + plane);
+        ImageSet colour = rgb;
+        colour.pixels[colour.pixels.size() - 1] ^= 1; // the last image's blue plane differs by one pixel
+        QTemporaryDir dir;
+        const DatasetCache cache(dir.path());
+        QCOMPARE(cache.store(keyOf("rgb"), rgb, DatasetSummary{}), QString());
+        QCOMPARE(cache.store(keyOf("col"), colour, DatasetSummary{}), QString());
+        const qint64 onePlane = QFileInfo(cache.pathFor(keyOf("rgb"))).size();
+        const qint64 whole = QFileInfo(cache.pathFor(keyOf("col"))).size();
+        QCOMPARE(whole - onePlane, qint64(2 * plane) * gray.count()); // the headers are the same length
+        for (const auto& [name, expected] :
+             {std::pair{QStringLiteral("rgb"), &rgb}, {QStringLiteral("col"), &colour}}) {
+            ImageSet loaded;
+            DatasetSummary summary;
+            QVERIFY(cache.load(keyOf(name), &loaded, &summary));
+            QCOMPARE(loaded.channels, 3);
+            QCOMPARE(loaded.labels, expected->labels);
+            QVERIFY2(loaded.pixels == expected->pixels, qPrintable(name));
+        }
+    }
+
     void entryOverTheLimitIsNotWritten_data()
     {
         QTest::addColumn<qint64>("limit");
