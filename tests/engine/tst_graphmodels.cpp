@@ -9,8 +9,11 @@
 #include "core/engine/models/ModelFactory.h"
 #include "core/engine/models/ResNet.h"
 #include "core/engine/pruning/MagnitudePruners.h"
+#include "core/engine/structured/Compaction.h"
+#include "core/engine/structured/GraphChannels.h"
 #include "core/engine/training/Trainer.h"
 
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/script.h>
 #include <torch/torch.h>
 
@@ -172,6 +175,102 @@ TEST_CASE("the TorchScript export of a graph gives the model's logits in C++")
         const torch::Tensor logits = script.forward({images.to(torch::kFloat) / 255.0}).toTensor();
         VERIFY(torch::allclose(logits, expected, 1e-5, 1e-5));
     }
+}
+
+TEST_CASE("channel groups follow additions, batch norms and concatenations")
+{
+    // a: conv 1→4 ─ bn ─ relu ─┬─ b: conv 4→4 ─ bn ─┐
+    //                          └──────────────────── add ─ relu ─┐
+    // c: conv 1→3 ────────────────────────────────────────────── concat ─ pool ─ flatten ─ fc
+    GraphBuilder g;
+    const int a = g.relu(g.norm("bnA", g.conv("a", -1, 1, 4, 3, 1, 1), 4));
+    const int b = g.norm("bnB", g.conv("b", a, 4, 4, 3, 1, 1), 4);
+    const int sum = g.relu(g.add(b, a));
+    const int c = g.conv("c", -1, 1, 3, 3, 1, 1);
+    g.classifierHead("fc", g.concat(sum, c), 7, 2);
+    const std::vector<ForwardStep>& steps = g.steps();
+    const std::vector<ChannelGroup> groups = channelGroups(steps);
+    VERIFY_EQ(groups.size(), size_t(2)); // {a, b} tied by the addition, and c; the logits are in none
+    const auto modules = [&](const std::vector<ChannelUse>& uses) {
+        std::vector<std::pair<std::string, int64_t>> names;
+        for (const ChannelUse& u : uses)
+            names.emplace_back(steps[u.step].module, u.offset);
+        return names;
+    };
+    using Uses = std::vector<std::pair<std::string, int64_t>>;
+    VERIFY_EQ(groups[0].size, int64_t(4));
+    VERIFY(modules(groups[0].producers) == (Uses{{"a", 0}, {"b", 0}}));
+    VERIFY(modules(groups[0].norms) == (Uses{{"bnA", 0}, {"bnB", 0}}));
+    VERIFY(modules(groups[0].consumers) == (Uses{{"b", 0}, {"fc", 0}}));
+    VERIFY_EQ(groups[1].size, int64_t(3));
+    VERIFY(modules(groups[1].consumers) == (Uses{{"fc", 4}})); // after the 4 channels of {a, b} in the concatenation
+}
+
+TEST_CASE("ResNet and DenseNet channel groups: shortcuts tie stages, dense layers feed every later layer")
+{
+    // ResNet-20: each block's first conv alone (9); each stage's block outputs, tied by the shortcuts (3).
+    VERIFY_EQ(channelGroups(resnet(20, 3, 32, 10)->forwardSteps()).size(), size_t(12));
+    // DenseNet with blocks {2, 2}: the stem, 4 bottlenecks, 4 growth convs, 1 transition.
+    const ClassifierPtr net = densenet(4, {2, 2}, 1, 32, 4);
+    const std::vector<ForwardStep> steps = net->forwardSteps();
+    const std::vector<ChannelGroup> groups = channelGroups(steps);
+    VERIFY_EQ(groups.size(), size_t(10));
+    std::vector<std::string> stemReaders;
+    for (const ChannelUse& u : groups.front().consumers)
+        stemReaders.push_back(steps[u.step].module + "@" + std::to_string(u.offset));
+    VERIFY(stemReaders ==
+           (std::vector<std::string>{"features.denseblock1.denselayer1.conv1@0",
+                                     "features.denseblock1.denselayer2.conv1@0", "features.transition1.conv@0"}));
+    // The first growth conv's 4 channels follow the stem's 8 wherever they are read.
+    const ChannelGroup& growth = groups[2];
+    VERIFY_EQ(steps[growth.producers.front().step].module, std::string("features.denseblock1.denselayer1.conv2"));
+    for (const ChannelUse& u : growth.consumers)
+        VERIFY_EQ(u.offset, int64_t(8));
+}
+
+TEST_CASE("a channel-pruned ResNet and DenseNet compact to smaller networks with the masked outputs")
+{
+    const DataSplit split = splitStratified(makeBandDataset(24, 4, 3, 16, 3), 0.25, 1);
+    for (int which = 0; which < 2; ++which) {
+        torch::manual_seed(7);
+        const ClassifierPtr model = which == 0 ? resnet(8, 3, 16, 4, 0.5) : densenet(4, {2, 2}, 3, 16, 4);
+        Trainer trainer(model, Normalizer::fromData(split.train.images), torch::kCPU);
+        TrainOptions options;
+        options.epochs = 2; // batch norm statistics and weights that are not their initial values
+        options.batchSize = 16;
+        trainer.fit(split.train, split.validation, options);
+        const MaskSet masks = groupL1Masks(*model, 0.5);
+        masks.applyTo(*model);
+        model->eval();
+        const torch::Tensor x = Normalizer::fromData(split.train.images)(split.validation.images);
+        torch::NoGradGuard noGrad;
+        const torch::Tensor masked = model->forward(x);
+        const torch::Tensor state = at::detail::getDefaultCPUGenerator().get_state();
+        const ClassifierPtr compact = compactModel(*model, masks);
+        VERIFY(torch::equal(at::detail::getDefaultCPUGenerator().get_state(), state)); // later shuffles unchanged
+        VERIFY(!compact->is_training());
+        VERIFY(parameterCount(*compact) < parameterCount(*model) * 6 / 10);
+        const double difference = (compact->forward(x) - masked).abs().max().item<double>();
+        VERIFY(difference < 1e-5);
+        // Every group kept half its channels (at least one).
+        for (const auto& channels : keptChannels(*model, channelGroups(model->forwardSteps()), masks))
+            VERIFY(!channels.empty());
+    }
+}
+
+TEST_CASE("channel pruning rounds kept counts to round_to and never removes a group's last channel")
+{
+    const ClassifierPtr model = resnet(20, 3, 32, 10, 2.0); // groups of 32, 64 and 128 channels
+    const std::vector<ChannelGroup> groups = channelGroups(model->forwardSteps());
+    const auto kept = keptChannels(*model, groups, groupL1Masks(*model, 0.7, 8));
+    for (size_t g = 0; g < groups.size(); ++g) {
+        VERIFY_EQ(int64_t(kept[g].size()) % 8, int64_t(0));
+        VERIFY(int64_t(kept[g].size()) >= groups[g].size * 3 / 10);
+    }
+    for (const auto& channels : keptChannels(*model, groups, groupL1Masks(*model, 0.999)))
+        VERIFY_EQ(channels.size(), size_t(1));
+    VERIFY_THROWS(groupL1Masks(*model, 1.0));
+    VERIFY_THROWS(groupL1Masks(*model, 0.5, 0));
 }
 
 ENGINE_TEST_MAIN()

@@ -1,5 +1,7 @@
 #include "core/engine/structured/Compaction.h"
 
+#include "core/engine/models/GraphNet.h"
+#include "core/engine/structured/GraphChannels.h"
 #include "core/engine/structured/StructuredLayout.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -16,7 +18,7 @@ namespace prunelab::engine {
 namespace {
 
 /// Builds a model without disturbing the global random generator (compaction must not change later shuffles).
-ClassifierPtr buildQuietly(const ClassifierImpl& model, const std::vector<int64_t>& widths)
+template <class Build> ClassifierPtr buildQuietly(Build build)
 {
     at::Generator generator = at::detail::getDefaultCPUGenerator();
     torch::Tensor state;
@@ -24,7 +26,7 @@ ClassifierPtr buildQuietly(const ClassifierImpl& model, const std::vector<int64_
         std::lock_guard<std::mutex> lock(generator.mutex());
         state = generator.get_state();
     }
-    ClassifierPtr result = model.withHiddenWidths(widths);
+    ClassifierPtr result = build();
     std::lock_guard<std::mutex> lock(generator.mutex());
     generator.set_state(state);
     return result;
@@ -47,6 +49,8 @@ std::vector<int64_t> hiddenWidths(torch::nn::Module& model)
 
 ClassifierPtr compactModel(ClassifierImpl& model, const MaskSet& masks)
 {
+    if (dynamic_cast<GraphNetImpl*>(&model) != nullptr) // channels grouped across additions and concatenations
+        return buildQuietly([&] { return compactGraph(model, masks); });
     torch::NoGradGuard noGrad;
     const std::vector<UnitGroup> groups = unitGroups(model);
     std::vector<torch::Tensor> kept; // indices of the surviving units, per group
@@ -72,7 +76,7 @@ ClassifierPtr compactModel(ClassifierImpl& model, const MaskSet& masks)
             rowsOf[prefix] = g;
         columnsOf[groups[g].next] = g;
     }
-    const ClassifierPtr compact = buildQuietly(model, widths);
+    const ClassifierPtr compact = buildQuietly([&] { return model.withHiddenWidths(widths); });
     const torch::Device device =
         model.parameters().empty() ? torch::Device(torch::kCPU) : model.parameters().front().device();
 
