@@ -435,6 +435,8 @@ ScheduleOutcome PruningSchedule::run(const TensorDataset& train, const TensorDat
         for (int k = 1; k <= options.rounds; ++k)
             plan.push_back({cumulativeSparsity(options.rate, k), cumulativeSparsity(outputRate, k)});
     }
+    for (PruneTarget& t : plan)
+        t.roundTo = options.roundTo;
     if (state.completedRound > int(plan.size()))
         throw std::invalid_argument("cannot resume after round " + std::to_string(state.completedRound) +
                                     ": the schedule has only " + std::to_string(plan.size()) + " rounds");

@@ -22,6 +22,7 @@ struct ScheduleOptions {
     double sparsity = 0.8;
     int rounds = 5; ///< iterative, lottery, geometric
     double q = 0.9; ///< geometric (structured methods): hidden layer of width h keeps max(1, round(h·q^t)) at round t
+    int64_t roundTo = 1;               ///< structured methods: kept units rounded up to a multiple of this
     double rate = 0.2;                 ///< iterative, lottery: fraction of the remaining weights pruned per round
     double outputRate = -1.0;          ///< per-layer methods: rate for the output layer; negative = rate
     std::vector<double> sweep;         ///< sweep: sparsities, or thresholds when the pruner is `threshold`

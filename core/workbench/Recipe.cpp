@@ -401,6 +401,7 @@ void readPrune(Reader& root, Recipe& r)
     r.prune.annealCoupling = p.number(QStringLiteral("anneal_coupling"), r.prune.annealCoupling, 0.0, 100.0);
     r.prune.annealSweeps = p.integer(QStringLiteral("anneal_sweeps"), r.prune.annealSweeps, 1, 10000);
     r.prune.q = p.number(QStringLiteral("q"), r.prune.q, 0.0, 0.999, true);
+    r.prune.roundTo = p.integer(QStringLiteral("round_to"), r.prune.roundTo, 1, 1024);
     r.prune.calibrationImages =
         p.integer(QStringLiteral("calibration_images"), r.prune.calibrationImages, 1, 1'000'000);
     r.prune.adjoint =
@@ -432,11 +433,14 @@ void readPrune(Reader& root, Recipe& r)
                                   "sparsity")
                        .arg(r.prune.method));
     }
-    if (method.structured && (r.model.arch == QLatin1String("resnet") || r.model.arch == QLatin1String("densenet")))
+    // A ResNet or DenseNet shares channels across its additions and concatenations: its channels are pruned by
+    // group (engine/structured/GraphChannels.h), scored by the L1 norm of their producers; the criteria that probe
+    // each layer's activations do not know the groups yet.
+    if (method.structured && r.prune.method != QLatin1String("neuron-l1") &&
+        (r.model.arch == QLatin1String("resnet") || r.model.arch == QLatin1String("densenet")))
         p.fail(QStringLiteral("method"),
-               QStringLiteral("%1 removes whole channels, and a %2 shares channels across its residual additions or "
-                              "concatenations: channel pruning of these networks is not in PruneLab yet; choose an "
-                              "unstructured method such as global-magnitude")
+               QStringLiteral("%1 scores each layer's neurons on its own; a %2 shares channels across its residual "
+                              "additions or concatenations, and only neuron-l1 prunes them by group so far")
                    .arg(r.prune.method, r.model.arch == QLatin1String("resnet") ? QStringLiteral("ResNet")
                                                                                 : QStringLiteral("DenseNet")));
     if (schedule.structuredOnly && !method.structured)
@@ -685,6 +689,7 @@ QJsonObject Recipe::toJson() const
                               {"anneal_coupling", prune.annealCoupling},
                               {"anneal_sweeps", prune.annealSweeps},
                               {"q", prune.q},
+                              {"round_to", prune.roundTo},
                               {"calibration_images", prune.calibrationImages},
                               {"adjoint", prune.adjoint},
                               {"start_epoch", prune.startEpoch},
@@ -759,7 +764,8 @@ QStringList Recipe::presetNames()
             QStringLiteral("interval-adjoint-structured"),
             QStringLiteral("lottery-ticket-lenet"),
             QStringLiteral("lecture-global-magnitude"),
-            QStringLiteral("pruning-strategies-compare")};
+            QStringLiteral("pruning-strategies-compare"),
+            QStringLiteral("pruning-strategies-densenet")};
 }
 
 QString Recipe::defaultPresetName()

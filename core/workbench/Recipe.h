@@ -112,6 +112,7 @@ struct Recipe {
         double annealCoupling = 0.25; ///< annealed: neighbour coupling J, same units
         int annealSweeps = 40;        ///< annealed: Gibbs sweeps per round
         double q = 0.9;               ///< geometric: hidden layer of width h keeps max(1, round(h·q^t)) after round t
+        int roundTo = 1;              ///< structured: kept units or channels rounded up to a multiple of this
         int calibrationImages = 512;  ///< neuron-taylor, interval-adjoint: training images the criteria look at
         QString adjoint =
             QStringLiteral("logits"); ///< interval-adjoint: y in ∂y/∂a is the sum of the logits, or the loss

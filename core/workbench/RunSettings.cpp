@@ -88,6 +88,7 @@ engine::ScheduleOptions scheduleOptions(const Recipe& r)
     o.fineTuneLearningRate = r.prune.fineTuneLr;
     o.seed = r.seed;
     o.q = r.prune.q;
+    o.roundTo = r.prune.roundTo;
     o.startEpoch = r.prune.startEpoch;
     o.endEpoch = r.prune.endEpoch;
     o.frequency = r.prune.frequency;

@@ -11,6 +11,8 @@
 #include "core/engine/pruning/MagnitudePruners.h"
 #include "core/engine/structured/Compaction.h"
 #include "core/engine/structured/GraphChannels.h"
+#include "core/engine/structured/NeuronNormPruner.h"
+#include "core/engine/structured/NeuronTaylorPruner.h"
 #include "core/engine/training/Trainer.h"
 
 #include <ATen/CPUGeneratorImpl.h>
@@ -239,7 +241,7 @@ TEST_CASE("a channel-pruned ResNet and DenseNet compact to smaller networks with
         options.epochs = 2; // batch norm statistics and weights that are not their initial values
         options.batchSize = 16;
         trainer.fit(split.train, split.validation, options);
-        const MaskSet masks = groupL1Masks(*model, 0.5);
+        const MaskSet masks = NeuronNormPruner(1).computeMasks(*model, PruneTarget{0.5}, nullptr);
         masks.applyTo(*model);
         model->eval();
         const torch::Tensor x = Normalizer::fromData(split.train.images)(split.validation.images);
@@ -253,8 +255,17 @@ TEST_CASE("a channel-pruned ResNet and DenseNet compact to smaller networks with
         const double difference = (compact->forward(x) - masked).abs().max().item<double>();
         VERIFY(difference < 1e-5);
         // Every group kept half its channels (at least one).
-        for (const auto& channels : keptChannels(*model, channelGroups(model->forwardSteps()), masks))
-            VERIFY(!channels.empty());
+        const std::vector<ChannelGroup> groups = channelGroups(model->forwardSteps());
+        const auto kept = keptChannels(*model, groups, &masks);
+        for (size_t g = 0; g < groups.size(); ++g)
+            VERIFY_EQ(int64_t(kept[g].size()), std::max<int64_t>(1, std::llround(groups[g].size * 0.5)));
+        // Another round prunes what is left: the channels removed before stay removed.
+        PruneTarget more{0.75};
+        const MaskSet next = NeuronNormPruner(1).computeMasks(*model, more, &masks);
+        const auto keptNext = keptChannels(*model, groups, &next);
+        for (size_t g = 0; g < groups.size(); ++g)
+            for (int64_t c : keptNext[g])
+                VERIFY(std::find(kept[g].begin(), kept[g].end(), c) != kept[g].end());
     }
 }
 
@@ -262,15 +273,24 @@ TEST_CASE("channel pruning rounds kept counts to round_to and never removes a gr
 {
     const ClassifierPtr model = resnet(20, 3, 32, 10, 2.0); // groups of 32, 64 and 128 channels
     const std::vector<ChannelGroup> groups = channelGroups(model->forwardSteps());
-    const auto kept = keptChannels(*model, groups, groupL1Masks(*model, 0.7, 8));
+    const NeuronNormPruner l1(1);
+    PruneTarget target{0.7};
+    target.roundTo = 8;
+    const MaskSet rounded = l1.computeMasks(*model, target, nullptr);
+    const auto kept = keptChannels(*model, groups, &rounded);
     for (size_t g = 0; g < groups.size(); ++g) {
         VERIFY_EQ(int64_t(kept[g].size()) % 8, int64_t(0));
         VERIFY(int64_t(kept[g].size()) >= groups[g].size * 3 / 10);
     }
-    for (const auto& channels : keptChannels(*model, groups, groupL1Masks(*model, 0.999)))
+    const MaskSet almostAll = l1.computeMasks(*model, PruneTarget{0.999}, nullptr);
+    for (const auto& channels : keptChannels(*model, groups, &almostAll))
         VERIFY_EQ(channels.size(), size_t(1));
-    VERIFY_THROWS(groupL1Masks(*model, 1.0));
-    VERIFY_THROWS(groupL1Masks(*model, 0.5, 0));
+    target.roundTo = 64; // wider than the first stage's 32 channels
+    VERIFY_THROWS(l1.computeMasks(*model, target, nullptr));
+    VERIFY_THROWS(l1.computeMasks(*model, PruneTarget{1.0}, nullptr));
+    // A criterion that probes each layer on its own does not know the groups: refused, not wrong.
+    VERIFY_THROWS(NeuronTaylorPruner(torch::zeros({1, 3, 32, 32}), torch::zeros({1}, torch::kLong))
+                      .computeMasks(*model, PruneTarget{0.5}, nullptr));
 }
 
 ENGINE_TEST_MAIN()

@@ -775,8 +775,10 @@ private slots:
         window.findChild<ui::RecipeForm*>()->setRecipe(r);
         QCOMPARE(layout->currentText(), QStringLiteral("k 4, blocks 2-3"));
         QCOMPARE(window.recipe().model.blocks, QList<int>({2, 3}));
-        // Channel pruning is refused for it, naming the method.
+        // Channel pruning by groups takes neuron-l1; a criterion that probes each layer alone is refused, named.
         window.findChild<QComboBox*>("methodCombo")->setCurrentText(QStringLiteral("neuron-l1"));
+        QVERIFY(window.findChild<QLabel*>("recipeProblem")->isHidden());
+        window.findChild<QComboBox*>("methodCombo")->setCurrentText(QStringLiteral("neuron-taylor"));
         QTRY_VERIFY(window.findChild<QLabel*>("recipeProblem")->text().contains(QStringLiteral("prune.method")));
     }
 

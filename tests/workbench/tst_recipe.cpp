@@ -116,10 +116,13 @@ private slots:
         QTest::newRow("densenet compression 0") << R"({"model": {"arch": "densenet", "compression": 0}})"
                                                 << "model.compression"
                                                 << "must be > 0";
-        QTest::newRow("channel pruning of a resnet")
-            << R"({"model": {"arch": "resnet"}, "prune": {"method": "neuron-l1", "schedule": "geometric"}})"
+        QTest::newRow("taylor channel pruning of a resnet")
+            << R"({"model": {"arch": "resnet"}, "prune": {"method": "neuron-taylor", "schedule": "geometric"}})"
             << "prune.method"
-            << "channel pruning of these networks is not in PruneLab yet";
+            << "only neuron-l1 prunes them by group so far";
+        QTest::newRow("round_to 0") << R"({"prune": {"round_to": 0}})"
+                                    << "prune.round_to"
+                                    << "from 1 to 1024";
         QTest::newRow("bad hidden item") << R"({"model": {"hidden": [300, -1]}})"
                                          << "model.hidden[1]"
                                          << "must be a number from 1";
@@ -294,6 +297,8 @@ private slots:
         QCOMPARE(back.model.compression, 0.25);
         QCOMPARE(back.model.depth, 56);
         QCOMPARE(back.toJson(), r.toJson());
+        QCOMPARE(Recipe::fromJson(parse(R"({"prune": {"round_to": 8}})")).toJson()["prune"].toObject()["round_to"],
+                 QJsonValue(8));
     }
 
     void structuredPresetIsSeed001()

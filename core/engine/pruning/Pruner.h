@@ -23,6 +23,9 @@ struct PruneTarget {
     /// Structured methods: units (neurons/filters) each hidden layer keeps (the geometric schedule's N_t); empty:
     /// each hidden layer keeps max(1, round((1 − sparsity) · units)).
     std::vector<int64_t> keepUnits;
+    /// Structured methods: kept counts are rounded up to a multiple of this (fast kernels want multiples of 8 or
+    /// 16), capped at the layer's width; a layer narrower than it is refused.
+    int64_t roundTo = 1;
 };
 
 /// A pruning method (its recipe name and one-line summary are in MethodCatalogue.h): from a model (and the masks it

@@ -42,6 +42,11 @@ torch::Tensor indicesOf(const torch::Tensor& keep)
 std::vector<int64_t> hiddenWidths(torch::nn::Module& model)
 {
     std::vector<int64_t> widths;
+    if (auto* graph = dynamic_cast<GraphNetImpl*>(&model)) { // a graph's layers are its channel groups
+        for (const ChannelGroup& group : channelGroups(graph->forwardSteps()))
+            widths.push_back(group.size);
+        return widths;
+    }
     for (const UnitGroup& group : unitGroups(model))
         widths.push_back(group.units);
     return widths;

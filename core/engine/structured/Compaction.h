@@ -17,7 +17,7 @@ namespace prunelab::engine {
 /// train/eval mode. Throws std::logic_error for an architecture that cannot be compacted.
 ClassifierPtr compactModel(ClassifierImpl& model, const MaskSet& masks);
 
-/// Hidden layer widths of a model (units per hidden prunable layer).
+/// Hidden layer widths of a model (units per hidden prunable layer; a graph network's channel group sizes).
 std::vector<int64_t> hiddenWidths(torch::nn::Module& model);
 
 /// Before/after numbers of a compaction, for the report.

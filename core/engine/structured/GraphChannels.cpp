@@ -212,34 +212,45 @@ void removeChannel(MaskSet& masks, const std::vector<ForwardStep>& steps, const 
 
 } // namespace
 
-MaskSet groupL1Masks(ClassifierImpl& model, double fraction, int64_t roundTo)
+std::vector<torch::Tensor> producerNormScores(ClassifierImpl& model, const std::vector<ChannelGroup>& groups, int p)
 {
-    if (!(fraction >= 0.0 && fraction < 1.0))
-        throw std::invalid_argument("channel pruning: the fraction removed must be in [0, 1)");
-    if (roundTo < 1)
-        throw std::invalid_argument("channel pruning: round_to must be at least 1");
     torch::NoGradGuard noGrad;
     const std::vector<ForwardStep> steps = model.forwardSteps();
-    const std::vector<ChannelGroup> groups = channelGroups(steps);
     const auto params = model.named_parameters(/*recurse=*/true);
-    MaskSet masks = onesFor(model);
+    std::vector<torch::Tensor> scores;
     for (const ChannelGroup& group : groups) {
         torch::Tensor score = torch::zeros({group.size}, torch::kDouble);
-        for (const ChannelUse& p : group.producers) {
-            const torch::Tensor w = params[steps[p.step].module + ".weight"].detach().to(torch::kCPU, torch::kDouble);
-            score += w.abs().reshape({w.size(0), -1}).mean(1);
+        for (const ChannelUse& producer : group.producers) {
+            const torch::Tensor w =
+                params[steps[producer.step].module + ".weight"].detach().to(torch::kCPU, torch::kDouble).flatten(1);
+            score += w.norm(p, 1) / std::pow(double(w.size(1)), 1.0 / p);
         }
-        int64_t keep = std::max<int64_t>(1, group.size - int64_t(std::floor(fraction * double(group.size))));
-        keep = std::min(group.size, (keep + roundTo - 1) / roundTo * roundTo);
-        const torch::Tensor order = std::get<1>(score.sort(/*stable=*/true, 0, /*descending=*/false));
-        for (int64_t k = 0; k < group.size - keep; ++k)
-            removeChannel(masks, steps, group, order[k].item<int64_t>());
+        scores.push_back(score.to(torch::kFloat));
     }
+    return scores;
+}
+
+MaskSet channelMasks(ClassifierImpl& model, const std::vector<ChannelGroup>& groups,
+                     const std::vector<torch::Tensor>& keep, const MaskSet* current)
+{
+    torch::NoGradGuard noGrad;
+    const std::vector<ForwardStep> steps = model.forwardSteps();
+    MaskSet masks = onesFor(model);
+    for (size_t g = 0; g < groups.size(); ++g) {
+        const torch::Tensor k = keep[g].to(torch::kCPU, torch::kFloat);
+        for (int64_t c = 0; c < groups[g].size; ++c)
+            if (k[c].item<float>() == 0.0f)
+                removeChannel(masks, steps, groups[g], c);
+    }
+    if (current != nullptr)
+        for (const auto& [name, mask] : current->masks())
+            if (masks.contains(name))
+                masks.mask(name).mul_(mask.to(masks.mask(name).device(), torch::kFloat));
     return masks;
 }
 
 std::vector<std::vector<int64_t>> keptChannels(ClassifierImpl& model, const std::vector<ChannelGroup>& groups,
-                                               const MaskSet& masks)
+                                               const MaskSet* masks)
 {
     torch::NoGradGuard noGrad;
     const std::vector<ForwardStep> steps = model.forwardSteps();
@@ -247,8 +258,8 @@ std::vector<std::vector<int64_t>> keptChannels(ClassifierImpl& model, const std:
     // A parameter as the masked model has it, rows along dim 0, on the CPU.
     const auto masked = [&](const std::string& name) {
         torch::Tensor value = params[name].detach().to(torch::kCPU, torch::kFloat);
-        if (masks.contains(name))
-            value = value * masks.mask(name).to(torch::kCPU, torch::kFloat);
+        if (masks != nullptr && masks->contains(name))
+            value = value * masks->mask(name).to(torch::kCPU, torch::kFloat);
         return value;
     };
     std::vector<std::vector<int64_t>> kept;
@@ -284,7 +295,7 @@ ClassifierPtr compactGraph(ClassifierImpl& model, const MaskSet& masks)
     std::vector<ForwardStep> steps = model.forwardSteps();
     Analysis a = analyse(steps);
     const std::vector<ChannelGroup> groups = channelGroups(steps);
-    const std::vector<std::vector<int64_t>> kept = keptChannels(model, groups, masks);
+    const std::vector<std::vector<int64_t>> kept = keptChannels(model, groups, &masks);
     // The kept channels of each group root, by the root's index.
     std::map<int, const std::vector<int64_t>*> keptByRoot;
     for (const auto& u : a.producers) {

@@ -31,15 +31,19 @@ struct ChannelGroup {
 /// line up channel for channel, or a flatten that does not follow global average pooling.
 std::vector<ChannelGroup> channelGroups(const std::vector<ForwardStep>& steps);
 
-/// Channel-pruning masks for a graph network: in every group, the channels with the smallest L1 norm of their
-/// producers' weights (each producer's filter mean |w|, summed over the producers) are removed, `fraction` of the
-/// group rounded down, keeping at least one channel; with `roundTo` > 1 the kept count is rounded up to a multiple of
-/// it (capped at the group's size). Every weight and bias of the model gets a mask (all ones where nothing goes).
-MaskSet groupL1Masks(ClassifierImpl& model, double fraction, int64_t roundTo = 1);
+/// One score per channel of each group: the p-norm of each producer's filter for that channel, divided by the
+/// p-th root of the filter's size (so a 1×1 shortcut and a 3×3 conv weigh alike), summed over the producers.
+std::vector<torch::Tensor> producerNormScores(ClassifierImpl& model, const std::vector<ChannelGroup>& groups, int p);
 
-/// For each group, the channels `masks` keeps: those whose producers' rows are not all removed.
+/// Masks removing, in each group, the channels marked 0 in `keep[g]` (see ChannelGroup), multiplied with `current`
+/// where it masks the same parameter. Every weight and bias of the model gets a mask.
+MaskSet channelMasks(ClassifierImpl& model, const std::vector<ChannelGroup>& groups,
+                     const std::vector<torch::Tensor>& keep, const MaskSet* current);
+
+/// For each group, the channels `masks` keeps: those not exactly zero wherever they flow (a producer row or bias, or
+/// a batch norm's scale or shift, still non-zero). Without masks, all of them.
 std::vector<std::vector<int64_t>> keptChannels(ClassifierImpl& model, const std::vector<ChannelGroup>& groups,
-                                               const MaskSet& masks);
+                                               const MaskSet* masks);
 
 /// A dense, physically smaller GraphNet without the channels `masks` removes (see ChannelGroup), the weights copied
 /// with the masks applied. Its outputs equal the masked model's up to float rounding. Throws std::logic_error when

@@ -23,4 +23,10 @@ std::vector<torch::Tensor> NeuronNormPruner::unitScores(ClassifierImpl& model,
     return scores;
 }
 
+std::vector<torch::Tensor> NeuronNormPruner::channelScores(ClassifierImpl& model,
+                                                           const std::vector<ChannelGroup>& groups) const
+{
+    return producerNormScores(model, groups, p_);
+}
+
 } // namespace prunelab::engine

@@ -10,6 +10,9 @@ class NeuronNormPruner : public StructuredPruner {
 public:
     explicit NeuronNormPruner(int p = 1);
     std::vector<torch::Tensor> unitScores(ClassifierImpl& model, const std::vector<UnitGroup>& groups) const override;
+    /// The p-norm of the channel's filters in every producer of its group (producerNormScores).
+    std::vector<torch::Tensor> channelScores(ClassifierImpl& model,
+                                             const std::vector<ChannelGroup>& groups) const override;
 
 private:
     int p_;

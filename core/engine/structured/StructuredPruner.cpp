@@ -1,5 +1,7 @@
 #include "core/engine/structured/StructuredPruner.h"
 
+#include "core/engine/models/GraphNet.h"
+
 #include <torch/torch.h>
 
 #include <algorithm>
@@ -10,10 +12,80 @@
 
 namespace prunelab::engine {
 
+namespace {
+
+/// 1 for each of the `count` best-scoring alive units, 0 for the rest: removed units first out; among the alive,
+/// higher score first; ties to the lower index.
+torch::Tensor keepBest(const torch::Tensor& scores, const torch::Tensor& alive, int64_t count, const std::string& what)
+{
+    const int64_t units = alive.numel();
+    const torch::Tensor s = scores.to(torch::kCPU, torch::kFloat).contiguous();
+    if (s.numel() != units)
+        throw std::logic_error("structured pruner: wrong number of scores for " + what);
+    const float* score = s.data_ptr<float>();
+    const torch::Tensor live = alive.to(torch::kCPU, torch::kFloat).contiguous();
+    const float* isLive = live.data_ptr<float>();
+    std::vector<int64_t> order(static_cast<size_t>(units));
+    std::iota(order.begin(), order.end(), 0);
+    const auto key = [&](int64_t j) {
+        const float v = score[j];
+        return isLive[j] == 0.0f ? -std::numeric_limits<double>::infinity()
+                                 : (std::isnan(v) ? -std::numeric_limits<double>::max() : double(v));
+    };
+    std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return key(a) > key(b); });
+    torch::Tensor k = torch::zeros({units});
+    for (int64_t i = 0; i < count; ++i)
+        k[order[size_t(i)]] = 1.0;
+    return k;
+}
+
+/// How many of `units` (of which `aliveCount` are alive) a layer or group keeps for `target` (its g-th).
+int64_t keptCount(const PruneTarget& target, size_t g, int64_t units, int64_t aliveCount, const std::string& what)
+{
+    if (target.roundTo < 1)
+        throw std::invalid_argument("prune.round_to must be at least 1");
+    if (target.roundTo > units)
+        throw std::invalid_argument("prune.round_to (" + std::to_string(target.roundTo) + ") is larger than " + what +
+                                    " (" + std::to_string(units) + " units)");
+    int64_t count =
+        target.keepUnits.empty() ? std::llround((1.0 - target.sparsity) * double(units)) : target.keepUnits[g];
+    count = (std::max<int64_t>(count, 1) + target.roundTo - 1) / target.roundTo * target.roundTo;
+    return std::clamp<int64_t>(count, 1, std::max<int64_t>(1, std::min(units, aliveCount)));
+}
+
+} // namespace
+
+std::vector<torch::Tensor> StructuredPruner::channelScores(ClassifierImpl& model,
+                                                           const std::vector<ChannelGroup>& groups) const
+{
+    (void)model, (void)groups;
+    throw std::invalid_argument("this structured method scores each layer's neurons on its own; a network with "
+                                "residual additions or concatenations shares channels between layers: use neuron-l1");
+}
+
 MaskSet StructuredPruner::computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const
 {
     if (!(target.sparsity >= 0.0 && target.sparsity < 1.0))
         throw std::invalid_argument("sparsity must be in [0, 1), got " + std::to_string(target.sparsity));
+    if (dynamic_cast<GraphNetImpl*>(&model) != nullptr) { // channels in groups across additions and concatenations
+        const std::vector<ForwardStep> steps = model.forwardSteps();
+        const std::vector<ChannelGroup> groups = channelGroups(steps);
+        if (!target.keepUnits.empty() && target.keepUnits.size() != groups.size())
+            throw std::invalid_argument("structured pruning: " + std::to_string(target.keepUnits.size()) +
+                                        " channel counts for " + std::to_string(groups.size()) + " channel groups");
+        const std::vector<torch::Tensor> scores = channelScores(model, groups);
+        const std::vector<std::vector<int64_t>> alive = keptChannels(model, groups, current);
+        std::vector<torch::Tensor> keep;
+        for (size_t g = 0; g < groups.size(); ++g) {
+            const std::string what = "the channels of " + steps[groups[g].producers.front().step].module;
+            torch::Tensor live = torch::zeros({groups[g].size});
+            for (int64_t c : alive[g])
+                live[c] = 1.0;
+            keep.push_back(
+                keepBest(scores[g], live, keptCount(target, g, groups[g].size, int64_t(alive[g].size()), what), what));
+        }
+        return channelMasks(model, groups, keep, current);
+    }
     const std::vector<UnitGroup> groups = unitGroups(model);
     if (groups.empty())
         throw std::invalid_argument("structured pruning needs at least one hidden layer");
@@ -26,30 +98,10 @@ MaskSet StructuredPruner::computeMasks(ClassifierImpl& model, const PruneTarget&
 
     std::vector<torch::Tensor> keep;
     for (size_t g = 0; g < groups.size(); ++g) {
-        const int64_t units = groups[g].units;
         const torch::Tensor alive = aliveUnits(groups[g], current);
-        const torch::Tensor s = scores[g].to(torch::kCPU, torch::kFloat).contiguous();
-        if (s.numel() != units)
-            throw std::logic_error("structured pruner: wrong number of scores for " + groups[g].weight);
         const int64_t aliveCount = alive.sum().item<int64_t>();
-        int64_t count =
-            target.keepUnits.empty() ? std::llround((1.0 - target.sparsity) * double(units)) : target.keepUnits[g];
-        count = std::clamp<int64_t>(count, 1, std::max<int64_t>(1, aliveCount));
-        // Removed units first out; among the alive, higher score first; ties to the lower index.
-        const float* score = s.data_ptr<float>();
-        const float* live = alive.data_ptr<float>();
-        std::vector<int64_t> order(static_cast<size_t>(units));
-        std::iota(order.begin(), order.end(), 0);
-        const auto key = [&](int64_t j) {
-            const float v = score[j];
-            return live[j] == 0.0f ? -std::numeric_limits<double>::infinity()
-                                   : (std::isnan(v) ? -std::numeric_limits<double>::max() : double(v));
-        };
-        std::stable_sort(order.begin(), order.end(), [&](int64_t a, int64_t b) { return key(a) > key(b); });
-        torch::Tensor k = torch::zeros({units});
-        for (int64_t i = 0; i < count; ++i)
-            k[order[size_t(i)]] = 1.0;
-        keep.push_back(k);
+        keep.push_back(keepBest(scores[g], alive, keptCount(target, g, groups[g].units, aliveCount, groups[g].weight),
+                                groups[g].weight));
     }
     return structuredMasks(model, groups, keep, current);
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/engine/pruning/Pruner.h"
+#include "core/engine/structured/GraphChannels.h"
 #include "core/engine/structured/StructuredLayout.h"
 
 #include <torch/types.h>
@@ -15,7 +16,8 @@ namespace prunelab::engine {
 /// stay removed, every layer keeps at least one unit, and ties go to the lower index (deterministic).
 ///
 /// How many units layer g keeps: `target.keepUnits[g]` when given (the geometric schedule), else
-/// max(1, round((1 − target.sparsity) · units)): `sparsity` is the fraction of each layer's units removed.
+/// max(1, round((1 − target.sparsity) · units)): `sparsity` is the fraction of each layer's units removed; rounded up
+/// to a multiple of `target.roundTo`. A graph network's layers are its channel groups (GraphChannels.h).
 class StructuredPruner : public Pruner {
 public:
     bool structured() const override { return true; }
@@ -24,6 +26,12 @@ public:
     /// One score per unit of each group (float, CPU, higher = more worth keeping).
     virtual std::vector<torch::Tensor> unitScores(ClassifierImpl& model,
                                                   const std::vector<UnitGroup>& groups) const = 0;
+
+    /// For a graph network (ResNet, DenseNet), one score per channel of each channel group (GraphChannels.h): the
+    /// groups are what is kept or removed, as units are in a chain. Throws std::invalid_argument by default: a
+    /// criterion that probes each layer's activations does not know the groups yet.
+    virtual std::vector<torch::Tensor> channelScores(ClassifierImpl& model,
+                                                     const std::vector<ChannelGroup>& groups) const;
 };
 
 /// What a calibration pass sees of each hidden unit over a set of inputs (one tensor per group, float CPU, one
