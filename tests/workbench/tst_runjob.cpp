@@ -317,6 +317,12 @@ private slots:
         QTest::newRow("lenet5, unstructured") << "lenet5"
                                               << "global-magnitude"
                                               << "";
+        QTest::newRow("resnet, channel groups") << "resnet"
+                                                << "neuron-l1"
+                                                << "compact";
+        QTest::newRow("densenet, channel groups") << "densenet"
+                                                  << "neuron-l1"
+                                                  << "compact";
     }
 
     void roundsReportBatchOneLatency()
@@ -328,6 +334,10 @@ private slots:
         job.setDataset(demo_);
         auto config = quickConfig();
         config.model.arch = arch;
+        config.model.depth = 8; // small graph networks: ResNet-8 at half width, a two-block DenseNet
+        config.model.width = 0.5;
+        config.model.growth = 4;
+        config.model.blocks = {2, 2};
         config.train.epochs = 1;
         config.prune.method = method;
         config.prune.sparsity = 0.5;
