@@ -36,7 +36,7 @@ int bench(const QStringList& arguments)
         "Benchmarks against references measured in the same run (python3-torch for train and prune, torchvision for "
         "decode, LibTorch's dense forward for infer).\n"
         "  train   samples/s of the Trainer vs a plain PyTorch loop (models: lenet-300-100, mlp-003, mlp-000, lenet5, "
-        "vgg-small)\n"
+        "vgg-small, resnet20, densenet-small)\n"
         "  infer   batch-1 and batch-64 latency: dense vs sparse at 90/95/98 % (every SIMD level the CPU runs) vs "
         "structurally compacted; then sparse vs dense convolutions of LeNet-5 and VGG-11/4\n"
         "  prune   global magnitude mask over the MRI threshold sweep's 12.6 M weights vs "

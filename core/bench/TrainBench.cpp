@@ -44,6 +44,13 @@ Recipe recipeFor(const std::string& name)
         r.weightDecay = 1e-3;
     } else if (name == "lenet5") {
         r.model.arch = "lenet5";
+    } else if (name == "resnet20") {
+        r.model.arch = "resnet";
+        r.model.depth = 20;
+    } else if (name == "densenet-small") {
+        r.model.arch = "densenet";
+        r.model.growth = 12;
+        r.model.blocks = {6, 6, 6};
     } else {
         r.model.arch = "vgg";
         r.model.layout = "vgg11";
@@ -55,12 +62,15 @@ Recipe recipeFor(const std::string& name)
 
 std::string specJson(const TrainBenchModel& m, const Recipe& r, int64_t batch, int64_t steps)
 {
-    std::string arch = r.model.arch, list;
+    std::string arch = r.model.arch, list, blocks;
     const std::vector<int64_t>& values = arch == "vgg" ? r.plan : r.model.hidden;
     for (size_t i = 0; i < values.size(); ++i)
         list += (i ? "," : "") + std::to_string(values[i]);
+    for (size_t i = 0; i < r.model.blocks.size(); ++i)
+        blocks += (i ? "," : "") + std::to_string(r.model.blocks[i]);
     return "{\"arch\":\"" + arch + "\",\"" + (arch == "vgg" ? "plan" : "hidden") + "\":[" + list +
-           "],\"optimizer\":\"" + r.optimizer + "\",\"lr\":" + std::to_string(r.lr) +
+           "],\"depth\":" + std::to_string(r.model.depth) + ",\"growth\":" + std::to_string(r.model.growth) +
+           ",\"blocks\":[" + blocks + "],\"optimizer\":\"" + r.optimizer + "\",\"lr\":" + std::to_string(r.lr) +
            ",\"weight_decay\":" + std::to_string(r.weightDecay) + ",\"batch\":" + std::to_string(batch) +
            ",\"steps\":" + std::to_string(steps) + ",\"warmup\":" + std::to_string(std::max<int64_t>(3, steps / 10)) +
            ",\"channels\":" + std::to_string(m.channels) + ",\"height\":" + std::to_string(m.height) +
@@ -121,6 +131,8 @@ const std::vector<TrainBenchModel>& trainBenchModels()
         {"mlp-000", "the MRI threshold sweep's MLP 256-256-256 on 3×128×128 (12.6 M weights)", 64, 20, 3, 128, 128, 4},
         {"lenet5", "LeNet-5 (the pruning strategy study), 32×32 gray", 64, 150, 1, 32, 32, 4},
         {"vgg-small", "VGG-11 at width 1/4 with batch norm, 3×32×32", 64, 30, 3, 32, 32, 10},
+        {"resnet20", "ResNet-20 (CIFAR-style, option B shortcuts), 3×32×32", 64, 20, 3, 32, 32, 10},
+        {"densenet-small", "DenseNet-BC-40 (growth 12, blocks 6-6-6), 3×32×32", 64, 10, 3, 32, 32, 10},
     };
     return models;
 }

@@ -41,11 +41,54 @@ def vgg(c, plan, classes):
     return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(width, classes))
 
 
+class BasicBlock(nn.Module):
+    """ResNet's basic block with option B shortcuts, as PruneLab's ResNet builds it."""
+
+    def __init__(self, inputs, outputs, stride):
+        super().__init__()
+        self.conv1 = nn.Conv2d(inputs, outputs, 3, stride, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(outputs)
+        self.conv2 = nn.Conv2d(outputs, outputs, 3, 1, 1, bias=False)
+        self.bn2 = nn.BatchNorm2d(outputs)
+        self.downsample = None
+        if stride != 1 or inputs != outputs:
+            self.downsample = nn.Sequential(nn.Conv2d(inputs, outputs, 1, stride, bias=False), nn.BatchNorm2d(outputs))
+
+    def forward(self, x):
+        y = self.bn2(self.conv2(F.relu(self.bn1(self.conv1(x)))))
+        return F.relu(y + (x if self.downsample is None else self.downsample(x)))
+
+
+def resnet_cifar(c, depth, classes):
+    """CIFAR-style ResNet-(6n+2): a 3×3 stem, three stages of n blocks (16, 32, 64 channels), pooling, one linear."""
+    n, layers, width = (depth - 2) // 6, [nn.Conv2d(c, 16, 3, 1, 1, bias=False), nn.BatchNorm2d(16), nn.ReLU()], 16
+    for stage, planes in enumerate((16, 32, 64)):
+        for b in range(n):
+            layers.append(BasicBlock(width, planes, 2 if stage > 0 and b == 0 else 1))
+            width = planes
+    return nn.Sequential(*layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(width, classes))
+
+
+def densenet_cifar(c, growth, blocks, classes):
+    """DenseNet-BC with CIFAR's stem: torchvision's DenseNet with its 7×7 conv and max-pool replaced by a 3×3 conv."""
+    import torchvision
+
+    net = torchvision.models.DenseNet(growth_rate=growth, block_config=tuple(blocks), num_init_features=2 * growth,
+                                      bn_size=4, num_classes=classes)
+    net.features.conv0 = nn.Conv2d(c, 2 * growth, 3, 1, 1, bias=False)
+    net.features.norm0, net.features.relu0, net.features.pool0 = nn.Identity(), nn.Identity(), nn.Identity()
+    return net
+
+
 def build(spec, c, h, w, classes):
     if spec["arch"] == "mlp":
         return mlp(c * h * w, spec["hidden"], classes)
     if spec["arch"] == "lenet5":
         return lenet5(c, h, w, classes)
+    if spec["arch"] == "resnet":
+        return resnet_cifar(c, spec["depth"], classes)
+    if spec["arch"] == "densenet":
+        return densenet_cifar(c, spec["growth"], spec["blocks"], classes)
     return vgg(c, spec["plan"], classes)
 
 
