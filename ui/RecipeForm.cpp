@@ -100,7 +100,7 @@ QString RecipeForm::presetDescription(const QString& name)
                                           "iterative, lottery and random compared")},
         {"pruning-strategies-densenet",
          tr("Pruning strategy study on a DenseNet-BC (growth 12, blocks 3-3-3) on the demo: one-shot, layer-wise "
-            "and iterative pruning to 90 % compared, with CKA per layer; about ten minutes")}};
+            "and iterative pruning to 90 % compared, with CKA per layer; about half an hour on 2 cores")}};
     return text.value(name);
 }
 
