@@ -141,28 +141,6 @@ TEST_CASE("shapes that cannot be built are refused with what is wrong")
     }
 }
 
-TEST_CASE("ResNet and DenseNet learn, and their pruned weights stay zero through fine-tuning")
-{
-    const DataSplit split = splitStratified(makeBandDataset(40, 4, 3, 16, 3), 0.25, 1);
-    for (int which = 0; which < 2; ++which) {
-        torch::manual_seed(5);
-        const ClassifierPtr model = which == 0 ? resnet(8, 3, 16, 4, 0.5) : densenet(4, {2, 2}, 3, 16, 4);
-        Trainer trainer(model, Normalizer::fromData(split.train.images), torch::kCPU);
-        TrainOptions options;
-        options.epochs = 6;
-        options.batchSize = 16;
-        options.learningRate = 3e-3;
-        const TrainOutcome outcome = trainer.fit(split.train, split.validation, options);
-        VERIFY(outcome.history.back().validation.accuracy > 0.9);
-        const MaskSet masks = GlobalMagnitudePruner().computeMasks(*model, {0.7}, nullptr);
-        options.epochs = 2;
-        trainer.fit(split.train, split.validation, options, {}, &masks);
-        const auto params = model->named_parameters();
-        for (const auto& [name, mask] : masks.masks())
-            VERIFY_EQ(params[name].masked_select(mask == 0).abs().max().item<double>(), 0.0);
-    }
-}
-
 TEST_CASE("the TorchScript export of a graph gives the model's logits in C++")
 {
     const torch::Tensor images = torch::randint(0, 256, {3, 1, 32, 32}, torch::kUInt8);

@@ -82,11 +82,15 @@ TEST_CASE("init applies to conv and linear weights alike")
 TEST_CASE("convolutional nets learn, and their pruned filters' weights stay zero through fine-tuning")
 {
     const DataSplit split = splitStratified(makeBandDataset(40, 4, 3, 16, 3), 0.25, 1);
-    for (const char* arch : {"lenet5", "vgg"}) {
+    // LeNet-5, VGG and the graph networks: ResNet-8 at half width, a two-block DenseNet-BC.
+    for (const char* arch : {"lenet5", "vgg", "resnet", "densenet"}) {
         torch::manual_seed(5);
         ModelSpec spec;
         spec.arch = arch;
-        spec.width = 0.125;
+        spec.width = spec.arch == "resnet" ? 0.5 : 0.125;
+        spec.depth = 8;
+        spec.growth = 4;
+        spec.blocks = {2, 2};
         const ClassifierPtr model = buildModel(spec, 3, 16, 16, 4);
         Trainer trainer(model, Normalizer::fromData(split.train.images), torch::kCPU);
         TrainOptions options;

@@ -4,10 +4,23 @@
 // built before any data is loaded. Each answers with the message building the model would throw, or "" when it builds.
 
 #include <cstdint>
+#include <functional>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace prunelab::engine {
+
+/// The message of the std::invalid_argument `build` throws, or "" when it throws none.
+inline std::string invalidArgumentOf(const std::function<void()>& build)
+{
+    try {
+        build();
+    } catch (const std::invalid_argument& e) {
+        return e.what();
+    }
+    return {};
+}
 
 /// What is wrong with a ResNet of `depth` and channel multiplier `width` on height×width images, or "".
 std::string resnetProblem(int depth, double width, int64_t height, int64_t widthPx);

@@ -78,12 +78,7 @@ std::string densenetProblem(int64_t growth, const std::vector<int64_t>& blocks, 
     o.compression = compression;
     o.height = height;
     o.width_px = widthPx;
-    try {
-        densenetGraph(o); // the step list only: no tensors
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return {};
+    return invalidArgumentOf([&] { densenetGraph(o); }); // the step list only: no tensors
 }
 
 } // namespace prunelab::engine

@@ -92,12 +92,7 @@ std::string resnetProblem(int depth, double width, int64_t height, int64_t width
     o.width = width;
     o.height = height;
     o.width_px = widthPx;
-    try {
-        resnetGraph(o); // the step list only: no tensors
-    } catch (const std::invalid_argument& e) {
-        return e.what();
-    }
-    return {};
+    return invalidArgumentOf([&] { resnetGraph(o); }); // the step list only: no tensors
 }
 
 } // namespace prunelab::engine
