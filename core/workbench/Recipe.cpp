@@ -433,16 +433,6 @@ void readPrune(Reader& root, Recipe& r)
                                   "sparsity")
                        .arg(r.prune.method));
     }
-    // A ResNet or DenseNet shares channels across its additions and concatenations: its channels are pruned by
-    // group (engine/structured/GraphChannels.h), scored by the L1 norm of their producers; the criteria that probe
-    // each layer's activations do not know the groups yet.
-    if (method.structured && r.prune.method != QLatin1String("neuron-l1") &&
-        (r.model.arch == QLatin1String("resnet") || r.model.arch == QLatin1String("densenet")))
-        p.fail(QStringLiteral("method"),
-               QStringLiteral("%1 scores each layer's neurons on its own; a %2 shares channels across its residual "
-                              "additions or concatenations, and only neuron-l1 prunes them by group so far")
-                   .arg(r.prune.method, r.model.arch == QLatin1String("resnet") ? QStringLiteral("ResNet")
-                                                                                : QStringLiteral("DenseNet")));
     if (schedule.structuredOnly && !method.structured)
         p.fail(QStringLiteral("schedule"),
                QStringLiteral("%1 removes whole neurons: it needs prune.method %2, got \"%3\"")

@@ -266,9 +266,43 @@ TEST_CASE("channel pruning rounds kept counts to round_to and never removes a gr
     target.roundTo = 64; // wider than the first stage's 32 channels
     VERIFY_THROWS(l1.computeMasks(*model, target, nullptr));
     VERIFY_THROWS(l1.computeMasks(*model, PruneTarget{1.0}, nullptr));
-    // A criterion that probes each layer on its own does not know the groups: refused, not wrong.
-    VERIFY_THROWS(NeuronTaylorPruner(torch::zeros({1, 3, 32, 32}), torch::zeros({1}, torch::kLong))
-                      .computeMasks(*model, PruneTarget{0.5}, nullptr));
+}
+
+TEST_CASE("Taylor scores a group's channel over all its producers: a channel dead everywhere goes first")
+{
+    const DataSplit split = splitStratified(makeBandDataset(24, 4, 3, 16, 3), 0.25, 1);
+    torch::manual_seed(9);
+    const ClassifierPtr model = resnet(8, 3, 16, 4, 0.5);
+    Trainer trainer(model, Normalizer::fromData(split.train.images), torch::kCPU);
+    TrainOptions options;
+    options.epochs = 2;
+    options.batchSize = 16;
+    trainer.fit(split.train, split.validation, options);
+    const std::vector<ForwardStep> steps = model->forwardSteps();
+    const std::vector<ChannelGroup> groups = channelGroups(steps);
+    // Channel 3 of the stem's group (the stem and the first stage's block outputs, tied by the shortcuts): every batch
+    // norm that carries it outputs 0, so it is dead in every tensor, though its filters' norms are not small.
+    {
+        torch::NoGradGuard noGrad;
+        const auto params = model->named_parameters();
+        for (const ChannelUse& n : groups.front().norms)
+            for (const char* what : {".weight", ".bias"})
+                params[steps[n.step].module + what][n.offset + 3].zero_();
+    }
+    const torch::Tensor x = Normalizer::fromData(split.train.images)(split.train.images);
+    const NeuronTaylorPruner taylor(x, split.train.labels);
+    const std::vector<torch::Tensor> scores = taylor.channelScores(*model, groups);
+    VERIFY_EQ(scores.front()[3].item<float>(), 0.0f);
+    VERIFY(scores.front().sum().item<float>() > 0.0f);
+    const MaskSet masks = taylor.computeMasks(*model, PruneTarget{0.25}, nullptr);
+    const auto kept = keptChannels(*model, groups, &masks);
+    VERIFY(std::find(kept.front().begin(), kept.front().end(), int64_t(3)) == kept.front().end());
+    VERIFY_EQ(kept.front().size(), size_t(6)); // 8 channels, a quarter removed
+    masks.applyTo(*model);
+    model->eval();
+    const ClassifierPtr compact = compactModel(*model, masks);
+    torch::NoGradGuard noGrad;
+    VERIFY((compact->forward(x) - model->forward(x)).abs().max().item<double>() < 1e-5);
 }
 
 ENGINE_TEST_MAIN()

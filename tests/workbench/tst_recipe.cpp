@@ -116,10 +116,6 @@ private slots:
         QTest::newRow("densenet compression 0") << R"({"model": {"arch": "densenet", "compression": 0}})"
                                                 << "model.compression"
                                                 << "must be > 0";
-        QTest::newRow("taylor channel pruning of a resnet")
-            << R"({"model": {"arch": "resnet"}, "prune": {"method": "neuron-taylor", "schedule": "geometric"}})"
-            << "prune.method"
-            << "only neuron-l1 prunes them by group so far";
         QTest::newRow("round_to 0") << R"({"prune": {"round_to": 0}})"
                                     << "prune.round_to"
                                     << "from 1 to 1024";

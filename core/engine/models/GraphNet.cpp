@@ -93,7 +93,7 @@ torch::nn::Module& GraphNetImpl::parentOf(const std::string& path, std::string& 
     return *parent;
 }
 
-torch::Tensor GraphNetImpl::run(torch::Tensor input, const std::function<void(size_t, const torch::Tensor&)>& visit)
+torch::Tensor GraphNetImpl::run(torch::Tensor input, const std::function<torch::Tensor(size_t, torch::Tensor)>& visit)
 {
     std::vector<torch::Tensor> values(steps_.size());
     const auto read = [&](int step) -> const torch::Tensor& { return step < 0 ? input : values[size_t(step)]; };
@@ -141,7 +141,7 @@ torch::Tensor GraphNetImpl::run(torch::Tensor input, const std::function<void(si
         }
         }
         if (visit)
-            visit(i, y);
+            y = visit(i, std::move(y));
         values[i] = std::move(y);
         for (int r : reads) // a value nobody reads any more is released at once (DenseNet's concatenations add up)
             if (r >= 0 && lastUse_[size_t(r)] == i)
@@ -171,7 +171,7 @@ std::vector<size_t> GraphNetImpl::prunableSteps()
     return owners;
 }
 
-std::vector<torch::Tensor> GraphNetImpl::activations(torch::Tensor input)
+std::vector<size_t> GraphNetImpl::activationSteps()
 {
     // A layer's activation is its output after what only it feeds: its batch norm and ReLU (ResNet's first conv of a
     // block); a conv whose output goes on into an addition or concatenation is recorded as it leaves those.
@@ -183,22 +183,48 @@ std::vector<torch::Tensor> GraphNetImpl::activations(torch::Tensor input)
                 ++readers[size_t(r)];
                 onlyReader[size_t(r)] = i;
             }
-    const std::vector<size_t> owners = prunableSteps();
+    std::vector<size_t> at = prunableSteps();
+    for (size_t& step : at)
+        while (readers[step] == 1 && (steps_[onlyReader[step]].kind == ForwardStep::Kind::BatchNorm2d ||
+                                      steps_[onlyReader[step]].kind == ForwardStep::Kind::Relu))
+            step = onlyReader[step];
+    return at;
+}
+
+std::vector<torch::Tensor> GraphNetImpl::activations(torch::Tensor input)
+{
+    const std::vector<size_t> at = activationSteps();
     std::map<size_t, size_t> recordAt; // step whose output is recorded → position in the result
-    for (size_t k = 0; k < owners.size(); ++k) {
-        size_t at = owners[k];
-        while (readers[at] == 1 && (steps_[onlyReader[at]].kind == ForwardStep::Kind::BatchNorm2d ||
-                                    steps_[onlyReader[at]].kind == ForwardStep::Kind::Relu))
-            at = onlyReader[at];
-        recordAt[at] = k;
-    }
-    std::vector<torch::Tensor> outputs(owners.size());
-    run(std::move(input), [&](size_t step, const torch::Tensor& y) {
+    for (size_t k = 0; k < at.size(); ++k)
+        recordAt[at[k]] = k;
+    std::vector<torch::Tensor> outputs(at.size());
+    run(std::move(input), [&](size_t step, torch::Tensor y) {
         const auto found = recordAt.find(step);
         if (found != recordAt.end())
             outputs[found->second] = y;
+        return y;
     });
     return outputs;
+}
+
+std::vector<size_t> GraphNetImpl::probedSteps()
+{
+    std::vector<size_t> owners = prunableSteps();
+    owners.pop_back(); // the output layer
+    return owners;
+}
+
+torch::Tensor GraphNetImpl::forwardProbed(torch::Tensor input, const LayerProbe& probe)
+{
+    std::vector<size_t> at = activationSteps();
+    at.pop_back(); // the logits
+    std::map<size_t, size_t> probeAt;
+    for (size_t k = 0; k < at.size(); ++k)
+        probeAt[at[k]] = k;
+    return run(std::move(input), [&](size_t step, torch::Tensor y) {
+        const auto found = probeAt.find(step);
+        return found == probeAt.end() ? y : probe(found->second, y);
+    });
 }
 
 std::vector<std::vector<int64_t>> GraphNetImpl::stepShapes(int64_t channels, int64_t height, int64_t width)
@@ -209,9 +235,10 @@ std::vector<std::vector<int64_t>> GraphNetImpl::stepShapes(int64_t channels, int
     const torch::Device device = parameters().empty() ? torch::Device(torch::kCPU) : parameters().front().device();
     std::vector<std::vector<int64_t>> shapes(steps_.size());
     run(torch::zeros({1, channels, height, width}, torch::TensorOptions().device(device)),
-        [&](size_t step, const torch::Tensor& y) {
+        [&](size_t step, torch::Tensor y) {
             const auto sizes = y.sizes();
             shapes[step].assign(sizes.begin() + 1, sizes.end());
+            return y;
         });
     train(wasTraining);
     return shapes;

@@ -29,6 +29,12 @@ public:
 
     torch::Tensor forward(torch::Tensor input) override;
     std::vector<torch::Tensor> activations(torch::Tensor input) override;
+    /// Hands `probe` each hidden prunable layer's activation (where activations() records it), in
+    /// prunableParameters() order without the output layer, and carries on with what it returns: how the structured
+    /// criteria that read activations and their gradients (neuron-taylor, interval-adjoint) see a graph.
+    torch::Tensor forwardProbed(torch::Tensor input, const LayerProbe& probe) override;
+    /// The step that owns each probed layer of forwardProbed, in probe order.
+    std::vector<size_t> probedSteps();
     std::vector<int64_t> positionsPerWeight(int64_t channels, int64_t height, int64_t width) override;
     std::vector<ForwardStep> forwardSteps() const override { return steps_; }
 
@@ -36,8 +42,11 @@ public:
     std::vector<std::vector<int64_t>> stepShapes(int64_t channels, int64_t height, int64_t width);
 
 private:
-    /// Runs the graph; `visit(step, output)` sees every step's output before it may be released.
-    torch::Tensor run(torch::Tensor input, const std::function<void(size_t, const torch::Tensor&)>& visit);
+    /// Runs the graph; `visit(step, output)` sees every step's output and returns what flows on from it.
+    torch::Tensor run(torch::Tensor input, const std::function<torch::Tensor(size_t, torch::Tensor)>& visit);
+    /// For each prunable weight's owner (prunableSteps() order), the step whose output is its activation: its own, or
+    /// the batch norm and ReLU that only it feeds.
+    std::vector<size_t> activationSteps();
     /// For each prunable weight in named_parameters() order, the index of the step that owns it.
     std::vector<size_t> prunableSteps();
     torch::nn::Module& parentOf(const std::string& path, std::string& leaf);

@@ -58,9 +58,27 @@ int64_t keptCount(const PruneTarget& target, size_t g, int64_t units, int64_t al
 std::vector<torch::Tensor> StructuredPruner::channelScores(ClassifierImpl& model,
                                                            const std::vector<ChannelGroup>& groups) const
 {
-    (void)model, (void)groups;
-    throw std::invalid_argument("this structured method scores each layer's neurons on its own; a network with "
-                                "residual additions or concatenations shares channels between layers: use neuron-l1");
+    // The criteria that read activations and gradients score every probed layer of the graph (GraphNet's
+    // forwardProbed); removing a channel removes it from each of its producers, so its score is their sum.
+    auto* graph = dynamic_cast<GraphNetImpl*>(&model);
+    if (graph == nullptr)
+        throw std::logic_error("channel scores are for graph networks");
+    const std::vector<torch::Tensor> perLayer = unitScores(model, {});
+    const std::vector<size_t> probed = graph->probedSteps();
+    if (perLayer.size() != probed.size())
+        throw std::logic_error("structured pruner: one score vector per probed layer expected");
+    std::vector<torch::Tensor> scores;
+    for (const ChannelGroup& group : groups) {
+        torch::Tensor score = torch::zeros({group.size});
+        for (const ChannelUse& producer : group.producers) {
+            const auto at = std::find(probed.begin(), probed.end(), producer.step);
+            if (at == probed.end())
+                throw std::logic_error("structured pruner: a producer of a channel group is not probed");
+            score += perLayer[size_t(at - probed.begin())].to(torch::kCPU, torch::kFloat);
+        }
+        scores.push_back(score);
+    }
+    return scores;
 }
 
 MaskSet StructuredPruner::computeMasks(ClassifierImpl& model, const PruneTarget& target, const MaskSet* current) const

@@ -28,8 +28,8 @@ public:
                                                   const std::vector<UnitGroup>& groups) const = 0;
 
     /// For a graph network (ResNet, DenseNet), one score per channel of each channel group (GraphChannels.h): the
-    /// groups are what is kept or removed, as units are in a chain. Throws std::invalid_argument by default: a
-    /// criterion that probes each layer's activations does not know the groups yet.
+    /// groups are what is kept or removed, as units are in a chain. By default the sum, over the group's producers,
+    /// of unitScores of the graph's probed layers (GraphNetImpl::forwardProbed).
     virtual std::vector<torch::Tensor> channelScores(ClassifierImpl& model,
                                                      const std::vector<ChannelGroup>& groups) const;
 };
