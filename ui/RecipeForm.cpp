@@ -139,10 +139,12 @@ RecipeForm::RecipeForm(QWidget* parent) : QWidget(parent)
     arch_->addItem(tr("VGG"), QStringLiteral("vgg"));
     arch_->addItem(tr("ResNet"), QStringLiteral("resnet"));
     arch_->addItem(tr("DenseNet"), QStringLiteral("densenet"));
-    arch_->setToolTip(tr("MLP: fully connected layers on the flattened image. LeNet-5: two convolutions and three "
-                         "dense layers. VGG: 3×3 convolution blocks, for RGB images and larger sizes. ResNet: blocks "
-                         "whose input is added to their output. DenseNet: layers that each add channels to all "
-                         "before them. ResNet and DenseNet take unstructured methods"));
+    arch_->setToolTip(
+        tr("MLP: fully connected layers on the flattened image. LeNet-5: two convolutions and three "
+           "dense layers. VGG: 3×3 convolution blocks, for RGB images and larger sizes. ResNet: blocks "
+           "whose input is added to their output. DenseNet: layers that each add channels to all "
+           "before them. Structured methods prune ResNet's and DenseNet's channels in the groups their additions and "
+           "concatenations tie together"));
     hidden_ = named(new QLineEdit, "hiddenEdit", tr("MLP hidden layers"));
     hidden_->setValidator(
         new QRegularExpressionValidator(QRegularExpression(QStringLiteral("^\\s*\\d+(\\s*,\\s*\\d+)*\\s*$")), hidden_));
