@@ -80,9 +80,7 @@ torch::jit::Module toTorchScript(ClassifierImpl& model, const Normalizer& normal
     // Step i writes v<i>; a chain's step reads the previous value, a graph's step the values its `inputs` name.
     const auto value = [](int step) { return step < 0 ? std::string("x") : "v" + std::to_string(step); };
     const auto input = [&](size_t i, size_t k) {
-        const std::vector<int>& inputs = steps[i].inputs;
-        if (inputs.empty())
-            return value(int(i) - 1);
+        const std::vector<int> inputs = stepInputs(steps, i);
         if (k >= inputs.size() || inputs[k] >= int(i))
             throw std::logic_error("TorchScript export: step " + std::to_string(i) + " reads a later step");
         return value(inputs[k]);

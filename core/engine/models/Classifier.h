@@ -34,6 +34,13 @@ struct ForwardStep {
     int64_t outChannels = 0; ///< Conv2d, Linear (features) in a graph
 };
 
+/// The steps that step `i` of `steps` reads: its `inputs`, or the previous step (-1, the network's input, for the
+/// first) when it names none.
+inline std::vector<int> stepInputs(const std::vector<ForwardStep>& steps, size_t i)
+{
+    return steps[i].inputs.empty() ? std::vector<int>{int(i) - 1} : steps[i].inputs;
+}
+
 /// Called by ClassifierImpl::forwardProbed with a hidden layer's index and output; what it returns flows on.
 using LayerProbe = std::function<torch::Tensor(size_t layer, const torch::Tensor& output)>;
 

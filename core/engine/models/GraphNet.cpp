@@ -16,12 +16,6 @@ bool ownsModule(ForwardStep::Kind kind)
            kind == ForwardStep::Kind::Linear;
 }
 
-/// The steps a step reads: its `inputs`, or the previous step (-1 for the first) when it names none.
-std::vector<int> readsOf(const std::vector<ForwardStep>& steps, size_t i)
-{
-    return steps[i].inputs.empty() ? std::vector<int>{int(i) - 1} : steps[i].inputs;
-}
-
 } // namespace
 
 GraphNetImpl::GraphNetImpl(std::vector<ForwardStep> steps, const InitOptions& init) : steps_(std::move(steps))
@@ -40,7 +34,7 @@ GraphNetImpl::GraphNetImpl(std::vector<ForwardStep> steps, const InitOptions& in
         const std::string where = "graph step " + std::to_string(i) + (s.module.empty() ? "" : " (" + s.module + ")");
         if ((s.kind == ForwardStep::Kind::Add || s.kind == ForwardStep::Kind::Concat) && s.inputs.size() < 2)
             throw std::invalid_argument(where + ": an addition or concatenation needs at least two inputs");
-        for (int in : readsOf(steps_, i)) {
+        for (int in : stepInputs(steps_, i)) {
             if (in >= int(i) || in < -1)
                 throw std::invalid_argument(where + ": reads step " + std::to_string(in) + ", not an earlier one");
             if (in >= 0)
@@ -99,7 +93,7 @@ torch::Tensor GraphNetImpl::run(torch::Tensor input, const std::function<torch::
     const auto read = [&](int step) -> const torch::Tensor& { return step < 0 ? input : values[size_t(step)]; };
     for (size_t i = 0; i < steps_.size(); ++i) {
         const ForwardStep& s = steps_[i];
-        const std::vector<int> reads = readsOf(steps_, i);
+        const std::vector<int> reads = stepInputs(steps_, i);
         const torch::Tensor& x = read(reads.front());
         torch::Tensor y;
         switch (s.kind) {
@@ -178,7 +172,7 @@ std::vector<size_t> GraphNetImpl::activationSteps()
     std::vector<size_t> readers(steps_.size(), 0);
     std::vector<size_t> onlyReader(steps_.size(), 0);
     for (size_t i = 0; i < steps_.size(); ++i)
-        for (int r : readsOf(steps_, i))
+        for (int r : stepInputs(steps_, i))
             if (r >= 0) {
                 ++readers[size_t(r)];
                 onlyReader[size_t(r)] = i;

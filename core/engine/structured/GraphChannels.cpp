@@ -49,11 +49,6 @@ struct Groups {
     }
 };
 
-std::vector<int> readsOf(const std::vector<ForwardStep>& steps, size_t i)
-{
-    return steps[i].inputs.empty() ? std::vector<int>{int(i) - 1} : steps[i].inputs;
-}
-
 /// Every step's output layout, the groups, and which step produced/normalised/consumed which group at which offset.
 struct Analysis {
     Groups groups;
@@ -94,7 +89,7 @@ Analysis analyse(const std::vector<ForwardStep>& steps)
     };
     for (size_t i = 0; i < steps.size(); ++i) {
         const ForwardStep& s = steps[i];
-        const std::vector<int> reads = readsOf(steps, i);
+        const std::vector<int> reads = stepInputs(steps, i);
         const Layout& in = layoutOf(reads.front());
         Layout out;
         switch (s.kind) {
@@ -150,11 +145,14 @@ Analysis analyse(const std::vector<ForwardStep>& steps)
     return a;
 }
 
-} // namespace
+/// The prunable groups of an analysis, each with its union-find root (the key of its channels in the layouts).
+struct Grouped {
+    std::vector<ChannelGroup> groups;
+    std::vector<int> roots;
+};
 
-std::vector<ChannelGroup> channelGroups(const std::vector<ForwardStep>& steps)
+Grouped groupsOf(Analysis& a)
 {
-    Analysis a = analyse(steps);
     std::map<int, ChannelGroup> byRoot;
     for (const auto& u : a.producers) {
         const int root = a.groups.find(u.group);
@@ -169,14 +167,25 @@ std::vector<ChannelGroup> channelGroups(const std::vector<ForwardStep>& steps)
     for (const auto& u : a.consumers)
         if (const auto it = byRoot.find(a.groups.find(u.group)); it != byRoot.end())
             it->second.consumers.push_back(u.use);
-    std::vector<ChannelGroup> groups;
-    for (auto& [root, group] : byRoot)
-        groups.push_back(std::move(group));
+    std::vector<std::pair<int, ChannelGroup>> ordered(byRoot.begin(), byRoot.end());
     // In the order of their first producer, as a reader of the network would list them.
-    std::sort(groups.begin(), groups.end(), [](const ChannelGroup& x, const ChannelGroup& y) {
-        return x.producers.front().step < y.producers.front().step;
+    std::sort(ordered.begin(), ordered.end(), [](const auto& x, const auto& y) {
+        return x.second.producers.front().step < y.second.producers.front().step;
     });
-    return groups;
+    Grouped result;
+    for (auto& [root, group] : ordered) {
+        result.roots.push_back(root);
+        result.groups.push_back(std::move(group));
+    }
+    return result;
+}
+
+} // namespace
+
+std::vector<ChannelGroup> channelGroups(const std::vector<ForwardStep>& steps)
+{
+    Analysis a = analyse(steps);
+    return groupsOf(a).groups;
 }
 
 namespace {
@@ -294,17 +303,12 @@ ClassifierPtr compactGraph(ClassifierImpl& model, const MaskSet& masks)
     torch::NoGradGuard noGrad;
     std::vector<ForwardStep> steps = model.forwardSteps();
     Analysis a = analyse(steps);
-    const std::vector<ChannelGroup> groups = channelGroups(steps);
-    const std::vector<std::vector<int64_t>> kept = keptChannels(model, groups, &masks);
-    // The kept channels of each group root, by the root's index.
+    const Grouped grouped = groupsOf(a);
+    const std::vector<std::vector<int64_t>> kept = keptChannels(model, grouped.groups, &masks);
+    // The kept channels of each group, by its root.
     std::map<int, const std::vector<int64_t>*> keptByRoot;
-    for (const auto& u : a.producers) {
-        const int root = a.groups.find(u.group);
-        for (size_t g = 0; g < groups.size(); ++g)
-            for (const ChannelUse& p : groups[g].producers)
-                if (p.step == u.use.step)
-                    keptByRoot[root] = &kept[g];
-    }
+    for (size_t g = 0; g < kept.size(); ++g)
+        keptByRoot[grouped.roots[g]] = &kept[g];
     // Each step's input and output channel indices that survive, in the original numbering of its layouts.
     const auto survivors = [&](const Layout& layout) {
         std::vector<int64_t> index;
@@ -324,7 +328,7 @@ ClassifierPtr compactGraph(ClassifierImpl& model, const MaskSet& masks)
     };
     std::vector<torch::Tensor> inIndex(steps.size()), outIndex(steps.size());
     for (size_t i = 0; i < steps.size(); ++i) {
-        const int first = readsOf(steps, i).front();
+        const int first = stepInputs(steps, i).front();
         // The network's input channels are never pruned.
         inIndex[i] =
             first >= 0 ? survivors(a.layouts[size_t(first)]) : torch::arange(steps[i].inChannels, torch::kLong);
@@ -338,39 +342,37 @@ ClassifierPtr compactGraph(ClassifierImpl& model, const MaskSet& masks)
         }
     }
     auto compact = std::make_shared<GraphNetImpl>(steps, InitOptions{});
-    const auto from = model.named_parameters(/*recurse=*/true);
-    const auto fromBuffers = model.named_buffers(/*recurse=*/true);
     auto to = compact->named_parameters(/*recurse=*/true);
     auto toBuffers = compact->named_buffers(/*recurse=*/true);
-    for (size_t i = 0; i < steps.size(); ++i) {
-        const ForwardStep& s = steps[i];
-        if (s.module.empty())
-            continue;
-        const auto copy = [&](const std::string& name, torch::Tensor value) {
-            if (masks.contains(name))
-                value = value * masks.mask(name).to(value.device(), value.dtype());
-            if (s.kind == ForwardStep::Kind::BatchNorm2d) {
-                if (value.dim() == 1) // scale, shift, running statistics: one per input channel
-                    value = value.index_select(0, inIndex[i].to(value.device()));
-            } else {
-                value = value.index_select(0, outIndex[i].to(value.device()));
-                if (value.dim() >= 2)
-                    value = value.index_select(1, inIndex[i].to(value.device()));
-            }
-            if (torch::Tensor* target = to.find(name))
-                target->copy_(value);
-            else if (torch::Tensor* buffer = toBuffers.find(name))
-                buffer->copy_(value);
-        };
-        for (const auto& item : from)
-            if (item.key().rfind(s.module + ".", 0) == 0 &&
-                item.key().find('.', s.module.size() + 1) == std::string::npos)
-                copy(item.key(), item.value().detach());
-        for (const auto& item : fromBuffers)
-            if (item.key().rfind(s.module + ".", 0) == 0 &&
-                item.key().find('.', s.module.size() + 1) == std::string::npos && item.value().dim() == 1)
-                copy(item.key(), item.value().detach());
-    }
+    std::map<std::string, size_t> stepOf; // module name → the step that owns it
+    for (size_t i = 0; i < steps.size(); ++i)
+        if (!steps[i].module.empty())
+            stepOf[steps[i].module] = i;
+    // Every parameter and per-channel buffer of a step's module, masked, with the surviving channels only.
+    const auto copy = [&](const std::string& name, torch::Tensor value) {
+        const auto owner = stepOf.find(name.substr(0, name.rfind('.')));
+        if (owner == stepOf.end())
+            return;
+        const size_t i = owner->second;
+        if (masks.contains(name))
+            value = value * masks.mask(name).to(value.device(), value.dtype());
+        if (steps[i].kind == ForwardStep::Kind::BatchNorm2d) {
+            value = value.index_select(0, inIndex[i].to(value.device())); // scale, shift, running statistics
+        } else {
+            value = value.index_select(0, outIndex[i].to(value.device()));
+            if (value.dim() >= 2)
+                value = value.index_select(1, inIndex[i].to(value.device()));
+        }
+        if (torch::Tensor* target = to.find(name))
+            target->copy_(value);
+        else if (torch::Tensor* buffer = toBuffers.find(name))
+            buffer->copy_(value);
+    };
+    for (const auto& item : model.named_parameters(/*recurse=*/true))
+        copy(item.key(), item.value().detach());
+    for (const auto& item : model.named_buffers(/*recurse=*/true))
+        if (item.value().dim() == 1) // not num_batches_tracked
+            copy(item.key(), item.value().detach());
     const auto parameters = model.parameters();
     if (!parameters.empty())
         compact->to(parameters.front().device());
